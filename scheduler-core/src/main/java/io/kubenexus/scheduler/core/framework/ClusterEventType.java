@@ -1,0 +1,16 @@
+package io.kubenexus.scheduler.core.framework;
+
+/**
+ * Cluster changes after which an unschedulable pod is worth another attempt. Each filter names the
+ * ones that can turn its rejection into a pass; the queue retries a pod only on those.
+ */
+public enum ClusterEventType {
+    NODE_ADDED,
+    NODE_ALLOCATABLE_CHANGED,
+    NODE_LABELS_CHANGED,
+    NODE_TAINTS_CHANGED,
+    /** spec.unschedulable changed (a node was cordoned or uncordoned). */
+    NODE_SCHEDULABILITY_CHANGED,
+    /** An assigned pod was deleted or finished, so its node has capacity and ports free again. */
+    ASSIGNED_POD_REMOVED
+}

@@ -1,0 +1,21 @@
+package io.kubenexus.scheduler.core.framework;
+
+import io.kubenexus.scheduler.core.state.ClusterSnapshot;
+import java.util.BitSet;
+import java.util.Set;
+
+/**
+ * Removes the nodes a pod cannot use. Filters work in bulk on a bitset of candidate node indices
+ * (label, taint and flag indexes are bitsets too), instead of being called once per node.
+ *
+ * <p>Contract: clear exactly the candidates this plugin rejects and record each rejected node's
+ * reasons in {@code diagnosis}; never set a bit; never touch nodes that are not candidates
+ * (earlier filters already rejected them, and kube-scheduler reports only a node's first failing
+ * filter). Allocate nothing per node. Called only from the scheduling loop.
+ */
+public interface FilterPlugin extends SchedulingPlugin {
+    void filter(PodContext pod, ClusterSnapshot snapshot, BitSet candidates, FilterDiagnosis diagnosis);
+
+    /** The cluster changes that can make a node this plugin rejected acceptable. */
+    Set<ClusterEventType> eventsThatMayHelp();
+}

@@ -1,0 +1,16 @@
+package io.kubenexus.scheduler.core.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One requirement of a node selector term. For Gt and Lt, {@code values} holds exactly one
+ * integer, checked when the pod is translated.
+ */
+public record NodeSelectorRequirement(String key, NodeSelectorOperator operator, List<String> values) {
+    public NodeSelectorRequirement {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(operator, "operator");
+        values = values == null ? List.of() : List.copyOf(values);
+    }
+}

@@ -1,0 +1,75 @@
+package io.kubenexus.scheduler.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A pod as the scheduler sees it, translated once from the API object. Immutable.
+ *
+ * @param nodeName          the node the pod is bound to, or null while it is pending
+ * @param terminating       the pod has a deletion timestamp (it still holds its resources)
+ * @param requests          effective requests ({@link PodRequests#effective}); the implicit
+ *                          {@code pods: 1} is not included, the scheduler adds it
+ * @param nonZeroRequests   requests with kube-scheduler's non-zero cpu/memory defaults, for scoring
+ * @param unsupportedConstraints names of constraints the pod uses that this scheduler does not
+ *                          evaluate yet (e.g. "inter-pod affinity"); such a pod is never placed
+ * @param annotations       only the annotations the scheduler reads (gang, NUMA); others are dropped
+ * @param schedulingGated   the pod has scheduling gates; it is not scheduled until they are removed
+ */
+public record PodInfo(
+        PodKey key,
+        String uid,
+        String schedulerName,
+        String nodeName,
+        PodPhase phase,
+        boolean terminating,
+        int priority,
+        Instant createdAt,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        ResourceList requests,
+        ResourceList nonZeroRequests,
+        List<HostPort> hostPorts,
+        Map<String, String> nodeSelector,
+        NodeAffinity nodeAffinity,
+        List<Toleration> tolerations,
+        QosClass qosClass,
+        List<String> unsupportedConstraints,
+        boolean schedulingGated) {
+
+    public PodInfo {
+        Objects.requireNonNull(key, "key");
+        uid = uid == null ? "" : uid;
+        schedulerName = schedulerName == null ? "" : schedulerName;
+        nodeName = nodeName == null || nodeName.isEmpty() ? null : nodeName;
+        phase = phase == null ? PodPhase.PENDING : phase;
+        createdAt = createdAt == null ? Instant.EPOCH : createdAt;
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        requests = requests == null ? ResourceList.EMPTY : requests;
+        nonZeroRequests = nonZeroRequests == null ? requests : nonZeroRequests;
+        hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts);
+        nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+        nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
+        tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        qosClass = qosClass == null ? QosClass.BEST_EFFORT : qosClass;
+        unsupportedConstraints = unsupportedConstraints == null ? List.of() : List.copyOf(unsupportedConstraints);
+    }
+
+    public boolean isAssigned() {
+        return nodeName != null;
+    }
+
+    /** Whether the pod holds resources on its node: assigned and not finished. */
+    public boolean holdsResources() {
+        return nodeName != null && !phase.isTerminal();
+    }
+
+    public PodInfo withNodeName(String node) {
+        return new PodInfo(key, uid, schedulerName, node, phase, terminating, priority, createdAt, labels,
+                annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
+                qosClass, unsupportedConstraints, schedulingGated);
+    }
+}

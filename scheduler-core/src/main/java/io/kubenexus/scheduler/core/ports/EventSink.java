@@ -1,0 +1,47 @@
+package io.kubenexus.scheduler.core.ports;
+
+import io.kubenexus.scheduler.core.model.PodInfo;
+
+/**
+ * Tells users what the scheduler decided: Kubernetes Events and the pod's PodScheduled condition
+ * in the adapter. Called from the scheduling loop, only while this replica leads; implementations
+ * must not block (write asynchronously) and must aggregate repeats themselves.
+ */
+public interface EventSink {
+    /** The pod was bound to {@code nodeName} ({@code Scheduled} event). */
+    void scheduled(PodInfo pod, String nodeName);
+
+    /**
+     * The pod cannot be placed now ({@code FailedScheduling} event and condition
+     * {@code PodScheduled=False}, reason {@code Unschedulable}, with {@code message}).
+     */
+    void unschedulable(PodInfo pod, String message);
+
+    /**
+     * The pod's spec cannot be read (a malformed quantity, selector or label). Same surfaces as
+     * {@link #unschedulable}; the pod is not queued until its object changes.
+     */
+    void invalid(PodInfo pod, String message);
+
+    /** Binding failed in a way that will be retried. */
+    void bindFailed(PodInfo pod, String nodeName, String message);
+
+    /** An EventSink that tells nobody (tests, standby replicas). */
+    EventSink NONE = new EventSink() {
+        @Override
+        public void scheduled(PodInfo pod, String nodeName) {
+        }
+
+        @Override
+        public void unschedulable(PodInfo pod, String message) {
+        }
+
+        @Override
+        public void invalid(PodInfo pod, String message) {
+        }
+
+        @Override
+        public void bindFailed(PodInfo pod, String nodeName, String message) {
+        }
+    };
+}

@@ -1,0 +1,68 @@
+package io.kubenexus.scheduler.core.state;
+
+import io.kubenexus.scheduler.core.model.HostPort;
+import io.kubenexus.scheduler.core.model.NodeInfo;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What plugins read: nodes by dense index, per-resource columns as primitive values, and bitset
+ * indexes over node indices for labels, taints and flags.
+ *
+ * <p>Returned bitsets and collections belong to the snapshot and must not be modified. The
+ * snapshot the scheduling loop hands to plugins is the live {@link ClusterState}: valid for the
+ * current cycle only, and only on the loop thread.
+ */
+public interface ClusterSnapshot {
+    ResourceColumns columns();
+
+    /** Every node index is below this bound (arrays sized to it can be indexed by node). */
+    int nodeIndexBound();
+
+    /** Indices of the nodes that exist. */
+    BitSet liveNodes();
+
+    int nodeCount();
+
+    /** The node at {@code index}, or null if no node has that index. */
+    NodeInfo node(int index);
+
+    /** The index of the named node, or -1. */
+    int nodeIndex(String name);
+
+    long allocatable(int column, int node);
+
+    /** Sum of the requests of the pods on the node (assumed pods included). */
+    long requested(int column, int node);
+
+    /**
+     * Like {@link #requested} but with kube-scheduler's non-zero cpu/memory defaults for pods
+     * without requests; only {@link ResourceColumns#CPU} and {@link ResourceColumns#MEMORY}.
+     */
+    long nonZeroRequested(int column, int node);
+
+    /** Nodes whose label {@code key} equals {@code value}; an empty set when none. */
+    BitSet nodesWithLabel(String key, String value);
+
+    /** Nodes that have label {@code key} with any value; an empty set when none. */
+    BitSet nodesWithLabelKey(String key);
+
+    /** The distinct values label {@code key} has across nodes. */
+    Collection<String> labelValues(String key);
+
+    /** Each distinct NoSchedule or NoExecute taint with the nodes carrying it. */
+    List<TaintedNodes> hardTaints();
+
+    /** Each distinct PreferNoSchedule taint with the nodes carrying it. */
+    List<TaintedNodes> preferNoScheduleTaints();
+
+    /** Nodes with {@code spec.unschedulable: true} (cordoned). */
+    BitSet unschedulableNodes();
+
+    /** Whether a pod on the node already uses a host port that conflicts with {@code port}. */
+    boolean hostPortConflict(int node, HostPort port);
+
+    /** Free capacity of a column summed over all live nodes (allocatable minus requested, floored at 0 per node). */
+    long freeCapacity(int column);
+}
