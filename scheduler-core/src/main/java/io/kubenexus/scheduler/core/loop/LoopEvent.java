@@ -1,0 +1,33 @@
+package io.kubenexus.scheduler.core.loop;
+
+import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.ports.BindResult;
+
+/** What other threads tell the scheduling loop; applied in arrival order on the loop thread. */
+sealed interface LoopEvent {
+    record NodeUpserted(NodeInfo node) implements LoopEvent {
+    }
+
+    record NodeRemoved(String name) implements LoopEvent {
+    }
+
+    record PodUpserted(PodInfo pod) implements LoopEvent {
+    }
+
+    record PodRemoved(PodKey key) implements LoopEvent {
+    }
+
+    record PodInvalid(PodInfo pod, String message) implements LoopEvent {
+    }
+
+    record BindCompleted(PodInfo pod, String nodeName, BindResult result, long startedNanos) implements LoopEvent {
+    }
+
+    record CachesSynced() implements LoopEvent {
+    }
+
+    record LeadershipChanged(boolean leader) implements LoopEvent {
+    }
+}

@@ -1,0 +1,116 @@
+package io.kubenexus.scheduler.core.plugins;
+
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.framework.FilterDiagnosis;
+import io.kubenexus.scheduler.core.framework.FilterPlugin;
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.framework.ScorePlugin;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PreferredSchedulingTerm;
+import io.kubenexus.scheduler.core.state.ClusterSnapshot;
+import java.util.BitSet;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * kube-scheduler's NodeAffinity. Filter: the node must match the pod's nodeSelector and at least one
+ * term of its required node affinity. Score: the sum of the weights of the preferred terms the node
+ * matches, scaled so the best node gets {@link #MAX_NODE_SCORE}.
+ *
+ * <p>Selectors are evaluated on the snapshot's label bitsets once per cycle (the required set is
+ * kept in the pod's cycle data), never node by node. Holds scratch bitsets, so an instance is used
+ * by the scheduling loop thread only.
+ */
+public final class NodeAffinity implements FilterPlugin, ScorePlugin {
+    public static final String NAME = "NodeAffinity";
+    public static final String REASON = "node(s) didn't match Pod's node affinity/selector";
+
+    private static final Set<ClusterEventType> EVENTS = Set.copyOf(
+            EnumSet.of(ClusterEventType.NODE_LABELS_CHANGED, ClusterEventType.NODE_ADDED));
+
+    private final BitSet rejected = new BitSet();
+    private final BitSet scratch = new BitSet();
+
+    /** Cycle-data value: the nodes the pod's nodeSelector and required affinity allow. */
+    private record AllowedNodes(BitSet nodes) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void filter(PodContext pod, ClusterSnapshot snapshot, BitSet candidates, FilterDiagnosis diagnosis) {
+        PodInfo info = pod.pod();
+        if (info.nodeSelector().isEmpty() && !info.nodeAffinity().hasRequired()) {
+            return;
+        }
+        BitSet allowed = allowedNodes(pod, snapshot);
+        rejected.clear();
+        rejected.or(candidates);
+        rejected.andNot(allowed);
+        candidates.and(allowed);
+        diagnosis.rejectAll(this, rejected, REASON);
+    }
+
+    private BitSet allowedNodes(PodContext pod, ClusterSnapshot snapshot) {
+        AllowedNodes cached = pod.cycleData(this);
+        if (cached != null) {
+            return cached.nodes();
+        }
+        PodInfo info = pod.pod();
+        BitSet allowed = NodeSelectorMatcher.matchingNodeSelector(info.nodeSelector(), snapshot);
+        if (info.nodeAffinity().hasRequired()) {
+            allowed.and(NodeSelectorMatcher.matchingAnyTerm(info.nodeAffinity().required(), snapshot));
+        }
+        pod.putCycleData(this, new AllowedNodes(allowed));
+        return allowed;
+    }
+
+    @Override
+    public void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores) {
+        for (int i = 0; i < count; i++) {
+            scores[i] = 0;
+        }
+        List<PreferredSchedulingTerm> preferred = pod.pod().nodeAffinity().preferred();
+        if (preferred.isEmpty()) {
+            return;
+        }
+        for (PreferredSchedulingTerm term : preferred) {
+            if (term.weight() == 0) {
+                continue;
+            }
+            BitSet matching = NodeSelectorMatcher.matchingTerm(term.preference(), snapshot, scratch);
+            if (matching.isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < count; i++) {
+                if (matching.get(nodes[i])) {
+                    scores[i] += term.weight();
+                }
+            }
+        }
+    }
+
+    /** kube-scheduler's DefaultNormalizeScore: MAX*raw/max, unchanged (all zero) when no node matched. */
+    @Override
+    public void normalize(PodContext pod, long[] scores, int count) {
+        long max = 0;
+        for (int i = 0; i < count; i++) {
+            max = Math.max(max, scores[i]);
+        }
+        if (max == 0) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            scores[i] = MAX_NODE_SCORE * scores[i] / max;
+        }
+    }
+
+    @Override
+    public Set<ClusterEventType> eventsThatMayHelp() {
+        return EVENTS;
+    }
+}

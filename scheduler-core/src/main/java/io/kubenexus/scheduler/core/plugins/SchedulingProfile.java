@@ -1,0 +1,57 @@
+package io.kubenexus.scheduler.core.plugins;
+
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.framework.FilterPlugin;
+import io.kubenexus.scheduler.core.framework.PreFilterPlugin;
+import io.kubenexus.scheduler.core.framework.ScorePlugin;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The plugins a scheduling cycle runs, in order: prefilters, then filters (a node is reported only
+ * under the first filter that rejects it, so the order shapes the messages users read), then
+ * weighted score plugins.
+ *
+ * <p>Plugins hold scratch state: a profile belongs to one scheduling loop and is used on its thread
+ * only. Build one per loop.
+ */
+public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlugin> filters,
+                                List<WeightedScorePlugin> scores) {
+    public static final int DEFAULT_TAINT_TOLERATION_WEIGHT = 3;
+    public static final int DEFAULT_NODE_AFFINITY_WEIGHT = 2;
+    public static final int DEFAULT_NODE_RESOURCES_FIT_WEIGHT = 1;
+
+    public SchedulingProfile {
+        preFilters = List.copyOf(preFilters);
+        filters = List.copyOf(filters);
+        scores = List.copyOf(scores);
+    }
+
+    /**
+     * kube-scheduler's default plugins in its order, with its default score weights unless
+     * {@code settings.pluginWeights} overrides them; a weight of 0 leaves the score plugin out.
+     */
+    public static SchedulingProfile defaults(SchedulerSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        TaintToleration taintToleration = new TaintToleration();
+        NodeAffinity nodeAffinity = new NodeAffinity();
+        NodeResourcesFit resourcesFit = new NodeResourcesFit(settings.scoringStrategy(), settings.resourceWeights());
+
+        List<PreFilterPlugin> preFilters = List.of(new UnsupportedConstraints());
+        List<FilterPlugin> filters = List.of(new NodeUnschedulable(), new NodeName(), taintToleration, nodeAffinity,
+                new NodePorts(), resourcesFit);
+        List<WeightedScorePlugin> scores = new ArrayList<>(3);
+        addScore(scores, taintToleration, settings.pluginWeight(TaintToleration.NAME, DEFAULT_TAINT_TOLERATION_WEIGHT));
+        addScore(scores, nodeAffinity, settings.pluginWeight(NodeAffinity.NAME, DEFAULT_NODE_AFFINITY_WEIGHT));
+        addScore(scores, resourcesFit, settings.pluginWeight(NodeResourcesFit.NAME, DEFAULT_NODE_RESOURCES_FIT_WEIGHT));
+        return new SchedulingProfile(preFilters, filters, scores);
+    }
+
+    private static void addScore(List<WeightedScorePlugin> scores, ScorePlugin plugin,
+                                 int weight) {
+        if (weight > 0) {
+            scores.add(new WeightedScorePlugin(plugin, weight));
+        }
+    }
+}

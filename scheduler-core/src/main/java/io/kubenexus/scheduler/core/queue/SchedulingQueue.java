@@ -1,0 +1,284 @@
+package io.kubenexus.scheduler.core.queue;
+
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Pending pods in three places, as in kube-scheduler:
+ * <ul>
+ *   <li>active: ready to try, ordered by priority (highest first), then age (oldest first);</li>
+ *   <li>backoff: failed recently, waiting {@code initial * 2^(attempts-1)} capped at {@code max};</li>
+ *   <li>unschedulable: no node fits; retried only when a cluster event that can help happens
+ *       (as named by the filters that rejected it), when the pod itself changes, or after
+ *       {@code maxInUnschedulable} as a safety net.</li>
+ * </ul>
+ * A popped pod is in flight until the loop reports how its attempt ended.
+ *
+ * <p>Single writer: only the scheduling loop thread uses this class.
+ */
+public final class SchedulingQueue {
+    /** Priority first, then creation time, then arrival order so ties are deterministic. */
+    static final Comparator<QueuedPod> ACTIVE_ORDER = Comparator
+            .comparingInt((QueuedPod q) -> -q.pod().priority())
+            .thenComparing(q -> q.pod().createdAt())
+            .thenComparingLong(QueuedPod::sequence);
+
+    private final Clock clock;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration maxInUnschedulable;
+
+    private final Map<PodKey, QueuedPod> entries = new HashMap<>();
+    private final PriorityQueue<QueuedPod> active = new PriorityQueue<>(ACTIVE_ORDER);
+    private final PriorityQueue<QueuedPod> backoff = new PriorityQueue<>(
+            Comparator.comparing((QueuedPod q) -> q.backoffUntil()).thenComparingLong(QueuedPod::sequence));
+    private final Map<PodKey, QueuedPod> unschedulable = new LinkedHashMap<>();
+    private long nextSequence;
+
+    public SchedulingQueue(Clock clock, Duration initialBackoff, Duration maxBackoff, Duration maxInUnschedulable) {
+        this.clock = clock;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.maxInUnschedulable = maxInUnschedulable;
+    }
+
+    /**
+     * Adds a pending pod or updates the queued copy. A changed pod that was unschedulable is worth
+     * another try; an unchanged one (e.g. only its status conditions moved, which the scheduler
+     * itself writes) stays where it is, so reporting a failure does not cause a retry storm.
+     */
+    public void addOrUpdate(PodInfo pod) {
+        QueuedPod entry = entries.get(pod.key());
+        if (entry == null) {
+            entry = new QueuedPod(pod, clock.instant(), nextSequence++);
+            entries.put(pod.key(), entry);
+            toActive(entry);
+            return;
+        }
+        boolean changed = !entry.pod().equals(pod);
+        switch (entry.location()) {
+            case ACTIVE -> {
+                if (changed && entry.pod().priority() != pod.priority()) {
+                    active.remove(entry);
+                    entry.pod(pod);
+                    active.add(entry);
+                } else {
+                    entry.pod(pod);
+                }
+            }
+            case UNSCHEDULABLE -> {
+                entry.pod(pod);
+                if (changed) {
+                    unschedulable.remove(pod.key());
+                    toBackoffOrActive(entry);
+                }
+            }
+            default -> entry.pod(pod);
+        }
+    }
+
+    /** Forgets a pod (bound, deleted, no longer ours). */
+    public void remove(PodKey key) {
+        QueuedPod entry = entries.remove(key);
+        if (entry == null) {
+            return;
+        }
+        switch (entry.location()) {
+            case ACTIVE -> active.remove(entry);
+            case BACKOFF -> backoff.remove(entry);
+            case UNSCHEDULABLE -> unschedulable.remove(key);
+            default -> {
+            }
+        }
+        entry.location(QueuedPod.Location.NONE);
+    }
+
+    public boolean contains(PodKey key) {
+        return entries.containsKey(key);
+    }
+
+    public boolean isInFlight(PodKey key) {
+        QueuedPod entry = entries.get(key);
+        return entry != null && entry.location() == QueuedPod.Location.IN_FLIGHT;
+    }
+
+    /** The entry of a pod whose attempt is under way (popped, not yet resolved), or null. */
+    public QueuedPod inFlight(PodKey key) {
+        QueuedPod entry = entries.get(key);
+        return entry != null && entry.location() == QueuedPod.Location.IN_FLIGHT ? entry : null;
+    }
+
+    /**
+     * The next pod to try, or null if none is ready. Moves pods whose backoff ended to active and
+     * flushes pods that have waited {@code maxInUnschedulable} first. The popped pod is in flight.
+     */
+    public QueuedPod pop() {
+        Instant now = clock.instant();
+        flushBackoff(now);
+        flushLongUnschedulable(now);
+        QueuedPod next = active.poll();
+        if (next != null) {
+            next.location(QueuedPod.Location.IN_FLIGHT);
+        }
+        return next;
+    }
+
+    /**
+     * The attempt found no node. The pod waits in the unschedulable pool for one of
+     * {@code helpfulEvents}; an empty set means only a change of the pod itself (or the periodic
+     * flush) brings it back.
+     */
+    public void unschedulable(QueuedPod entry, Set<ClusterEventType> helpfulEvents) {
+        if (!isCurrent(entry)) {
+            return;
+        }
+        entry.recordFailure();
+        entry.backoffUntil(clock.instant().plus(backoffFor(entry.attempts())));
+        entry.helpfulEvents(helpfulEvents);
+        entry.unschedulableSince(clock.instant());
+        entry.location(QueuedPod.Location.UNSCHEDULABLE);
+        unschedulable.put(entry.pod().key(), entry);
+    }
+
+    /** The attempt failed for a transient reason (bind error): retry after backoff. */
+    public void retryAfterBackoff(QueuedPod entry) {
+        if (!isCurrent(entry)) {
+            return;
+        }
+        entry.recordFailure();
+        entry.backoffUntil(clock.instant().plus(backoffFor(entry.attempts())));
+        entry.location(QueuedPod.Location.BACKOFF);
+        backoff.add(entry);
+    }
+
+    /** The pod was placed and bound: it leaves the queue. */
+    public void done(QueuedPod entry) {
+        if (isCurrent(entry)) {
+            entries.remove(entry.pod().key());
+            entry.location(QueuedPod.Location.NONE);
+        }
+    }
+
+    /**
+     * A cluster change happened: unschedulable pods that it can help go back to be tried (through
+     * backoff if theirs has not ended). Returns how many moved.
+     */
+    public int onClusterEvent(ClusterEventType event) {
+        if (unschedulable.isEmpty()) {
+            return 0;
+        }
+        List<QueuedPod> moving = new ArrayList<>();
+        for (Iterator<QueuedPod> it = unschedulable.values().iterator(); it.hasNext(); ) {
+            QueuedPod entry = it.next();
+            if (entry.helpfulEvents().contains(event)) {
+                it.remove();
+                moving.add(entry);
+            }
+        }
+        moving.forEach(this::toBackoffOrActive);
+        return moving.size();
+    }
+
+    /** When the loop should look again even if no event arrives, or null if nothing is waiting on time. */
+    public Instant nextWakeUp() {
+        Instant next = null;
+        QueuedPod firstBackoff = backoff.peek();
+        if (firstBackoff != null) {
+            next = firstBackoff.backoffUntil();
+        }
+        for (QueuedPod entry : unschedulable.values()) {
+            // Insertion order approximates age; the first entry is the next to be flushed.
+            Instant flushAt = entry.unschedulableSince().plus(maxInUnschedulable);
+            next = next == null || flushAt.isBefore(next) ? flushAt : next;
+            break;
+        }
+        return next;
+    }
+
+    public int activeCount() {
+        return active.size();
+    }
+
+    public int backoffCount() {
+        return backoff.size();
+    }
+
+    public int unschedulableCount() {
+        return unschedulable.size();
+    }
+
+    /** Every pod the queue knows, in flight included. */
+    public int size() {
+        return entries.size();
+    }
+
+    /** The pods waiting as unschedulable (for status and debugging). */
+    public List<PodInfo> unschedulablePods() {
+        List<PodInfo> pods = new ArrayList<>(unschedulable.size());
+        unschedulable.values().forEach(entry -> pods.add(entry.pod()));
+        return pods;
+    }
+
+    Duration backoffFor(int attempts) {
+        Duration delay = initialBackoff;
+        for (int i = 1; i < attempts && delay.compareTo(maxBackoff) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+    }
+
+    private boolean isCurrent(QueuedPod entry) {
+        // A pod deleted or bound by someone else while in flight is no longer ours to requeue.
+        return entries.get(entry.pod().key()) == entry;
+    }
+
+    private void toActive(QueuedPod entry) {
+        entry.location(QueuedPod.Location.ACTIVE);
+        active.add(entry);
+    }
+
+    private void toBackoffOrActive(QueuedPod entry) {
+        if (entry.backoffUntil().isAfter(clock.instant())) {
+            entry.location(QueuedPod.Location.BACKOFF);
+            backoff.add(entry);
+        } else {
+            toActive(entry);
+        }
+    }
+
+    private void flushBackoff(Instant now) {
+        QueuedPod head;
+        while ((head = backoff.peek()) != null && !head.backoffUntil().isAfter(now)) {
+            backoff.poll();
+            toActive(head);
+        }
+    }
+
+    private void flushLongUnschedulable(Instant now) {
+        if (unschedulable.isEmpty()) {
+            return;
+        }
+        List<QueuedPod> stale = new ArrayList<>();
+        for (Iterator<QueuedPod> it = unschedulable.values().iterator(); it.hasNext(); ) {
+            QueuedPod entry = it.next();
+            if (!entry.unschedulableSince().plus(maxInUnschedulable).isAfter(now)) {
+                it.remove();
+                stale.add(entry);
+            }
+        }
+        stale.forEach(this::toBackoffOrActive);
+    }
+}

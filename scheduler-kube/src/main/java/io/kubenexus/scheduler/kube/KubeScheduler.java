@@ -1,0 +1,126 @@
+package io.kubenexus.scheduler.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubenexus.scheduler.core.loop.LoopStats;
+import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
+import io.kubenexus.scheduler.core.ports.Binder;
+import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.state.ClusterView;
+import io.kubenexus.scheduler.kube.binding.KubernetesBinder;
+import io.kubenexus.scheduler.kube.events.KubernetesEventSink;
+import io.kubenexus.scheduler.kube.informers.ClusterInformers;
+import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
+import io.kubenexus.scheduler.kube.translate.NodeTranslator;
+import io.kubenexus.scheduler.kube.translate.PodTranslator;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * One scheduler replica against a Kubernetes API, wired by plain constructors: informers feed the
+ * scheduling loop; the loop binds through the pods' binding subresource and reports through
+ * Events and the PodScheduled condition; a Lease decides which replica may bind.
+ *
+ * <p>The same class runs in production ({@code run}), in the demo against the embedded API, and in
+ * the integration tests.
+ */
+public final class KubeScheduler implements AutoCloseable {
+    private final KubernetesClient client;
+    private final KubeSchedulerOptions options;
+    private final ExecutorService bindPool;
+    private final ExecutorService eventPool;
+    private final ScheduledExecutorService eventFlusher;
+    private final KubernetesEventSink events;
+    private final SchedulingLoop loop;
+    private final ClusterInformers informers;
+    private final LeaseLeadership leadership;
+
+    public KubeScheduler(KubernetesClient client, KubeSchedulerOptions options, Clock clock) {
+        this(client, options, clock, SchedulerMetrics.NONE);
+    }
+
+    public KubeScheduler(KubernetesClient client, KubeSchedulerOptions options, Clock clock, SchedulerMetrics metrics) {
+        this(client, options, clock, metrics, UnaryOperator.identity());
+    }
+
+    /**
+     * @param binderDecorator wraps the Kubernetes binder; tests use it to provoke races (e.g. a
+     *                        competitor binding a pod first), production passes identity
+     */
+    KubeScheduler(KubernetesClient client, KubeSchedulerOptions options, Clock clock, SchedulerMetrics metrics,
+                  UnaryOperator<Binder> binderDecorator) {
+        this.client = client;
+        this.options = options;
+        this.bindPool = Executors.newFixedThreadPool(options.bindParallelism(), daemonThreads("kubenexus-bind"));
+        this.eventPool = Executors.newFixedThreadPool(2, daemonThreads("kubenexus-events"));
+        this.eventFlusher = Executors.newSingleThreadScheduledExecutor(daemonThreads("kubenexus-event-flush"));
+        this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
+                eventPool, eventFlusher, options.eventAggregationInterval(), clock);
+        this.loop = new SchedulingLoop(options.scheduling(), SchedulingProfile.defaults(options.scheduling()),
+                binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
+        this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
+        this.leadership = new LeaseLeadership(client, options.leaderElection(), loop::onLeadershipChanged);
+    }
+
+    /** Starts the loop, the informers and leader election; returns when the caches have synced. */
+    public CompletionStage<Void> start() {
+        loop.start();
+        CompletionStage<Void> synced = informers.start();
+        leadership.start();
+        return synced;
+    }
+
+    public LoopStats stats() {
+        return loop.stats();
+    }
+
+    /** The last published read view of the cluster. */
+    public ClusterView view() {
+        return loop.view();
+    }
+
+    public KubeSchedulerOptions options() {
+        return options;
+    }
+
+    /**
+     * Stops in the order that loses nothing: give up the Lease (a standby takes over at once), stop
+     * watching, stop deciding, then let in-flight binds and event writes finish briefly.
+     */
+    @Override
+    public void close() {
+        leadership.close();
+        informers.close();
+        loop.close();
+        bindPool.shutdown();
+        eventFlusher.shutdown();
+        events.close();
+        eventPool.shutdown();
+        try {
+            bindPool.awaitTermination(5, TimeUnit.SECONDS);
+            eventPool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+}

@@ -1,0 +1,36 @@
+package io.kubenexus.scheduler.kube;
+
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a replica needs beyond the Kubernetes client: scheduling behaviour, leader election,
+ * how many bind calls may run at once, and how often repeated events are folded into one write.
+ */
+public record KubeSchedulerOptions(SchedulerSettings scheduling, LeaderElectionSettings leaderElection,
+                                   int bindParallelism, Duration eventAggregationInterval, String identity) {
+    public KubeSchedulerOptions {
+        Objects.requireNonNull(scheduling, "scheduling");
+        Objects.requireNonNull(leaderElection, "leaderElection");
+        if (bindParallelism < 1 || bindParallelism > 256) {
+            throw new IllegalArgumentException("binding.parallelism: must be 1..256, was " + bindParallelism);
+        }
+        if (eventAggregationInterval == null || eventAggregationInterval.isNegative() || eventAggregationInterval.isZero()) {
+            throw new IllegalArgumentException("events.aggregationInterval: must be positive, was " + eventAggregationInterval);
+        }
+        identity = identity == null || identity.isBlank() ? "kubenexus-scheduler" : identity;
+    }
+
+    /** Defaults for a single replica without leader election (tests, demo). */
+    public static KubeSchedulerOptions singleReplica(SchedulerSettings scheduling) {
+        return new KubeSchedulerOptions(scheduling, LeaderElectionSettings.disabled(), 16, Duration.ofSeconds(30),
+                "kubenexus-scheduler");
+    }
+
+    public KubeSchedulerOptions withLeaderElection(LeaderElectionSettings election) {
+        return new KubeSchedulerOptions(scheduling, election, bindParallelism, eventAggregationInterval,
+                election.enabled() ? election.identity() : identity);
+    }
+}

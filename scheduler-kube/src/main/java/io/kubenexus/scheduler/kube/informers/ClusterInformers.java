@@ -1,0 +1,144 @@
+package io.kubenexus.scheduler.kube.informers;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
+import io.kubenexus.scheduler.kube.translate.NodeTranslator;
+import io.kubenexus.scheduler.kube.translate.PodTranslator;
+import io.kubenexus.scheduler.kube.translate.Translation;
+import io.kubenexus.scheduler.kube.translate.TrimmingItemStore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches nodes and pods (every namespace) with fabric8 informers and posts what they report,
+ * translated once, to the {@link SchedulingLoop}. Callbacks only translate and enqueue.
+ *
+ * <p>Every pod is watched: our pending pods to schedule, and every assigned pod of any scheduler
+ * so node capacity is accounted. Caches hold trimmed copies ({@link TrimmingItemStore}).
+ *
+ * <p>Start-up barrier: once both informers have listed, the full cache contents are posted again
+ * and then {@link SchedulingLoop#onCachesSynced()}: since the loop applies events in order, every
+ * pod bound before a restart is charged before the first decision.
+ */
+public final class ClusterInformers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
+
+    private final KubernetesClient client;
+    private final SchedulingLoop loop;
+    private final PodTranslator podTranslator;
+    private final NodeTranslator nodeTranslator;
+    private SharedIndexInformer<Node> nodeInformer;
+    private SharedIndexInformer<Pod> podInformer;
+
+    public ClusterInformers(KubernetesClient client, SchedulingLoop loop, PodTranslator podTranslator,
+                            NodeTranslator nodeTranslator) {
+        this.client = client;
+        this.loop = loop;
+        this.podTranslator = podTranslator;
+        this.nodeTranslator = nodeTranslator;
+    }
+
+    /** Starts both informers; the returned stage completes after the sync barrier was posted. */
+    public synchronized CompletionStage<Void> start() {
+        nodeInformer = client.nodes().runnableInformer(0);
+        nodeInformer.itemStore(TrimmingItemStore.forNodes());
+        nodeInformer.addEventHandler(new NodeHandler());
+        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+        podInformer.itemStore(TrimmingItemStore.forPods());
+        podInformer.addEventHandler(new PodHandler());
+        CompletableFuture<Void> nodes = nodeInformer.start().toCompletableFuture();
+        CompletableFuture<Void> pods = podInformer.start().toCompletableFuture();
+        return CompletableFuture.allOf(nodes, pods).thenRun(() -> {
+            nodeInformer.getStore().list().forEach(this::postNode);
+            podInformer.getStore().list().forEach(this::postPod);
+            LOG.info("informers synced: {} nodes, {} pods", nodeInformer.getStore().list().size(),
+                    podInformer.getStore().list().size());
+            loop.onCachesSynced();
+        });
+    }
+
+    /** Stops the informers. Call before closing the client (and, in tests, before the API server). */
+    @Override
+    public synchronized void close() {
+        if (podInformer != null) {
+            podInformer.stop();
+        }
+        if (nodeInformer != null) {
+            nodeInformer.stop();
+        }
+    }
+
+    private void postNode(Node node) {
+        Translation<io.kubenexus.scheduler.core.model.NodeInfo> translated = nodeTranslator.translate(node);
+        if (translated instanceof Translation.Valid<io.kubenexus.scheduler.core.model.NodeInfo> valid) {
+            loop.onNodeUpserted(valid.value());
+        } else {
+            // A node we cannot read is left out rather than guessed at; the reason is logged once per change.
+            LOG.warn("node {} ignored: {}", node.getMetadata().getName(), translated.errorOrNull());
+            loop.onNodeRemoved(node.getMetadata().getName());
+        }
+    }
+
+    private void postPod(Pod pod) {
+        Translation<PodInfo> translated = podTranslator.translate(pod);
+        if (translated instanceof Translation.Valid<PodInfo> valid) {
+            loop.onPodUpserted(valid.value());
+        } else {
+            loop.onPodInvalid(identityOf(pod), translated.errorOrNull());
+        }
+    }
+
+    /** What is always readable of a pod, so an invalid one can still be reported and skipped. */
+    private static PodInfo identityOf(Pod pod) {
+        String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        String schedulerName = pod.getSpec() == null ? null : pod.getSpec().getSchedulerName();
+        return new PodInfo(new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
+                pod.getMetadata().getUid(), schedulerName, nodeName,
+                PodPhase.fromApiName(pod.getStatus() == null ? null : pod.getStatus().getPhase()),
+                pod.getMetadata().getDeletionTimestamp() != null, 0, null, null, null, null, null, null, null, null,
+                null, null, null, false);
+    }
+
+    private final class NodeHandler implements ResourceEventHandler<Node> {
+        @Override
+        public void onAdd(Node node) {
+            postNode(node);
+        }
+
+        @Override
+        public void onUpdate(Node oldNode, Node newNode) {
+            postNode(newNode);
+        }
+
+        @Override
+        public void onDelete(Node node, boolean deletedFinalStateUnknown) {
+            loop.onNodeRemoved(node.getMetadata().getName());
+        }
+    }
+
+    private final class PodHandler implements ResourceEventHandler<Pod> {
+        @Override
+        public void onAdd(Pod pod) {
+            postPod(pod);
+        }
+
+        @Override
+        public void onUpdate(Pod oldPod, Pod newPod) {
+            postPod(newPod);
+        }
+
+        @Override
+        public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            loop.onPodRemoved(new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
+        }
+    }
+}

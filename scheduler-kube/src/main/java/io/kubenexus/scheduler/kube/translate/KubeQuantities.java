@@ -1,0 +1,122 @@
+package io.kubenexus.scheduler.kube.translate;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.kubenexus.scheduler.core.model.ResourceList;
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Converts API quantities to the scheduler's units with the API server's rounding: cpu to
+ * millicores and everything else to whole units, always rounding up (as {@code MilliValue()} and
+ * {@code Value()} do), so a pod never asks for less than it declared.
+ */
+public final class KubeQuantities {
+    /**
+     * The API server's quantity grammar (apimachinery resource.ParseQuantity): a signed decimal
+     * number, then a binary suffix, a decimal SI suffix or a decimal exponent. fabric8's parser
+     * accepts some strings the API server rejects, so the grammar is checked first.
+     */
+    private static final Pattern GRAMMAR =
+            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?");
+
+    private KubeQuantities() {
+    }
+
+    /** Why one quantity cannot be used; the caller adds where it was found. */
+    static final class BadQuantity extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String raw;
+
+        BadQuantity(String raw, String reason) {
+            super(reason, null, false, false);
+            this.raw = raw;
+        }
+
+        String raw() {
+            return raw;
+        }
+
+        /** e.g. {@code container "main": memory request "12x" is not a valid quantity}. */
+        String describe(String where) {
+            return where + " \"" + raw + "\" " + getMessage();
+        }
+    }
+
+    /** Amount of {@code resource} in the scheduler's units. */
+    static long toUnits(String resource, Quantity quantity) throws BadQuantity {
+        String raw = text(quantity);
+        if (!GRAMMAR.matcher(raw).matches()) {
+            throw new BadQuantity(raw, "is not a valid quantity");
+        }
+        BigDecimal value;
+        try {
+            value = Quantity.getAmountInBytes(quantity);
+        } catch (RuntimeException e) {
+            throw new BadQuantity(raw, "is not a valid quantity");
+        }
+        if (value.signum() < 0) {
+            throw new BadQuantity(raw, "must not be negative");
+        }
+        if (isExtended(resource) && value.stripTrailingZeros().scale() > 0) {
+            throw new BadQuantity(raw, "must be a whole number for an extended resource");
+        }
+        BigDecimal units = ResourceNames.CPU.equals(resource) ? value.movePointRight(3) : value;
+        try {
+            return units.setScale(0, RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new BadQuantity(raw, "is too large");
+        }
+    }
+
+    /**
+     * Parses a resource map. {@code where} prefixes the resource name in messages, and
+     * {@code kind} follows it, giving e.g. {@code container "main": memory request "12x" ...}.
+     */
+    static Map<String, Long> toUnits(Map<String, Quantity> quantities, String where, String kind)
+            throws InvalidSpecException {
+        if (quantities == null || quantities.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> amounts = new HashMap<>(quantities.size() * 2);
+        for (Map.Entry<String, Quantity> entry : quantities.entrySet()) {
+            String resource = entry.getKey();
+            try {
+                amounts.put(resource, toUnits(resource, entry.getValue()));
+            } catch (BadQuantity bad) {
+                String subject = kind.isEmpty() ? resource : resource + " " + kind;
+                throw new InvalidSpecException(bad.describe(where + subject));
+            }
+        }
+        return amounts;
+    }
+
+    static ResourceList resourceList(Map<String, Long> amounts) {
+        return amounts.isEmpty() ? ResourceList.EMPTY : ResourceList.of(amounts);
+    }
+
+    /**
+     * Extended resources are fully qualified names outside the kubernetes.io domain
+     * (nvidia.com/gpu); the API server only accepts whole numbers for them.
+     */
+    static boolean isExtended(String resource) {
+        int slash = resource.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String domain = resource.substring(0, slash);
+        return !(domain.equals("kubernetes.io") || domain.endsWith(".kubernetes.io"));
+    }
+
+    private static String text(Quantity quantity) {
+        if (quantity == null) {
+            return "";
+        }
+        String amount = quantity.getAmount() == null ? "" : quantity.getAmount();
+        String format = quantity.getFormat() == null ? "" : quantity.getFormat();
+        return amount + format;
+    }
+}

@@ -1,0 +1,488 @@
+package io.kubenexus.scheduler.kube.translate;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.kubenexus.scheduler.core.model.ContainerResources;
+import io.kubenexus.scheduler.core.model.HostPort;
+import io.kubenexus.scheduler.core.model.NodeAffinity;
+import io.kubenexus.scheduler.core.model.NodeSelectorOperator;
+import io.kubenexus.scheduler.core.model.NodeSelectorRequirement;
+import io.kubenexus.scheduler.core.model.NodeSelectorTerm;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
+import io.kubenexus.scheduler.core.model.PodRequests;
+import io.kubenexus.scheduler.core.model.PreferredSchedulingTerm;
+import io.kubenexus.scheduler.core.model.QosClass;
+import io.kubenexus.scheduler.core.model.ResourceList;
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.model.TaintEffect;
+import io.kubenexus.scheduler.core.model.Toleration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a fabric8 {@link Pod} into the scheduler's {@link PodInfo}. Callers translate each object
+ * once, when the informer delivers it, and keep the result; the scheduling loop never sees API
+ * objects.
+ *
+ * <p>Requests follow the API server and kube-scheduler: a container's missing request defaults to
+ * its limit (API server defaulting, for every resource in {@code limits}); the effective pod request
+ * is {@link PodRequests#effective} (apps plus sidecars, at least the largest init phase, plus
+ * {@code spec.overhead}); pod-level {@code spec.resources} requests for cpu and memory, when set,
+ * replace the container sum for that resource before overhead is added, as with the
+ * PodLevelResources feature.
+ *
+ * <p>Host ports are those of app containers and of restartable init containers (sidecars run
+ * beside the apps and hold their ports); ordinary init containers have exited before the apps
+ * start.
+ *
+ * <p>Only hard constraints this scheduler cannot evaluate are listed in
+ * {@link PodInfo#unsupportedConstraints()}: required inter-pod (anti-)affinity, DoNotSchedule
+ * topology spread, persistent volume claims (their volume topology) and dynamic resource claims.
+ * Preferred inter-pod affinity and ScheduleAnyway spreads are not listed: they only change scores,
+ * so ignoring them still yields a valid placement.
+ *
+ * <p>Stateless and thread-safe. {@link #translate} never throws.
+ */
+public final class PodTranslator {
+    /** What the API server fills in when {@code spec.schedulerName} is empty. */
+    public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
+
+    public static final String INTER_POD_AFFINITY = "inter-pod affinity";
+    public static final String INTER_POD_ANTI_AFFINITY = "inter-pod anti-affinity";
+    public static final String TOPOLOGY_SPREAD = "topology spread constraints";
+    public static final String PERSISTENT_VOLUME_CLAIMS = "persistent volume claims";
+    public static final String RESOURCE_CLAIMS = "dynamic resource claims";
+
+    private static final List<String> POD_LEVEL_RESOURCES = List.of(ResourceNames.CPU, ResourceNames.MEMORY);
+
+    public PodTranslator() {
+    }
+
+    /** The pod in the scheduler's model, or the first problem found, naming the field and value. */
+    public Translation<PodInfo> translate(Pod pod) {
+        try {
+            return Translation.valid(read(pod));
+        } catch (InvalidSpecException e) {
+            return Translation.invalid(e.getMessage());
+        } catch (RuntimeException e) {
+            // A shape the API server would never produce (e.g. a null list element); report, don't crash.
+            return Translation.invalid("pod cannot be read: " + e);
+        }
+    }
+
+    /**
+     * The pod's identity and metadata without its spec, so that a pod whose translation failed can
+     * still be recognized (scheduler name, namespace) and reported on. Never throws.
+     */
+    public PodInfo identity(Pod pod) {
+        try {
+            return readIdentity(pod);
+        } catch (RuntimeException e) {
+            ObjectMeta meta = pod == null || pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
+            return new PodInfo(new PodKey(nullToEmpty(meta.getNamespace()), nullToEmpty(meta.getName())),
+                    meta.getUid(), null, null, null, false, 0, null, null, null, null, null, null, null, null,
+                    null, null, null, false);
+        }
+    }
+
+    private PodInfo readIdentity(Pod pod) {
+        ObjectMeta meta = pod == null || pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
+        PodSpec spec = pod == null || pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        PodStatus status = pod == null ? null : pod.getStatus();
+        return new PodInfo(
+                new PodKey(nullToEmpty(meta.getNamespace()), nullToEmpty(meta.getName())),
+                meta.getUid(),
+                schedulerName(spec),
+                spec.getNodeName(),
+                PodPhase.fromApiName(status == null ? null : status.getPhase()),
+                meta.getDeletionTimestamp() != null,
+                spec.getPriority() == null ? 0 : spec.getPriority(),
+                timestamp(meta.getCreationTimestamp()),
+                safeMap(meta.getLabels()),
+                RetainedAnnotations.forPod(safeMap(meta.getAnnotations())),
+                ResourceList.EMPTY, ResourceList.EMPTY, List.of(),
+                safeMap(spec.getNodeSelector()),
+                NodeAffinity.NONE, List.of(), QosClass.BEST_EFFORT, List.of(),
+                spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty());
+    }
+
+    private PodInfo read(Pod pod) throws InvalidSpecException {
+        if (pod == null || pod.getMetadata() == null || pod.getMetadata().getName() == null) {
+            throw new InvalidSpecException("pod has no metadata.name");
+        }
+        ObjectMeta meta = pod.getMetadata();
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+
+        List<ContainerResources> containers = containers(spec.getContainers(), false);
+        List<ContainerResources> initContainers = containers(spec.getInitContainers(), true);
+        ResourceList overhead = KubeQuantities.resourceList(
+                KubeQuantities.toUnits(spec.getOverhead(), "overhead: ", ""));
+        PodLevel podLevel = podLevel(spec.getResources());
+
+        ResourceList requests;
+        ResourceList nonZero;
+        QosClass qos;
+        if (podLevel == null) {
+            requests = PodRequests.effective(containers, initContainers, overhead);
+            nonZero = PodRequests.nonZero(containers, initContainers, overhead);
+            qos = PodRequests.qosClass(containers, initContainers);
+        } else {
+            requests = podLevel.override(PodRequests.effective(containers, initContainers, ResourceList.EMPTY))
+                    .plus(overhead);
+            nonZero = podLevel.override(PodRequests.nonZero(containers, initContainers, ResourceList.EMPTY))
+                    .plus(overhead);
+            qos = PodRequests.qosClass(List.of(podLevel.asContainer()), List.of());
+        }
+
+        List<HostPort> hostPorts = new ArrayList<>();
+        for (ContainerResources container : containers) {
+            hostPorts.addAll(container.hostPorts());
+        }
+        for (ContainerResources init : initContainers) {
+            if (init.restartable()) {
+                hostPorts.addAll(init.hostPorts());
+            }
+        }
+
+        PodStatus status = pod.getStatus();
+        return new PodInfo(
+                new PodKey(nullToEmpty(meta.getNamespace()), meta.getName()),
+                meta.getUid(),
+                schedulerName(spec),
+                spec.getNodeName(),
+                PodPhase.fromApiName(status == null ? null : status.getPhase()),
+                meta.getDeletionTimestamp() != null,
+                spec.getPriority() == null ? 0 : spec.getPriority(),
+                timestamp(meta.getCreationTimestamp()),
+                safeMap(meta.getLabels()),
+                RetainedAnnotations.forPod(safeMap(meta.getAnnotations())),
+                requests,
+                nonZero,
+                hostPorts,
+                safeMap(spec.getNodeSelector()),
+                nodeAffinity(spec.getAffinity()),
+                tolerations(spec.getTolerations()),
+                qos,
+                unsupportedConstraints(spec),
+                spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty());
+    }
+
+    private static List<ContainerResources> containers(List<Container> containers, boolean init)
+            throws InvalidSpecException {
+        if (containers == null || containers.isEmpty()) {
+            return List.of();
+        }
+        List<ContainerResources> result = new ArrayList<>(containers.size());
+        for (Container container : containers) {
+            String where = (init ? "init container \"" : "container \"") + container.getName() + "\": ";
+            ResourceRequirements resources = container.getResources();
+            Map<String, Long> limits = Map.of();
+            Map<String, Long> requests = Map.of();
+            if (resources != null) {
+                limits = KubeQuantities.toUnits(resources.getLimits(), where, "limit");
+                requests = withDefaultsFromLimits(
+                        KubeQuantities.toUnits(resources.getRequests(), where, "request"),
+                        resources.getRequests() == null ? Map.of() : resources.getRequests(), limits);
+            }
+            List<HostPort> hostPorts = List.of();
+            if (container.getPorts() != null) {
+                hostPorts = new ArrayList<>();
+                for (ContainerPort port : container.getPorts()) {
+                    if (port.getHostPort() != null && port.getHostPort() > 0) {
+                        hostPorts.add(new HostPort(port.getHostIP(), port.getProtocol(), port.getHostPort()));
+                    }
+                }
+            }
+            boolean restartable = init && "Always".equals(container.getRestartPolicy());
+            result.add(new ContainerResources(container.getName(), KubeQuantities.resourceList(requests),
+                    KubeQuantities.resourceList(limits), hostPorts, restartable));
+        }
+        return result;
+    }
+
+    /** API server defaulting: a resource with a limit and no request requests its limit. */
+    private static Map<String, Long> withDefaultsFromLimits(Map<String, Long> requests, Map<String, ?> declared,
+                                                            Map<String, Long> limits) {
+        if (limits.isEmpty()) {
+            return requests;
+        }
+        Map<String, Long> merged = null;
+        for (Map.Entry<String, Long> limit : limits.entrySet()) {
+            if (!declared.containsKey(limit.getKey())) {
+                if (merged == null) {
+                    merged = new HashMap<>(requests);
+                }
+                merged.put(limit.getKey(), limit.getValue());
+            }
+        }
+        return merged == null ? requests : merged;
+    }
+
+    /** Pod-level requests and limits for the resources the feature supports. */
+    private record PodLevel(Map<String, Long> requests, Map<String, Long> limits) {
+        ResourceList override(ResourceList aggregated) {
+            ResourceList result = aggregated;
+            for (Map.Entry<String, Long> request : requests.entrySet()) {
+                result = result.with(request.getKey(), request.getValue());
+            }
+            return result;
+        }
+
+        ContainerResources asContainer() {
+            return new ContainerResources("pod", ResourceList.of(requests), ResourceList.of(limits), List.of(), false);
+        }
+    }
+
+    private static PodLevel podLevel(ResourceRequirements resources) throws InvalidSpecException {
+        if (resources == null) {
+            return null;
+        }
+        Map<String, Long> limits = supportedOnly(KubeQuantities.toUnits(resources.getLimits(), "pod resources: ", "limit"));
+        Map<String, Long> requests = supportedOnly(withDefaultsFromLimits(
+                KubeQuantities.toUnits(resources.getRequests(), "pod resources: ", "request"),
+                resources.getRequests() == null ? Map.of() : resources.getRequests(), limits));
+        return requests.isEmpty() && limits.isEmpty() ? null : new PodLevel(requests, limits);
+    }
+
+    private static Map<String, Long> supportedOnly(Map<String, Long> amounts) {
+        Map<String, Long> supported = new HashMap<>();
+        for (String resource : POD_LEVEL_RESOURCES) {
+            Long amount = amounts.get(resource);
+            if (amount != null) {
+                supported.put(resource, amount);
+            }
+        }
+        return supported;
+    }
+
+    private static List<Toleration> tolerations(List<io.fabric8.kubernetes.api.model.Toleration> tolerations)
+            throws InvalidSpecException {
+        if (tolerations == null || tolerations.isEmpty()) {
+            return List.of();
+        }
+        List<Toleration> result = new ArrayList<>(tolerations.size());
+        for (io.fabric8.kubernetes.api.model.Toleration toleration : tolerations) {
+            String key = nullToEmpty(toleration.getKey());
+            String operatorName = nullToEmpty(toleration.getOperator());
+            Toleration.Operator operator = switch (operatorName) {
+                case "", "Equal" -> Toleration.Operator.EQUAL;
+                case "Exists" -> Toleration.Operator.EXISTS;
+                default -> throw new InvalidSpecException(
+                        "toleration \"" + key + "\": unknown operator \"" + operatorName + "\"");
+            };
+            TaintEffect effect = null;
+            String effectName = nullToEmpty(toleration.getEffect());
+            if (!effectName.isEmpty()) {
+                try {
+                    effect = TaintEffect.fromApiName(effectName);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidSpecException(
+                            "toleration \"" + key + "\": unknown effect \"" + effectName + "\"");
+                }
+            }
+            result.add(new Toleration(key, operator, toleration.getValue(), effect));
+        }
+        return result;
+    }
+
+    private static NodeAffinity nodeAffinity(Affinity affinity) throws InvalidSpecException {
+        if (affinity == null || affinity.getNodeAffinity() == null) {
+            return NodeAffinity.NONE;
+        }
+        io.fabric8.kubernetes.api.model.NodeAffinity nodeAffinity = affinity.getNodeAffinity();
+        List<NodeSelectorTerm> required = null;
+        io.fabric8.kubernetes.api.model.NodeSelector selector =
+                nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (selector != null) {
+            required = new ArrayList<>();
+            if (selector.getNodeSelectorTerms() != null) {
+                for (io.fabric8.kubernetes.api.model.NodeSelectorTerm term : selector.getNodeSelectorTerms()) {
+                    required.add(term(term));
+                }
+            }
+        }
+        List<PreferredSchedulingTerm> preferred = new ArrayList<>();
+        if (nodeAffinity.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
+            for (io.fabric8.kubernetes.api.model.PreferredSchedulingTerm term
+                    : nodeAffinity.getPreferredDuringSchedulingIgnoredDuringExecution()) {
+                int weight = term.getWeight() == null ? 0 : term.getWeight();
+                if (weight < 1 || weight > 100) {
+                    throw new InvalidSpecException(
+                            "node affinity: preferred term weight " + weight + " is outside 1..100");
+                }
+                preferred.add(new PreferredSchedulingTerm(weight,
+                        term.getPreference() == null ? new NodeSelectorTerm(List.of(), List.of())
+                                : term(term.getPreference())));
+            }
+        }
+        return new NodeAffinity(required, preferred);
+    }
+
+    private static NodeSelectorTerm term(io.fabric8.kubernetes.api.model.NodeSelectorTerm term)
+            throws InvalidSpecException {
+        List<NodeSelectorRequirement> expressions = new ArrayList<>();
+        if (term.getMatchExpressions() != null) {
+            for (io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement : term.getMatchExpressions()) {
+                expressions.add(labelRequirement(requirement));
+            }
+        }
+        List<NodeSelectorRequirement> fields = new ArrayList<>();
+        if (term.getMatchFields() != null) {
+            for (io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement : term.getMatchFields()) {
+                fields.add(fieldRequirement(requirement));
+            }
+        }
+        return new NodeSelectorTerm(expressions, fields);
+    }
+
+    private static NodeSelectorRequirement labelRequirement(
+            io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement) throws InvalidSpecException {
+        String key = nullToEmpty(requirement.getKey());
+        if (key.isEmpty()) {
+            throw new InvalidSpecException("node affinity: a match expression has no key");
+        }
+        NodeSelectorOperator operator = operator(key, requirement.getOperator());
+        List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+        String where = "node affinity: key \"" + key + "\": operator " + operator.apiName();
+        switch (operator) {
+            case IN, NOT_IN -> {
+                if (values.isEmpty()) {
+                    throw new InvalidSpecException(where + " needs at least one value");
+                }
+            }
+            case EXISTS, DOES_NOT_EXIST -> {
+                if (!values.isEmpty()) {
+                    throw new InvalidSpecException(where + " takes no values, got " + values);
+                }
+            }
+            case GT, LT -> {
+                if (values.size() != 1 || !isInteger(values.get(0))) {
+                    throw new InvalidSpecException(where + " needs exactly one integer value, got " + values);
+                }
+            }
+            default -> throw new IllegalStateException(operator.toString());
+        }
+        return new NodeSelectorRequirement(key, operator, values);
+    }
+
+    /** The API server only accepts {@code metadata.name} with In or NotIn and exactly one value. */
+    private static NodeSelectorRequirement fieldRequirement(
+            io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement) throws InvalidSpecException {
+        String key = nullToEmpty(requirement.getKey());
+        if (!NodeSelectorTerm.FIELD_NODE_NAME.equals(key)) {
+            throw new InvalidSpecException("node affinity: match field \"" + key
+                    + "\" is not supported (only " + NodeSelectorTerm.FIELD_NODE_NAME + ")");
+        }
+        NodeSelectorOperator operator = operator(key, requirement.getOperator());
+        List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+        if (operator != NodeSelectorOperator.IN && operator != NodeSelectorOperator.NOT_IN) {
+            throw new InvalidSpecException("node affinity: match field \"" + key + "\": operator "
+                    + operator.apiName() + " is not supported (only In and NotIn)");
+        }
+        if (values.size() != 1) {
+            throw new InvalidSpecException("node affinity: match field \"" + key
+                    + "\" needs exactly one value, got " + values);
+        }
+        return new NodeSelectorRequirement(key, operator, values);
+    }
+
+    private static NodeSelectorOperator operator(String key, String name) throws InvalidSpecException {
+        try {
+            return NodeSelectorOperator.fromApiName(name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(
+                    "node affinity: key \"" + key + "\": unknown operator \"" + name + "\"");
+        }
+    }
+
+    private static boolean isInteger(String value) {
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<String> unsupportedConstraints(PodSpec spec) {
+        List<String> unsupported = new ArrayList<>(0);
+        Affinity affinity = spec.getAffinity();
+        if (affinity != null) {
+            if (affinity.getPodAffinity() != null
+                    && notEmpty(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())) {
+                unsupported.add(INTER_POD_AFFINITY);
+            }
+            if (affinity.getPodAntiAffinity() != null
+                    && notEmpty(affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())) {
+                unsupported.add(INTER_POD_ANTI_AFFINITY);
+            }
+        }
+        if (spec.getTopologySpreadConstraints() != null) {
+            for (TopologySpreadConstraint constraint : spec.getTopologySpreadConstraints()) {
+                // whenUnsatisfiable is required by the API; treat a missing one as the hard default.
+                if (!"ScheduleAnyway".equals(constraint.getWhenUnsatisfiable())) {
+                    unsupported.add(TOPOLOGY_SPREAD);
+                    break;
+                }
+            }
+        }
+        if (spec.getVolumes() != null) {
+            for (Volume volume : spec.getVolumes()) {
+                if (volume.getPersistentVolumeClaim() != null || volume.getEphemeral() != null) {
+                    unsupported.add(PERSISTENT_VOLUME_CLAIMS);
+                    break;
+                }
+            }
+        }
+        if (notEmpty(spec.getResourceClaims())) {
+            unsupported.add(RESOURCE_CLAIMS);
+        }
+        return unsupported;
+    }
+
+    private static String schedulerName(PodSpec spec) {
+        String name = spec.getSchedulerName();
+        return name == null || name.isEmpty() ? DEFAULT_SCHEDULER_NAME : name;
+    }
+
+    /**
+     * The API server writes RFC 3339 timestamps; a missing or unreadable one sorts first (EPOCH)
+     * rather than making the pod unschedulable, since it only orders pods of equal priority.
+     */
+    static Instant timestamp(String value) {
+        if (value == null || value.isEmpty()) {
+            return Instant.EPOCH;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static boolean notEmpty(List<?> list) {
+        return list != null && !list.isEmpty();
+    }
+
+    private static <K, V> Map<K, V> safeMap(Map<K, V> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}
