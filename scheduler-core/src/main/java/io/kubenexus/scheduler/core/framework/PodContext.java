@@ -8,6 +8,10 @@ import java.util.Map;
  * One pod's scheduling cycle: the pod, its requests as a sparse vector over the snapshot's
  * resource columns (the implicit {@code pods: 1} included), and scratch data that plugins share
  * within the cycle. Built by {@link io.kubenexus.scheduler.core.state.ClusterState#podContext}.
+ *
+ * <p>A context lives for exactly one decision and is never reused after the cluster changes:
+ * plugins cache per-cycle results in it (e.g. the nodes matching required affinity) that a label
+ * update would make stale.
  */
 public final class PodContext {
     private final PodInfo pod;

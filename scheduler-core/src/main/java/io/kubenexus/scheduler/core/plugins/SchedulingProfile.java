@@ -21,6 +21,9 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
     public static final int DEFAULT_TAINT_TOLERATION_WEIGHT = 3;
     public static final int DEFAULT_NODE_AFFINITY_WEIGHT = 2;
     public static final int DEFAULT_NODE_RESOURCES_FIT_WEIGHT = 1;
+    /** Names {@code settings.pluginWeights} may set for {@link #defaults}; for validating configuration. */
+    public static final List<String> DEFAULT_SCORE_PLUGINS =
+            List.of(TaintToleration.NAME, NodeAffinity.NAME, NodeResourcesFit.NAME);
 
     public SchedulingProfile {
         preFilters = List.copyOf(preFilters);
@@ -48,8 +51,7 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
         return new SchedulingProfile(preFilters, filters, scores);
     }
 
-    private static void addScore(List<WeightedScorePlugin> scores, ScorePlugin plugin,
-                                 int weight) {
+    private static void addScore(List<WeightedScorePlugin> scores, ScorePlugin plugin, int weight) {
         if (weight > 0) {
             scores.add(new WeightedScorePlugin(plugin, weight));
         }

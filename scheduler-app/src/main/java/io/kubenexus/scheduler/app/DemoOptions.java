@@ -1,0 +1,38 @@
+package io.kubenexus.scheduler.app;
+
+import io.kubenexus.scheduler.app.config.GoDuration;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The options of {@code kubenexus-scheduler demo}; messages name the command-line option.
+ *
+ * @param nodes   synthetic nodes to create, at least 1
+ * @param pods    pods to create, at least 0
+ * @param seed    seed of the synthetic cluster and workload: equal seeds give equal demos
+ * @param timeout how long to wait for the pods to be bound or reported unschedulable
+ * @param json    the summary is printed as one JSON object on stdout, progress on stderr
+ */
+public record DemoOptions(int nodes, int pods, long seed, Duration timeout, boolean json) {
+    public static final int DEFAULT_NODES = 50;
+    public static final int DEFAULT_PODS = 500;
+    public static final long DEFAULT_SEED = 1;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
+    public DemoOptions {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("--nodes: must be at least 1, was " + nodes);
+        }
+        if (pods < 0) {
+            throw new IllegalArgumentException("--pods: must not be negative, was " + pods);
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("--timeout: must be a positive duration, was " + GoDuration.format(timeout));
+        }
+    }
+
+    public static DemoOptions defaults() {
+        return new DemoOptions(DEFAULT_NODES, DEFAULT_PODS, DEFAULT_SEED, DEFAULT_TIMEOUT, false);
+    }
+}

@@ -1,0 +1,25 @@
+package io.kubenexus.scheduler.app;
+
+import java.io.PrintStream;
+
+/**
+ * Runs {@code kubenexus-scheduler demo}: the whole scheduler against an embedded API server
+ * filled with a synthetic cluster, then a report.
+ */
+@FunctionalInterface
+public interface DemoRunner {
+
+    /**
+     * Starts an embedded Kubernetes API, creates {@code options.nodes()} nodes
+     * ({@code SyntheticCluster}) and {@code options.pods()} pending pods ({@code WorkloadGenerator}),
+     * both seeded with {@code options.seed()}, runs the scheduler until every pod is bound or
+     * reported unschedulable or {@code options.timeout()} has passed, checks from the API that no
+     * node holds more than its allocatable, tears everything down and returns the result.
+     *
+     * <p>Writes human-readable progress lines to {@code progress} and nothing to
+     * {@code System.out}: with {@code --json} the CLI promises exactly one JSON object on stdout
+     * (progress is then stderr). Pods left pending are results, not failures; throw only when the
+     * demo itself cannot run.
+     */
+    DemoSummary run(DemoOptions options, PrintStream progress);
+}

@@ -1,0 +1,108 @@
+package io.kubenexus.scheduler.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The outcome of a demo run.
+ *
+ * @param nodes                      nodes in the synthetic cluster
+ * @param podsCreated                pods created
+ * @param podsBound                  pods bound to a node when the run ended
+ * @param podsPending                pods still pending when the run ended
+ * @param podsExpectedUnschedulable  pods that no node could run even empty (too big, by design)
+ * @param capacityViolations         nodes found holding more than their allocatable; must be 0
+ * @param elapsedMillis              from the first pod created to the last bind
+ * @param bindRatePerSecond          pods bound per second over that time
+ * @param pendingReasons             pending pods per reason, e.g. {@code "0/50 nodes are available: ..."}
+ */
+public record DemoSummary(
+        int nodes,
+        int podsCreated,
+        int podsBound,
+        int podsPending,
+        int podsExpectedUnschedulable,
+        int capacityViolations,
+        long elapsedMillis,
+        double bindRatePerSecond,
+        Map<String, Integer> pendingReasons) {
+
+    public DemoSummary {
+        requireNotNegative("nodes", nodes);
+        requireNotNegative("podsCreated", podsCreated);
+        requireNotNegative("podsBound", podsBound);
+        requireNotNegative("podsPending", podsPending);
+        requireNotNegative("podsExpectedUnschedulable", podsExpectedUnschedulable);
+        requireNotNegative("capacityViolations", capacityViolations);
+        requireNotNegative("elapsedMillis", elapsedMillis);
+        // JSON has no NaN or Infinity; a zero-length run has a rate of 0.
+        if (!(bindRatePerSecond >= 0) || Double.isInfinite(bindRatePerSecond)) {
+            throw new IllegalArgumentException("bindRatePerSecond: must be a finite number >= 0, was " + bindRatePerSecond);
+        }
+        // Sorted by reason so that the JSON of equal runs is byte-for-byte equal.
+        pendingReasons = pendingReasons == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pendingReasons));
+    }
+
+    /**
+     * One JSON object on one line, keys in a fixed order: {@code nodes, pods_created, pods_bound,
+     * pods_pending, pods_expected_unschedulable, capacity_violations, elapsed_millis,
+     * bind_rate_per_second, pending_reasons}; the rate is rounded to 0.01 and the reasons are
+     * sorted.
+     */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("nodes", nodes);
+        json.put("pods_created", podsCreated);
+        json.put("pods_bound", podsBound);
+        json.put("pods_pending", podsPending);
+        json.put("pods_expected_unschedulable", podsExpectedUnschedulable);
+        json.put("capacity_violations", capacityViolations);
+        json.put("elapsed_millis", elapsedMillis);
+        json.put("bind_rate_per_second", Math.round(bindRatePerSecond * 100) / 100.0);
+        json.put("pending_reasons", pendingReasons);
+        try {
+            return new ObjectMapper().writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen: strings, numbers and a map of them", e);
+        }
+    }
+
+    /** A short aligned table for people, most frequent pending reason first. */
+    public String toHumanReadable() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "kubenexus-scheduler demo: %d pods on %d nodes in %.1fs%n",
+                podsCreated, nodes, elapsedMillis / 1000.0));
+        row(out, "nodes", Integer.toString(nodes));
+        row(out, "pods created", Integer.toString(podsCreated));
+        row(out, "pods bound", Integer.toString(podsBound));
+        row(out, "pods pending", Integer.toString(podsPending));
+        row(out, "  of which fit no node", Integer.toString(podsExpectedUnschedulable));
+        row(out, "capacity violations", Integer.toString(capacityViolations));
+        row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
+        row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
+        if (!pendingReasons.isEmpty()) {
+            out.append(String.format("%nwhy pods are pending:%n"));
+            pendingReasons.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .forEach(e -> out.append(String.format(Locale.ROOT, "  %6d  %s%n", e.getValue(), e.getKey())));
+        }
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String label, String value) {
+        out.append(String.format(Locale.ROOT, "  %-24s %14s%n", label, value));
+    }
+
+    private static void requireNotNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + ": must not be negative, was " + value);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.kubenexus.scheduler.app;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubenexus.scheduler.app.config.ConfigException;
+import io.kubenexus.scheduler.app.config.GoDuration;
+import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code kubenexus-scheduler} command line: {@code run} schedules pods of a real cluster,
+ * {@code demo} runs everything against an embedded API server with a synthetic cluster.
+ *
+ * <p>Exit codes: 0 success, 1 runtime failure (including a demo that found a capacity violation),
+ * 2 bad usage or configuration. Errors are one line on stderr, {@code error: <message>}, without a
+ * stack trace.
+ */
+@Command(name = "kubenexus-scheduler",
+        mixinStandardHelpOptions = true,
+        versionProvider = KubenexusScheduler.Version.class,
+        description = "A Kubernetes secondary scheduler with gang scheduling and NUMA/GPU locality.",
+        subcommands = CommandLine.HelpCommand.class)
+public final class KubenexusScheduler implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+    /** How long the shutdown hook lets {@link SchedulerService#close} run before the JVM exits anyway. */
+    private static final long SHUTDOWN_GRACE_SECONDS = 30;
+
+    private final ServiceFactory serviceFactory;
+    private final DemoRunner demoRunner;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ShutdownSignal shutdown;
+    private final Map<String, String> env;
+    @Spec
+    private CommandSpec spec;
+
+    /** The real command line on the process's streams and environment. */
+    public KubenexusScheduler(ServiceFactory serviceFactory, DemoRunner demoRunner) {
+        this(serviceFactory, demoRunner, System.out, System.err, ShutdownSignal.jvm(SHUTDOWN_GRACE_SECONDS), System.getenv());
+    }
+
+    KubenexusScheduler(ServiceFactory serviceFactory, DemoRunner demoRunner, PrintStream out, PrintStream err,
+                       ShutdownSignal shutdown, Map<String, String> env) {
+        this.serviceFactory = Objects.requireNonNull(serviceFactory, "serviceFactory");
+        this.demoRunner = Objects.requireNonNull(demoRunner, "demoRunner");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+        this.shutdown = Objects.requireNonNull(shutdown, "shutdown");
+        this.env = Map.copyOf(env);
+    }
+
+    public static void main(String[] args) {
+        // Resolved when a command runs, not here: --help and --version must work whatever the
+        // wiring needs, and the demo's wiring must not be built for `run`.
+        ServiceFactory services = (config, client) -> Wiring.serviceFactory().create(config, client);
+        DemoRunner demo = (options, progress) -> Wiring.demoRunner().run(options, progress);
+        System.exit(new KubenexusScheduler(services, demo).execute(args));
+    }
+
+    /** Parses {@code args}, runs the command and returns its exit code. */
+    public int execute(String... args) {
+        int code = commandLine().execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The picocli command tree, with this instance's streams and error handling. */
+    public CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(this)
+                .addSubcommand("run", new RunCommand())
+                .addSubcommand("demo", new DemoCommand());
+        commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        commandLine.setParameterExceptionHandler(KubenexusScheduler::usageError);
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println("error: " + describe(e));
+            return EXIT_FAILURE;
+        });
+        return commandLine;
+    }
+
+    /** Without a subcommand there is nothing to do: say what there is. */
+    @Override
+    public Integer call() {
+        err.println("error: missing command: run or demo");
+        err.println();
+        spec.commandLine().usage(err);
+        return EXIT_USAGE;
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    /** Messages of the exception and its causes, without repeats: enough to act on, no stack trace. */
+    static String describe(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 4; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t.getCause() != null && t.getCause().toString().equals(message)) {
+                continue; // new SomeException(cause): the message is just the cause again
+            }
+            String text = message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+            if (messages.stream().noneMatch(seen -> seen.contains(text))) {
+                messages.add(text);
+            }
+        }
+        return String.join(": ", messages);
+    }
+
+    @Command(name = "run",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            description = {
+                "Schedule the pods of a Kubernetes cluster whose spec.schedulerName is ours, until SIGTERM.",
+                "The cluster is found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, "
+                        + "else the pod's service account."})
+    final class RunCommand implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "YAML configuration (docs/configuration.md); every key is optional.")
+        Path config;
+
+        @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file to use (its current context).")
+        Path kubeconfig;
+
+        @Option(names = "--scheduler-name", paramLabel = "NAME",
+                description = "Schedule pods with this spec.schedulerName; overrides schedulerName in the config.")
+        String schedulerName;
+
+        @Override
+        public Integer call() {
+            SchedulerConfig settings;
+            KubernetesClient client;
+            try {
+                settings = config == null ? SchedulerConfig.defaults(env) : SchedulerConfig.load(config, env);
+                if (schedulerName != null) {
+                    settings = settings.withSchedulerName(schedulerName, "--scheduler-name");
+                }
+                client = kubernetesClient();
+            } catch (ConfigException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            try (client) {
+                SchedulerService service = serviceFactory.create(settings, client);
+                try {
+                    service.start();
+                    shutdown.await();
+                } finally {
+                    service.close();
+                    shutdown.stopped();
+                }
+                return EXIT_OK;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("error: interrupted");
+                return EXIT_FAILURE;
+            } catch (RuntimeException e) {
+                err.println("error: " + describe(e));
+                return EXIT_FAILURE;
+            }
+        }
+
+        private KubernetesClient kubernetesClient() {
+            if (kubeconfig == null) {
+                // fabric8's discovery, as kubectl's: KUBECONFIG, ~/.kube/config, then in-cluster.
+                return new KubernetesClientBuilder().build();
+            }
+            if (!Files.isReadable(kubeconfig)) {
+                throw new ConfigException("--kubeconfig", "cannot read " + kubeconfig
+                        + (Files.exists(kubeconfig) ? "" : ": it does not exist"));
+            }
+            Config clientConfig;
+            try {
+                clientConfig = Config.fromKubeconfig(kubeconfig.toFile());
+            } catch (RuntimeException e) {
+                throw new ConfigException("--kubeconfig", kubeconfig + " is not a usable kubeconfig: " + describe(e), e);
+            }
+            return new KubernetesClientBuilder().withConfig(clientConfig).build();
+        }
+    }
+
+    @Command(name = "demo",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            description = {
+                "Run the scheduler against an embedded API server with a synthetic cluster "
+                        + "(CPU and 8-GPU nodes) and a mixed workload, then report.",
+                "Needs no cluster. Exits 1 if any node was given more than its allocatable."})
+    final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_NODES,
+                description = "Synthetic nodes, about 20% of them GPU nodes (default: ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @Option(names = "--pods", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_PODS,
+                description = "Pods to create (default: ${DEFAULT-VALUE}).")
+        int pods;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_SEED,
+                description = "Seed of the cluster and the workload; equal seeds give equal demos (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", description = "Print the summary as one JSON object on stdout; progress goes to stderr.")
+        boolean json;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
+                description = "How long to wait for the pods, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public Integer call() {
+            DemoOptions options;
+            try {
+                options = new DemoOptions(nodes, pods, seed, timeout, json);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            DemoSummary summary;
+            PrintStream processOut = System.out;
+            try {
+                if (json) {
+                    // Anything a library prints to System.out would corrupt the JSON; send it to stderr.
+                    System.setOut(err);
+                }
+                summary = demoRunner.run(options, json ? err : out);
+            } catch (RuntimeException e) {
+                err.println("error: demo failed: " + describe(e));
+                return EXIT_FAILURE;
+            } finally {
+                System.setOut(processOut);
+            }
+            out.println(json ? summary.toJson() : summary.toHumanReadable());
+            out.flush();
+            if (summary.capacityViolations() > 0) {
+                err.println("error: " + summary.capacityViolations()
+                        + " node(s) were given more than their allocatable capacity");
+                return EXIT_FAILURE;
+            }
+            return EXIT_OK;
+        }
+    }
+
+    /** Durations as Kubernetes writes them: 500ms, 90s, 5m, 1m30s. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return GoDuration.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The version from the jar manifest (set when packaged), else "development build". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KubenexusScheduler.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "kubenexus-scheduler " + (version == null ? "(development build)" : version),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + ")"
+            };
+        }
+    }
+}

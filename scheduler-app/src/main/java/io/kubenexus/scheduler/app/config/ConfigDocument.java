@@ -1,0 +1,35 @@
+package io.kubenexus.scheduler.app.config;
+
+import java.util.Map;
+
+/**
+ * The configuration file exactly as written, before validation: what Jackson binds the YAML to.
+ * Every component is nullable (a missing key takes its default); durations and the strategy stay
+ * strings here so that {@link SchedulerConfig} can reject a bad value with the key's name and a
+ * hint instead of a Jackson type error. The component names are the file's keys.
+ */
+record ConfigDocument(
+        String schedulerName,
+        Scoring scoring,
+        Integer percentageOfNodesToScore,
+        Backoff backoff,
+        LeaderElection leaderElection,
+        Binding binding,
+        Events events) {
+
+    record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights) {
+    }
+
+    record Backoff(String initial, String max, String maxInUnschedulable) {
+    }
+
+    record LeaderElection(Boolean enabled, String namespace, String leaseName, String identity,
+                          String leaseDuration, String renewDeadline, String retryPeriod) {
+    }
+
+    record Binding(Integer parallelism) {
+    }
+
+    record Events(String aggregationInterval) {
+    }
+}

@@ -1,0 +1,406 @@
+package io.kubenexus.scheduler.app.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.ScoringStrategy;
+import java.io.IOException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration of {@code kubenexus-scheduler run --config FILE}: a YAML file whose keys are
+ * documented in docs/configuration.md. Every key is optional; a missing key takes its default.
+ *
+ * <p>Parsing is strict so that a mistake fails start-up with the key's name rather than being
+ * silently ignored: an unknown key, a value of the wrong type, an unknown strategy or plugin, a
+ * malformed duration and an out-of-range number all throw {@link ConfigException}, e.g.
+ * {@code config.yaml: unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)}.
+ *
+ * @param settings       what the scheduling core runs with
+ * @param leaderElection Lease-based leader election between replicas
+ * @param binding        how placed pods are bound
+ * @param events         how Kubernetes Events are emitted
+ */
+public record SchedulerConfig(
+        SchedulerSettings settings,
+        LeaderElectionConfig leaderElection,
+        BindingConfig binding,
+        EventsConfig events) {
+
+    /** Score plugins whose weight the file may set, in kube-scheduler's spelling. */
+    public static final List<String> SCORE_PLUGINS = List.of("NodeResourcesFit", "TaintToleration", "NodeAffinity");
+    /** Set from the downward API in the pod; the default namespace of the Lease. */
+    public static final String POD_NAMESPACE_ENV = "POD_NAMESPACE";
+    /** The pod name inside Kubernetes; the first part of the default leader identity. */
+    public static final String HOSTNAME_ENV = "HOSTNAME";
+
+    private static final String LEAST_ALLOCATED = "LeastAllocated";
+    private static final String MOST_ALLOCATED = "MostAllocated";
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null);
+
+    public SchedulerConfig {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(leaderElection, "leaderElection");
+        Objects.requireNonNull(binding, "binding");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** Every key at its default, with the Lease namespace and identity taken from the process environment. */
+    public static SchedulerConfig defaults() {
+        return defaults(System.getenv());
+    }
+
+    /** Every key at its default; {@code env} supplies {@value #POD_NAMESPACE_ENV} and {@value #HOSTNAME_ENV}. */
+    public static SchedulerConfig defaults(Map<String, String> env) {
+        return fromDocument(EMPTY, "defaults", env);
+    }
+
+    /** Reads and validates {@code file}; messages start with the path as given. */
+    public static SchedulerConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    public static SchedulerConfig load(Path file, Map<String, String> env) {
+        String source = file.toString();
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "cannot read the file: it does not exist", e);
+        } catch (IOException e) {
+            throw new ConfigException(source, "cannot read the file: " + e, e);
+        }
+        return parse(yaml, source, env);
+    }
+
+    /**
+     * Parses and validates {@code yaml}. An empty document (or only comments) gives the defaults.
+     *
+     * @param sourceName how messages name the input, usually the file name
+     */
+    public static SchedulerConfig parse(String yaml, String sourceName) {
+        return parse(yaml, sourceName, System.getenv());
+    }
+
+    public static SchedulerConfig parse(String yaml, String sourceName, Map<String, String> env) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(sourceName, "sourceName");
+        return fromDocument(read(yaml, sourceName), sourceName, env);
+    }
+
+    public String schedulerName() {
+        return settings.schedulerName();
+    }
+
+    /** The same configuration for another scheduler name (the {@code --scheduler-name} option). */
+    public SchedulerConfig withSchedulerName(String name, String source) {
+        try {
+            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source, e.getMessage(), e);
+        }
+    }
+
+    private static ConfigDocument read(String yaml, String source) {
+        YAMLMapper mapper = YAMLMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // 16.5 silently truncated to 16 would hide a mistake.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // A key written twice: YAML says it is an error, SnakeYAML would keep the last one.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        try (JsonParser parser = mapper.createParser(yaml)) {
+            JsonToken first = parser.nextToken();
+            if (first == null || first == JsonToken.VALUE_NULL) {
+                return EMPTY;
+            }
+            ConfigDocument document = mapper.readValue(parser, ConfigDocument.class);
+            return document == null ? EMPTY : document;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source, "unknown key '" + path(e) + "' (known: " + String.join(", ", knownKeys(e)) + ")", e);
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source, mismatch(e), e);
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonProcessingException syntax) {
+                // Databind wraps syntax errors met inside a value; the syntax is what is wrong.
+                throw new ConfigException(source, syntaxError(syntax), e);
+            }
+            throw new ConfigException(source, (path(e).isEmpty() ? "" : path(e) + ": ") + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, syntaxError(e), e);
+        } catch (IOException e) {
+            throw new ConfigException(source, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static SchedulerConfig fromDocument(ConfigDocument doc, String source, Map<String, String> env) {
+        try {
+            ConfigDocument.Scoring scoring = orEmpty(doc.scoring(), () -> new ConfigDocument.Scoring(null, null, null));
+            ConfigDocument.Backoff backoff = orEmpty(doc.backoff(), () -> new ConfigDocument.Backoff(null, null, null));
+            ConfigDocument.LeaderElection election = orEmpty(doc.leaderElection(),
+                    () -> new ConfigDocument.LeaderElection(null, null, null, null, null, null, null));
+            SchedulerSettings defaults = SchedulerSettings.defaults();
+
+            Map<String, Integer> resourceWeights = scoring.resourceWeights() == null
+                    ? defaults.resourceWeights() : checkResourceNames(scoring.resourceWeights());
+            Map<String, Integer> pluginWeights = scoring.pluginWeights() == null
+                    ? defaults.pluginWeights() : checkPluginNames(scoring.pluginWeights());
+            SchedulerSettings settings = new SchedulerSettings(
+                    doc.schedulerName() == null ? defaults.schedulerName() : doc.schedulerName(),
+                    strategy(scoring.strategy(), defaults.scoringStrategy()),
+                    resourceWeights,
+                    pluginWeights,
+                    doc.percentageOfNodesToScore() == null ? defaults.percentageOfNodesToScore() : doc.percentageOfNodesToScore(),
+                    duration("backoff.initial", backoff.initial(), defaults.podInitialBackoff()),
+                    duration("backoff.max", backoff.max(), defaults.podMaxBackoff()),
+                    duration("backoff.maxInUnschedulable", backoff.maxInUnschedulable(), defaults.podMaxInUnschedulablePods()));
+
+            LeaderElectionConfig leaderElection = new LeaderElectionConfig(
+                    election.enabled() == null || election.enabled(),
+                    orDefault(election.namespace(), () -> defaultNamespace(env)),
+                    orDefault(election.leaseName(), () -> LeaderElectionConfig.DEFAULT_LEASE_NAME),
+                    orDefault(election.identity(), () -> defaultIdentity(env)),
+                    duration("leaderElection.leaseDuration", election.leaseDuration(), LeaderElectionConfig.DEFAULT_LEASE_DURATION),
+                    duration("leaderElection.renewDeadline", election.renewDeadline(), LeaderElectionConfig.DEFAULT_RENEW_DEADLINE),
+                    duration("leaderElection.retryPeriod", election.retryPeriod(), LeaderElectionConfig.DEFAULT_RETRY_PERIOD));
+            BindingConfig binding = doc.binding() == null || doc.binding().parallelism() == null
+                    ? BindingConfig.defaults() : new BindingConfig(doc.binding().parallelism());
+            EventsConfig events = new EventsConfig(duration("events.aggregationInterval",
+                    doc.events() == null ? null : doc.events().aggregationInterval(), EventsConfig.DEFAULT_AGGREGATION_INTERVAL));
+            return new SchedulerConfig(settings, leaderElection, binding, events);
+        } catch (IllegalArgumentException e) {
+            // SchedulerSettings and the records here name the key in their messages; keep them as they are.
+            throw new ConfigException(source, e.getMessage(), e);
+        }
+    }
+
+    private static ScoringStrategy strategy(String value, ScoringStrategy defaultStrategy) {
+        if (value == null) {
+            return defaultStrategy;
+        }
+        return switch (value) {
+            case LEAST_ALLOCATED -> ScoringStrategy.LEAST_ALLOCATED;
+            case MOST_ALLOCATED -> ScoringStrategy.MOST_ALLOCATED;
+            default -> throw new IllegalArgumentException("scoring.strategy: unknown value '" + value
+                    + "' (expected " + LEAST_ALLOCATED + " or " + MOST_ALLOCATED + ")");
+        };
+    }
+
+    private static Duration duration(String key, String value, Duration defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * kube-scheduler accepts the standard resources and extended (domain-prefixed) ones; anything
+     * else, like {@code mem}, is a typo that would silently weigh nothing.
+     */
+    private static Map<String, Integer> checkResourceNames(Map<String, Integer> weights) {
+        for (String name : weights.keySet()) {
+            boolean standard = name.equals("cpu") || name.equals("memory") || name.equals("ephemeral-storage")
+                    || name.matches("hugepages-[0-9]+[KMG]i");
+            boolean extended = name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+                    + "/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+            if (!standard && !extended) {
+                throw new IllegalArgumentException("scoring.resourceWeights: unknown resource '" + name
+                        + "' (use cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource such as nvidia.com/gpu)");
+            }
+        }
+        return weights;
+    }
+
+    private static Map<String, Integer> checkPluginNames(Map<String, Integer> weights) {
+        for (String name : weights.keySet()) {
+            if (!SCORE_PLUGINS.contains(name)) {
+                throw new IllegalArgumentException("scoring.pluginWeights: unknown plugin '" + name
+                        + "' (known: " + String.join(", ", SCORE_PLUGINS) + ")");
+            }
+        }
+        return weights;
+    }
+
+    private static String defaultNamespace(Map<String, String> env) {
+        String namespace = env.get(POD_NAMESPACE_ENV);
+        return namespace == null || namespace.isBlank() ? LeaderElectionConfig.DEFAULT_NAMESPACE : namespace.trim();
+    }
+
+    /** As kube-scheduler: host name plus a UUID, so two replicas on one host never share an identity. */
+    private static String defaultIdentity(Map<String, String> env) {
+        String host = env.get(HOSTNAME_ENV);
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = SchedulerSettings.DEFAULT_SCHEDULER_NAME;
+            }
+        }
+        return host.trim() + "_" + UUID.randomUUID();
+    }
+
+    private static String orDefault(String value, Supplier<String> fallback) {
+        return value == null || value.isEmpty() ? fallback.get() : value;
+    }
+
+    private static <T> T orEmpty(T value, Supplier<T> empty) {
+        return value == null ? empty.get() : value;
+    }
+
+    private static String mismatch(MismatchedInputException e) {
+        String key = path(e);
+        Class<?> target = e.getTargetType();
+        if (key.isEmpty()) {
+            return "the file must be a mapping of keys to values (see docs/configuration.md)";
+        }
+        String expected = expected(target);
+        String was = e instanceof InvalidFormatException invalid && invalid.getValue() != null
+                ? ", was '" + invalid.getValue() + "'" : "";
+        return key + ": expected " + expected + was;
+    }
+
+    private static String expected(Class<?> target) {
+        if (target == null) {
+            return "a different kind of value";
+        }
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            return "a whole number";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "true or false";
+        }
+        if (target == String.class) {
+            return "a single value";
+        }
+        if (Map.class.isAssignableFrom(target) || target.isRecord()) {
+            return "a mapping of keys to values";
+        }
+        return target.getSimpleName();
+    }
+
+    /** Dotted path of the offending key, e.g. {@code scoring.resourceWeights.cpu}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (out.length() > 0) {
+                    out.append('.');
+                }
+                out.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The keys allowed where the unknown one was, in the order the file format declares them. */
+    private static List<String> knownKeys(UnrecognizedPropertyException e) {
+        Class<?> owner = e.getReferringClass();
+        if (owner != null && owner.isRecord()) {
+            return Arrays.stream(owner.getRecordComponents()).map(c -> c.getName()).toList();
+        }
+        Collection<Object> known = e.getKnownPropertyIds();
+        return known == null ? List.of() : known.stream().map(String::valueOf).sorted().toList();
+    }
+
+    /**
+     * SnakeYAML's own message spans several lines with a source excerpt; keep the problem, its
+     * position and what was being parsed.
+     */
+    private static String syntaxError(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+            StringBuilder out = new StringBuilder()
+                    .append(position(yaml.getProblemMark()))
+                    .append(": not valid YAML: ")
+                    .append(yaml.getProblem());
+            if (yaml.getContext() != null) {
+                out.append(" (").append(yaml.getContext());
+                if (yaml.getContextMark() != null) {
+                    out.append(" at ").append(position(yaml.getContextMark()));
+                }
+                out.append(')');
+            }
+            return out.toString();
+        }
+        return at(e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage());
+    }
+
+    private static String position(Mark mark) {
+        // SnakeYAML counts from 0, editors and Jackson from 1.
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+
+    private static String at(JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+
+    /** Every key with its effective value, in file order, for the start-up log. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("schedulerName", settings.schedulerName());
+        out.put("scoring.strategy", settings.scoringStrategy() == ScoringStrategy.MOST_ALLOCATED ? MOST_ALLOCATED : LEAST_ALLOCATED);
+        out.put("scoring.resourceWeights", sorted(settings.resourceWeights()));
+        out.put("scoring.pluginWeights", sorted(settings.pluginWeights()));
+        out.put("percentageOfNodesToScore", Integer.toString(settings.percentageOfNodesToScore()));
+        out.put("backoff.initial", GoDuration.format(settings.podInitialBackoff()));
+        out.put("backoff.max", GoDuration.format(settings.podMaxBackoff()));
+        out.put("backoff.maxInUnschedulable", GoDuration.format(settings.podMaxInUnschedulablePods()));
+        out.put("leaderElection.enabled", Boolean.toString(leaderElection.enabled()));
+        out.put("leaderElection.namespace", leaderElection.namespace());
+        out.put("leaderElection.leaseName", leaderElection.leaseName());
+        out.put("leaderElection.identity", leaderElection.identity());
+        out.put("leaderElection.leaseDuration", GoDuration.format(leaderElection.leaseDuration()));
+        out.put("leaderElection.renewDeadline", GoDuration.format(leaderElection.renewDeadline()));
+        out.put("leaderElection.retryPeriod", GoDuration.format(leaderElection.retryPeriod()));
+        out.put("binding.parallelism", Integer.toString(binding.parallelism()));
+        out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
+        return out;
+    }
+
+    private static String sorted(Map<String, Integer> weights) {
+        return weights.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+}

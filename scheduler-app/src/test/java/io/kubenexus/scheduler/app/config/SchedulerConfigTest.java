@@ -1,0 +1,300 @@
+package io.kubenexus.scheduler.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.ScoringStrategy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SchedulerConfigTest {
+    private static final Map<String, String> ENV = Map.of("POD_NAMESPACE", "scheduling", "HOSTNAME", "kubenexus-7d9f-abcde");
+    private static final String SOURCE = "config.yaml";
+
+    /** The example of docs/configuration.md, every key set. */
+    static final String FULL_EXAMPLE = """
+            schedulerName: gpu-scheduler
+            scoring:
+              strategy: MostAllocated
+              resourceWeights: {cpu: 1, memory: 1, nvidia.com/gpu: 3}
+              pluginWeights: {NodeResourcesFit: 2, TaintToleration: 3, NodeAffinity: 0}
+            percentageOfNodesToScore: 50
+            backoff: {initial: 500ms, max: 20s, maxInUnschedulable: 2m}
+            leaderElection:
+              enabled: true
+              namespace: scheduling-system
+              leaseName: gpu-scheduler
+              identity: replica-a
+              leaseDuration: 30s
+              renewDeadline: 20s
+              retryPeriod: 4s
+            binding: {parallelism: 64}
+            events: {aggregationInterval: 1m}
+            """;
+
+    static Stream<Arguments> validConfigs() {
+        return Stream.of(
+                valid("empty file gives the defaults", "", config -> assertDefaults(config)),
+                valid("only comments gives the defaults", "# nothing set yet\n\n", config -> assertDefaults(config)),
+                valid("explicit null document gives the defaults", "~\n", config -> assertDefaults(config)),
+                valid("empty sections give their defaults", "scoring:\nbackoff: {}\nleaderElection: {}\nbinding:\nevents: {}\n",
+                        config -> assertDefaults(config)),
+                valid("every key set", FULL_EXAMPLE, config -> {
+                    SchedulerSettings s = config.settings();
+                    assertThat(s.schedulerName()).isEqualTo("gpu-scheduler");
+                    assertThat(s.scoringStrategy()).isEqualTo(ScoringStrategy.MOST_ALLOCATED);
+                    assertThat(s.resourceWeights()).isEqualTo(Map.of("cpu", 1, "memory", 1, "nvidia.com/gpu", 3));
+                    assertThat(s.pluginWeights()).isEqualTo(Map.of("NodeResourcesFit", 2, "TaintToleration", 3, "NodeAffinity", 0));
+                    assertThat(s.percentageOfNodesToScore()).isEqualTo(50);
+                    assertThat(s.podInitialBackoff()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(s.podMaxBackoff()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(s.podMaxInUnschedulablePods()).isEqualTo(Duration.ofMinutes(2));
+                    assertThat(config.leaderElection()).isEqualTo(new LeaderElectionConfig(true, "scheduling-system",
+                            "gpu-scheduler", "replica-a", Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(4)));
+                    assertThat(config.binding().parallelism()).isEqualTo(64);
+                    assertThat(config.events().aggregationInterval()).isEqualTo(Duration.ofMinutes(1));
+                }),
+                valid("LeastAllocated spelled out", "scoring: {strategy: LeastAllocated}\n",
+                        config -> assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED)),
+                valid("resource weights replace the default set", "scoring:\n  resourceWeights:\n    nvidia.com/gpu: 5\n",
+                        config -> assertThat(config.settings().resourceWeights()).isEqualTo(Map.of("nvidia.com/gpu", 5))),
+                valid("hugepages and ephemeral-storage are resources", "scoring: {resourceWeights: {hugepages-2Mi: 1, ephemeral-storage: 2}}\n",
+                        config -> assertThat(config.settings().resourceWeights()).containsOnlyKeys("hugepages-2Mi", "ephemeral-storage")),
+                valid("a partial section keeps the other defaults", "backoff: {initial: 2s}\nleaderElection: {retryPeriod: 1s}\n", config -> {
+                    assertThat(config.settings().podInitialBackoff()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(config.settings().podMaxBackoff()).isEqualTo(Duration.ofSeconds(10));
+                    assertThat(config.leaderElection().retryPeriod()).isEqualTo(Duration.ofSeconds(1));
+                    assertThat(config.leaderElection().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+                }),
+                valid("compound durations", "backoff: {initial: 1.5s, max: 1m30s, maxInUnschedulable: 1h}\n", config -> {
+                    assertThat(config.settings().podInitialBackoff()).isEqualTo(Duration.ofMillis(1500));
+                    assertThat(config.settings().podMaxBackoff()).isEqualTo(Duration.ofSeconds(90));
+                    assertThat(config.settings().podMaxInUnschedulablePods()).isEqualTo(Duration.ofHours(1));
+                }),
+                valid("leader election can be switched off", "leaderElection: {enabled: false}\n",
+                        config -> assertThat(config.leaderElection().enabled()).isFalse()),
+                valid("quoted numbers are numbers", "percentageOfNodesToScore: \"40\"\n",
+                        config -> assertThat(config.settings().percentageOfNodesToScore()).isEqualTo(40)),
+                valid("renewDeadline just above 2.2 x retryPeriod", "leaderElection: {retryPeriod: 1s, renewDeadline: 2201ms, leaseDuration: 3s}\n",
+                        config -> assertThat(config.leaderElection().renewDeadline()).isEqualTo(Duration.ofMillis(2201))),
+                valid("empty namespace and identity take their defaults", "leaderElection: {namespace: '', identity: ''}\n", config -> {
+                    assertThat(config.leaderElection().namespace()).isEqualTo("scheduling");
+                    assertThat(config.leaderElection().identity()).startsWith("kubenexus-7d9f-abcde_");
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validConfigs")
+    void acceptsValidConfigs(String yaml, Consumer<SchedulerConfig> expectations) {
+        expectations.accept(SchedulerConfig.parse(yaml, SOURCE, ENV));
+    }
+
+    static Stream<Arguments> unknownKeys() {
+        return Stream.of(
+                invalid("top-level typo", "schedulerNam: x\n",
+                        "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
+                                + "leaderElection, binding, events)"),
+                invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
+                        "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)"),
+                invalid("backoff typo", "backoff: {intial: 1s}\n",
+                        "unknown key 'backoff.intial' (known: initial, max, maxInUnschedulable)"),
+                invalid("leader election typo", "leaderElection:\n  leaseDurationSeconds: 15\n",
+                        "unknown key 'leaderElection.leaseDurationSeconds' (known: enabled, namespace, leaseName, identity, "
+                                + "leaseDuration, renewDeadline, retryPeriod)"),
+                invalid("binding typo", "binding: {paralelism: 4}\n", "unknown key 'binding.paralelism' (known: parallelism)"),
+                invalid("events typo", "events: {interval: 30s}\n", "unknown key 'events.interval' (known: aggregationInterval)"),
+                invalid("snake case is not accepted", "scheduler_name: x\n",
+                        "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
+                                + "leaderElection, binding, events)"),
+                invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
+                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: NodeResourcesFit, TaintToleration, NodeAffinity)"),
+                invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
+                        "scoring.resourceWeights: unknown resource 'mem' (use cpu, memory, ephemeral-storage, hugepages-<size>, "
+                                + "or an extended resource such as nvidia.com/gpu)"));
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                invalid("unknown strategy", "scoring: {strategy: Fastest}\n",
+                        "scoring.strategy: unknown value 'Fastest' (expected LeastAllocated or MostAllocated)"),
+                invalid("strategy in the wrong case", "scoring: {strategy: mostallocated}\n",
+                        "scoring.strategy: unknown value 'mostallocated' (expected LeastAllocated or MostAllocated)"),
+                invalid("malformed duration", "backoff: {initial: 1x}\n",
+                        "backoff.initial: not a duration '1x' (use e.g. 500ms, 1s, 2m)"),
+                invalid("duration without unit", "backoff: {max: 10}\n",
+                        "backoff.max: not a duration '10' (use e.g. 500ms, 1s, 2m)"),
+                invalid("ISO duration", "events: {aggregationInterval: PT30S}\n",
+                        "events.aggregationInterval: not a duration 'PT30S' (use e.g. 500ms, 1s, 2m)"),
+                invalid("bad leader election duration", "leaderElection: {retryPeriod: 2 seconds}\n",
+                        "leaderElection.retryPeriod: not a duration '2 seconds' (use e.g. 500ms, 1s, 2m)"),
+                invalid("percentage zero", "percentageOfNodesToScore: 0\n", "percentageOfNodesToScore: must be 1..100, was 0"),
+                invalid("percentage above 100", "percentageOfNodesToScore: 101\n", "percentageOfNodesToScore: must be 1..100, was 101"),
+                invalid("percentage not a number", "percentageOfNodesToScore: all\n",
+                        "percentageOfNodesToScore: expected a whole number, was 'all'"),
+                invalid("percentage fractional", "percentageOfNodesToScore: 50.5\n",
+                        "percentageOfNodesToScore: expected a whole number, was '50.5'"),
+                invalid("empty scheduler name", "schedulerName: ''\n", "schedulerName: must not be empty"),
+                invalid("scheduler name as a list", "schedulerName: [a, b]\n", "schedulerName: expected a single value"),
+                invalid("scoring not a mapping", "scoring: 5\n", "scoring: expected a mapping of keys to values"),
+                invalid("no resource weights", "scoring: {resourceWeights: {}}\n", "scoring.resourceWeights: must name at least one resource"),
+                invalid("resource weight zero", "scoring: {resourceWeights: {cpu: 0}}\n", "scoring.resourceWeights.cpu: must be 1..100, was 0"),
+                invalid("resource weight not a number", "scoring: {resourceWeights: {cpu: heavy}}\n",
+                        "scoring.resourceWeights.cpu: expected a whole number, was 'heavy'"),
+                invalid("plugin weight too high", "scoring: {pluginWeights: {NodeAffinity: 101}}\n",
+                        "scoring.pluginWeights.NodeAffinity: must be 0..100, was 101"),
+                invalid("zero backoff", "backoff: {initial: 0s}\n", "backoff.initial: must be a positive duration, was PT0S"),
+                invalid("max backoff below initial", "backoff: {initial: 5s, max: 2s}\n",
+                        "backoff.max: must be at least backoff.initial (PT5S), was PT2S"),
+                invalid("enabled not a boolean", "leaderElection: {enabled: maybe}\n",
+                        "leaderElection.enabled: expected true or false, was 'maybe'"),
+                invalid("lease not longer than renew deadline", "leaderElection: {leaseDuration: 10s, renewDeadline: 10s}\n",
+                        "leaderElection.leaseDuration: must be longer than leaderElection.renewDeadline (10s), was 10s"),
+                invalid("renew deadline within retry jitter", "leaderElection: {renewDeadline: 4s, retryPeriod: 2s}\n",
+                        "leaderElection.renewDeadline: must be longer than 2.2 x leaderElection.retryPeriod (4.4s for retryPeriod 2s, "
+                                + "to leave room for retry jitter), was 4s"),
+                invalid("renew deadline exactly at the jitter bound", "leaderElection: {renewDeadline: 2200ms, retryPeriod: 1s, leaseDuration: 3s}\n",
+                        "leaderElection.renewDeadline: must be longer than 2.2 x leaderElection.retryPeriod (2.2s for retryPeriod 1s, "
+                                + "to leave room for retry jitter), was 2.2s"),
+                invalid("zero retry period", "leaderElection: {retryPeriod: 0s}\n", "leaderElection.retryPeriod: must be at least 1ms, was 0s"),
+                invalid("negative lease", "leaderElection: {leaseDuration: -15s}\n", "leaderElection.leaseDuration: must be at least 1ms, was -15s"),
+                invalid("namespace not a DNS label", "leaderElection: {namespace: Kube_System}\n",
+                        "leaderElection.namespace: not a valid namespace name 'Kube_System' (lower-case letters, digits and '-', at most 63)"),
+                invalid("lease name not a DNS subdomain", "leaderElection: {leaseName: 'my lease'}\n",
+                        "leaderElection.leaseName: not a valid object name 'my lease' (lower-case letters, digits, '-' and '.', at most 253)"),
+                invalid("parallelism zero", "binding: {parallelism: 0}\n", "binding.parallelism: must be 1..256, was 0"),
+                invalid("parallelism too high", "binding: {parallelism: 257}\n", "binding.parallelism: must be 1..256, was 257"),
+                invalid("zero aggregation interval", "events: {aggregationInterval: 0}\n",
+                        "events.aggregationInterval: must be a positive duration, was 0s"),
+                invalid("a list instead of a mapping", "- schedulerName: x\n",
+                        "the file must be a mapping of keys to values (see docs/configuration.md)"),
+                invalid("a key given twice", "schedulerName: a\nschedulerName: b\n",
+                        "line 2, column 14: not valid YAML: Duplicate field 'schedulerName'"),
+                invalid("broken YAML", "scoring: {strategy: MostAllocated\n",
+                        "line 2, column 1: not valid YAML: expected ',' or '}', but got <stream end> "
+                                + "(while parsing a flow mapping at line 1, column 10)"),
+                invalid("tab indentation", "scoring:\n\tstrategy: MostAllocated\n",
+                        "line 2, column 1: not valid YAML: found character '\\t(TAB)' that cannot start any token. "
+                                + "(Do not use \\t(TAB) for indentation) (while scanning for the next token)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"unknownKeys", "badValues"})
+    void rejectsMistakesNamingTheKey(String yaml, String detail) {
+        assertThatThrownBy(() -> SchedulerConfig.parse(yaml, SOURCE, ENV))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(SOURCE + ": " + detail)
+                .satisfies(e -> {
+                    assertThat(((ConfigException) e).source()).isEqualTo(SOURCE);
+                    assertThat(((ConfigException) e).detail()).isEqualTo(detail);
+                });
+    }
+
+    @Test
+    void leaderElectionDefaultsComeFromThePodEnvironment() {
+        SchedulerConfig config = SchedulerConfig.parse("", SOURCE, ENV);
+
+        assertThat(config.leaderElection().namespace()).isEqualTo("scheduling");
+        assertThat(config.leaderElection().identity())
+                .matches("kubenexus-7d9f-abcde_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    }
+
+    @Test
+    void withoutPodNamespaceTheLeaseLivesInKubeSystem() {
+        SchedulerConfig config = SchedulerConfig.parse("", SOURCE, Map.of("HOSTNAME", "h"));
+
+        assertThat(config.leaderElection().namespace()).isEqualTo("kube-system");
+    }
+
+    @Test
+    void everyReplicaGetsItsOwnDefaultIdentity() {
+        assertThat(SchedulerConfig.parse("", SOURCE, ENV).leaderElection().identity())
+                .isNotEqualTo(SchedulerConfig.parse("", SOURCE, ENV).leaderElection().identity());
+    }
+
+    @Test
+    void defaultsMatchTheCoreDefaultsAndTheDocumentedValues() {
+        assertDefaults(SchedulerConfig.defaults(ENV));
+    }
+
+    @Test
+    void schedulerNameCanBeOverriddenAndIsStillValidated() {
+        SchedulerConfig config = SchedulerConfig.parse(FULL_EXAMPLE, SOURCE, ENV);
+
+        SchedulerConfig renamed = config.withSchedulerName("other", "--scheduler-name");
+        assertThat(renamed.schedulerName()).isEqualTo("other");
+        assertThat(renamed.settings().scoringStrategy()).isEqualTo(ScoringStrategy.MOST_ALLOCATED);
+        assertThatThrownBy(() -> config.withSchedulerName(" ", "--scheduler-name"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--scheduler-name: schedulerName: must not be empty");
+    }
+
+    @Test
+    void loadReadsAFileAndNamesItInErrors(@TempDir Path dir) throws IOException {
+        Path good = Files.writeString(dir.resolve("good.yaml"), FULL_EXAMPLE);
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "scoring: {strategi: x}\n");
+
+        assertThat(SchedulerConfig.load(good, ENV).schedulerName()).isEqualTo("gpu-scheduler");
+        assertThatThrownBy(() -> SchedulerConfig.load(bad, ENV))
+                .hasMessage(bad + ": unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)");
+        assertThatThrownBy(() -> SchedulerConfig.load(dir.resolve("missing.yaml"), ENV))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("missing.yaml") + ": cannot read the file: it does not exist");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"NodeResourcesFit", "TaintToleration", "NodeAffinity"})
+    void everyKnownPluginAcceptsAWeight(String plugin) {
+        SchedulerConfig config = SchedulerConfig.parse("scoring: {pluginWeights: {" + plugin + ": 7}}", SOURCE, ENV);
+
+        assertThat(config.settings().pluginWeight(plugin, 1)).isEqualTo(7);
+    }
+
+    @Test
+    void describeListsEveryKeyWithItsEffectiveValue() {
+        Map<String, String> described = SchedulerConfig.parse(FULL_EXAMPLE, SOURCE, ENV).describe();
+
+        assertThat(described).containsEntry("scoring.strategy", "MostAllocated")
+                .containsEntry("scoring.resourceWeights", "{cpu: 1, memory: 1, nvidia.com/gpu: 3}")
+                .containsEntry("backoff.initial", "500ms")
+                .containsEntry("events.aggregationInterval", "1m")
+                .hasSize(17);
+    }
+
+    private static void assertDefaults(SchedulerConfig config) {
+        assertThat(config.settings()).isEqualTo(SchedulerSettings.defaults());
+        assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED);
+        assertThat(config.settings().resourceWeights()).isEqualTo(Map.of("cpu", 1, "memory", 1));
+        assertThat(config.settings().percentageOfNodesToScore()).isEqualTo(100);
+        LeaderElectionConfig election = config.leaderElection();
+        assertThat(election.enabled()).isTrue();
+        assertThat(election.namespace()).isEqualTo("scheduling");
+        assertThat(election.leaseName()).isEqualTo("kubenexus-scheduler");
+        assertThat(election.identity()).startsWith("kubenexus-7d9f-abcde_");
+        assertThat(election.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(election.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(election.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.binding()).isEqualTo(new BindingConfig(16));
+        assertThat(config.events()).isEqualTo(new EventsConfig(Duration.ofSeconds(30)));
+    }
+
+    private static Arguments valid(String name, String yaml, Consumer<SchedulerConfig> expectations) {
+        return Arguments.of(Named.of(name, yaml), expectations);
+    }
+
+    private static Arguments invalid(String name, String yaml, String detail) {
+        return Arguments.of(Named.of(name, yaml), detail);
+    }
+}

@@ -1,0 +1,87 @@
+package io.kubenexus.scheduler.kube.binding;
+
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.ports.BindOutcome;
+import io.kubenexus.scheduler.core.ports.BindResult;
+import io.kubenexus.scheduler.core.ports.Binder;
+import java.net.HttpURLConnection;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds through the pods/binding subresource, as kube-scheduler's DefaultBinder does: a
+ * {@code v1/Binding} named after the pod with {@code target: {kind: Node, name: node}}. The
+ * pod's UID goes in the Binding's metadata as a precondition, so a pod deleted and recreated under
+ * the same name while we decided is not bound by mistake.
+ *
+ * <p>Outcomes: 201 is BOUND; 409 is ALREADY_BOUND (bound by someone else, or being deleted),
+ * except a failed UID precondition, which means our pod is gone (POD_GONE); 404 is POD_GONE;
+ * anything else (timeouts, 5xx, 403, a full executor) is FAILED with the reason.
+ *
+ * <p>The HTTP call runs on the injected executor, a bounded pool owned by the caller, so the
+ * scheduling loop never waits on the network. The returned stage never completes exceptionally.
+ */
+public final class KubernetesBinder implements Binder {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesBinder.class);
+    /** The API server's wording when the Binding's UID precondition does not match the pod. */
+    private static final String UID_PRECONDITION_FAILED = "Precondition failed: UID in precondition";
+
+    private final KubernetesClient client;
+    private final Executor executor;
+
+    public KubernetesBinder(KubernetesClient client, Executor executor) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    @Override
+    public CompletionStage<BindResult> bind(PodInfo pod, String nodeName) {
+        try {
+            return CompletableFuture.supplyAsync(() -> bindNow(pod, nodeName), executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(
+                    BindResult.of(BindOutcome.FAILED, "bind executor rejected the call: " + e.getMessage()));
+        }
+    }
+
+    private BindResult bindNow(PodInfo pod, String nodeName) {
+        Binding binding = new BindingBuilder()
+                .withNewMetadata()
+                    .withNamespace(pod.key().namespace())
+                    .withName(pod.key().name())
+                    .withUid(pod.uid().isEmpty() ? null : pod.uid())
+                .endMetadata()
+                .withNewTarget().withKind("Node").withName(nodeName).endTarget()
+                .build();
+        try {
+            client.bindings().inNamespace(pod.key().namespace()).resource(binding).create();
+            return BindResult.BOUND;
+        } catch (KubernetesClientException e) {
+            return classify(e);
+        } catch (RuntimeException e) {
+            LOG.warn("binding {} to {} failed", pod.key(), nodeName, e);
+            return BindResult.of(BindOutcome.FAILED, String.valueOf(e.getMessage()));
+        }
+    }
+
+    static BindResult classify(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage() : String.valueOf(e.getMessage());
+        return switch (e.getCode()) {
+            case HttpURLConnection.HTTP_CONFLICT -> message.contains(UID_PRECONDITION_FAILED)
+                    ? BindResult.of(BindOutcome.POD_GONE, message)
+                    : BindResult.of(BindOutcome.ALREADY_BOUND, message);
+            case HttpURLConnection.HTTP_NOT_FOUND -> BindResult.of(BindOutcome.POD_GONE, message);
+            default -> BindResult.of(BindOutcome.FAILED, message);
+        };
+    }
+}

@@ -1,0 +1,358 @@
+package io.kubenexus.scheduler.kube.embedded;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.QosClass;
+import io.kubenexus.scheduler.kube.translate.PodTranslator;
+import io.kubenexus.scheduler.kube.translate.Translation;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fabric8's CRUD mock dispatcher taught the parts of the API server a scheduler relies on:
+ * binding and pod defaulting.
+ *
+ * <p><b>Binding.</b> POST {@code /api/v1/namespaces/{ns}/pods/{name}/binding} and POST
+ * {@code /api/v1/namespaces/{ns}/bindings} behave like the API server's BindingREST: 404
+ * {@code NotFound} when the pod does not exist; 409 {@code Conflict} when it is already assigned
+ * ({@code pod p is already assigned to node "n"}), is being deleted, or does not have the UID given
+ * as precondition in the Binding's metadata.uid; otherwise {@code spec.nodeName} is set, the
+ * Binding's annotations are copied onto the pod, condition {@code PodScheduled} becomes True, the
+ * pod is stored with a new resourceVersion (watchers get MODIFIED) and the answer is 201 with a
+ * Success Status. Without this the mock only stores a Binding object, or answers 409 or hangs.
+ * Binds are serialized with one lock and the pod is written with its read resourceVersion, so two
+ * concurrent binds of one pod give one success and one 409, and a concurrent writer cannot be lost.
+ *
+ * <p><b>Pod defaults.</b> A created pod gets what the API server and its admission plugins would
+ * fill in: {@code spec.schedulerName: default-scheduler}, {@code spec.priority} (0, or the value of
+ * the named PriorityClass stored in the mock or of the two built-in system classes), container
+ * requests defaulted from limits, {@code status.phase: Pending} and {@code status.qosClass}. A pod
+ * with an unreadable quantity is rejected with 422, as the API server's validation would. The base
+ * handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
+ * a version document instead of the mock's list of stored objects.
+ *
+ * <p><b>Known differences of the mock that remain</b> (see shared/REFERENCE.md):
+ * <ul>
+ *   <li>Closing a watch while the mock still has events queued for it can block the mock's event
+ *       loop for up to a minute, freezing every other request. Stop informers (and close watches)
+ *       before closing clients and the server.</li>
+ *   <li>Set-based label selectors ({@code in}, {@code notin}) and field selectors are ignored:
+ *       filter on the client side.</li>
+ *   <li>Watches replay every object as ADDED and ignore resourceVersion.</li>
+ *   <li>Strategic merge patch and server-side apply answer 415; JSON merge patch appends to arrays
+ *       instead of replacing them. Use JSON patch (RFC 6902) for lists such as conditions.</li>
+ *   <li>A stale resourceVersion is accepted on {@code /status}; on the main resource it gets 409.</li>
+ *   <li>Discovery endpoints ({@code /api}, {@code /apis}) answer stored objects, not discovery
+ *       documents.</li>
+ * </ul>
+ */
+public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
+    private static final Pattern POD_BINDING = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/binding/?");
+    private static final Pattern BINDINGS = Pattern.compile("/api/v1/namespaces/([^/]+)/bindings/?");
+    private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/?");
+    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
+    private static final int MAX_WRITE_ATTEMPTS = 5;
+    /** Values of the API server's built-in PriorityClasses. */
+    private static final Map<String, Integer> SYSTEM_PRIORITIES = Map.of(
+            "system-node-critical", 2_000_001_000,
+            "system-cluster-critical", 2_000_000_000);
+
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
+    private final PodTranslator podTranslator = new PodTranslator();
+    /** Serializes binds: read, check nodeName and write must not interleave for one pod. */
+    private final Object bindLock = new Object();
+
+    public SchedulingCrudDispatcher() {
+        this(Clock.systemUTC());
+    }
+
+    public SchedulingCrudDispatcher(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        String path = pathOf(request.getPath());
+        Matcher podBinding = POD_BINDING.matcher(path);
+        if (podBinding.matches()) {
+            return bind(podBinding.group(1), podBinding.group(2), request.getUtf8Body());
+        }
+        Matcher bindings = BINDINGS.matcher(path);
+        if (bindings.matches()) {
+            return bind(bindings.group(1), null, request.getUtf8Body());
+        }
+        if (PODS.matcher(path).matches()) {
+            return createPod(request);
+        }
+        return super.handleCreate(request);
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+        if ("/version".equals(pathOf(path))) {
+            return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(
+                    "{\"major\":\"1\",\"minor\":\"33\",\"gitVersion\":\"v1.33.0-kubenexus-embedded\","
+                            + "\"platform\":\"linux/amd64\"}");
+        }
+        return super.handleGet(path);
+    }
+
+    // ---------------------------------------------------------------- binding
+
+    private MockResponse bind(String namespace, String nameFromPath, String body) {
+        JsonNode binding;
+        try {
+            binding = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "invalid Binding: " + e.getOriginalMessage(),
+                    null, null);
+        }
+        String bindingName = binding.path("metadata").path("name").asText("");
+        String podName = nameFromPath == null ? bindingName : nameFromPath;
+        if (nameFromPath != null && !bindingName.isEmpty() && !bindingName.equals(nameFromPath)) {
+            return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest",
+                    "the name of the object (" + bindingName + ") does not match the name on the URL ("
+                            + nameFromPath + ")", podName, "pods/binding");
+        }
+        String node = binding.path("target").path("name").asText("");
+        if (podName.isEmpty() || node.isEmpty()) {
+            return status(422, "Invalid", "Binding \"" + podName + "\" is invalid: "
+                    + (podName.isEmpty() ? "metadata.name: Required value" : "target.name: Required value"),
+                    podName, "Binding");
+        }
+        String uidPrecondition = binding.path("metadata").path("uid").asText("");
+        JsonNode annotations = binding.path("metadata").path("annotations");
+        synchronized (bindLock) {
+            return bindLocked(namespace, podName, node, uidPrecondition, annotations);
+        }
+    }
+
+    private MockResponse bindLocked(String namespace, String podName, String node, String uidPrecondition,
+                                    JsonNode annotations) {
+        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + podName;
+        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+            MockResponse current = super.handleGet(podPath);
+            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + podName + "\" not found",
+                        podName, "pods");
+            }
+            ObjectNode pod;
+            try {
+                pod = (ObjectNode) mapper.readTree(current.getBody().readUtf8());
+            } catch (JsonProcessingException | ClassCastException e) {
+                return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError", "stored pod unreadable", podName,
+                        "pods");
+            }
+            ObjectNode metadata = object(pod, "metadata");
+            ObjectNode spec = object(pod, "spec");
+            String uid = metadata.path("uid").asText("");
+            if (!uidPrecondition.isEmpty() && !uidPrecondition.equals(uid)) {
+                return conflict(podName, "pods", "Precondition failed: UID in precondition: " + uidPrecondition
+                        + ", UID in object meta: " + uid);
+            }
+            if (!metadata.path("deletionTimestamp").asText("").isEmpty()) {
+                return conflict(podName, "pods/binding",
+                        "pod " + podName + " is being deleted, cannot be assigned to a host");
+            }
+            String assigned = spec.path("nodeName").asText("");
+            if (!assigned.isEmpty()) {
+                return conflict(podName, "pods/binding",
+                        "pod " + podName + " is already assigned to node \"" + assigned + "\"");
+            }
+
+            spec.put("nodeName", node);
+            if (annotations.isObject() && annotations.size() > 0) {
+                ObjectNode podAnnotations = object(metadata, "annotations");
+                annotations.properties().forEach(e -> podAnnotations.set(e.getKey(), e.getValue()));
+            }
+            setScheduledCondition(object(pod, "status"));
+
+            MockResponse written = super.handleUpdate(request(HttpMethod.PUT, podPath, pod.toString()));
+            if (written.code() == HttpURLConnection.HTTP_CONFLICT) {
+                continue; // someone else wrote the pod between our read and write; read again
+            }
+            if (written.code() >= 300) {
+                return written;
+            }
+            return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}");
+        }
+        return conflict(podName, "pods/binding", "the pod kept changing while it was being bound");
+    }
+
+    /**
+     * The API server's UpdatePodCondition: the condition is replaced as a whole (reason and message
+     * of an earlier Unschedulable are cleared); lastTransitionTime changes only with the status.
+     */
+    private void setScheduledCondition(ObjectNode status) {
+        ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
+                ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
+        String now = RFC3339.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        ObjectNode scheduled = mapper.createObjectNode();
+        scheduled.put("type", "PodScheduled");
+        scheduled.put("status", "True");
+        scheduled.put("lastProbeTime", (String) null);
+        for (int i = 0; i < conditions.size(); i++) {
+            JsonNode existing = conditions.get(i);
+            if ("PodScheduled".equals(existing.path("type").asText())) {
+                boolean unchanged = "True".equals(existing.path("status").asText());
+                scheduled.put("lastTransitionTime",
+                        unchanged ? existing.path("lastTransitionTime").asText(now) : now);
+                conditions.set(i, scheduled);
+                return;
+            }
+        }
+        scheduled.put("lastTransitionTime", now);
+        conditions.add(scheduled);
+    }
+
+    // ---------------------------------------------------------------- pod defaults
+
+    private MockResponse createPod(RecordedRequest request) {
+        ObjectNode pod;
+        try {
+            JsonNode parsed = mapper.readTree(request.getUtf8Body());
+            if (!(parsed instanceof ObjectNode)) {
+                return super.handleCreate(request);
+            }
+            pod = (ObjectNode) parsed;
+        } catch (JsonProcessingException e) {
+            return super.handleCreate(request); // let the base handler produce its own error
+        }
+        ObjectNode spec = object(pod, "spec");
+        if (spec.path("schedulerName").asText("").isEmpty()) {
+            spec.put("schedulerName", PodTranslator.DEFAULT_SCHEDULER_NAME);
+        }
+        if (!spec.hasNonNull("priority")) {
+            spec.put("priority", priorityOf(spec.path("priorityClassName").asText("")));
+        }
+        defaultRequestsFromLimits(spec.path("containers"));
+        defaultRequestsFromLimits(spec.path("initContainers"));
+
+        Translation<PodInfo> translated;
+        try {
+            translated = podTranslator.translate(serialization.unmarshal(pod.toString(), Pod.class));
+        } catch (RuntimeException e) {
+            return status(422, "Invalid", "Pod is invalid: " + e.getMessage(), pod.path("metadata").path("name")
+                    .asText(""), "Pod");
+        }
+        if (translated instanceof Translation.Invalid<PodInfo> invalid) {
+            return status(422, "Invalid", "Pod \"" + pod.path("metadata").path("name").asText("") + "\" is invalid: "
+                    + invalid.message(), pod.path("metadata").path("name").asText(""), "Pod");
+        }
+        ObjectNode status = object(pod, "status");
+        if (status.path("phase").asText("").isEmpty()) {
+            status.put("phase", "Pending");
+        }
+        status.put("qosClass", qosName(translated.orElseThrow().qosClass()));
+        return super.handleCreate(request(HttpMethod.POST, request.getPath(), pod.toString()));
+    }
+
+    /** The Priority admission plugin: the named class's value, 0 without a class. */
+    private int priorityOf(String className) {
+        if (className.isEmpty()) {
+            return 0;
+        }
+        Integer system = SYSTEM_PRIORITIES.get(className);
+        if (system != null) {
+            return system;
+        }
+        MockResponse stored = super.handleGet("/apis/scheduling.k8s.io/v1/priorityclasses/" + className);
+        if (stored.code() == HttpURLConnection.HTTP_OK) {
+            try {
+                return mapper.readTree(stored.getBody().readUtf8()).path("value").asInt(0);
+            } catch (JsonProcessingException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private static void defaultRequestsFromLimits(JsonNode containers) {
+        if (!containers.isArray()) {
+            return;
+        }
+        for (JsonNode container : containers) {
+            JsonNode resources = container.path("resources");
+            JsonNode limits = resources.path("limits");
+            if (!(resources instanceof ObjectNode) || !limits.isObject() || limits.size() == 0) {
+                continue;
+            }
+            ObjectNode requests = object((ObjectNode) resources, "requests");
+            for (Map.Entry<String, JsonNode> limit : limits.properties()) {
+                if (!requests.has(limit.getKey())) {
+                    requests.set(limit.getKey(), limit.getValue().deepCopy());
+                }
+            }
+        }
+    }
+
+    private static String qosName(QosClass qos) {
+        return switch (qos) {
+            case GUARANTEED -> "Guaranteed";
+            case BURSTABLE -> "Burstable";
+            case BEST_EFFORT -> "BestEffort";
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ObjectNode object(ObjectNode parent, String field) {
+        JsonNode child = parent.get(field);
+        if (child instanceof ObjectNode object) {
+            return object;
+        }
+        return parent.putObject(field);
+    }
+
+    private static String pathOf(String requestPath) {
+        int query = requestPath.indexOf('?');
+        return query < 0 ? requestPath : requestPath.substring(0, query);
+    }
+
+    private static RecordedRequest request(HttpMethod method, String path, String body) {
+        Headers headers = Headers.builder().add("Content-Type", "application/json").build();
+        return new RecordedRequest("HTTP/1.1", method, path, headers, new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private MockResponse conflict(String name, String kind, String cause) {
+        String resource = "pods/binding".equals(kind) ? "pods/binding" : "pods";
+        return status(HttpURLConnection.HTTP_CONFLICT, "Conflict",
+                "Operation cannot be fulfilled on " + resource + " \"" + name + "\": " + cause, name, kind);
+    }
+
+    /** A metav1.Status failure body, as the API server sends with every error. */
+    private MockResponse status(int code, String reason, String message, String name, String kind) {
+        StatusBuilder builder = new StatusBuilder()
+                .withApiVersion("v1").withKind("Status").withNewMetadata().endMetadata()
+                .withStatus("Failure").withCode(code).withReason(reason).withMessage(message);
+        if (name != null) {
+            builder.withNewDetails().withName(name).withKind(kind).endDetails();
+        }
+        Status status = builder.build();
+        return new MockResponse().setResponseCode(code).setBody(serialization.asJson(status));
+    }
+}
