@@ -18,6 +18,10 @@ import java.util.TreeMap;
  * @param podsPending                pods still pending when the run ended
  * @param podsExpectedUnschedulable  pods that no node could run even empty (too big, by design)
  * @param capacityViolations         nodes found holding more than their allocatable; must be 0
+ * @param podsPendingThatFit         pending pods that the production plugins would place on the final
+ *                                   cluster state re-read from the API: pods the scheduler missed; must be 0
+ * @param cacheMismatches            nodes where the scheduler's cache and the API disagree on what is
+ *                                   requested there; must be 0
  * @param elapsedMillis              from the first pod created to the last bind
  * @param bindRatePerSecond          pods bound per second over that time
  * @param pendingReasons             pending pods per reason, e.g. {@code "0/50 nodes are available: ..."}
@@ -29,6 +33,8 @@ public record DemoSummary(
         int podsPending,
         int podsExpectedUnschedulable,
         int capacityViolations,
+        int podsPendingThatFit,
+        int cacheMismatches,
         long elapsedMillis,
         double bindRatePerSecond,
         Map<String, Integer> pendingReasons) {
@@ -40,6 +46,8 @@ public record DemoSummary(
         requireNotNegative("podsPending", podsPending);
         requireNotNegative("podsExpectedUnschedulable", podsExpectedUnschedulable);
         requireNotNegative("capacityViolations", capacityViolations);
+        requireNotNegative("podsPendingThatFit", podsPendingThatFit);
+        requireNotNegative("cacheMismatches", cacheMismatches);
         requireNotNegative("elapsedMillis", elapsedMillis);
         // JSON has no NaN or Infinity; a zero-length run has a rate of 0.
         if (!(bindRatePerSecond >= 0) || Double.isInfinite(bindRatePerSecond)) {
@@ -51,7 +59,8 @@ public record DemoSummary(
 
     /**
      * One JSON object on one line, keys in a fixed order: {@code nodes, pods_created, pods_bound,
-     * pods_pending, pods_expected_unschedulable, capacity_violations, elapsed_millis,
+     * pods_pending, pods_expected_unschedulable, capacity_violations, pods_pending_that_fit,
+     * cache_mismatches, elapsed_millis,
      * bind_rate_per_second, pending_reasons}; the rate is rounded to 0.01 and the reasons are
      * sorted.
      */
@@ -63,6 +72,8 @@ public record DemoSummary(
         json.put("pods_pending", podsPending);
         json.put("pods_expected_unschedulable", podsExpectedUnschedulable);
         json.put("capacity_violations", capacityViolations);
+        json.put("pods_pending_that_fit", podsPendingThatFit);
+        json.put("cache_mismatches", cacheMismatches);
         json.put("elapsed_millis", elapsedMillis);
         json.put("bind_rate_per_second", Math.round(bindRatePerSecond * 100) / 100.0);
         json.put("pending_reasons", pendingReasons);
@@ -84,6 +95,8 @@ public record DemoSummary(
         row(out, "pods pending", Integer.toString(podsPending));
         row(out, "  of which fit no node", Integer.toString(podsExpectedUnschedulable));
         row(out, "capacity violations", Integer.toString(capacityViolations));
+        row(out, "pending pods that fit", Integer.toString(podsPendingThatFit));
+        row(out, "cache/API mismatches", Integer.toString(cacheMismatches));
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -94,6 +107,11 @@ public record DemoSummary(
                     .forEach(e -> out.append(String.format(Locale.ROOT, "  %6d  %s%n", e.getValue(), e.getKey())));
         }
         return out.toString();
+    }
+
+    /** Whether the run showed a defect: an over-committed node, a missed pod or a stale cache. */
+    public boolean failed() {
+        return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0;
     }
 
     private static void row(StringBuilder out, String label, String value) {

@@ -43,6 +43,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     /** How long the shutdown hook lets {@link SchedulerService#close} run before the JVM exits anyway. */
     private static final long SHUTDOWN_GRACE_SECONDS = 30;
+    private static final System.Logger LOG = System.getLogger(KubenexusScheduler.class.getName());
 
     private final ServiceFactory serviceFactory;
     private final DemoRunner demoRunner;
@@ -138,7 +139,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             versionProvider = Version.class,
             description = {
-                "Schedule the pods of a Kubernetes cluster whose spec.schedulerName is ours, until SIGTERM.",
+                "Schedule the pods whose spec.schedulerName names this scheduler (kubenexus-scheduler unless "
+                        + "configured otherwise), until SIGTERM.",
                 "The cluster is found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, "
                         + "else the pod's service account."})
     final class RunCommand implements Callable<Integer> {
@@ -168,13 +170,13 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 return EXIT_USAGE;
             }
             try (client) {
+                LOG.log(System.Logger.Level.INFO, "starting with {0}", settings.describe());
                 SchedulerService service = serviceFactory.create(settings, client);
                 try {
                     service.start();
                     shutdown.await();
                 } finally {
-                    service.close();
-                    shutdown.stopped();
+                    close(service);
                 }
                 return EXIT_OK;
             } catch (InterruptedException e) {
@@ -184,6 +186,18 @@ public final class KubenexusScheduler implements Callable<Integer> {
             } catch (RuntimeException e) {
                 err.println("error: " + describe(e));
                 return EXIT_FAILURE;
+            } finally {
+                // Only now, with the service and the client closed, may the shutdown hook let the JVM end.
+                shutdown.stopped();
+            }
+        }
+
+        /** A failure to close is logged, not thrown: it must not hide why the service stopped. */
+        private void close(SchedulerService service) {
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the scheduler failed: " + describe(e), e);
             }
         }
 
@@ -215,7 +229,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 "Needs no cluster. Exits 1 if any node was given more than its allocatable."})
     final class DemoCommand implements Callable<Integer> {
         @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_NODES,
-                description = "Synthetic nodes, about 20% of them GPU nodes (default: ${DEFAULT-VALUE}).")
+                description = "Synthetic nodes, about 20%% of them GPU nodes (default: ${DEFAULT-VALUE}).")
         int nodes;
 
         @Option(names = "--pods", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_PODS,
@@ -256,11 +270,16 @@ public final class KubenexusScheduler implements Callable<Integer> {
             } finally {
                 System.setOut(processOut);
             }
-            out.println(json ? summary.toJson() : summary.toHumanReadable());
+            if (json) {
+                out.println(summary.toJson());
+            } else {
+                out.print(summary.toHumanReadable());
+            }
             out.flush();
-            if (summary.capacityViolations() > 0) {
-                err.println("error: " + summary.capacityViolations()
-                        + " node(s) were given more than their allocatable capacity");
+            if (summary.failed()) {
+                err.println("error: the demo found defects: " + summary.capacityViolations()
+                        + " over-committed node(s), " + summary.podsPendingThatFit() + " missed pod(s), "
+                        + summary.cacheMismatches() + " cache/API mismatch(es)");
                 return EXIT_FAILURE;
             }
             return EXIT_OK;

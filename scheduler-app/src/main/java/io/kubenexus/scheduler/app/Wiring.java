@@ -1,22 +1,49 @@
 package io.kubenexus.scheduler.app;
 
-/**
- * The real implementations behind the CLI's seams, built by plain constructors.
- *
- * <p>Placeholder: the scheduler-kube integration replaces both bodies. The CLI resolves them only
- * when {@code run} or {@code demo} executes, so {@code --help} and {@code --version} work meanwhile.
- */
+import io.kubenexus.scheduler.app.config.LeaderElectionConfig;
+import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import io.kubenexus.scheduler.app.demo.EmbeddedClusterDemo;
+import io.kubenexus.scheduler.kube.KubeScheduler;
+import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
+import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
+import java.time.Clock;
+
+/** The real implementations behind the CLI's seams, built by plain constructors (no DI framework). */
 public final class Wiring {
     private Wiring() {
     }
 
     /** Builds the scheduler service of {@code kubenexus-scheduler run}. */
     public static ServiceFactory serviceFactory() {
-        throw new IllegalStateException("wired in scheduler-kube integration");
+        return (config, client) -> {
+            KubeScheduler scheduler = new KubeScheduler(client, options(config), Clock.systemUTC());
+            return new SchedulerService() {
+                @Override
+                public void start() {
+                    scheduler.start();
+                }
+
+                @Override
+                public void close() {
+                    scheduler.close();
+                }
+            };
+        };
     }
 
     /** Runs {@code kubenexus-scheduler demo} on an embedded API server. */
     public static DemoRunner demoRunner() {
-        throw new IllegalStateException("wired in scheduler-kube integration");
+        return new EmbeddedClusterDemo(Clock.systemUTC());
+    }
+
+    /** The validated file configuration as the Kubernetes adapter takes it. */
+    static KubeSchedulerOptions options(SchedulerConfig config) {
+        LeaderElectionConfig election = config.leaderElection();
+        LeaderElectionSettings leaderElection = election.enabled()
+                ? new LeaderElectionSettings(true, election.namespace(), election.leaseName(), election.identity(),
+                        election.leaseDuration(), election.renewDeadline(), election.retryPeriod())
+                : LeaderElectionSettings.disabled();
+        return new KubeSchedulerOptions(config.settings(), leaderElection, config.binding().parallelism(),
+                config.events().aggregationInterval(), election.identity());
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
+import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import java.io.IOException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -51,8 +52,8 @@ public record SchedulerConfig(
         BindingConfig binding,
         EventsConfig events) {
 
-    /** Score plugins whose weight the file may set, in kube-scheduler's spelling. */
-    public static final List<String> SCORE_PLUGINS = List.of("NodeResourcesFit", "TaintToleration", "NodeAffinity");
+    /** Score plugins whose weight the file may set: those of the core's default profile. */
+    public static final List<String> SCORE_PLUGINS = SchedulingProfile.DEFAULT_SCORE_PLUGINS;
     /** Set from the downward API in the pod; the default namespace of the Lease. */
     public static final String POD_NAMESPACE_ENV = "POD_NAMESPACE";
     /** The pod name inside Kubernetes; the first part of the default leader identity. */
@@ -123,6 +124,29 @@ public record SchedulerConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, e.getMessage(), e);
         }
+    }
+
+    /** Every key with its effective value, in file order, for the start-up log. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("schedulerName", settings.schedulerName());
+        out.put("scoring.strategy", settings.scoringStrategy() == ScoringStrategy.MOST_ALLOCATED ? MOST_ALLOCATED : LEAST_ALLOCATED);
+        out.put("scoring.resourceWeights", sorted(settings.resourceWeights()));
+        out.put("scoring.pluginWeights", sorted(settings.pluginWeights()));
+        out.put("percentageOfNodesToScore", Integer.toString(settings.percentageOfNodesToScore()));
+        out.put("backoff.initial", GoDuration.format(settings.podInitialBackoff()));
+        out.put("backoff.max", GoDuration.format(settings.podMaxBackoff()));
+        out.put("backoff.maxInUnschedulable", GoDuration.format(settings.podMaxInUnschedulablePods()));
+        out.put("leaderElection.enabled", Boolean.toString(leaderElection.enabled()));
+        out.put("leaderElection.namespace", leaderElection.namespace());
+        out.put("leaderElection.leaseName", leaderElection.leaseName());
+        out.put("leaderElection.identity", leaderElection.identity());
+        out.put("leaderElection.leaseDuration", GoDuration.format(leaderElection.leaseDuration()));
+        out.put("leaderElection.renewDeadline", GoDuration.format(leaderElection.renewDeadline()));
+        out.put("leaderElection.retryPeriod", GoDuration.format(leaderElection.retryPeriod()));
+        out.put("binding.parallelism", Integer.toString(binding.parallelism()));
+        out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
+        return out;
     }
 
     private static ConfigDocument read(String yaml, String source) {
@@ -373,29 +397,6 @@ public record SchedulerConfig(
         }
         int newline = message.indexOf('\n');
         return (newline < 0 ? message : message.substring(0, newline)).trim();
-    }
-
-    /** Every key with its effective value, in file order, for the start-up log. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("schedulerName", settings.schedulerName());
-        out.put("scoring.strategy", settings.scoringStrategy() == ScoringStrategy.MOST_ALLOCATED ? MOST_ALLOCATED : LEAST_ALLOCATED);
-        out.put("scoring.resourceWeights", sorted(settings.resourceWeights()));
-        out.put("scoring.pluginWeights", sorted(settings.pluginWeights()));
-        out.put("percentageOfNodesToScore", Integer.toString(settings.percentageOfNodesToScore()));
-        out.put("backoff.initial", GoDuration.format(settings.podInitialBackoff()));
-        out.put("backoff.max", GoDuration.format(settings.podMaxBackoff()));
-        out.put("backoff.maxInUnschedulable", GoDuration.format(settings.podMaxInUnschedulablePods()));
-        out.put("leaderElection.enabled", Boolean.toString(leaderElection.enabled()));
-        out.put("leaderElection.namespace", leaderElection.namespace());
-        out.put("leaderElection.leaseName", leaderElection.leaseName());
-        out.put("leaderElection.identity", leaderElection.identity());
-        out.put("leaderElection.leaseDuration", GoDuration.format(leaderElection.leaseDuration()));
-        out.put("leaderElection.renewDeadline", GoDuration.format(leaderElection.renewDeadline()));
-        out.put("leaderElection.retryPeriod", GoDuration.format(leaderElection.retryPeriod()));
-        out.put("binding.parallelism", Integer.toString(binding.parallelism()));
-        out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
-        return out;
     }
 
     private static String sorted(Map<String, Integer> weights) {

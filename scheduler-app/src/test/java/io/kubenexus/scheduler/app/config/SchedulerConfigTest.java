@@ -120,7 +120,7 @@ class SchedulerConfigTest {
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
                                 + "leaderElection, binding, events)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
-                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: NodeResourcesFit, TaintToleration, NodeAffinity)"),
+                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
                         "scoring.resourceWeights: unknown resource 'mem' (use cpu, memory, ephemeral-storage, hugepages-<size>, "
                                 + "or an extended resource such as nvidia.com/gpu)"));

@@ -1,11 +1,14 @@
 package io.kubenexus.scheduler.core.sim;
 
-import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.model.ContainerResources;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
+import io.kubenexus.scheduler.core.model.PodRequests;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
-import io.kubenexus.scheduler.core.model.Taint;
 import io.kubenexus.scheduler.core.model.Toleration;
-import java.util.Collection;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,34 +61,15 @@ public record PodSpecTemplate(
      * NoSchedule/NoExecute taint is tolerated. Lets the demo and benchmarks know which pods are
      * unschedulable by construction rather than by contention; it is not the scheduler's filter.
      */
-    public boolean couldRunOn(NodeInfo node) {
-        if (node.unschedulable()) {
-            return false;
-        }
-        ResourceList allocatable = node.allocatable();
-        if (allocatable.get(ResourceNames.PODS) < 1) {
-            return false;
-        }
-        for (Map.Entry<String, Long> request : requests().amounts().entrySet()) {
-            if (allocatable.get(request.getKey()) < request.getValue()) {
-                return false;
-            }
-        }
-        for (Map.Entry<String, String> selector : nodeSelector.entrySet()) {
-            if (!selector.getValue().equals(node.labels().get(selector.getKey()))) {
-                return false;
-            }
-        }
-        for (Taint taint : node.taints()) {
-            if (taint.effect().isHard() && tolerations.stream().noneMatch(t -> t.tolerates(taint))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether some node of the cluster could run the pod if it had the node to itself. */
-    public boolean couldRunOnAny(Collection<NodeInfo> nodes) {
-        return nodes.stream().anyMatch(this::couldRunOn);
+    /**
+     * The pending pod this template describes, as the scheduler's model sees it (one container with
+     * these requests), for benchmarks and for checking placements with the production plugins.
+     */
+    public PodInfo toPodInfo(String schedulerName, Instant createdAt) {
+        List<ContainerResources> containers = List.of(ContainerResources.of("main", requests()));
+        return new PodInfo(new PodKey(namespace, name), namespace + "-" + name, schedulerName, null, PodPhase.PENDING,
+                false, priority, createdAt, labels, Map.of(), PodRequests.effective(containers, List.of(), null),
+                PodRequests.nonZero(containers, List.of(), null), List.of(), nodeSelector, null, tolerations,
+                PodRequests.qosClass(containers, List.of()), List.of(), false);
     }
 }

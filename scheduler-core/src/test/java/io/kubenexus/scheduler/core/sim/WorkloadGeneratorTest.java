@@ -1,5 +1,12 @@
 package io.kubenexus.scheduler.core.sim;
 
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.loop.Decision;
+import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
+import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
@@ -141,7 +148,7 @@ class WorkloadGeneratorTest {
     void onlyOversizedPodsAreUnschedulableByConstructionOnTheDemoCluster() {
         List<NodeInfo> demo = SyntheticCluster.builder().seed(1).nodes(50).build();
 
-        assertThat(SAMPLE).allSatisfy(pod -> assertThat(pod.couldRunOnAny(demo))
+        assertThat(SAMPLE).allSatisfy(pod -> assertThat(fitsOnEmpty(pod, demo))
                 .as(pod.name()).isEqualTo(pod.workloadClass() != WorkloadClass.OVERSIZED));
     }
 
@@ -151,9 +158,19 @@ class WorkloadGeneratorTest {
         NodeInfo cpuNode = demo.stream().filter(n -> n.name().startsWith("cpu-")).findFirst().orElseThrow();
         NodeInfo gpuNode = demo.stream().filter(n -> n.name().startsWith("gpu-")).findFirst().orElseThrow();
 
-        assertThat(gpuPods()).allMatch(pod -> pod.couldRunOn(gpuNode) && !pod.couldRunOn(cpuNode));
+        assertThat(gpuPods()).allMatch(pod -> fitsOnEmpty(pod, List.of(gpuNode)) && !fitsOnEmpty(pod, List.of(cpuNode)));
         assertThat(SAMPLE.stream().filter(p -> p.workloadClass() == WorkloadClass.WEB))
-                .allMatch(pod -> pod.couldRunOn(cpuNode) && !pod.couldRunOn(gpuNode));
+                .allMatch(pod -> fitsOnEmpty(pod, List.of(cpuNode)) && !fitsOnEmpty(pod, List.of(gpuNode)));
+    }
+
+    /** Whether the production plugins would place the pod on one of these nodes, all empty. */
+    private static boolean fitsOnEmpty(PodSpecTemplate pod, List<NodeInfo> nodes) {
+        ClusterState state = new ClusterState();
+        nodes.forEach(state::upsertNode);
+        SchedulerSettings settings = SchedulerSettings.defaults();
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
+        return algorithm.schedule(pod.toPodInfo(settings.schedulerName(), Instant.EPOCH), state)
+                instanceof Decision.Placed;
     }
 
     static List<Arguments> invalidSettings() {

@@ -68,7 +68,9 @@ public final class KubernetesBinder implements Binder {
         } catch (KubernetesClientException e) {
             return classify(e);
         } catch (RuntimeException e) {
-            LOG.warn("binding {} to {} failed", pod.key(), nodeName, e);
+            // Not an HTTP answer (connection refused, closed client): the loop retries with backoff.
+            LOG.warn("binding {} to {} failed: {}", pod.key(), nodeName, e.toString());
+            LOG.debug("binding failure detail", e);
             return BindResult.of(BindOutcome.FAILED, String.valueOf(e.getMessage()));
         }
     }

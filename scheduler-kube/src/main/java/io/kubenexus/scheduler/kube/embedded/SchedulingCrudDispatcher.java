@@ -47,9 +47,10 @@ import java.util.regex.Pattern;
  * <p><b>Pod defaults.</b> A created pod gets what the API server and its admission plugins would
  * fill in: {@code spec.schedulerName: default-scheduler}, {@code spec.priority} (0, or the value of
  * the named PriorityClass stored in the mock or of the two built-in system classes), container
- * requests defaulted from limits, {@code status.phase: Pending} and {@code status.qosClass}. A pod
- * with an unreadable quantity is rejected with 422, as the API server's validation would. The base
- * handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
+ * requests defaulted from limits, {@code status.phase: Pending} and {@code status.qosClass}. Unlike
+ * the API server, a pod with an unreadable quantity is stored (without a QoS class) instead of
+ * rejected with 422, so tests can exercise what the scheduler does with pods it cannot read. The
+ * base handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
  * a version document instead of the mock's list of stored objects.
  *
  * <p><b>Known differences of the mock that remain</b> (see shared/REFERENCE.md):
@@ -252,23 +253,26 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         defaultRequestsFromLimits(spec.path("containers"));
         defaultRequestsFromLimits(spec.path("initContainers"));
 
-        Translation<PodInfo> translated;
-        try {
-            translated = podTranslator.translate(serialization.unmarshal(pod.toString(), Pod.class));
-        } catch (RuntimeException e) {
-            return status(422, "Invalid", "Pod is invalid: " + e.getMessage(), pod.path("metadata").path("name")
-                    .asText(""), "Pod");
-        }
-        if (translated instanceof Translation.Invalid<PodInfo> invalid) {
-            return status(422, "Invalid", "Pod \"" + pod.path("metadata").path("name").asText("") + "\" is invalid: "
-                    + invalid.message(), pod.path("metadata").path("name").asText(""), "Pod");
-        }
         ObjectNode status = object(pod, "status");
         if (status.path("phase").asText("").isEmpty()) {
             status.put("phase", "Pending");
         }
-        status.put("qosClass", qosName(translated.orElseThrow().qosClass()));
+        // A real API server rejects a pod it cannot read (422). It is stored here, without a QoS
+        // class, so tests can drive the scheduler's path for pods it cannot translate.
+        String qos = qosClassOf(pod);
+        if (qos != null) {
+            status.put("qosClass", qos);
+        }
         return super.handleCreate(request(HttpMethod.POST, request.getPath(), pod.toString()));
+    }
+
+    private String qosClassOf(ObjectNode pod) {
+        try {
+            Translation<PodInfo> translated = podTranslator.translate(serialization.unmarshal(pod.toString(), Pod.class));
+            return translated instanceof Translation.Valid<PodInfo> valid ? qosName(valid.value().qosClass()) : null;
+        } catch (RuntimeException e) {
+            return null; // not even a Pod shape; the base handler decides what to do with it
+        }
     }
 
     /** The Priority admission plugin: the named class's value, 0 without a class. */

@@ -97,6 +97,9 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
 
     @Override
     public void scheduled(PodInfo pod, String nodeName) {
+        if (closed) {
+            return;
+        }
         conditions.forget(pod);
         record(pod, "Normal", REASON_SCHEDULED, "Binding",
                 "Successfully assigned " + pod.key().namespace() + "/" + pod.key().name() + " to " + nodeName);
@@ -104,18 +107,27 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
 
     @Override
     public void unschedulable(PodInfo pod, String message) {
+        if (closed) {
+            return;
+        }
         record(pod, "Warning", REASON_FAILED, "Scheduling", message);
         conditions.request(pod, new PodConditionWriter.Verdict("False", CONDITION_UNSCHEDULABLE, message));
     }
 
     @Override
     public void invalid(PodInfo pod, String message) {
+        if (closed) {
+            return;
+        }
         record(pod, "Warning", REASON_FAILED, "Scheduling", message);
         conditions.request(pod, new PodConditionWriter.Verdict("False", CONDITION_SCHEDULER_ERROR, message));
     }
 
     @Override
     public void bindFailed(PodInfo pod, String nodeName, String message) {
+        if (closed) {
+            return;
+        }
         record(pod, "Warning", REASON_FAILED, "Binding", "Binding rejected: " + message);
     }
 
@@ -129,21 +141,18 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
         }
     }
 
-    /** Stops the periodic flush and sends what is pending; later calls are ignored. */
+    /** Stops the periodic flush and sends what is pending; later reports are ignored. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        closed = true;
         flushTask.cancel(false);
         flushQuietly();
-        closed = true;
     }
 
     private void record(PodInfo pod, String type, String reason, String action, String rawMessage) {
-        if (closed) {
-            return;
-        }
         String message = truncate(rawMessage == null ? "" : rawMessage);
         Instant now = clock.instant();
         String podId = pod.uid().isEmpty() ? pod.key().toString() : pod.uid();

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
-import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
@@ -93,19 +92,8 @@ public final class ClusterInformers implements AutoCloseable {
         if (translated instanceof Translation.Valid<PodInfo> valid) {
             loop.onPodUpserted(valid.value());
         } else {
-            loop.onPodInvalid(identityOf(pod), translated.errorOrNull());
+            loop.onPodInvalid(podTranslator.identity(pod), translated.errorOrNull());
         }
-    }
-
-    /** What is always readable of a pod, so an invalid one can still be reported and skipped. */
-    private static PodInfo identityOf(Pod pod) {
-        String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        String schedulerName = pod.getSpec() == null ? null : pod.getSpec().getSchedulerName();
-        return new PodInfo(new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
-                pod.getMetadata().getUid(), schedulerName, nodeName,
-                PodPhase.fromApiName(pod.getStatus() == null ? null : pod.getStatus().getPhase()),
-                pod.getMetadata().getDeletionTimestamp() != null, 0, null, null, null, null, null, null, null, null,
-                null, null, null, false);
     }
 
     private final class NodeHandler implements ResourceEventHandler<Node> {

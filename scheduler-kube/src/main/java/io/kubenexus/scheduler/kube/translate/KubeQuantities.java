@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * millicores and everything else to whole units, always rounding up (as {@code MilliValue()} and
  * {@code Value()} do), so a pod never asks for less than it declared.
  */
-public final class KubeQuantities {
+final class KubeQuantities {
     /**
      * The API server's quantity grammar (apimachinery resource.ParseQuantity): a signed decimal
      * number, then a binary suffix, a decimal SI suffix or a decimal exponent. fabric8's parser
@@ -34,10 +34,6 @@ public final class KubeQuantities {
         BadQuantity(String raw, String reason) {
             super(reason, null, false, false);
             this.raw = raw;
-        }
-
-        String raw() {
-            return raw;
         }
 
         /** e.g. {@code container "main": memory request "12x" is not a valid quantity}. */

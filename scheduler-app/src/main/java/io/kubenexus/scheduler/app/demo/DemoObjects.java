@@ -1,0 +1,85 @@
+package io.kubenexus.scheduler.app.demo;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the seeded synthetic cluster into the API objects a real cluster would hold: Nodes with
+ * allocatable, taints and a Ready condition; Pods as a workload controller would create them.
+ */
+final class DemoObjects {
+    static final String PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
+
+    private DemoObjects() {
+    }
+
+    static Node node(NodeInfo info) {
+        Map<String, Quantity> resources = new LinkedHashMap<>();
+        info.allocatable().amounts().forEach((name, amount) -> resources.put(name, quantity(name, amount)));
+        List<Taint> taints = info.taints().stream()
+                .map(t -> new TaintBuilder().withKey(t.key()).withValue(t.value().isEmpty() ? null : t.value())
+                        .withEffect(t.effect().apiName()).build())
+                .toList();
+        return new NodeBuilder()
+                .withNewMetadata().withName(info.name()).withLabels(info.labels()).withAnnotations(info.annotations())
+                .endMetadata()
+                .withNewSpec().withTaints(taints).withUnschedulable(info.unschedulable() ? Boolean.TRUE : null).endSpec()
+                .withNewStatus().withAllocatable(resources).withCapacity(resources)
+                .addNewCondition().withType("Ready").withStatus(info.ready() ? "True" : "False").withReason("KubeletReady")
+                .endCondition()
+                .endStatus()
+                .build();
+    }
+
+    static Pod pod(PodSpecTemplate template, String schedulerName) {
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        requests.put(ResourceNames.CPU, quantity(ResourceNames.CPU, template.cpuMilli()));
+        requests.put(ResourceNames.MEMORY, quantity(ResourceNames.MEMORY, template.memoryBytes()));
+        if (template.gpus() > 0) {
+            // Extended resources must be requested as limits equal to requests.
+            Quantity gpus = new Quantity(Integer.toString(template.gpus()));
+            requests.put(ResourceNames.NVIDIA_GPU, gpus);
+            limits.put(ResourceNames.NVIDIA_GPU, gpus);
+        }
+        List<Toleration> tolerations = template.tolerations().stream()
+                .map(t -> new TolerationBuilder().withKey(t.key().isEmpty() ? null : t.key())
+                        .withOperator(t.operator() == io.kubenexus.scheduler.core.model.Toleration.Operator.EXISTS
+                                ? "Exists" : "Equal")
+                        .withValue(t.value().isEmpty() ? null : t.value())
+                        .withEffect(t.effect() == null ? null : t.effect().apiName())
+                        .build())
+                .toList();
+        return new PodBuilder()
+                .withNewMetadata().withName(template.name()).withNamespace(template.namespace())
+                .withLabels(template.labels()).endMetadata()
+                .withNewSpec()
+                .withSchedulerName(schedulerName)
+                .withPriority(template.priority())
+                .withNodeSelector(template.nodeSelector().isEmpty() ? null : template.nodeSelector())
+                .withTolerations(tolerations)
+                .addNewContainer().withName("main").withImage(PAUSE_IMAGE)
+                .withNewResources().withRequests(requests).withLimits(limits.isEmpty() ? null : limits).endResources()
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
+    /** The scheduler's units back into a Kubernetes quantity: millicores for cpu, plain counts otherwise. */
+    static Quantity quantity(String resource, long amount) {
+        return ResourceNames.CPU.equals(resource) ? new Quantity(amount + "m") : new Quantity(Long.toString(amount));
+    }
+}

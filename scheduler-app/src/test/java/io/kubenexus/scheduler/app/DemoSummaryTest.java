@@ -1,0 +1,71 @@
+package io.kubenexus.scheduler.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DemoSummaryTest {
+
+    @Test
+    void jsonHasSnakeCaseKeysInAFixedOrderAndSortedReasons() {
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        reasons.put("z: last \"quoted\"", 1);
+        reasons.put("a: first", 2);
+        DemoSummary summary = new DemoSummary(50, 500, 480, 20, 10, 0, 0, 0, 2345, 204.6908, reasons);
+
+        assertThat(summary.toJson()).isEqualTo("{\"nodes\":50,\"pods_created\":500,\"pods_bound\":480,\"pods_pending\":20,"
+                + "\"pods_expected_unschedulable\":10,\"capacity_violations\":0,\"pods_pending_that_fit\":0,\"cache_mismatches\":0,\"elapsed_millis\":2345,"
+                + "\"bind_rate_per_second\":204.69,\"pending_reasons\":{\"a: first\":2,\"z: last \\\"quoted\\\"\":1}}");
+    }
+
+    @Test
+    void equalSummariesGiveByteIdenticalJson() {
+        Map<String, Integer> forward = new LinkedHashMap<>();
+        forward.put("b", 1);
+        forward.put("a", 2);
+        Map<String, Integer> backward = new LinkedHashMap<>();
+        backward.put("a", 2);
+        backward.put("b", 1);
+
+        assertThat(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, 10, 100, forward).toJson())
+                .isEqualTo(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, 10, 100, backward).toJson());
+    }
+
+    @Test
+    void humanReadableTableAlignsValuesAndListsTheCommonestReasonFirst() {
+        DemoSummary summary = new DemoSummary(50, 500, 478, 22, 10, 0, 0, 0, 2500, 191.2,
+                Map.of("0/50 nodes are available: 50 Insufficient cpu.", 10, "gang train: 1/4 members", 12));
+
+        String table = summary.toHumanReadable();
+
+        assertThat(table).startsWith("kubenexus-scheduler demo: 500 pods on 50 nodes in 2.5s");
+        assertThat(table).contains(String.format("  %-24s %14s%n", "pods bound", "478"))
+                .contains(String.format("  %-24s %14s%n", "bind rate", "191.2 pods/s"));
+        assertThat(table.indexOf("gang train")).isLessThan(table.indexOf("Insufficient cpu"));
+        assertThat(table.lines().filter(l -> l.startsWith("  ") && !l.startsWith("   ")).map(String::length).distinct())
+                .as("every row of the table has the same width").hasSize(1);
+    }
+
+    @Test
+    void noReasonsSectionWhenNothingIsPending() {
+        assertThat(new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, 1, 1, null).toHumanReadable()).doesNotContain("pending:");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, -1})
+    void bindRateMustBeRepresentableInJson(double rate) {
+        assertThatThrownBy(() -> new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, 0, rate, Map.of()))
+                .hasMessageStartingWith("bindRatePerSecond: must be a finite number >= 0");
+    }
+
+    @Test
+    void countsMustNotBeNegative() {
+        assertThatThrownBy(() -> new DemoSummary(1, 1, -1, 0, 0, 0, 0, 0, 0, 0, Map.of()))
+                .hasMessage("podsBound: must not be negative, was -1");
+    }
+}

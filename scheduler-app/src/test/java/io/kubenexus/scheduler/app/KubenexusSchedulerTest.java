@@ -1,0 +1,398 @@
+package io.kubenexus.scheduler.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class KubenexusSchedulerTest {
+    private static final DemoSummary SUMMARY = new DemoSummary(50, 500, 478, 22, 10, 0, 0, 0, 2_500, 191.2,
+            Map.of("0/50 nodes are available: 50 Insufficient cpu.", 10, "0/50 nodes are available: 40 node(s) didn't match "
+                    + "Pod's node affinity/selector, 10 Insufficient nvidia.com/gpu.", 12));
+    private static final String KUBECONFIG = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster: {server: "https://kubenexus.test:6443"}
+            users:
+            - name: test
+              user: {token: abc}
+            contexts:
+            - name: test
+              context: {cluster: test, user: test, namespace: scheduling}
+            current-context: test
+            """;
+
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final FakeService service = new FakeService();
+    private final List<SchedulerConfig> configsSeen = new ArrayList<>();
+    private final List<String> serversSeen = new ArrayList<>();
+    private final List<DemoOptions> demoOptionsSeen = new ArrayList<>();
+    private DemoSummary demoResult = SUMMARY;
+    private RuntimeException demoFailure;
+    private int shutdownsStopped;
+
+    private final ServiceFactory serviceFactory = (config, client) -> {
+        configsSeen.add(config);
+        serversSeen.add(client.getConfiguration().getMasterUrl());
+        return service;
+    };
+
+    private final DemoRunner demoRunner = (options, progress) -> {
+        demoOptionsSeen.add(options);
+        progress.println("creating " + options.nodes() + " nodes");
+        if (demoFailure != null) {
+            throw demoFailure;
+        }
+        return demoResult;
+    };
+
+    private int execute(String... args) {
+        ShutdownSignal immediately = new ShutdownSignal() {
+            @Override
+            public void await() {
+            }
+
+            @Override
+            public void stopped() {
+                shutdownsStopped++;
+            }
+        };
+        return new KubenexusScheduler(serviceFactory, demoRunner, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), immediately, Map.of("HOSTNAME", "test-host"))
+                .execute(args);
+    }
+
+    private String out() {
+        return stdout.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return stderr.toString(StandardCharsets.UTF_8);
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                usage("unknown top-level option", new String[] {"--frobnicate"}, "error: Unknown option: '--frobnicate'"),
+                usage("unknown command", new String[] {"deploy"}, "error: Unmatched argument at index 0: 'deploy'"),
+                usage("misspelled demo option", new String[] {"demo", "--node", "5"}, "error: Unknown options: '--node', '5'"),
+                usage("unknown run option", new String[] {"run", "--config-file", "x.yaml"}, "error: Unknown options: '--config-file'"),
+                usage("demo count not a number", new String[] {"demo", "--nodes", "many"},
+                        "error: Invalid value for option '--nodes': 'many' is not an int"),
+                usage("demo timeout not a duration", new String[] {"demo", "--timeout", "2 minutes"},
+                        "error: Invalid value for option '--timeout': not a duration '2 minutes' (use e.g. 500ms, 1s, 2m)"),
+                usage("demo with zero nodes", new String[] {"demo", "--nodes", "0"}, "error: --nodes: must be at least 1, was 0"),
+                usage("demo with negative pods", new String[] {"demo", "--pods", "-1"}, "error: --pods: must not be negative, was -1"),
+                usage("demo with zero timeout", new String[] {"demo", "--timeout", "0s"},
+                        "error: --timeout: must be a positive duration, was 0s"),
+                usage("run option without its value", new String[] {"run", "--config"},
+                        "error: Missing required parameter for option '--config' (FILE)"),
+                usage("no command at all", new String[] {}, "error: missing command: run or demo"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("usageErrors")
+    void badUsageExitsTwoWithAClearMessageAndRunsNothing(String[] args, String message) {
+        int code = execute(args);
+
+        assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+        assertThat(err()).startsWith(message);
+        assertThat(out()).isEmpty();
+        assertThat(configsSeen).isEmpty();
+        assertThat(demoOptionsSeen).isEmpty();
+    }
+
+    @Test
+    void misspelledOptionGetsASuggestion() {
+        execute("demo", "--seeed", "3");
+
+        assertThat(err()).contains("--seed").contains("Run 'kubenexus-scheduler demo --help' for usage.");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        int code = execute("--help");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains("kubenexus-scheduler").contains("run").contains("demo");
+    }
+
+    @Test
+    void demoHelpDocumentsDefaults() {
+        int code = execute("demo", "--help");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains("--nodes=N").contains("default: 50").contains("default: 500").contains("default: 120s");
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        int code = execute("--version");
+
+        assertThat(code).isZero();
+        assertThat(out()).startsWith("kubenexus-scheduler ");
+    }
+
+    @Nested
+    class Run {
+        @TempDir
+        Path dir;
+
+        @Test
+        void badConfigFileExitsTwoNamingTheKeyWithoutStartingAnything() throws IOException {
+            Path config = Files.writeString(dir.resolve("config.yaml"), "scoring:\n  strategy: Fastest\n");
+
+            int code = execute("run", "--config", config.toString(), "--kubeconfig", kubeconfig().toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).isEqualTo("error: " + config
+                    + ": scoring.strategy: unknown value 'Fastest' (expected LeastAllocated or MostAllocated)" + System.lineSeparator());
+            assertThat(configsSeen).isEmpty();
+        }
+
+        @Test
+        void unknownKeyInConfigExitsTwoNamingThePath() throws IOException {
+            Path config = Files.writeString(dir.resolve("config.yaml"), "leaderElection:\n  leaseDurationSeconds: 15\n");
+
+            int code = execute("run", "--config", config.toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).startsWith("error: " + config + ": unknown key 'leaderElection.leaseDurationSeconds' (known: ")
+                    .doesNotContain("\tat ");
+        }
+
+        @Test
+        void missingConfigFileExitsTwo() {
+            int code = execute("run", "--config", dir.resolve("nope.yaml").toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).contains("nope.yaml: cannot read the file: it does not exist");
+        }
+
+        @Test
+        void missingKubeconfigExitsTwo() {
+            int code = execute("run", "--kubeconfig", dir.resolve("kubeconfig").toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).startsWith("error: --kubeconfig: cannot read " + dir.resolve("kubeconfig") + ": it does not exist");
+        }
+
+        @Test
+        void startsTheServiceWithTheConfigAndTheKubeconfigClusterThenClosesItOnShutdown() throws IOException {
+            Path config = Files.writeString(dir.resolve("config.yaml"), "scoring: {strategy: MostAllocated}\nbinding: {parallelism: 4}\n");
+
+            int code = execute("run", "--config", config.toString(), "--kubeconfig", kubeconfig().toString(),
+                    "--scheduler-name", "team-scheduler");
+
+            assertThat(code).isZero();
+            assertThat(configsSeen).singleElement().satisfies(seen -> {
+                assertThat(seen.schedulerName()).isEqualTo("team-scheduler");
+                assertThat(seen.binding().parallelism()).isEqualTo(4);
+                assertThat(seen.leaderElection().identity()).startsWith("test-host_");
+            });
+            assertThat(serversSeen).containsExactly("https://kubenexus.test:6443/");
+            assertThat(service.events).containsExactly("start", "close");
+            assertThat(shutdownsStopped).isOne();
+        }
+
+        @Test
+        void withoutConfigFileTheDefaultsAreUsed() throws IOException {
+            int code = execute("run", "--kubeconfig", kubeconfig().toString());
+
+            assertThat(code).isZero();
+            assertThat(configsSeen).singleElement().satisfies(seen -> {
+                assertThat(seen.settings()).isEqualTo(io.kubenexus.scheduler.core.config.SchedulerSettings.defaults());
+                assertThat(seen.leaderElection().namespace()).isEqualTo("kube-system");
+            });
+        }
+
+        @Test
+        void emptySchedulerNameIsRejectedAsUsage() throws IOException {
+            int code = execute("run", "--kubeconfig", kubeconfig().toString(), "--scheduler-name", "");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).isEqualTo("error: --scheduler-name: schedulerName: must not be empty" + System.lineSeparator());
+        }
+
+        @Test
+        void failingStartExitsOneAndStillClosesTheService() throws IOException {
+            service.startFailure = new IllegalStateException("cannot list pods",
+                    new RuntimeException("pods is forbidden: User cannot list resource pods"));
+
+            int code = execute("run", "--kubeconfig", kubeconfig().toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).isEqualTo("error: cannot list pods: pods is forbidden: User cannot list resource pods"
+                    + System.lineSeparator());
+            assertThat(service.events).containsExactly("start", "close");
+        }
+
+        @Test
+        void aFailingCloseDoesNotHideAFailingStart() throws IOException {
+            service.startFailure = new IllegalStateException("API server unreachable");
+            service.closeFailure = new IllegalStateException("informers already stopped");
+
+            int code = execute("run", "--kubeconfig", kubeconfig().toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).isEqualTo("error: API server unreachable" + System.lineSeparator());
+            assertThat(shutdownsStopped).isOne();
+        }
+
+        private Path kubeconfig() throws IOException {
+            return Files.writeString(dir.resolve("kubeconfig"), KUBECONFIG);
+        }
+    }
+
+    @Nested
+    class Demo {
+        @Test
+        void jsonPrintsExactlyOneJsonObjectOnStdoutAndProgressOnStderr() throws IOException {
+            int code = execute("demo", "--json");
+
+            assertThat(code).isZero();
+            JsonNode json = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(out());
+            assertThat(json.isObject()).isTrue();
+            List<String> keys = new ArrayList<>();
+            json.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).containsExactly("nodes", "pods_created", "pods_bound", "pods_pending",
+                    "pods_expected_unschedulable", "capacity_violations", "pods_pending_that_fit", "cache_mismatches", "elapsed_millis", "bind_rate_per_second",
+                    "pending_reasons");
+            assertThat(json.get("pods_bound").asInt()).isEqualTo(478);
+            assertThat(json.get("pending_reasons").get("0/50 nodes are available: 50 Insufficient cpu.").asInt()).isEqualTo(10);
+            assertThat(out().strip().lines()).hasSize(1);
+            assertThat(err()).contains("creating 50 nodes");
+        }
+
+        @Test
+        void optionsReachTheRunnerWithTheirDefaults() {
+            execute("demo");
+
+            assertThat(demoOptionsSeen).containsExactly(new DemoOptions(50, 500, 1, Duration.ofSeconds(120), false));
+        }
+
+        @Test
+        void optionsReachTheRunnerAsGiven() {
+            execute("demo", "--nodes", "200", "--pods", "5000", "--seed", "42", "--timeout", "5m", "--json");
+
+            assertThat(demoOptionsSeen).containsExactly(new DemoOptions(200, 5000, 42, Duration.ofMinutes(5), true));
+        }
+
+        @Test
+        void humanReadableSummaryAndProgressGoToStdout() {
+            int code = execute("demo");
+
+            assertThat(code).isZero();
+            assertThat(out()).contains("creating 50 nodes").contains("pods bound").contains("478");
+            assertThat(err()).isEmpty();
+        }
+
+        @Test
+        void capacityViolationsFailTheDemo() {
+            demoResult = new DemoSummary(50, 500, 500, 0, 0, 2, 0, 0, 1000, 500, Map.of());
+
+            int code = execute("demo", "--json");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(out()).contains("\"capacity_violations\":2");
+            assertThat(err()).contains("error: the demo found defects: 2 over-committed node(s)");
+        }
+
+        @Test
+        void aMissedPodFailsTheDemo() {
+            demoResult = new DemoSummary(50, 500, 499, 1, 0, 0, 1, 0, 1000, 500, Map.of());
+
+            int code = execute("demo", "--json");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).contains("1 missed pod(s)");
+        }
+
+        @Test
+        void aFailingRunnerExitsOneWithItsMessage() {
+            demoFailure = new IllegalStateException("wired in scheduler-kube integration");
+
+            int code = execute("demo", "--json");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(out()).isEmpty();
+            assertThat(err()).endsWith("error: demo failed: wired in scheduler-kube integration" + System.lineSeparator());
+        }
+
+        @Test
+        void jsonModeKeepsStrayStdoutWritesOffStdout() {
+            PrintStream before = System.out;
+            DemoRunner chatty = (options, progress) -> {
+                System.out.println("a library printing to stdout");
+                return SUMMARY;
+            };
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            int code = new KubenexusScheduler(serviceFactory, chatty, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(captured, true, StandardCharsets.UTF_8), new NoShutdown(), Map.of())
+                    .execute("demo", "--json");
+
+            assertThat(code).isZero();
+            assertThat(out()).doesNotContain("a library printing");
+            assertThat(captured.toString(StandardCharsets.UTF_8)).contains("a library printing to stdout");
+            assertThat(System.out).isSameAs(before);
+        }
+    }
+
+    private static Arguments usage(String name, String[] args, String message) {
+        return Arguments.of(Named.of(name, args), message);
+    }
+
+    private static final class NoShutdown implements ShutdownSignal {
+        @Override
+        public void await() {
+        }
+
+        @Override
+        public void stopped() {
+        }
+    }
+
+    private static final class FakeService implements SchedulerService {
+        final List<String> events = new ArrayList<>();
+        RuntimeException startFailure;
+        RuntimeException closeFailure;
+
+        @Override
+        public void start() {
+            events.add("start");
+            if (startFailure != null) {
+                throw startFailure;
+            }
+        }
+
+        @Override
+        public void close() {
+            events.add("close");
+            if (closeFailure != null) {
+                throw closeFailure;
+            }
+        }
+    }
+}
