@@ -170,7 +170,9 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 return EXIT_USAGE;
             }
             try (client) {
-                LOG.log(System.Logger.Level.INFO, "starting with {0}", settings.describe());
+                // A supplier, not a {0} argument: values such as an empty map ("{}") must not be read as placeholders.
+                String effective = "starting with " + settings.describe();
+                LOG.log(System.Logger.Level.INFO, () -> effective);
                 SchedulerService service = serviceFactory.create(settings, client);
                 try {
                     service.start();

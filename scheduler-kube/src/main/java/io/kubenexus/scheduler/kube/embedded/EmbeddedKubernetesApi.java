@@ -41,6 +41,8 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
     private final Duration requestTimeout;
     private final List<KubernetesClient> clients = new ArrayList<>();
     private final KubernetesClient client;
+    /** Held so the level set below stays in force (java.util.logging keeps loggers weakly). */
+    private final java.util.logging.Logger requestLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     private boolean closed;
 
     /** Starts on a free loopback port. */
@@ -62,6 +64,8 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
     public EmbeddedKubernetesApi(InetAddress address, int port, Duration requestTimeout, Clock clock) {
         Objects.requireNonNull(address, "address");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        // The mock logs every request at INFO: thousands of lines that bury the demo's progress.
+        requestLog.setLevel(java.util.logging.Level.WARNING);
         ObjectMapper mapper = new ObjectMapper();
         new KubernetesSerialization(mapper, true); // registers fabric8's modules on the mapper
         this.server = new KubernetesMockServer(new Context(mapper), new MockWebServer(), new HashMap<>(),

@@ -61,6 +61,11 @@ public final class LeaseLeadership implements AutoCloseable {
         election = elector.start();
     }
 
+    /**
+     * Stops competing. If this replica leads, fabric8 releases the Lease as part of the cancel
+     * (releaseOnCancel: the lease is cut to one second), so a standby takes over at once instead
+     * of waiting out the full lease duration.
+     */
     @Override
     public synchronized void close() {
         if (election != null) {
