@@ -125,6 +125,20 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         } finally {
             pool.shutdown();
         }
+        long start = System.nanoTime();
+        Thread timer = new Thread(() -> {
+            try {
+                if (pool.awaitTermination(10, TimeUnit.MINUTES)) {
+                    long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    progress.printf(Locale.ROOT, "demo: API created %d pods in %.1fs (%.0f pods/s)%n", created.get(),
+                            millis / 1000.0, created.get() * 1000.0 / millis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-creation-timer");
+        timer.setDaemon(true);
+        timer.start();
         // Creation goes on while the scheduler binds; awaitSettled watches both.
         return created;
     }
