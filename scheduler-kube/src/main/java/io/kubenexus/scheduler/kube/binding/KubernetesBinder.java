@@ -63,7 +63,10 @@ public final class KubernetesBinder implements Binder {
                 .withNewTarget().withKind("Node").withName(nodeName).endTarget()
                 .build();
         try {
-            client.bindings().inNamespace(pod.key().namespace()).resource(binding).create();
+            // POST pods/{name}/binding, the subresource kube-scheduler's DefaultBinder uses (RBAC:
+            // pods/binding create); raw() still maps error answers to KubernetesClientException.
+            client.raw("/api/v1/namespaces/" + pod.key().namespace() + "/pods/" + pod.key().name() + "/binding",
+                    "POST", binding);
             return BindResult.BOUND;
         } catch (KubernetesClientException e) {
             return classify(e);
