@@ -17,6 +17,8 @@ import java.util.Objects;
  *                          evaluate yet (e.g. "inter-pod affinity"); such a pod is never placed
  * @param annotations       only the annotations the scheduler reads (gang, NUMA); others are dropped
  * @param schedulingGated   the pod has scheduling gates; it is not scheduled until they are removed
+ * @param schedulingGroup   {@code spec.schedulingGroup.podGroupName} (Kubernetes' own gang API,
+ *                          scheduling.k8s.io/v1alpha2), or null
  */
 public record PodInfo(
         PodKey key,
@@ -37,7 +39,8 @@ public record PodInfo(
         List<Toleration> tolerations,
         QosClass qosClass,
         List<String> unsupportedConstraints,
-        boolean schedulingGated) {
+        boolean schedulingGated,
+        String schedulingGroup) {
 
     public PodInfo {
         Objects.requireNonNull(key, "key");
@@ -56,6 +59,7 @@ public record PodInfo(
         tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
         qosClass = qosClass == null ? QosClass.BEST_EFFORT : qosClass;
         unsupportedConstraints = unsupportedConstraints == null ? List.of() : List.copyOf(unsupportedConstraints);
+        schedulingGroup = schedulingGroup == null || schedulingGroup.isEmpty() ? null : schedulingGroup;
     }
 
     public boolean isAssigned() {
@@ -70,6 +74,6 @@ public record PodInfo(
     public PodInfo withNodeName(String node) {
         return new PodInfo(key, uid, schedulerName, node, phase, terminating, priority, createdAt, labels,
                 annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
-                qosClass, unsupportedConstraints, schedulingGated);
+                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup);
     }
 }

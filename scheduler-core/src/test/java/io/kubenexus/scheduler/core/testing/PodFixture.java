@@ -47,6 +47,7 @@ public final class PodFixture {
     private final List<Toleration> tolerations = new ArrayList<>();
     private final List<String> unsupported = new ArrayList<>();
     private boolean gated;
+    private String schedulingGroup;
     private boolean terminating;
 
     private PodFixture(String name) {
@@ -201,6 +202,12 @@ public final class PodFixture {
         return this;
     }
 
+    /** Joins a Kubernetes-native PodGroup through {@code spec.schedulingGroup.podGroupName}. */
+    public PodFixture schedulingGroup(String podGroupName) {
+        this.schedulingGroup = podGroupName;
+        return this;
+    }
+
     public PodFixture gated() {
         this.gated = true;
         return this;
@@ -222,6 +229,6 @@ public final class PodFixture {
                 ? NodeAffinity.NONE : new NodeAffinity(requiredTerms, preferredTerms);
         return new PodInfo(new PodKey(namespace, name), uid, schedulerName, nodeName, phase, terminating, priority,
                 createdAt, labels, annotations, effective, nonZero, hostPorts, nodeSelector, affinity, tolerations,
-                PodRequests.qosClass(containers, List.of()), unsupported, gated);
+                PodRequests.qosClass(containers, List.of()), unsupported, gated, schedulingGroup);
     }
 }

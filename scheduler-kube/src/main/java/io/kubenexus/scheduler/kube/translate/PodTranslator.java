@@ -95,7 +95,7 @@ public final class PodTranslator {
             ObjectMeta meta = pod == null || pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
             return new PodInfo(new PodKey(nullToEmpty(meta.getNamespace()), nullToEmpty(meta.getName())),
                     meta.getUid(), null, null, null, false, 0, null, null, null, null, null, null, null, null,
-                    null, null, null, false);
+                    null, null, null, false, null);
         }
     }
 
@@ -117,7 +117,8 @@ public final class PodTranslator {
                 ResourceList.EMPTY, ResourceList.EMPTY, List.of(),
                 safeMap(spec.getNodeSelector()),
                 NodeAffinity.NONE, List.of(), QosClass.BEST_EFFORT, List.of(),
-                spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty());
+                spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
+                schedulingGroup(spec));
     }
 
     private PodInfo read(Pod pod) throws InvalidSpecException {
@@ -178,7 +179,13 @@ public final class PodTranslator {
                 tolerations(spec.getTolerations()),
                 qos,
                 unsupportedConstraints(spec),
-                spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty());
+                spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
+                schedulingGroup(spec));
+    }
+
+    /** Kubernetes' own gang API (1.35+): {@code spec.schedulingGroup.podGroupName}. */
+    private static String schedulingGroup(PodSpec spec) {
+        return spec.getSchedulingGroup() == null ? null : spec.getSchedulingGroup().getPodGroupName();
     }
 
     private static List<ContainerResources> containers(List<Container> containers, boolean init)
