@@ -7,6 +7,8 @@ import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.Binder;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.state.ClusterView;
+import io.kubenexus.scheduler.gang.GangLabels;
+import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.kube.binding.KubernetesBinder;
 import io.kubenexus.scheduler.kube.events.KubernetesEventSink;
 import io.kubenexus.scheduler.kube.informers.ClusterInformers;
@@ -64,7 +66,7 @@ public final class KubeScheduler implements AutoCloseable {
         this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
                 eventPool, eventFlusher, options.eventAggregationInterval(), clock);
         this.loop = new SchedulingLoop(options.scheduling(), SchedulingProfile.defaults(options.scheduling()),
-                binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
+                new GangLabels(), new GangPlanner(), binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
         this.leadership = new LeaseLeadership(client, options.leaderElection(), loop::onLeadershipChanged);
     }

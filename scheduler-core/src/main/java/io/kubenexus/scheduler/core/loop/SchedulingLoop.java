@@ -2,6 +2,10 @@ package io.kubenexus.scheduler.core.loop;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.framework.GroupMembership;
+import io.kubenexus.scheduler.core.framework.GroupPlan;
+import io.kubenexus.scheduler.core.framework.GroupPlanner;
+import io.kubenexus.scheduler.core.framework.PodGroups;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
@@ -21,7 +25,12 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>the bind call runs asynchronously; its result comes back as an event: success leaves the
  *       assumption until the informer confirms it, failure forgets it and requeues the pod.</li>
  * </ol>
+ * Pods of a group ({@link PodGroups}) are decided together: the pod popped first brings its waiting
+ * siblings along, and the {@link GroupPlanner} places them all or none against the same state.
  * Nothing is decided before the caches have synced (so pods bound before a restart are counted
  * first) or while this replica does not lead (standbys keep the state warm and never bind).
  */
@@ -56,6 +67,13 @@ public final class SchedulingLoop implements AutoCloseable {
     private final SchedulingQueue queue;
     private final SchedulingAlgorithm algorithm;
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
+    private final PodGroups groups;
+    private final GroupPlanner groupPlanner;
+    /** Group of each of our pods that belongs to one (pending or bound). */
+    private final Map<PodKey, GroupMembership> memberships = new HashMap<>();
+    private final Map<String, Set<PodKey>> pendingMembers = new HashMap<>();
+    private final Map<String, Set<PodKey>> boundMembers = new HashMap<>();
+    private final Set<PodKey> warnedMembers = new HashSet<>();
     /** Pods whose spec could not be read, by key: not queued until their object changes. */
     private final Map<PodKey, PodInfo> invalidPods = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -73,9 +91,22 @@ public final class SchedulingLoop implements AutoCloseable {
     private long bindFailures;
     private long bindConflicts;
 
+    /** A loop that schedules every pod on its own. */
     public SchedulingLoop(SchedulerSettings settings, SchedulingProfile profile, Binder binder, EventSink events,
                           SchedulerMetrics metrics, Clock clock) {
+        this(settings, profile, PodGroups.NONE, null, binder, events, metrics, clock);
+    }
+
+    /**
+     * @param groups       which pods must be scheduled together
+     * @param groupPlanner places a group all-or-nothing; required when {@code groups} can name groups
+     */
+    public SchedulingLoop(SchedulerSettings settings, SchedulingProfile profile, PodGroups groups,
+                          GroupPlanner groupPlanner, Binder binder, EventSink events, SchedulerMetrics metrics,
+                          Clock clock) {
         this.settings = settings;
+        this.groups = groups;
+        this.groupPlanner = groupPlanner;
         this.binder = binder;
         this.events = events;
         this.metrics = metrics;
@@ -254,6 +285,12 @@ public final class SchedulingLoop implements AutoCloseable {
 
     private void applyPod(PodInfo pod) {
         invalidPods.remove(pod.key());
+        GroupMembership membership = isOurs(pod) ? groups.membership(pod) : null;
+        trackMembership(pod, membership);
+        if (membership != null && !membership.isValid() && !pod.isAssigned()) {
+            applyInvalid(pod, membership.invalidReason());
+            return;
+        }
         if (pod.isAssigned()) {
             // Bound by us (confirming an assumption) or by anyone else: account it, stop queueing it.
             queue.remove(pod.key());
@@ -275,6 +312,7 @@ public final class SchedulingLoop implements AutoCloseable {
 
     private void applyPodRemoved(PodKey key) {
         invalidPods.remove(key);
+        untrackMembership(key);
         queue.remove(key);
         if (state.removePod(key)) {
             queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
@@ -298,6 +336,19 @@ public final class SchedulingLoop implements AutoCloseable {
     // ------------------------------------------------------------------ scheduling
 
     private void scheduleOne(QueuedPod entry) {
+        GroupMembership membership = memberships.get(entry.pod().key());
+        if (membership != null && membership.isValid()) {
+            int minMembers = groupMinimum(membership.groupId());
+            if (minMembers > 0) {
+                scheduleGroup(entry, membership.groupId(), minMembers);
+                return;
+            }
+            // No member says how many belong together: each is placed on its own.
+        }
+        scheduleSingle(entry);
+    }
+
+    private void scheduleSingle(QueuedPod entry) {
         long start = System.nanoTime();
         PodInfo pod = entry.pod();
         attempts++;
@@ -313,13 +364,7 @@ public final class SchedulingLoop implements AutoCloseable {
         if (decision instanceof Decision.Placed placed) {
             state.assume(pod.withNodeName(placed.nodeName()));
             metrics.attempt("scheduled", System.nanoTime() - start);
-            long bindStart = System.nanoTime();
-            binder.bind(pod, placed.nodeName()).whenComplete((result, error) -> {
-                BindResult outcome = error != null
-                        ? BindResult.of(BindOutcome.FAILED, String.valueOf(error.getMessage()))
-                        : result;
-                inbox.add(new LoopEvent.BindCompleted(pod, placed.nodeName(), outcome, bindStart));
-            });
+            bind(pod, placed.nodeName());
         } else if (decision instanceof Decision.Unschedulable unschedulable) {
             unschedulableAttempts++;
             metrics.attempt("unschedulable", System.nanoTime() - start);
@@ -327,6 +372,154 @@ public final class SchedulingLoop implements AutoCloseable {
             if (leader) {
                 events.unschedulable(pod, unschedulable.message());
             }
+        }
+    }
+
+    /** The pod is assumed on {@code nodeName}; the API call runs off the loop thread. */
+    private void bind(PodInfo pod, String nodeName) {
+        long bindStart = System.nanoTime();
+        binder.bind(pod, nodeName).whenComplete((result, error) -> {
+            BindResult outcome = error != null
+                    ? BindResult.of(BindOutcome.FAILED, String.valueOf(error.getMessage()))
+                    : result;
+            inbox.add(new LoopEvent.BindCompleted(pod, nodeName, outcome, bindStart));
+        });
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    /**
+     * One attempt for a whole group: the popped member brings every sibling waiting in the queue,
+     * and the planner places them all against this snapshot or none. Siblings whose own attempt
+     * is under way (a bind in flight) count as bound.
+     */
+    private void scheduleGroup(QueuedPod popped, String groupId, int minMembers) {
+        long start = System.nanoTime();
+        List<QueuedPod> entries = new ArrayList<>();
+        entries.add(popped);
+        for (PodKey sibling : List.copyOf(pendingMembers.getOrDefault(groupId, Set.of()))) {
+            if (!sibling.equals(popped.pod().key())) {
+                QueuedPod claimed = queue.claim(sibling);
+                if (claimed != null) {
+                    entries.add(claimed);
+                }
+            }
+        }
+        warnIfMembersDisagree(groupId, minMembers, entries);
+        List<PodInfo> pods = new ArrayList<>(entries.size());
+        entries.forEach(e -> pods.add(e.pod()));
+        attempts += entries.size();
+        int bound = boundMembers.getOrDefault(groupId, Set.of()).size();
+        GroupPlan plan;
+        try {
+            plan = groupPlanner.plan(groupId, minMembers, pods, bound, state, algorithm);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "planning gang " + groupId + " failed", e);
+            entries.forEach(queue::retryAfterBackoff);
+            return;
+        }
+        long elapsed = System.nanoTime() - start;
+        if (plan instanceof GroupPlan.Placed placed) {
+            for (QueuedPod entry : entries) {
+                String node = placed.nodes().get(entry.pod().key());
+                if (node == null) {
+                    // Beyond min-available and does not fit now: retried on its own later.
+                    queue.retryAfterBackoff(entry);
+                    continue;
+                }
+                moveMember(groupId, entry.pod().key(), true);
+                metrics.attempt("scheduled", elapsed);
+                bind(entry.pod(), node);
+            }
+        } else if (plan instanceof GroupPlan.Waiting waiting) {
+            for (QueuedPod entry : entries) {
+                unschedulableAttempts++;
+                metrics.attempt("unschedulable", elapsed);
+                queue.unschedulable(entry, waiting.helpfulEvents());
+                if (leader) {
+                    events.unschedulable(entry.pod(), waiting.message());
+                }
+            }
+        }
+    }
+
+    /** The largest min-available any member declares (0 when none does). */
+    private int groupMinimum(String groupId) {
+        int min = 0;
+        for (Map<String, Set<PodKey>> members : List.of(pendingMembers, boundMembers)) {
+            for (PodKey key : members.getOrDefault(groupId, Set.of())) {
+                GroupMembership membership = memberships.get(key);
+                if (membership != null) {
+                    min = Math.max(min, membership.minMembers());
+                }
+            }
+        }
+        return min;
+    }
+
+    /** Members declaring different sizes are told once each which size the group uses. */
+    private void warnIfMembersDisagree(String groupId, int used, List<QueuedPod> entries) {
+        if (!leader) {
+            return;
+        }
+        Set<Integer> declared = new TreeSet<>();
+        for (QueuedPod entry : entries) {
+            int min = memberships.get(entry.pod().key()).minMembers();
+            if (min > 0) {
+                declared.add(min);
+            }
+        }
+        if (declared.size() < 2) {
+            return;
+        }
+        for (QueuedPod entry : entries) {
+            int min = memberships.get(entry.pod().key()).minMembers();
+            if (min != used && warnedMembers.add(entry.pod().key())) {
+                events.warning(entry.pod(), "PodGroupMismatch", "gang " + groupId + ": members disagree on min-available "
+                        + declared + "; the group uses the largest, " + used);
+            }
+        }
+    }
+
+    private void trackMembership(PodInfo pod, GroupMembership membership) {
+        if (membership == null || !membership.isValid()) {
+            untrackMembership(pod.key());
+            return;
+        }
+        GroupMembership previous = memberships.put(pod.key(), membership);
+        if (previous != null && !previous.groupId().equals(membership.groupId())) {
+            removeFrom(pendingMembers, previous.groupId(), pod.key());
+            removeFrom(boundMembers, previous.groupId(), pod.key());
+        }
+        if (pod.holdsResources()) {
+            moveMember(membership.groupId(), pod.key(), true);
+        } else if (pod.phase().isTerminal()) {
+            // A finished member no longer counts: the group is not re-formed around it.
+            removeFrom(pendingMembers, membership.groupId(), pod.key());
+            removeFrom(boundMembers, membership.groupId(), pod.key());
+        } else if (!state.isAssumed(pod.key())) {
+            moveMember(membership.groupId(), pod.key(), false);
+        }
+    }
+
+    private void untrackMembership(PodKey key) {
+        GroupMembership previous = memberships.remove(key);
+        warnedMembers.remove(key);
+        if (previous != null) {
+            removeFrom(pendingMembers, previous.groupId(), key);
+            removeFrom(boundMembers, previous.groupId(), key);
+        }
+    }
+
+    private void moveMember(String groupId, PodKey key, boolean bound) {
+        removeFrom(bound ? pendingMembers : boundMembers, groupId, key);
+        (bound ? boundMembers : pendingMembers).computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key);
+    }
+
+    private static void removeFrom(Map<String, Set<PodKey>> members, String groupId, PodKey key) {
+        Set<PodKey> keys = members.get(groupId);
+        if (keys != null && keys.remove(key) && keys.isEmpty()) {
+            members.remove(groupId);
         }
     }
 
@@ -349,9 +542,14 @@ public final class SchedulingLoop implements AutoCloseable {
             case POD_GONE -> {
                 state.forget(pod.key());
                 queue.remove(pod.key());
+                untrackMembership(pod.key());
             }
             case FAILED -> {
                 bindFailures++;
+                GroupMembership membership = memberships.get(pod.key());
+                if (membership != null) {
+                    moveMember(membership.groupId(), pod.key(), false);
+                }
                 if (state.forget(pod.key())) {
                     queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
                 }

@@ -23,6 +23,12 @@ public interface EventSink {
      */
     void invalid(PodInfo pod, String message);
 
+    /**
+     * Something about the pod's scheduling input deserves the user's attention but does not stop it
+     * (e.g. members of a pod group disagree on min-available). A Warning event with {@code reason}.
+     */
+    void warning(PodInfo pod, String reason, String message);
+
     /** Binding failed in a way that will be retried. */
     void bindFailed(PodInfo pod, String nodeName, String message);
 
@@ -38,6 +44,10 @@ public interface EventSink {
 
         @Override
         public void invalid(PodInfo pod, String message) {
+        }
+
+        @Override
+        public void warning(PodInfo pod, String reason, String message) {
         }
 
         @Override

@@ -115,6 +115,27 @@ public final class SchedulingQueue {
         return entry != null && entry.location() == QueuedPod.Location.IN_FLIGHT;
     }
 
+    /**
+     * Takes a waiting pod out of the queue for an attempt made on behalf of its group (its sibling
+     * was popped): it is in flight like a popped pod. Returns null when the pod is not waiting.
+     */
+    public QueuedPod claim(PodKey key) {
+        QueuedPod entry = entries.get(key);
+        if (entry == null) {
+            return null;
+        }
+        switch (entry.location()) {
+            case ACTIVE -> active.remove(entry);
+            case BACKOFF -> backoff.remove(entry);
+            case UNSCHEDULABLE -> unschedulable.remove(key);
+            default -> {
+                return null;
+            }
+        }
+        entry.location(QueuedPod.Location.IN_FLIGHT);
+        return entry;
+    }
+
     /** The entry of a pod whose attempt is under way (popped, not yet resolved), or null. */
     public QueuedPod inFlight(PodKey key) {
         QueuedPod entry = entries.get(key);

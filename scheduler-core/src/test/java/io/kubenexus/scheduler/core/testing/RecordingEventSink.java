@@ -25,6 +25,11 @@ public final class RecordingEventSink implements EventSink {
     }
 
     @Override
+    public void warning(PodInfo pod, String reason, String message) {
+        lines.add(reason + " " + pod.key().name() + ": " + message);
+    }
+
+    @Override
     public void bindFailed(PodInfo pod, String nodeName, String message) {
         lines.add("BindFailed " + pod.key().name() + ": " + message);
     }

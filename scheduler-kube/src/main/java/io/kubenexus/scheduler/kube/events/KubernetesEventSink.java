@@ -124,6 +124,11 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
     }
 
     @Override
+    public void warning(PodInfo pod, String reason, String message) {
+        record(pod, "Warning", reason, "Scheduling", message);
+    }
+
+    @Override
     public void bindFailed(PodInfo pod, String nodeName, String message) {
         if (closed) {
             return;

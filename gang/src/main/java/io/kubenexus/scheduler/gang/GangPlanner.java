@@ -1,0 +1,112 @@
+package io.kubenexus.scheduler.gang;
+
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.framework.GroupPlan;
+import io.kubenexus.scheduler.core.framework.GroupPlanner;
+import io.kubenexus.scheduler.core.loop.Decision;
+import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.Quantities;
+import io.kubenexus.scheduler.core.model.ResourceList;
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans a gang against one snapshot, all-or-nothing:
+ * <ol>
+ *   <li>fewer members than min-available exist: wait, holding nothing;</li>
+ *   <li>the members together need more of some resource than the whole cluster has free: reject in
+ *       O(resources), before any per-node work;</li>
+ *   <li>otherwise place members largest first, each assumed before the next is placed so they never
+ *       count the same capacity twice. If fewer than min-available fit, every assumption is undone.
+ *       Members beyond min-available that do not fit are left pending; the gang proceeds.</li>
+ * </ol>
+ */
+public final class GangPlanner implements GroupPlanner {
+    /** Largest first: big members are the hardest to place, so they choose first. */
+    static final Comparator<PodInfo> LARGEST_FIRST = Comparator
+            .comparingLong((PodInfo p) -> -p.requests().get(ResourceNames.NVIDIA_GPU))
+            .thenComparingLong(p -> -p.requests().get(ResourceNames.CPU))
+            .thenComparingLong(p -> -p.requests().get(ResourceNames.MEMORY))
+            .thenComparing(PodInfo::key);
+
+    private static final Set<ClusterEventType> CAPACITY_EVENTS = EnumSet.of(ClusterEventType.NODE_ADDED,
+            ClusterEventType.NODE_ALLOCATABLE_CHANGED, ClusterEventType.ASSIGNED_POD_REMOVED);
+
+    @Override
+    public GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers, ClusterState state,
+                          SchedulingAlgorithm algorithm) {
+        int present = pending.size() + boundMembers;
+        if (present < minMembers) {
+            return new GroupPlan.Waiting("gang " + groupId + ": " + present + "/" + minMembers
+                    + " members present, waiting for the rest before placing any", Set.of());
+        }
+        int needed = Math.max(0, minMembers - boundMembers);
+        ResourceList demand = demand(pending);
+        String shortage = needed == pending.size() ? shortage(demand, state) : null;
+        if (shortage != null) {
+            return new GroupPlan.Waiting("gang " + groupId + ": " + pending.size() + " members need " + demand
+                    + "; the whole cluster has " + shortage, CAPACITY_EVENTS);
+        }
+        List<PodInfo> ordered = new ArrayList<>(pending);
+        ordered.sort(LARGEST_FIRST);
+        Map<PodKey, String> placed = new LinkedHashMap<>();
+        Decision.Unschedulable firstMiss = null;
+        PodInfo firstMissed = null;
+        for (PodInfo member : ordered) {
+            Decision decision = algorithm.schedule(member, state);
+            if (decision instanceof Decision.Placed onNode) {
+                state.assume(member.withNodeName(onNode.nodeName()));
+                placed.put(member.key(), onNode.nodeName());
+            } else if (firstMiss == null) {
+                firstMiss = (Decision.Unschedulable) decision;
+                firstMissed = member;
+            }
+        }
+        if (placed.size() >= needed && !placed.isEmpty()) {
+            return new GroupPlan.Placed(placed);
+        }
+        placed.keySet().forEach(state::forget);
+        String why = firstMiss == null ? "" : "; " + firstMissed.key().name() + ": " + firstMiss.message();
+        String summary = needed == 0
+                ? "min-available is reached; " + pending.size() + " more member(s) need " + demand
+                : pending.size() + " members need " + demand + "; the best plan fits " + placed.size() + " of " + needed;
+        return new GroupPlan.Waiting("gang " + groupId + ": " + summary + why,
+                firstMiss == null ? CAPACITY_EVENTS : union(firstMiss.helpfulEvents(), CAPACITY_EVENTS));
+    }
+
+    private static ResourceList demand(List<PodInfo> members) {
+        ResourceList sum = ResourceList.EMPTY;
+        for (PodInfo member : members) {
+            sum = sum.plus(member.requests());
+        }
+        return sum;
+    }
+
+    /** "only cpu=3 free" for the first resource the cluster cannot cover in total, or null. */
+    private static String shortage(ResourceList demand, ClusterState state) {
+        for (Map.Entry<String, Long> entry : demand.amounts().entrySet()) {
+            int column = state.columns().columnOf(entry.getKey());
+            long free = column < 0 ? 0 : state.freeCapacity(column);
+            if (free < entry.getValue()) {
+                return "only " + entry.getKey() + "=" + Quantities.format(entry.getKey(), free) + " free";
+            }
+        }
+        return null;
+    }
+
+    private static Set<ClusterEventType> union(Set<ClusterEventType> a, Set<ClusterEventType> b) {
+        EnumSet<ClusterEventType> all = EnumSet.noneOf(ClusterEventType.class);
+        all.addAll(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,22 @@
+package io.kubenexus.scheduler.core.framework;
+
+import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.List;
+
+/**
+ * Places a group all-or-nothing against one snapshot. Contract: on {@link GroupPlan.Placed} every
+ * pending member is assumed in {@code state}; on {@link GroupPlan.Waiting} the state is exactly as
+ * it was (no member is left assumed). Called only from the scheduling loop.
+ */
+public interface GroupPlanner {
+    /**
+     * @param groupId       the group
+     * @param minMembers    members that must be placed (or already bound) together
+     * @param pending       the members waiting to be placed, in the queue's order
+     * @param boundMembers  members already bound (count towards {@code minMembers})
+     */
+    GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers, ClusterState state,
+                   SchedulingAlgorithm algorithm);
+}
