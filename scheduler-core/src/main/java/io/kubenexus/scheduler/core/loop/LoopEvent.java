@@ -1,5 +1,7 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
@@ -23,6 +25,12 @@ sealed interface LoopEvent {
     }
 
     record BindCompleted(PodInfo pod, String nodeName, BindResult result, long startedNanos) implements LoopEvent {
+    }
+
+    record GroupPolicyChanged(String groupId, GroupPolicy policy) implements LoopEvent {
+    }
+
+    record ExecutorTemplateChanged(String appKey, ExecutorTemplate template) implements LoopEvent {
     }
 
     record CachesSynced() implements LoopEvent {

@@ -2,7 +2,9 @@ package io.kubenexus.scheduler.core.loop;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupMembership;
+import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.framework.GroupPlan;
 import io.kubenexus.scheduler.core.framework.GroupPlanner;
 import io.kubenexus.scheduler.core.framework.PodGroups;
@@ -141,6 +143,19 @@ public final class SchedulingLoop implements AutoCloseable {
      */
     public void onPodInvalid(PodInfo pod, String message) {
         inbox.add(new LoopEvent.PodInvalid(pod, message));
+    }
+
+    /** A PodGroup object was added or changed ({@code policy}) or deleted ({@code policy} null). */
+    public void onGroupPolicy(String groupId, GroupPolicy policy) {
+        inbox.add(new LoopEvent.GroupPolicyChanged(groupId, policy));
+    }
+
+    /**
+     * The executors of application {@code namespace/appName} (as named in the members'
+     * {@link GroupMembership#appName()}) are now sized by {@code template}, or unknown again (null).
+     */
+    public void onExecutorTemplate(String namespace, String appName, ExecutorTemplate template) {
+        inbox.add(new LoopEvent.ExecutorTemplateChanged(namespace + "/" + appName, template));
     }
 
     /** Every object the caches held at sync time has been posted before this call. */

@@ -15,6 +15,22 @@ public interface SchedulerMetrics {
     /** Pods currently waiting, per queue ("active", "backoff", "unschedulable"). */
     void queueSize(String queue, int size);
 
+    /** Gangs waiting to be placed now (gauge). */
+    default void groupsWaiting(int count) {
+    }
+
+    /** A gang finished waiting: placed, or given up (deleted); {@code nanos} since it first waited. */
+    default void groupWaited(String result, long nanos) {
+    }
+
+    /** Capacity held by executor reservations, per resource in the scheduler's units (gauge). */
+    default void reservedCapacity(String resource, long amount) {
+    }
+
+    /** {@code count} executor reservations expired unused. */
+    default void reservationsExpired(int count) {
+    }
+
     SchedulerMetrics NONE = new SchedulerMetrics() {
         @Override
         public void attempt(String result, long durationNanos) {
