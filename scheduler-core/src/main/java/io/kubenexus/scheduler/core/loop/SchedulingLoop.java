@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeSet;
@@ -76,6 +77,9 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Map<String, Set<PodKey>> pendingMembers = new HashMap<>();
     private final Map<String, Set<PodKey>> boundMembers = new HashMap<>();
     private final Set<PodKey> warnedMembers = new HashSet<>();
+    /** Executor places held for drivers, by the reservation's synthetic pod key. */
+    private final Map<PodKey, Reservation> reservations = new LinkedHashMap<>();
+    private long reservationsExpired;
     /** Pods whose spec could not be read, by key: not queued until their object changes. */
     private final Map<PodKey, PodInfo> invalidPods = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -86,7 +90,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private long lastPublishNanos;
 
     // Written by the loop thread only, read by others through stats().
-    private volatile LoopStats stats = new LoopStats(0, 0, 0, 0, 0, 0, 0, false, false);
+    private volatile LoopStats stats = new LoopStats(0, 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0);
     private long attempts;
     private long scheduled;
     private long unschedulableAttempts;
@@ -604,7 +608,9 @@ public final class SchedulingLoop implements AutoCloseable {
     private void updateStats() {
         int pending = queue.size();
         stats = new LoopStats(attempts, scheduled, unschedulableAttempts, bindFailures, bindConflicts, pending,
-                queue.unschedulableCount(), synced, leader);
+                queue.unschedulableCount(), synced, leader, pendingMembers.size(), reservations.size(),
+                reservationsExpired);
+        metrics.groupsWaiting(pendingMembers.size());
         metrics.queueSize("active", queue.activeCount());
         metrics.queueSize("backoff", queue.backoffCount());
         metrics.queueSize("unschedulable", queue.unschedulableCount());

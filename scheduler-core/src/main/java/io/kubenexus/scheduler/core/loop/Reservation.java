@@ -1,0 +1,15 @@
+package io.kubenexus.scheduler.core.loop;
+
+import io.kubenexus.scheduler.core.model.PodInfo;
+import java.time.Instant;
+
+/**
+ * A place held on a node for an executor its driver has not created yet: an assumed placeholder
+ * pod in the cluster state, so no other pod can take the capacity.
+ *
+ * @param placeholder the assumed pod standing in for the executor (synthetic key, never bound)
+ * @param groupId     the driver's group
+ * @param expiresAt   released unused at this time
+ */
+record Reservation(PodInfo placeholder, String groupId, Instant expiresAt) {
+}
