@@ -55,7 +55,8 @@ public final class GangLabels implements PodGroups {
         }
         if (podGroup != null) {
             String groupId = pod.key().namespace() + "/" + podGroup;
-            return podGroup.isBlank() ? GroupMembership.invalid(groupId, "label " + POD_GROUP + " is empty")
+            String field = pod.labels().containsKey(POD_GROUP) ? "label " + POD_GROUP : "spec.schedulingGroup.podGroupName";
+            return podGroup.isBlank() ? GroupMembership.invalid(groupId, field + " is empty")
                     : GroupMembership.of(groupId, 0, role, appName);
         }
         return null;

@@ -8,8 +8,9 @@ import java.util.Set;
 public sealed interface GroupPlan {
 
     /**
-     * Every pending member has a node. The planner has assumed them all in the cluster state; the
-     * loop binds them.
+     * Enough members have a node: at least min-available together with those already bound. The
+     * planner has assumed every member in {@code nodes}; the loop binds them. Members beyond
+     * min-available that did not fit are absent and stay pending.
      */
     record Placed(Map<PodKey, String> nodes) implements GroupPlan {
         public Placed {

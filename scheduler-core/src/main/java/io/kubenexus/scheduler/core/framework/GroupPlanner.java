@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Places a group all-or-nothing against one snapshot. Contract: on {@link GroupPlan.Placed} every
- * pending member is assumed in {@code state}; on {@link GroupPlan.Waiting} the state is exactly as
- * it was (no member is left assumed). Called only from the scheduling loop.
+ * member it names is assumed in {@code state} and, with the bound members, they reach
+ * {@code minMembers}; on {@link GroupPlan.Waiting} the state is exactly as it was (no member is left
+ * assumed). Called only from the scheduling loop.
  */
 public interface GroupPlanner {
     /**

@@ -9,7 +9,8 @@ import java.time.Instant;
  *
  * @param placeholder the assumed pod standing in for the executor (synthetic key, never bound)
  * @param groupId     the driver's group
+ * @param driver      the driver the place was reserved with (told when it expires)
  * @param expiresAt   released unused at this time
  */
-record Reservation(PodInfo placeholder, String groupId, Instant expiresAt) {
+record Reservation(PodInfo placeholder, String groupId, PodInfo driver, Instant expiresAt) {
 }

@@ -48,6 +48,18 @@ public final class SchedulingAlgorithm {
     }
 
     public Decision schedule(PodContext context, ClusterState state) {
+        return schedule(context, state, null);
+    }
+
+    /**
+     * Like {@link #schedule(PodInfo, ClusterState)} but only nodes in {@code restrictTo} are
+     * candidates (e.g. the node holding a place reserved for this pod).
+     */
+    public Decision schedule(PodInfo pod, ClusterState state, BitSet restrictTo) {
+        return schedule(state.podContext(pod), state, restrictTo);
+    }
+
+    private Decision schedule(PodContext context, ClusterState state, BitSet restrictTo) {
         int totalNodes = state.nodeCount();
         for (PreFilterPlugin preFilter : profile.preFilters()) {
             Status status = preFilter.preFilter(context, state);
@@ -59,6 +71,9 @@ public final class SchedulingAlgorithm {
         diagnosis.reset();
         candidates.clear();
         candidates.or(state.liveNodes());
+        if (restrictTo != null) {
+            candidates.and(restrictTo);
+        }
         for (FilterPlugin filter : profile.filters()) {
             if (candidates.isEmpty()) {
                 break;

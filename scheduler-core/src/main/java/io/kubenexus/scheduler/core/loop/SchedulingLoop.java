@@ -1,10 +1,15 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupMembership;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.core.model.Quantities;
+import io.kubenexus.scheduler.core.model.ResourceList;
+import io.kubenexus.scheduler.core.state.ResourceColumns;
 import io.kubenexus.scheduler.core.framework.GroupPlan;
 import io.kubenexus.scheduler.core.framework.GroupPlanner;
 import io.kubenexus.scheduler.core.framework.PodGroups;
@@ -28,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -80,6 +87,13 @@ public final class SchedulingLoop implements AutoCloseable {
     /** Executor places held for drivers, by the reservation's synthetic pod key. */
     private final Map<PodKey, Reservation> reservations = new LinkedHashMap<>();
     private long reservationsExpired;
+    private final Map<String, GroupPolicy> policies = new HashMap<>();
+    /** Executor templates by application ("ns/app"), or by driver ("pod:ns/name") for the annotation. */
+    private final Map<String, ExecutorTemplate> templates = new HashMap<>();
+    /** Drivers already told that their executors cannot be sized (told once). */
+    private final Set<PodKey> unsizedDrivers = new HashSet<>();
+    private final GangSettings gang;
+    private boolean reservationsRebuilt;
     /** Pods whose spec could not be read, by key: not queued until their object changes. */
     private final Map<PodKey, PodInfo> invalidPods = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -100,7 +114,7 @@ public final class SchedulingLoop implements AutoCloseable {
     /** A loop that schedules every pod on its own. */
     public SchedulingLoop(SchedulerSettings settings, SchedulingProfile profile, Binder binder, EventSink events,
                           SchedulerMetrics metrics, Clock clock) {
-        this(settings, profile, PodGroups.NONE, null, binder, events, metrics, clock);
+        this(settings, profile, PodGroups.NONE, null, GangSettings.defaults(), binder, events, metrics, clock);
     }
 
     /**
@@ -108,9 +122,10 @@ public final class SchedulingLoop implements AutoCloseable {
      * @param groupPlanner places a group all-or-nothing; required when {@code groups} can name groups
      */
     public SchedulingLoop(SchedulerSettings settings, SchedulingProfile profile, PodGroups groups,
-                          GroupPlanner groupPlanner, Binder binder, EventSink events, SchedulerMetrics metrics,
-                          Clock clock) {
+                          GroupPlanner groupPlanner, GangSettings gang, Binder binder, EventSink events,
+                          SchedulerMetrics metrics, Clock clock) {
         this.settings = settings;
+        this.gang = gang;
         this.groups = groups;
         this.groupPlanner = groupPlanner;
         this.binder = binder;
@@ -160,6 +175,14 @@ public final class SchedulingLoop implements AutoCloseable {
      */
     public void onExecutorTemplate(String namespace, String appName, ExecutorTemplate template) {
         inbox.add(new LoopEvent.ExecutorTemplateChanged(namespace + "/" + appName, template));
+    }
+
+    /**
+     * The driver's own annotation sizes its executors ({@link #EXECUTOR_RESOURCES_ANNOTATION}), or no
+     * longer does (null).
+     */
+    public void onDriverExecutorTemplate(PodKey driver, ExecutorTemplate template) {
+        inbox.add(new LoopEvent.ExecutorTemplateChanged("pod:" + driver, template));
     }
 
     /** Every object the caches held at sync time has been posted before this call. */
@@ -216,7 +239,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private void waitForWork() throws InterruptedException {
         publishIfDue(true);
         Duration wait = IDLE_WAIT;
-        Instant wake = queue.nextWakeUp();
+        Instant wake = earliest(queue.nextWakeUp(), nextReservationExpiry());
         if (wake != null) {
             Duration untilWake = Duration.between(clock.instant(), wake);
             if (untilWake.compareTo(wait) < 0) {
@@ -237,6 +260,11 @@ public final class SchedulingLoop implements AutoCloseable {
         drainInbox();
         boolean tried = false;
         if (synced && leader) {
+            if (!reservationsRebuilt) {
+                rebuildReservations();
+                reservationsRebuilt = true;
+            }
+            expireReservations();
             QueuedPod next = queue.pop();
             if (next != null) {
                 scheduleOne(next);
@@ -248,11 +276,12 @@ public final class SchedulingLoop implements AutoCloseable {
         return tried;
     }
 
-    /** Runs iterations until no pod is ready and no event is waiting (tests). */
+    /** Runs iterations until no pod is ready and no event is waiting, then publishes a view (tests). */
     public void runUntilIdle() {
         while (runOnce() || !inbox.isEmpty()) {
             // keep going
         }
+        publishIfDue(true);
     }
 
     private void drainInbox() {
@@ -277,12 +306,30 @@ public final class SchedulingLoop implements AutoCloseable {
             state.removeNode(e.name());
         } else if (event instanceof LoopEvent.PodInvalid e) {
             applyInvalid(e.pod(), e.message());
+        } else if (event instanceof LoopEvent.GroupPolicyChanged e) {
+            if (e.policy() == null) {
+                policies.remove(e.groupId());
+            } else {
+                policies.put(e.groupId(), e.policy());
+            }
+            retryGroup(e.groupId());
+        } else if (event instanceof LoopEvent.ExecutorTemplateChanged e) {
+            if (e.template() == null) {
+                templates.remove(e.appKey());
+            } else {
+                templates.put(e.appKey(), e.template());
+            }
         } else if (event instanceof LoopEvent.CachesSynced) {
             synced = true;
             LOG.log(Level.INFO, "caches synced: {0} nodes, {1} pods accounted, {2} pending",
                     state.nodeCount(), state.accountedPodCount(), queue.size());
         } else if (event instanceof LoopEvent.LeadershipChanged e) {
             leader = e.leader();
+            if (!leader) {
+                // A new term starts from what the API shows; our in-memory reservations lapse with it.
+                releaseAllReservations();
+                reservationsRebuilt = false;
+            }
             LOG.log(Level.INFO, leader ? "leading: scheduling starts" : "not leading: scheduling stops");
         }
     }
@@ -356,6 +403,14 @@ public final class SchedulingLoop implements AutoCloseable {
 
     private void scheduleOne(QueuedPod entry) {
         GroupMembership membership = memberships.get(entry.pod().key());
+        if (membership != null && membership.isValid() && membership.role() == GroupRole.EXECUTOR) {
+            scheduleExecutor(entry, membership.groupId());
+            return;
+        }
+        if (membership != null && membership.isValid() && membership.role() == GroupRole.DRIVER) {
+            scheduleDriver(entry, membership);
+            return;
+        }
         if (membership != null && membership.isValid()) {
             int minMembers = groupMinimum(membership.groupId());
             if (minMembers > 0) {
@@ -462,9 +517,10 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
-    /** The largest min-available any member declares (0 when none does). */
+    /** The largest min-available its PodGroup object or any member declares (0 when none does). */
     private int groupMinimum(String groupId) {
-        int min = 0;
+        GroupPolicy policy = policies.get(groupId);
+        int min = policy == null ? 0 : policy.minMembers();
         for (Map<String, Set<PodKey>> members : List.of(pendingMembers, boundMembers)) {
             for (PodKey key : members.getOrDefault(groupId, Set.of())) {
                 GroupMembership membership = memberships.get(key);
@@ -500,6 +556,281 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ drivers and reservations
+
+    /**
+     * A driver is placed only together with room for the executors it will create: the planner
+     * places the driver and one stand-in per executor against the same snapshot; on success the
+     * driver is bound and the stand-ins stay assumed as reservations no other pod can take.
+     * Without an executor size the driver is placed alone and told why (documented fallback).
+     */
+    private void scheduleDriver(QueuedPod entry, GroupMembership membership) {
+        PodInfo driver = entry.pod();
+        String groupId = membership.groupId();
+        ExecutorTemplate template = executorTemplate(driver, membership);
+        if (template == null || template.count() == 0) {
+            if (template == null && unsizedDrivers.add(driver.key()) && leader) {
+                events.warning(driver, "ExecutorsNotSized", "gang " + groupId + ": cannot size the executors (no "
+                        + "PodGroup minResources, no SparkApplication " + driver.key().namespace() + "/"
+                        + membership.appName() + ", no " + EXECUTOR_RESOURCES_ANNOTATION
+                        + " annotation); placing the driver without reserving room for them");
+            }
+            scheduleSingle(entry);
+            return;
+        }
+        long start = System.nanoTime();
+        attempts++;
+        List<PodInfo> standIns = standIns(driver, template, 0);
+        List<PodInfo> members = new ArrayList<>(standIns.size() + 1);
+        members.add(driver);
+        members.addAll(standIns);
+        GroupPlan plan = groupPlanner.plan(groupId, members.size(), members, 0, state, algorithm);
+        long elapsed = System.nanoTime() - start;
+        if (plan instanceof GroupPlan.Placed placed) {
+            Instant expiry = clock.instant().plus(gang.reservationTtl());
+            for (PodInfo standIn : standIns) {
+                reservations.put(standIn.key(), new Reservation(standIn.withNodeName(placed.nodes().get(standIn.key())),
+                        groupId, driver, expiry));
+            }
+            moveMember(groupId, driver.key(), true);
+            metrics.attempt("scheduled", elapsed);
+            publishReservedCapacity();
+            bind(driver, placed.nodes().get(driver.key()));
+        } else if (plan instanceof GroupPlan.Waiting waiting) {
+            unschedulableAttempts++;
+            metrics.attempt("unschedulable", elapsed);
+            queue.unschedulable(entry, waiting.helpfulEvents());
+            if (leader) {
+                events.unschedulable(driver, "driver and " + template.count() + " executor(s) sized by "
+                        + template.source() + ": " + waiting.message());
+            }
+        }
+    }
+
+    /**
+     * An executor takes a place reserved for its group when one fits it (the stand-in is released
+     * and the executor placed on that node); otherwise, or when nothing is reserved (executors
+     * beyond min-available, dynamic allocation), it is placed like any pod.
+     */
+    private void scheduleExecutor(QueuedPod entry, String groupId) {
+        PodInfo executor = entry.pod();
+        for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
+            Reservation reservation = it.next();
+            if (!reservation.groupId().equals(groupId)) {
+                continue;
+            }
+            int node = state.nodeIndex(reservation.placeholder().nodeName());
+            state.forget(reservation.placeholder().key());
+            BitSet onlyThere = new BitSet();
+            if (node >= 0) {
+                onlyThere.set(node);
+            }
+            attempts++;
+            if (node >= 0 && algorithm.schedule(executor, state, onlyThere) instanceof Decision.Placed placed) {
+                it.remove();
+                state.assume(executor.withNodeName(placed.nodeName()));
+                moveMember(groupId, executor.key(), true);
+                metrics.attempt("scheduled", 0);
+                publishReservedCapacity();
+                bind(executor, placed.nodeName());
+                return;
+            }
+            state.assume(reservation.placeholder());
+        }
+        scheduleSingle(entry);
+    }
+
+    /**
+     * The executors a driver needs, by precedence: the group's PodGroup minResources (split evenly
+     * over min-available - 1 executors after the driver's share), the application's template (a
+     * SparkApplication), then the driver's executor-resources annotation. Null when none is known.
+     */
+    private ExecutorTemplate executorTemplate(PodInfo driver, GroupMembership membership) {
+        int min = groupMinimum(membership.groupId());
+        GroupPolicy policy = policies.get(membership.groupId());
+        if (policy != null && !policy.minResources().isEmpty() && min > 1) {
+            ResourceList perExecutor = splitMinResources(policy.minResources(), driver.requests(), min - 1);
+            return new ExecutorTemplate(perExecutor, min - 1, Map.of(), List.of(), policy.source());
+        }
+        ExecutorTemplate template = membership.appName() == null ? null
+                : templates.get(driver.key().namespace() + "/" + membership.appName());
+        if (template == null) {
+            template = templates.get("pod:" + driver.key());
+        }
+        if (template == null) {
+            return null;
+        }
+        // min-available, when declared, says how many executors belong to the gang.
+        int count = min > 1 ? min - 1 : template.count();
+        return new ExecutorTemplate(template.requests(), count, template.nodeSelector(), template.tolerations(),
+                template.source());
+    }
+
+    /** The annotation on a driver giving one executor's requests, read by the Kubernetes adapter. */
+    public static final String EXECUTOR_RESOURCES_ANNOTATION = "pod-group.scheduling.kubenexus.io/executor-resources";
+
+    private static ResourceList splitMinResources(ResourceList minResources, ResourceList driver, int executors) {
+        Map<String, Long> each = new HashMap<>();
+        minResources.amounts().forEach((name, total) -> {
+            long left = Math.max(0, total - driver.get(name));
+            each.put(name, (left + executors - 1) / executors);
+        });
+        return ResourceList.of(each);
+    }
+
+    /** Pods standing in for executors not created yet: the template's size, the driver's constraints unless the template has its own. */
+    private List<PodInfo> standIns(PodInfo driver, ExecutorTemplate template, int firstIndex) {
+        List<PodInfo> standIns = new ArrayList<>(template.count());
+        boolean ownConstraints = !template.nodeSelector().isEmpty() || !template.tolerations().isEmpty();
+        for (int i = 0; i < template.count(); i++) {
+            standIns.add(new PodInfo(new PodKey(driver.key().namespace(), driver.key().name() + "~reserved-" + (firstIndex + i)),
+                    "", driver.schedulerName(), null, driver.phase(), false, driver.priority(), driver.createdAt(),
+                    Map.of(), Map.of(), template.requests(), nonZero(template.requests()), List.of(),
+                    ownConstraints ? template.nodeSelector() : driver.nodeSelector(),
+                    ownConstraints ? null : driver.nodeAffinity(),
+                    ownConstraints ? template.tolerations() : driver.tolerations(),
+                    driver.qosClass(), List.of(), false, null));
+        }
+        return standIns;
+    }
+
+    private static ResourceList nonZero(ResourceList requests) {
+        ResourceList out = requests;
+        if (out.get("cpu") == 0) {
+            out = out.with("cpu", io.kubenexus.scheduler.core.model.PodRequests.DEFAULT_NON_ZERO_CPU_MILLI);
+        }
+        if (out.get("memory") == 0) {
+            out = out.with("memory", io.kubenexus.scheduler.core.model.PodRequests.DEFAULT_NON_ZERO_MEMORY_BYTES);
+        }
+        return out;
+    }
+
+    /** Reservations past their TTL are released; the driver is told once per release. */
+    private void expireReservations() {
+        if (reservations.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, List<Reservation>> expired = new LinkedHashMap<>();
+        for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
+            Reservation reservation = it.next();
+            if (!reservation.expiresAt().isAfter(now)) {
+                it.remove();
+                state.forget(reservation.placeholder().key());
+                expired.computeIfAbsent(reservation.groupId(), g -> new ArrayList<>()).add(reservation);
+            }
+        }
+        if (expired.isEmpty()) {
+            return;
+        }
+        expired.forEach((groupId, released) -> {
+            reservationsExpired += released.size();
+            metrics.reservationsExpired(released.size());
+            if (leader) {
+                events.warning(released.get(0).driver(), "ReservationExpired", "gang " + groupId + ": released "
+                        + released.size() + " executor place(s) held for " + Quantities.duration(gang.reservationTtl())
+                        + ": the executors did not arrive");
+            }
+        });
+        publishReservedCapacity();
+        queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+    }
+
+    private void releaseReservations(String groupId) {
+        boolean released = false;
+        for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
+            Reservation reservation = it.next();
+            if (reservation.groupId().equals(groupId)) {
+                it.remove();
+                state.forget(reservation.placeholder().key());
+                released = true;
+            }
+        }
+        if (released) {
+            publishReservedCapacity();
+            queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+        }
+    }
+
+    private void releaseAllReservations() {
+        reservations.values().forEach(r -> state.forget(r.placeholder().key()));
+        reservations.clear();
+        publishReservedCapacity();
+    }
+
+    /**
+     * After a restart or a change of leader: every bound driver whose executors have not all
+     * arrived gets its places reserved again, from what the API shows, with a fresh TTL.
+     */
+    private void rebuildReservations() {
+        for (Map.Entry<PodKey, GroupMembership> entry : List.copyOf(memberships.entrySet())) {
+            GroupMembership membership = entry.getValue();
+            PodInfo driver = state.accountedPod(entry.getKey());
+            if (membership.role() != GroupRole.DRIVER || driver == null) {
+                continue;
+            }
+            String groupId = membership.groupId();
+            int executorsKnown = boundMembers.getOrDefault(groupId, Set.of()).size() - 1
+                    + pendingMembers.getOrDefault(groupId, Set.of()).size();
+            ExecutorTemplate template = executorTemplate(driver, membership);
+            if (template == null || executorsKnown >= template.count()) {
+                continue;
+            }
+            int missing = template.count() - executorsKnown;
+            List<PodInfo> standIns = standIns(driver, new ExecutorTemplate(template.requests(), missing,
+                    template.nodeSelector(), template.tolerations(), template.source()), executorsKnown);
+            GroupPlan plan = groupPlanner.plan(groupId, standIns.size(), standIns, 0, state, algorithm);
+            if (plan instanceof GroupPlan.Placed placed) {
+                Instant expiry = clock.instant().plus(gang.reservationTtl());
+                standIns.forEach(s -> reservations.put(s.key(), new Reservation(
+                        s.withNodeName(placed.nodes().get(s.key())), groupId, driver, expiry)));
+                LOG.log(Level.INFO, "gang {0}: reserved {1} executor place(s) again after a restart", groupId, missing);
+            } else if (plan instanceof GroupPlan.Waiting waiting && leader) {
+                events.warning(driver, "ReservationLost", "gang " + groupId + ": " + missing + " executor place(s) could "
+                        + "not be reserved again after a restart: " + waiting.message());
+            }
+        }
+        publishReservedCapacity();
+    }
+
+    private Instant nextReservationExpiry() {
+        Instant next = null;
+        for (Reservation reservation : reservations.values()) {
+            next = earliest(next, reservation.expiresAt());
+        }
+        return next;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+
+    private void publishReservedCapacity() {
+        Map<String, Long> reserved = new HashMap<>();
+        for (Reservation reservation : reservations.values()) {
+            reservation.placeholder().requests().amounts().forEach((name, amount) -> reserved.merge(name, amount, Long::sum));
+        }
+        for (int column = 0; column < state.columns().count(); column++) {
+            String name = state.columns().name(column);
+            if (column != ResourceColumns.PODS) {
+                metrics.reservedCapacity(name, reserved.getOrDefault(name, 0L));
+            }
+        }
+    }
+
+    /** A PodGroup object changed: its waiting members deserve another look. */
+    private void retryGroup(String groupId) {
+        for (PodKey key : pendingMembers.getOrDefault(groupId, Set.of())) {
+            QueuedPod entry = queue.claim(key);
+            if (entry != null) {
+                queue.retryAfterBackoff(entry);
+            }
+        }
+    }
+
     private void trackMembership(PodInfo pod, GroupMembership membership) {
         if (membership == null || !membership.isValid()) {
             untrackMembership(pod.key());
@@ -513,6 +844,9 @@ public final class SchedulingLoop implements AutoCloseable {
         if (pod.holdsResources()) {
             moveMember(membership.groupId(), pod.key(), true);
         } else if (pod.phase().isTerminal()) {
+            if (membership.role() == GroupRole.DRIVER) {
+                releaseReservations(membership.groupId());
+            }
             // A finished member no longer counts: the group is not re-formed around it.
             removeFrom(pendingMembers, membership.groupId(), pod.key());
             removeFrom(boundMembers, membership.groupId(), pod.key());
@@ -524,6 +858,10 @@ public final class SchedulingLoop implements AutoCloseable {
     private void untrackMembership(PodKey key) {
         GroupMembership previous = memberships.remove(key);
         warnedMembers.remove(key);
+        unsizedDrivers.remove(key);
+        if (previous != null && previous.role() == GroupRole.DRIVER) {
+            releaseReservations(previous.groupId());
+        }
         if (previous != null) {
             removeFrom(pendingMembers, previous.groupId(), key);
             removeFrom(boundMembers, previous.groupId(), key);

@@ -18,6 +18,22 @@ public final class Quantities {
         return Long.toString(amount);
     }
 
+    /** A duration as Kubernetes writes it: 5m0s, 90s, 1h0m0s. */
+    public static String duration(java.time.Duration duration) {
+        long seconds = duration.getSeconds();
+        StringBuilder out = new StringBuilder();
+        if (seconds >= 3600) {
+            out.append(seconds / 3600).append('h');
+            seconds %= 3600;
+            out.append(seconds / 60).append('m');
+            seconds %= 60;
+        } else if (seconds >= 60) {
+            out.append(seconds / 60).append('m');
+            seconds %= 60;
+        }
+        return out.append(seconds).append('s').toString();
+    }
+
     /** Largest binary suffix that keeps the value whole, e.g. 28Gi or 1536Mi. */
     public static String bytes(long amount) {
         if (amount == 0) {

@@ -4,6 +4,7 @@ import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.framework.GroupMembership;
 import io.kubenexus.scheduler.core.framework.GroupPlan;
@@ -79,7 +80,7 @@ class GroupSchedulingLoopTest {
 
     private final SchedulerSettings settings = SchedulerSettings.defaults();
     private final SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), groups,
-            allOrNothing, binder, events, SchedulerMetrics.NONE, clock);
+            allOrNothing, GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
 
     private static PodInfo member(String name, String group, int min, double cpu) {
         return pod(name).label(GROUP, group).label(MIN, Integer.toString(min)).cpu(cpu).build();

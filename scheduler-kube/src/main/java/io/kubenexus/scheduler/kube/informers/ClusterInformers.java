@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.kube.translate.ExecutorResourcesAnnotation;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
@@ -35,6 +37,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final SchedulingLoop loop;
     private final PodTranslator podTranslator;
     private final NodeTranslator nodeTranslator;
+    private final ExecutorResourcesAnnotation executorAnnotation = new ExecutorResourcesAnnotation();
     private SharedIndexInformer<Node> nodeInformer;
     private SharedIndexInformer<Pod> podInformer;
 
@@ -90,6 +93,14 @@ public final class ClusterInformers implements AutoCloseable {
     private void postPod(Pod pod) {
         Translation<PodInfo> translated = podTranslator.translate(pod);
         if (translated instanceof Translation.Valid<PodInfo> valid) {
+            Translation<ExecutorTemplate> executors = executorAnnotation.read(pod);
+            if (executors != null && !executors.isValid()) {
+                loop.onPodInvalid(valid.value(), executors.errorOrNull());
+                return;
+            }
+            if (executors != null) {
+                loop.onDriverExecutorTemplate(valid.value().key(), executors == null ? null : executors.orElseThrow());
+            }
             loop.onPodUpserted(valid.value());
         } else {
             loop.onPodInvalid(podTranslator.identity(pod), translated.errorOrNull());
