@@ -43,7 +43,7 @@ public final class Wiring {
                 ? new LeaderElectionSettings(true, election.namespace(), election.leaseName(), election.identity(),
                         election.leaseDuration(), election.renewDeadline(), election.retryPeriod())
                 : LeaderElectionSettings.disabled();
-        return new KubeSchedulerOptions(config.settings(), leaderElection, config.binding().parallelism(),
+        return new KubeSchedulerOptions(config.settings(), config.gang(), leaderElection, config.binding().parallelism(),
                 config.events().aggregationInterval(), election.identity());
     }
 }

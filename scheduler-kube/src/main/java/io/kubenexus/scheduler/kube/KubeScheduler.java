@@ -1,7 +1,6 @@
 package io.kubenexus.scheduler.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.loop.LoopStats;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -67,7 +66,7 @@ public final class KubeScheduler implements AutoCloseable {
         this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
                 eventPool, eventFlusher, options.eventAggregationInterval(), clock);
         this.loop = new SchedulingLoop(options.scheduling(), SchedulingProfile.defaults(options.scheduling()),
-                new GangLabels(), new GangPlanner(), GangSettings.defaults(), binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
+                new GangLabels(), new GangPlanner(), options.gang(), binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
         this.leadership = new LeaseLeadership(client, options.leaderElection(), loop::onLeadershipChanged);
     }

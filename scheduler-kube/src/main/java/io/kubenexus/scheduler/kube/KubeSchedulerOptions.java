@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.kube;
 
+import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import java.time.Duration;
@@ -9,10 +10,11 @@ import java.util.Objects;
  * Everything a replica needs beyond the Kubernetes client: scheduling behaviour, leader election,
  * how many bind calls may run at once, and how often repeated events are folded into one write.
  */
-public record KubeSchedulerOptions(SchedulerSettings scheduling, LeaderElectionSettings leaderElection,
+public record KubeSchedulerOptions(SchedulerSettings scheduling, GangSettings gang, LeaderElectionSettings leaderElection,
                                    int bindParallelism, Duration eventAggregationInterval, String identity) {
     public KubeSchedulerOptions {
         Objects.requireNonNull(scheduling, "scheduling");
+        Objects.requireNonNull(gang, "gang");
         Objects.requireNonNull(leaderElection, "leaderElection");
         if (bindParallelism < 1 || bindParallelism > 256) {
             throw new IllegalArgumentException("binding.parallelism: must be 1..256, was " + bindParallelism);
@@ -25,12 +27,17 @@ public record KubeSchedulerOptions(SchedulerSettings scheduling, LeaderElectionS
 
     /** Defaults for a single replica without leader election (tests, demo). */
     public static KubeSchedulerOptions singleReplica(SchedulerSettings scheduling) {
-        return new KubeSchedulerOptions(scheduling, LeaderElectionSettings.disabled(), 16, Duration.ofSeconds(30),
-                "kubenexus-scheduler");
+        return new KubeSchedulerOptions(scheduling, GangSettings.defaults(), LeaderElectionSettings.disabled(), 16,
+                Duration.ofSeconds(30), "kubenexus-scheduler");
     }
 
     public KubeSchedulerOptions withLeaderElection(LeaderElectionSettings election) {
-        return new KubeSchedulerOptions(scheduling, election, bindParallelism, eventAggregationInterval,
+        return new KubeSchedulerOptions(scheduling, gang, election, bindParallelism, eventAggregationInterval,
                 election.enabled() ? election.identity() : identity);
+    }
+
+    public KubeSchedulerOptions withGang(GangSettings settings) {
+        return new KubeSchedulerOptions(scheduling, settings, leaderElection, bindParallelism, eventAggregationInterval,
+                identity);
     }
 }

@@ -15,7 +15,8 @@ record ConfigDocument(
         Backoff backoff,
         LeaderElection leaderElection,
         Binding binding,
-        Events events) {
+        Events events,
+        Gang gang) {
 
     record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights) {
     }
@@ -31,5 +32,8 @@ record ConfigDocument(
     }
 
     record Events(String aggregationInterval) {
+    }
+
+    record Gang(String reservationTtl) {
     }
 }

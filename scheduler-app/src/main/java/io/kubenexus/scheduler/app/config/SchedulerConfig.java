@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -45,12 +46,14 @@ import java.util.stream.Collectors;
  * @param leaderElection Lease-based leader election between replicas
  * @param binding        how placed pods are bound
  * @param events         how Kubernetes Events are emitted
+ * @param gang           gang scheduling (executor reservations)
  */
 public record SchedulerConfig(
         SchedulerSettings settings,
         LeaderElectionConfig leaderElection,
         BindingConfig binding,
-        EventsConfig events) {
+        EventsConfig events,
+        GangSettings gang) {
 
     /** Score plugins whose weight the file may set: those of the core's default profile. */
     public static final List<String> SCORE_PLUGINS = SchedulingProfile.DEFAULT_SCORE_PLUGINS;
@@ -61,13 +64,14 @@ public record SchedulerConfig(
 
     private static final String LEAST_ALLOCATED = "LeastAllocated";
     private static final String MOST_ALLOCATED = "MostAllocated";
-    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null);
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null);
 
     public SchedulerConfig {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(leaderElection, "leaderElection");
         Objects.requireNonNull(binding, "binding");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(gang, "gang");
     }
 
     /** Every key at its default, with the Lease namespace and identity taken from the process environment. */
@@ -120,7 +124,7 @@ public record SchedulerConfig(
     /** The same configuration for another scheduler name (the {@code --scheduler-name} option). */
     public SchedulerConfig withSchedulerName(String name, String source) {
         try {
-            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events);
+            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, e.getMessage(), e);
         }
@@ -146,6 +150,7 @@ public record SchedulerConfig(
         out.put("leaderElection.retryPeriod", GoDuration.format(leaderElection.retryPeriod()));
         out.put("binding.parallelism", Integer.toString(binding.parallelism()));
         out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
+        out.put("gang.reservationTtl", GoDuration.format(gang.reservationTtl()));
         return out;
     }
 
@@ -216,7 +221,9 @@ public record SchedulerConfig(
                     ? BindingConfig.defaults() : new BindingConfig(doc.binding().parallelism());
             EventsConfig events = new EventsConfig(duration("events.aggregationInterval",
                     doc.events() == null ? null : doc.events().aggregationInterval(), EventsConfig.DEFAULT_AGGREGATION_INTERVAL));
-            return new SchedulerConfig(settings, leaderElection, binding, events);
+            GangSettings gang = new GangSettings(duration("gang.reservationTtl",
+                    doc.gang() == null ? null : doc.gang().reservationTtl(), GangSettings.defaults().reservationTtl()));
+            return new SchedulerConfig(settings, leaderElection, binding, events, gang);
         } catch (IllegalArgumentException e) {
             // SchedulerSettings and the records here name the key in their messages; keep them as they are.
             throw new ConfigException(source, e.getMessage(), e);

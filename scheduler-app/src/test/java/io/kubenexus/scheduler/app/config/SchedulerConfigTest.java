@@ -106,7 +106,7 @@ class SchedulerConfigTest {
         return Stream.of(
                 invalid("top-level typo", "schedulerNam: x\n",
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events)"),
+                                + "leaderElection, binding, events, gang)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
                         "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)"),
                 invalid("backoff typo", "backoff: {intial: 1s}\n",
@@ -116,9 +116,10 @@ class SchedulerConfigTest {
                                 + "leaseDuration, renewDeadline, retryPeriod)"),
                 invalid("binding typo", "binding: {paralelism: 4}\n", "unknown key 'binding.paralelism' (known: parallelism)"),
                 invalid("events typo", "events: {interval: 30s}\n", "unknown key 'events.interval' (known: aggregationInterval)"),
+                invalid("gang typo", "gang: {reservationTTL: 5m}\n", "unknown key 'gang.reservationTTL' (known: reservationTtl)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events)"),
+                                + "leaderElection, binding, events, gang)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
                         "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
@@ -270,7 +271,18 @@ class SchedulerConfigTest {
                 .containsEntry("scoring.resourceWeights", "{cpu: 1, memory: 1, nvidia.com/gpu: 3}")
                 .containsEntry("backoff.initial", "500ms")
                 .containsEntry("events.aggregationInterval", "1m")
-                .hasSize(17);
+                .containsEntry("gang.reservationTtl", "5m")
+                .hasSize(18);
+    }
+
+    @Test
+    void theReservationTtlIsConfigurableAndValidated() {
+        assertThat(SchedulerConfig.parse("gang: {reservationTtl: 90s}\n", SOURCE, ENV).gang().reservationTtl())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThatThrownBy(() -> SchedulerConfig.parse("gang: {reservationTtl: 0s}\n", SOURCE, ENV))
+                .hasMessageContaining("gang.reservationTtl");
+        assertThatThrownBy(() -> SchedulerConfig.parse("gang: {reservationTtl: soon}\n", SOURCE, ENV))
+                .hasMessageContaining("gang.reservationTtl");
     }
 
     private static void assertDefaults(SchedulerConfig config) {

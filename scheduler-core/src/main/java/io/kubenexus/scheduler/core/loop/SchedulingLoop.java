@@ -94,6 +94,8 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Set<PodKey> unsizedDrivers = new HashSet<>();
     private final GangSettings gang;
     private boolean reservationsRebuilt;
+    /** When each group with pending members started waiting, for the wait-time histogram. */
+    private final Map<String, Instant> groupWaitingSince = new HashMap<>();
     /** Pods whose spec could not be read, by key: not queued until their object changes. */
     private final Map<PodKey, PodInfo> invalidPods = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -871,12 +873,27 @@ public final class SchedulingLoop implements AutoCloseable {
     private void moveMember(String groupId, PodKey key, boolean bound) {
         removeFrom(bound ? pendingMembers : boundMembers, groupId, key);
         (bound ? boundMembers : pendingMembers).computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key);
+        if (bound) {
+            Instant since = pendingMembers.containsKey(groupId) ? null : groupWaitingSince.remove(groupId);
+            if (since != null) {
+                metrics.groupWaited("placed", Duration.between(since, clock.instant()).toNanos());
+            }
+        } else {
+            groupWaitingSince.putIfAbsent(groupId, clock.instant());
+        }
     }
 
-    private static void removeFrom(Map<String, Set<PodKey>> members, String groupId, PodKey key) {
+    private void removeFrom(Map<String, Set<PodKey>> members, String groupId, PodKey key) {
         Set<PodKey> keys = members.get(groupId);
         if (keys != null && keys.remove(key) && keys.isEmpty()) {
             members.remove(groupId);
+            if (members == pendingMembers && !boundMembers.containsKey(groupId)) {
+                // Every waiting member went away without the group being placed.
+                Instant since = groupWaitingSince.remove(groupId);
+                if (since != null) {
+                    metrics.groupWaited("abandoned", Duration.between(since, clock.instant()).toNanos());
+                }
+            }
         }
     }
 
