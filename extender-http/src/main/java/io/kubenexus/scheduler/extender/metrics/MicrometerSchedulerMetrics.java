@@ -1,0 +1,208 @@
+package io.kubenexus.scheduler.extender.metrics;
+
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.ports.BindOutcome;
+import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The scheduling loop's {@link SchedulerMetrics} as Micrometer meters, named for Prometheus
+ * ({@code docs/metrics.md} lists them with their Prometheus names).
+ *
+ * <p>Labels are bounded: every value comes from a closed set (attempt results, bind outcomes, queue
+ * names, gang results) or, for {@code resource}, from the resource names the cluster's nodes
+ * advertise. Pod, group and node names never become labels. A result or queue name outside the
+ * closed set is counted under {@code "other"}, so a caller's mistake adds one series, not many.
+ * The closed sets are registered up front so that {@code rate()} sees zeros before the first event.
+ *
+ * <p>Thread model: the {@link SchedulerMetrics} methods are called from the scheduling loop only;
+ * scrape threads read the gauges. Gauges observe {@link AtomicLong}s owned by this object, and
+ * Micrometer holds gauge state weakly, so this object must stay reachable for as long as the
+ * registry is scraped (the loop holds it).
+ */
+public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
+    static final String OTHER = "other";
+
+    private static final String ATTEMPTS = "kubenexus.schedule.attempts";
+    private static final String ATTEMPT_DURATION = "kubenexus.scheduling.attempt.duration";
+    private static final String BINDS = "kubenexus.binds";
+    private static final String BIND_DURATION = "kubenexus.bind.duration";
+    private static final String PENDING_PODS = "kubenexus.pending.pods";
+    private static final String GANGS_WAITING = "kubenexus.gangs.waiting";
+    private static final String GANG_WAIT_DURATION = "kubenexus.gang.wait.duration";
+    private static final String RESERVED_CAPACITY = "kubenexus.reserved.capacity";
+    private static final String RESERVATIONS_EXPIRED = "kubenexus.reservations.expired";
+
+    private static final List<String> ATTEMPT_RESULTS = List.of("scheduled", "unschedulable", "error");
+    private static final List<String> QUEUES = List.of("active", "backoff", "unschedulable");
+    private static final List<String> GANG_RESULTS = List.of("placed", "abandoned");
+
+    // One cycle is sub-millisecond to a few ms at thousands of nodes; seconds mean trouble.
+    private static final Duration[] ATTEMPT_BUCKETS = seconds(
+            0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+    // A bind is one API round trip: milliseconds, up to the client's request timeout.
+    private static final Duration[] BIND_BUCKETS = seconds(
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+    // Gangs wait for executors to be created and for capacity: seconds to the reservation TTL and beyond.
+    private static final Duration[] GANG_WAIT_BUCKETS = seconds(
+            0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600);
+
+    private final MeterRegistry registry;
+    private final Map<String, CountedTimer> attempts = new ConcurrentHashMap<>();
+    private final Map<BindOutcome, CountedTimer> binds = new EnumMap<>(BindOutcome.class);
+    private final Map<String, AtomicLong> pendingPods = new ConcurrentHashMap<>();
+    private final Map<String, Timer> gangWaits = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> reservedCapacity = new ConcurrentHashMap<>();
+    private final AtomicLong gangsWaiting = new AtomicLong();
+    private final Counter reservationsExpired;
+
+    /** A counter and a timer under the same label value. */
+    private record CountedTimer(Counter count, Timer duration) {
+        void record(long nanos) {
+            count.increment();
+            duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public MicrometerSchedulerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String result : ATTEMPT_RESULTS) {
+            attempts.put(result, attemptMeters(result));
+        }
+        for (BindOutcome outcome : BindOutcome.values()) {
+            String label = outcome.name().toLowerCase(Locale.ROOT);
+            binds.put(outcome, new CountedTimer(
+                    Counter.builder(BINDS).description("Bind calls by outcome").tag("outcome", label)
+                            .register(registry),
+                    Timer.builder(BIND_DURATION).description("Bind call latency by outcome")
+                            .tag("outcome", label).serviceLevelObjectives(BIND_BUCKETS).register(registry)));
+        }
+        for (String queue : QUEUES) {
+            pendingPods.put(queue, pendingGauge(queue));
+        }
+        Gauge.builder(GANGS_WAITING, gangsWaiting, AtomicLong::get)
+                .description("Gangs with members waiting to be placed").register(registry);
+        for (String result : GANG_RESULTS) {
+            gangWaits.put(result, gangWaitTimer(result));
+        }
+        // The two resources every reservation holds; others appear when a reservation first holds them.
+        reservedCapacity.put(ResourceNames.CPU, reservedGauge(ResourceNames.CPU));
+        reservedCapacity.put(ResourceNames.MEMORY, reservedGauge(ResourceNames.MEMORY));
+        reservationsExpired = Counter.builder(RESERVATIONS_EXPIRED)
+                .description("Executor reservations released unused after their TTL").register(registry);
+    }
+
+    @Override
+    public void attempt(String result, long durationNanos) {
+        CountedTimer meters = attempts.get(result);
+        if (meters == null) {
+            meters = attempts.computeIfAbsent(OTHER, this::attemptMeters);
+        }
+        meters.record(durationNanos);
+    }
+
+    @Override
+    public void bind(BindOutcome outcome, long durationNanos) {
+        binds.get(outcome).record(durationNanos);
+    }
+
+    @Override
+    public void queueSize(String queue, int size) {
+        AtomicLong gauge = pendingPods.get(queue);
+        if (gauge == null) {
+            gauge = pendingPods.computeIfAbsent(OTHER, this::pendingGauge);
+        }
+        gauge.set(size);
+    }
+
+    @Override
+    public void groupsWaiting(int count) {
+        gangsWaiting.set(count);
+    }
+
+    @Override
+    public void groupWaited(String result, long nanos) {
+        Timer timer = gangWaits.get(result);
+        if (timer == null) {
+            timer = gangWaits.computeIfAbsent(OTHER, this::gangWaitTimer);
+        }
+        timer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Sets the capacity reserved for {@code resource}, given in the scheduler's units (cpu in
+     * millicores) and published in base units (cpu in cores, memory in bytes). The loop reports
+     * every resource column; a resource gets a series only once some of it is reserved, so columns
+     * that only pending pods mention add none.
+     */
+    @Override
+    public void reservedCapacity(String resource, long amount) {
+        if (resource == null) {
+            return;
+        }
+        AtomicLong gauge = reservedCapacity.get(resource);
+        if (gauge == null) {
+            if (amount == 0) {
+                return;
+            }
+            gauge = reservedCapacity.computeIfAbsent(resource, this::reservedGauge);
+        }
+        gauge.set(amount);
+    }
+
+    @Override
+    public void reservationsExpired(int count) {
+        if (count > 0) {
+            reservationsExpired.increment(count);
+        }
+    }
+
+    private CountedTimer attemptMeters(String result) {
+        return new CountedTimer(
+                Counter.builder(ATTEMPTS).description("Scheduling attempts by result").tag("result", result)
+                        .register(registry),
+                Timer.builder(ATTEMPT_DURATION)
+                        .description("Time to decide a pod's node (filter and score; the bind is timed apart)")
+                        .tag("result", result).serviceLevelObjectives(ATTEMPT_BUCKETS).register(registry));
+    }
+
+    private AtomicLong pendingGauge(String queue) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(PENDING_PODS, value, AtomicLong::get).description("Pods waiting in the scheduling queue")
+                .tag("queue", queue).register(registry);
+        return value;
+    }
+
+    private Timer gangWaitTimer(String result) {
+        return Timer.builder(GANG_WAIT_DURATION)
+                .description("Time from a gang's first wait until it was placed or abandoned")
+                .tag("result", result).serviceLevelObjectives(GANG_WAIT_BUCKETS).register(registry);
+    }
+
+    private AtomicLong reservedGauge(String resource) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(RESERVED_CAPACITY, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
+                .description("Capacity held by executor reservations (cpu in cores, memory in bytes)")
+                .tag("resource", resource).register(registry);
+        return value;
+    }
+
+    private static Duration[] seconds(double... bounds) {
+        Duration[] out = new Duration[bounds.length];
+        for (int i = 0; i < bounds.length; i++) {
+            out[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
+        }
+        return out;
+    }
+}
