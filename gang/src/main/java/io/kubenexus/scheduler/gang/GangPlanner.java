@@ -1,5 +1,7 @@
 package io.kubenexus.scheduler.gang;
 
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.framework.GroupPlan;
 import io.kubenexus.scheduler.core.framework.GroupPlanner;
@@ -10,6 +12,7 @@ import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.Quantities;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,9 +44,27 @@ public final class GangPlanner implements GroupPlanner {
     private static final Set<ClusterEventType> CAPACITY_EVENTS = EnumSet.of(ClusterEventType.NODE_ADDED,
             ClusterEventType.NODE_ALLOCATABLE_CHANGED, ClusterEventType.ASSIGNED_POD_REMOVED);
 
+    /** Places members with the loop's own algorithm (its scoring as configured). */
+    public GangPlanner() {
+        this(null);
+    }
+
+    private GangPlanner(SchedulingAlgorithm packing) {
+        this.packing = packing;
+    }
+
+    /** Places members with MostAllocated scoring over the configured resource weights and plugins. */
+    public static GangPlanner packing(SchedulerSettings settings) {
+        SchedulerSettings packed = settings.withScoring(ScoringStrategy.MOST_ALLOCATED, settings.resourceWeights());
+        return new GangPlanner(new SchedulingAlgorithm(SchedulingProfile.defaults(packed), packed.percentageOfNodesToScore()));
+    }
+
+    private final SchedulingAlgorithm packing;
+
     @Override
     public GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers, ClusterState state,
-                          SchedulingAlgorithm algorithm) {
+                          SchedulingAlgorithm loopAlgorithm) {
+        SchedulingAlgorithm algorithm = packing != null ? packing : loopAlgorithm;
         int present = pending.size() + boundMembers;
         if (present < minMembers) {
             return new GroupPlan.Waiting("gang " + groupId + ": " + present + "/" + minMembers
