@@ -57,7 +57,7 @@ public final class GangLabels implements PodGroups {
             String groupId = pod.key().namespace() + "/" + podGroup;
             String field = pod.labels().containsKey(POD_GROUP) ? "label " + POD_GROUP : "spec.schedulingGroup.podGroupName";
             return podGroup.isBlank() ? GroupMembership.invalid(groupId, field + " is empty")
-                    : GroupMembership.of(groupId, 0, role, appName);
+                    : GroupMembership.ofPodGroup(groupId, role, appName);
         }
         return null;
     }

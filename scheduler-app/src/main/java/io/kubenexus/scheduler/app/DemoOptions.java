@@ -9,13 +9,16 @@ import java.util.Objects;
  *
  * @param nodes   synthetic nodes to create, at least 1
  * @param pods    pods to create, at least 0
+ * @param sparkApps Spark applications to submit among the pods (driver first, executors once it
+ *                is bound), at least 0
  * @param seed    seed of the synthetic cluster and workload: equal seeds give equal demos
  * @param timeout how long to wait for the pods to be bound or reported unschedulable
  * @param json    the summary is printed as one JSON object on stdout, progress on stderr
  */
-public record DemoOptions(int nodes, int pods, long seed, Duration timeout, boolean json) {
+public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json) {
     public static final int DEFAULT_NODES = 50;
     public static final int DEFAULT_PODS = 500;
+    public static final int DEFAULT_SPARK_APPS = 20;
     public static final long DEFAULT_SEED = 1;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
@@ -26,6 +29,9 @@ public record DemoOptions(int nodes, int pods, long seed, Duration timeout, bool
         if (pods < 0) {
             throw new IllegalArgumentException("--pods: must not be negative, was " + pods);
         }
+        if (sparkApps < 0) {
+            throw new IllegalArgumentException("--spark-apps: must not be negative, was " + sparkApps);
+        }
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("--timeout: must be a positive duration, was " + GoDuration.format(timeout));
@@ -33,6 +39,6 @@ public record DemoOptions(int nodes, int pods, long seed, Duration timeout, bool
     }
 
     public static DemoOptions defaults() {
-        return new DemoOptions(DEFAULT_NODES, DEFAULT_PODS, DEFAULT_SEED, DEFAULT_TIMEOUT, false);
+        return new DemoOptions(DEFAULT_NODES, DEFAULT_PODS, DEFAULT_SPARK_APPS, DEFAULT_SEED, DEFAULT_TIMEOUT, false);
     }
 }

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * @param podsPendingThatFit         pending pods that the production plugins would place on the final
  *                                   cluster state re-read from the API: pods the scheduler missed; must be 0
  * @param cacheMismatches            nodes where the scheduler's cache and the API disagree on what is
- *                                   requested there; must be 0
+ *                                   requested there (places it reserves for executors aside); must be 0
+ * @param spark                      the Spark applications' gangs; {@link SparkGangs#NONE} without any
  * @param elapsedMillis              from the first pod created to the last bind
  * @param bindRatePerSecond          pods bound per second over that time
  * @param pendingReasons             pending pods per reason, e.g. {@code "0/50 nodes are available: ..."}
@@ -35,6 +36,7 @@ public record DemoSummary(
         int capacityViolations,
         int podsPendingThatFit,
         int cacheMismatches,
+        SparkGangs spark,
         long elapsedMillis,
         double bindRatePerSecond,
         Map<String, Integer> pendingReasons) {
@@ -49,6 +51,7 @@ public record DemoSummary(
         requireNotNegative("podsPendingThatFit", podsPendingThatFit);
         requireNotNegative("cacheMismatches", cacheMismatches);
         requireNotNegative("elapsedMillis", elapsedMillis);
+        spark = spark == null ? SparkGangs.NONE : spark;
         // JSON has no NaN or Infinity; a zero-length run has a rate of 0.
         if (!(bindRatePerSecond >= 0) || Double.isInfinite(bindRatePerSecond)) {
             throw new IllegalArgumentException("bindRatePerSecond: must be a finite number >= 0, was " + bindRatePerSecond);
@@ -60,9 +63,9 @@ public record DemoSummary(
     /**
      * One JSON object on one line, keys in a fixed order: {@code nodes, pods_created, pods_bound,
      * pods_pending, pods_expected_unschedulable, capacity_violations, pods_pending_that_fit,
-     * cache_mismatches, elapsed_millis,
-     * bind_rate_per_second, pending_reasons}; the rate is rounded to 0.01 and the reasons are
-     * sorted.
+     * cache_mismatches, spark_apps, gangs_completed, gangs_waiting, partial_gangs,
+     * reserved_capacity_left, elapsed_millis, bind_rate_per_second, pending_reasons}; the rate is
+     * rounded to 0.01 and the reasons are sorted.
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -74,6 +77,11 @@ public record DemoSummary(
         json.put("capacity_violations", capacityViolations);
         json.put("pods_pending_that_fit", podsPendingThatFit);
         json.put("cache_mismatches", cacheMismatches);
+        json.put("spark_apps", spark.apps());
+        json.put("gangs_completed", spark.completed());
+        json.put("gangs_waiting", spark.waiting());
+        json.put("partial_gangs", spark.partial());
+        json.put("reserved_capacity_left", spark.reservationsLeft());
         json.put("elapsed_millis", elapsedMillis);
         json.put("bind_rate_per_second", Math.round(bindRatePerSecond * 100) / 100.0);
         json.put("pending_reasons", pendingReasons);
@@ -97,6 +105,13 @@ public record DemoSummary(
         row(out, "capacity violations", Integer.toString(capacityViolations));
         row(out, "pending pods that fit", Integer.toString(podsPendingThatFit));
         row(out, "cache/API mismatches", Integer.toString(cacheMismatches));
+        if (spark.apps() > 0 || spark.partial() > 0) {
+            row(out, "spark applications", Integer.toString(spark.apps()));
+            row(out, "  gangs completed", Integer.toString(spark.completed()));
+            row(out, "  gangs waiting", Integer.toString(spark.waiting()));
+            row(out, "  partial gangs", Integer.toString(spark.partial()));
+            row(out, "  reservations left", Integer.toString(spark.reservationsLeft()));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -109,9 +124,35 @@ public record DemoSummary(
         return out.toString();
     }
 
-    /** Whether the run showed a defect: an over-committed node, a missed pod or a stale cache. */
+    /**
+     * Whether the run showed a defect: an over-committed node, a missed pod (or gang), a stale cache,
+     * or a driver bound without room for its executors.
+     */
     public boolean failed() {
-        return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0;
+        return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0;
+    }
+
+    /**
+     * The Spark applications of a run, counted from the API when it ended.
+     *
+     * @param apps             SparkApplications submitted
+     * @param completed        gangs whose driver and all min-available - 1 executors are bound
+     * @param waiting          gangs whose driver is still pending (holding nothing)
+     * @param partial          gangs whose driver is bound while fewer than min-available - 1 of its
+     *                         executors are: executors that found no room; must be 0
+     * @param reservationsLeft executor places the scheduler still held at the end
+     *                         ({@code LoopStats.reservations()}); 0 once every executor has arrived
+     */
+    public record SparkGangs(int apps, int completed, int waiting, int partial, int reservationsLeft) {
+        public static final SparkGangs NONE = new SparkGangs(0, 0, 0, 0, 0);
+
+        public SparkGangs {
+            requireNotNegative("spark.apps", apps);
+            requireNotNegative("spark.completed", completed);
+            requireNotNegative("spark.waiting", waiting);
+            requireNotNegative("spark.partial", partial);
+            requireNotNegative("spark.reservationsLeft", reservationsLeft);
+        }
     }
 
     private static void row(StringBuilder out, String label, String value) {

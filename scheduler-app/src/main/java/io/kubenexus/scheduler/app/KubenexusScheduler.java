@@ -227,8 +227,9 @@ public final class KubenexusScheduler implements Callable<Integer> {
             versionProvider = Version.class,
             description = {
                 "Run the scheduler against an embedded API server with a synthetic cluster "
-                        + "(CPU and 8-GPU nodes) and a mixed workload, then report.",
-                "Needs no cluster. Exits 1 if any node was given more than its allocatable."})
+                        + "(CPU and 8-GPU nodes) and a mixed workload with Spark applications, then report.",
+                "Needs no cluster. Exits 1 if any node was given more than its allocatable, a pod or gang that fits "
+                        + "was left pending, or a Spark driver was bound without room for its executors."})
     final class DemoCommand implements Callable<Integer> {
         @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_NODES,
                 description = "Synthetic nodes, about 20%% of them GPU nodes (default: ${DEFAULT-VALUE}).")
@@ -237,6 +238,11 @@ public final class KubenexusScheduler implements Callable<Integer> {
         @Option(names = "--pods", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_PODS,
                 description = "Pods to create (default: ${DEFAULT-VALUE}).")
         int pods;
+
+        @Option(names = "--spark-apps", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_SPARK_APPS,
+                description = "Spark applications (SparkApplication, driver, then executors) submitted among the pods, "
+                        + "each a gang of its driver and executors (default: ${DEFAULT-VALUE}).")
+        int sparkApps;
 
         @Option(names = "--seed", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_SEED,
                 description = "Seed of the cluster and the workload; equal seeds give equal demos (default: ${DEFAULT-VALUE}).")
@@ -253,7 +259,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
         public Integer call() {
             DemoOptions options;
             try {
-                options = new DemoOptions(nodes, pods, seed, timeout, json);
+                options = new DemoOptions(nodes, pods, sparkApps, seed, timeout, json);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return EXIT_USAGE;
@@ -281,7 +287,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
             if (summary.failed()) {
                 err.println("error: the demo found defects: " + summary.capacityViolations()
                         + " over-committed node(s), " + summary.podsPendingThatFit() + " missed pod(s), "
-                        + summary.cacheMismatches() + " cache/API mismatch(es)");
+                        + summary.cacheMismatches() + " cache/API mismatch(es), " + summary.spark().partial()
+                        + " partial gang(s)");
                 return EXIT_FAILURE;
             }
             return EXIT_OK;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DemoSummaryTest {
@@ -16,10 +17,13 @@ class DemoSummaryTest {
         Map<String, Integer> reasons = new LinkedHashMap<>();
         reasons.put("z: last \"quoted\"", 1);
         reasons.put("a: first", 2);
-        DemoSummary summary = new DemoSummary(50, 500, 480, 20, 10, 0, 0, 0, 2345, 204.6908, reasons);
+        DemoSummary summary = new DemoSummary(50, 500, 480, 20, 10, 0, 0, 0,
+                new DemoSummary.SparkGangs(20, 15, 5, 0, 0), 2345, 204.6908, reasons);
 
         assertThat(summary.toJson()).isEqualTo("{\"nodes\":50,\"pods_created\":500,\"pods_bound\":480,\"pods_pending\":20,"
-                + "\"pods_expected_unschedulable\":10,\"capacity_violations\":0,\"pods_pending_that_fit\":0,\"cache_mismatches\":0,\"elapsed_millis\":2345,"
+                + "\"pods_expected_unschedulable\":10,\"capacity_violations\":0,\"pods_pending_that_fit\":0,\"cache_mismatches\":0,"
+                + "\"spark_apps\":20,\"gangs_completed\":15,\"gangs_waiting\":5,\"partial_gangs\":0,\"reserved_capacity_left\":0,"
+                + "\"elapsed_millis\":2345,"
                 + "\"bind_rate_per_second\":204.69,\"pending_reasons\":{\"a: first\":2,\"z: last \\\"quoted\\\"\":1}}");
     }
 
@@ -32,13 +36,13 @@ class DemoSummaryTest {
         backward.put("a", 2);
         backward.put("b", 1);
 
-        assertThat(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, 10, 100, forward).toJson())
-                .isEqualTo(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, 10, 100, backward).toJson());
+        assertThat(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, null, 10, 100, forward).toJson())
+                .isEqualTo(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, null, 10, 100, backward).toJson());
     }
 
     @Test
     void humanReadableTableAlignsValuesAndListsTheCommonestReasonFirst() {
-        DemoSummary summary = new DemoSummary(50, 500, 478, 22, 10, 0, 0, 0, 2500, 191.2,
+        DemoSummary summary = new DemoSummary(50, 500, 478, 22, 10, 0, 0, 0, null, 2500, 191.2,
                 Map.of("0/50 nodes are available: 50 Insufficient cpu.", 10, "gang train: 1/4 members", 12));
 
         String table = summary.toHumanReadable();
@@ -52,20 +56,52 @@ class DemoSummaryTest {
     }
 
     @Test
+    void sparkRowsAppearOnlyWhenApplicationsRan() {
+        DemoSummary withSpark = new DemoSummary(50, 620, 600, 20, 2, 0, 0, 0, new DemoSummary.SparkGangs(20, 16, 4, 0, 0),
+                2500, 240, Map.of());
+
+        assertThat(withSpark.toHumanReadable()).contains(String.format("  %-24s %14s%n", "spark applications", "20"))
+                .contains(String.format("  %-24s %14s%n", "  gangs completed", "16"))
+                .contains(String.format("  %-24s %14s%n", "  partial gangs", "0"));
+        assertThat(new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, null, 1, 1, null).toHumanReadable())
+                .doesNotContain("spark").doesNotContain("gangs");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "nothing wrong,       0, 0, 0, 0, false",
+        "over-committed node, 1, 0, 0, 0, true",
+        "missed pod or gang,  0, 1, 0, 0, true",
+        "stale cache,         0, 0, 1, 0, true",
+        "partial gang,        0, 0, 0, 1, true"})
+    void everyDefectFailsTheRun(String name, int violations, int missed, int mismatches, int partial, boolean failed) {
+        DemoSummary summary = new DemoSummary(50, 520, 500, 20, 0, violations, missed, mismatches,
+                new DemoSummary.SparkGangs(20, 18 - partial, 2, partial, 0), 1000, 500, Map.of());
+
+        assertThat(summary.failed()).isEqualTo(failed);
+    }
+
+    @Test
+    void gangCountsMustNotBeNegative() {
+        assertThatThrownBy(() -> new DemoSummary.SparkGangs(1, 0, 0, -1, 0))
+                .hasMessage("spark.partial: must not be negative, was -1");
+    }
+
+    @Test
     void noReasonsSectionWhenNothingIsPending() {
-        assertThat(new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, 1, 1, null).toHumanReadable()).doesNotContain("pending:");
+        assertThat(new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, null, 1, 1, null).toHumanReadable()).doesNotContain("pending:");
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, -1})
     void bindRateMustBeRepresentableInJson(double rate) {
-        assertThatThrownBy(() -> new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, 0, rate, Map.of()))
+        assertThatThrownBy(() -> new DemoSummary(1, 1, 1, 0, 0, 0, 0, 0, null, 0, rate, Map.of()))
                 .hasMessageStartingWith("bindRatePerSecond: must be a finite number >= 0");
     }
 
     @Test
     void countsMustNotBeNegative() {
-        assertThatThrownBy(() -> new DemoSummary(1, 1, -1, 0, 0, 0, 0, 0, 0, 0, Map.of()))
+        assertThatThrownBy(() -> new DemoSummary(1, 1, -1, 0, 0, 0, 0, 0, null, 0, 0, Map.of()))
                 .hasMessage("podsBound: must not be negative, was -1");
     }
 }

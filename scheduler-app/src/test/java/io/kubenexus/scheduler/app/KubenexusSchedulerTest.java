@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KubenexusSchedulerTest {
-    private static final DemoSummary SUMMARY = new DemoSummary(50, 500, 478, 22, 10, 0, 0, 0, 2_500, 191.2,
+    private static final DemoSummary SUMMARY = new DemoSummary(50, 500, 478, 22, 10, 0, 0, 0, DemoSummary.SparkGangs.NONE, 2_500, 191.2,
             Map.of("0/50 nodes are available: 50 Insufficient cpu.", 10, "0/50 nodes are available: 40 node(s) didn't match "
                     + "Pod's node affinity/selector, 10 Insufficient nvidia.com/gpu.", 12));
     private static final String KUBECONFIG = """
@@ -278,7 +278,8 @@ class KubenexusSchedulerTest {
             List<String> keys = new ArrayList<>();
             json.fieldNames().forEachRemaining(keys::add);
             assertThat(keys).containsExactly("nodes", "pods_created", "pods_bound", "pods_pending",
-                    "pods_expected_unschedulable", "capacity_violations", "pods_pending_that_fit", "cache_mismatches", "elapsed_millis", "bind_rate_per_second",
+                    "pods_expected_unschedulable", "capacity_violations", "pods_pending_that_fit", "cache_mismatches", "spark_apps", "gangs_completed",
+                    "gangs_waiting", "partial_gangs", "reserved_capacity_left", "elapsed_millis", "bind_rate_per_second",
                     "pending_reasons");
             assertThat(json.get("pods_bound").asInt()).isEqualTo(478);
             assertThat(json.get("pending_reasons").get("0/50 nodes are available: 50 Insufficient cpu.").asInt()).isEqualTo(10);
@@ -290,14 +291,15 @@ class KubenexusSchedulerTest {
         void optionsReachTheRunnerWithTheirDefaults() {
             execute("demo");
 
-            assertThat(demoOptionsSeen).containsExactly(new DemoOptions(50, 500, 1, Duration.ofSeconds(120), false));
+            assertThat(demoOptionsSeen).containsExactly(new DemoOptions(50, 500, 20, 1, Duration.ofSeconds(120), false));
         }
 
         @Test
         void optionsReachTheRunnerAsGiven() {
-            execute("demo", "--nodes", "200", "--pods", "5000", "--seed", "42", "--timeout", "5m", "--json");
+            execute("demo", "--nodes", "200", "--pods", "5000", "--spark-apps", "7", "--seed", "42", "--timeout", "5m",
+                    "--json");
 
-            assertThat(demoOptionsSeen).containsExactly(new DemoOptions(200, 5000, 42, Duration.ofMinutes(5), true));
+            assertThat(demoOptionsSeen).containsExactly(new DemoOptions(200, 5000, 7, 42, Duration.ofMinutes(5), true));
         }
 
         @Test
@@ -311,7 +313,7 @@ class KubenexusSchedulerTest {
 
         @Test
         void capacityViolationsFailTheDemo() {
-            demoResult = new DemoSummary(50, 500, 500, 0, 0, 2, 0, 0, 1000, 500, Map.of());
+            demoResult = new DemoSummary(50, 500, 500, 0, 0, 2, 0, 0, null, 1000, 500, Map.of());
 
             int code = execute("demo", "--json");
 
@@ -322,12 +324,24 @@ class KubenexusSchedulerTest {
 
         @Test
         void aMissedPodFailsTheDemo() {
-            demoResult = new DemoSummary(50, 500, 499, 1, 0, 0, 1, 0, 1000, 500, Map.of());
+            demoResult = new DemoSummary(50, 500, 499, 1, 0, 0, 1, 0, null, 1000, 500, Map.of());
 
             int code = execute("demo", "--json");
 
             assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
             assertThat(err()).contains("1 missed pod(s)");
+        }
+
+        @Test
+        void aDriverBoundWithoutRoomForItsExecutorsFailsTheDemo() {
+            demoResult = new DemoSummary(50, 520, 510, 10, 0, 0, 0, 0, new DemoSummary.SparkGangs(20, 15, 4, 1, 0), 1000,
+                    510, Map.of());
+
+            int code = execute("demo", "--json");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(out()).contains("\"partial_gangs\":1");
+            assertThat(err()).contains("1 partial gang(s)");
         }
 
         @Test

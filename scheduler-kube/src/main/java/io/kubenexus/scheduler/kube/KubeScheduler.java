@@ -11,11 +11,16 @@ import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.kube.binding.KubernetesBinder;
 import io.kubenexus.scheduler.kube.events.KubernetesEventSink;
+import io.kubenexus.scheduler.kube.groups.GroupSourceInformers;
+import io.kubenexus.scheduler.kube.groups.PodGroupStatusUpdater;
+import io.kubenexus.scheduler.kube.groups.PodGroupTranslator;
+import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
 import io.kubenexus.scheduler.kube.informers.ClusterInformers;
 import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +33,9 @@ import java.util.function.UnaryOperator;
 /**
  * One scheduler replica against a Kubernetes API, wired by plain constructors: informers feed the
  * scheduling loop; the loop binds through the pods' binding subresource and reports through
- * Events and the PodScheduled condition; a Lease decides which replica may bind.
+ * Events and the PodScheduled condition; a Lease decides which replica may bind. PodGroups and
+ * SparkApplications, where their CRDs are installed, size the groups; the leader keeps
+ * scheduler-plugins PodGroups' status current.
  *
  * <p>The same class runs in production ({@code run}), in the demo against the embedded API, and in
  * the integration tests.
@@ -42,7 +49,13 @@ public final class KubeScheduler implements AutoCloseable {
     private final KubernetesEventSink events;
     private final SchedulingLoop loop;
     private final ClusterInformers informers;
+    private final ExecutorService podGroupStatusPool;
+    private final PodGroupStatusUpdater podGroupStatus;
+    private final GroupSourceInformers groupSources;
     private final LeaseLeadership leadership;
+    /** Guards starting the core informers (after the group sources) against a concurrent close. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
 
     public KubeScheduler(KubernetesClient client, KubeSchedulerOptions options, Clock clock) {
         this(client, options, clock, SchedulerMetrics.NONE);
@@ -66,15 +79,33 @@ public final class KubeScheduler implements AutoCloseable {
         this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
                 eventPool, eventFlusher, options.eventAggregationInterval(), clock);
         this.loop = new SchedulingLoop(options.scheduling(), SchedulingProfile.defaults(options.scheduling()),
-                new GangLabels(), new GangPlanner(), options.gang(), binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
+                new GangLabels(), GangPlanner.packing(options.scheduling()), options.gang(), binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
-        this.leadership = new LeaseLeadership(client, options.leaderElection(), loop::onLeadershipChanged);
+        this.podGroupStatusPool = Executors.newSingleThreadExecutor(daemonThreads("kubenexus-podgroup-status"));
+        this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
+                new PodGroupTranslator(), podGroupStatusPool, clock);
+        this.groupSources = new GroupSourceInformers(client, loop, new PodGroupTranslator(),
+                new SparkApplicationTranslator());
+        groupSources.addSchedulerPluginsPodGroupHandler(podGroupStatus.podGroupHandler());
+        this.leadership = new LeaseLeadership(client, options.leaderElection(), leading -> {
+            podGroupStatus.setLeader(leading);
+            loop.onLeadershipChanged(leading);
+        });
     }
 
-    /** Starts the loop, the informers and leader election; returns when the caches have synced. */
+    /**
+     * Starts the loop, the informers and leader election; returns when the caches have synced.
+     * The group sources (PodGroups, SparkApplications) sync first, within their own short timeout,
+     * so the loop knows every group's policy before the pods' sync barrier lets it decide.
+     */
     public CompletionStage<Void> start() {
         loop.start();
-        CompletionStage<Void> synced = informers.start();
+        podGroupStatus.start();
+        CompletionStage<Void> synced = groupSources.start().thenCompose(ignored -> {
+            synchronized (lifecycle) {
+                return closed ? CompletableFuture.<Void>completedFuture(null) : informers.start();
+            }
+        });
         leadership.start();
         return synced;
     }
@@ -98,7 +129,13 @@ public final class KubeScheduler implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+        }
         leadership.close();
+        groupSources.close();
+        podGroupStatus.close();
+        podGroupStatusPool.shutdown();
         informers.close();
         loop.close();
         bindPool.shutdown();

@@ -23,9 +23,11 @@ import java.util.TreeMap;
  * @param pendingReasons      pending pods per reason of their PodScheduled condition, counts stripped
  *                            (a pod short of cpu on some nodes and tainted out of others counts under both)
  * @param requestedPerNode    node name to resource name to the amount the API's pods request there
+ * @param unreported          pending pods whose PodScheduled condition has no message yet, by name
  */
 record ApiAudit(int bound, int pending, int capacityViolations, List<String> violations,
-                Map<String, Integer> pendingReasons, Map<String, Map<String, BigDecimal>> requestedPerNode) {
+                Map<String, Integer> pendingReasons, Map<String, Map<String, BigDecimal>> requestedPerNode,
+                List<String> unreported) {
 
     static ApiAudit of(KubernetesClient client, String namespace) {
         List<Node> nodes = client.nodes().list().getItems();
@@ -34,11 +36,14 @@ record ApiAudit(int bound, int pending, int capacityViolations, List<String> vio
         Map<String, Integer> reasons = new TreeMap<>();
         int bound = 0;
         int pending = 0;
+        List<String> unreported = new java.util.ArrayList<>();
         for (Pod pod : pods) {
             String nodeName = pod.getSpec().getNodeName();
             if (nodeName == null) {
                 pending++;
-                countReasons(pod, reasons);
+                if (!countReasons(pod, reasons)) {
+                    unreported.add(pod.getMetadata().getName());
+                }
                 continue;
             }
             bound++;
@@ -65,27 +70,32 @@ record ApiAudit(int bound, int pending, int capacityViolations, List<String> vio
             });
         }
         long nodesOver = violations.stream().map(v -> v.substring(0, v.indexOf(':'))).distinct().count();
-        return new ApiAudit(bound, pending, (int) nodesOver, List.copyOf(violations), reasons, requested);
+        return new ApiAudit(bound, pending, (int) nodesOver, List.copyOf(violations), reasons, requested,
+                List.copyOf(unreported));
     }
 
-    /** "0/50 nodes are available: 10 Insufficient cpu, 40 node(s) had ..." -> "Insufficient cpu", "node(s) had ...". */
-    private static void countReasons(Pod pod, Map<String, Integer> reasons) {
+    /**
+     * "0/50 nodes are available: 10 Insufficient cpu, 40 node(s) had ..." -> "Insufficient cpu", "node(s) had ...".
+     * False when the pod has no reason yet.
+     */
+    private static boolean countReasons(Pod pod, Map<String, Integer> reasons) {
         PodCondition scheduled = pod.getStatus() == null || pod.getStatus().getConditions() == null ? null
                 : pod.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst()
                 .orElse(null);
         if (scheduled == null || scheduled.getMessage() == null) {
             reasons.merge("not yet reported", 1, Integer::sum);
-            return;
+            return false;
         }
         String message = scheduled.getMessage();
         int colon = message.indexOf(": ");
         if (!message.startsWith("0/") || colon < 0) {
             reasons.merge(message, 1, Integer::sum);
-            return;
+            return true;
         }
         String body = message.substring(colon + 2).replaceAll("\\.$", "");
         for (String part : body.split(", (?=\\d+ )")) {
             reasons.merge(part.replaceFirst("^\\d+ ", ""), 1, Integer::sum);
         }
+        return true;
     }
 }

@@ -55,14 +55,6 @@ final class DemoObjects {
             requests.put(ResourceNames.NVIDIA_GPU, gpus);
             limits.put(ResourceNames.NVIDIA_GPU, gpus);
         }
-        List<Toleration> tolerations = template.tolerations().stream()
-                .map(t -> new TolerationBuilder().withKey(t.key().isEmpty() ? null : t.key())
-                        .withOperator(t.operator() == io.kubenexus.scheduler.core.model.Toleration.Operator.EXISTS
-                                ? "Exists" : "Equal")
-                        .withValue(t.value().isEmpty() ? null : t.value())
-                        .withEffect(t.effect() == null ? null : t.effect().apiName())
-                        .build())
-                .toList();
         return new PodBuilder()
                 .withNewMetadata().withName(template.name()).withNamespace(template.namespace())
                 .withLabels(template.labels()).endMetadata()
@@ -70,12 +62,24 @@ final class DemoObjects {
                 .withSchedulerName(schedulerName)
                 .withPriority(template.priority())
                 .withNodeSelector(template.nodeSelector().isEmpty() ? null : template.nodeSelector())
-                .withTolerations(tolerations)
+                .withTolerations(tolerations(template.tolerations()))
                 .addNewContainer().withName("main").withImage(PAUSE_IMAGE)
                 .withNewResources().withRequests(requests).withLimits(limits.isEmpty() ? null : limits).endResources()
                 .endContainer()
                 .endSpec()
                 .build();
+    }
+
+    /** The model's tolerations as the API writes them. */
+    static List<Toleration> tolerations(List<io.kubenexus.scheduler.core.model.Toleration> tolerations) {
+        return tolerations.stream()
+                .map(t -> new TolerationBuilder().withKey(t.key().isEmpty() ? null : t.key())
+                        .withOperator(t.operator() == io.kubenexus.scheduler.core.model.Toleration.Operator.EXISTS
+                                ? "Exists" : "Equal")
+                        .withValue(t.value().isEmpty() ? null : t.value())
+                        .withEffect(t.effect() == null ? null : t.effect().apiName())
+                        .build())
+                .toList();
     }
 
     /** The scheduler's units back into a Kubernetes quantity: millicores for cpu, plain counts otherwise. */

@@ -1,55 +1,53 @@
 package io.kubenexus.scheduler.app.demo;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.app.DemoOptions;
 import io.kubenexus.scheduler.app.DemoRunner;
 import io.kubenexus.scheduler.app.DemoSummary;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
-import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.loop.LoopStats;
-import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.NodeInfo;
-import io.kubenexus.scheduler.core.model.PodInfo;
-import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
 import io.kubenexus.scheduler.core.sim.SyntheticCluster;
 import io.kubenexus.scheduler.core.sim.WorkloadGenerator;
-import io.kubenexus.scheduler.core.state.ClusterState;
-import io.kubenexus.scheduler.core.state.ClusterView;
-import io.kubenexus.scheduler.core.state.NodeView;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
-import io.kubenexus.scheduler.kube.translate.NodeTranslator;
-import io.kubenexus.scheduler.kube.translate.PodTranslator;
-import io.kubenexus.scheduler.kube.translate.Translation;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code kubenexus-scheduler demo}: a Kubernetes API on loopback (the fabric8 CRUD mock server with
  * real binding), a seeded synthetic cluster of CPU and 8-GPU nodes, a stream of workload pods
- * created as fast as the client can, and the same {@link KubeScheduler} that {@code run} uses,
- * talking to that API over HTTP through informers.
+ * created as fast as the client can with Spark applications submitted among them
+ * ({@link SparkOperatorSimulator}: SparkApplication and driver first, executors once the driver is
+ * bound), and the same {@link KubeScheduler} that {@code run} uses, talking to that API over HTTP
+ * through informers.
  *
- * <p>When the scheduler has settled, everything is re-read from the API and checked: no node holds
- * more than its allocatable, no pending pod would fit anywhere (the scheduler missed nothing), and
- * the scheduler's own cache agrees with the API pod for pod.
+ * <p>When the scheduler has settled (every pod bound or unschedulable, every bound driver's
+ * executors created, no executor place left reserved), everything is re-read from the API and
+ * checked: no node holds more than its allocatable; no pending pod would fit anywhere, and no
+ * waiting driver would fit together with its executors (the scheduler missed nothing); no driver
+ * is bound while its executors found no room (a partial gang); and the scheduler's own cache
+ * agrees with the API pod for pod, the places it reserves for executors aside.
  */
 public final class EmbeddedClusterDemo implements DemoRunner {
     private static final Duration SETTLE_QUIET = Duration.ofMillis(600);
+    /** How long reservations may outlive the creation of every executor before the demo stops waiting. */
+    private static final Duration RESERVATION_PATIENCE = Duration.ofSeconds(3);
+    /** How long the audit waits for the scheduler's reasons on pending pods to reach the API. */
+    private static final Duration REPORT_PATIENCE = Duration.ofSeconds(15);
     private static final int CREATE_THREADS = 4;
 
     private final Clock clock;
@@ -64,61 +62,129 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         List<NodeInfo> nodes = SyntheticCluster.builder().seed(options.seed()).nodes(options.nodes()).build();
         List<PodSpecTemplate> pods = WorkloadGenerator.builder().seed(options.seed()).build().generate(options.pods());
         String namespace = pods.isEmpty() ? WorkloadGenerator.DEFAULT_NAMESPACE : pods.get(0).namespace();
-        int expectedUnschedulable = countUnschedulableOnEmptyCluster(pods, nodes, settings);
+        List<SparkApp> apps = SparkWorkload.builder().seed(options.seed()).namespace(namespace).build()
+                .generate(options.sparkApps());
+        int expectedUnschedulable = PlacementAudit.unschedulableOnEmptyCluster(pods, apps, nodes, settings);
 
-        progress.printf(Locale.ROOT, "demo: embedded Kubernetes API, %d nodes (%d with GPUs), %d pods, seed %d%n",
+        progress.printf(Locale.ROOT, "demo: embedded Kubernetes API, %d nodes (%d with GPUs), %d pods, "
+                        + "%d Spark applications (%d executors), seed %d%n",
                 nodes.size(), nodes.stream().filter(n -> n.allocatable().get("nvidia.com/gpu") > 0).count(),
-                pods.size(), options.seed());
+                pods.size(), apps.size(), apps.stream().mapToInt(SparkApp::executors).sum(), options.seed());
         try (EmbeddedKubernetesApi api = new EmbeddedKubernetesApi()) {
             KubernetesClient client = api.client();
             for (NodeInfo node : nodes) {
                 client.nodes().resource(DemoObjects.node(node)).create();
             }
-            KubeScheduler scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(settings), clock);
+            ReservedCapacityGauge reserved = new ReservedCapacityGauge();
+            KubeScheduler scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(settings),
+                    clock, reserved);
+            SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, settings.schedulerName(),
+                    progress);
             Instant started;
             Instant finished;
             try {
                 scheduler.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 progress.printf("demo: scheduler %s synced, creating pods%n", settings.schedulerName());
+                if (!apps.isEmpty()) {
+                    spark.start(SparkOperatorSimulator.DEFAULT_POLL_INTERVAL);
+                }
                 started = clock.instant();
-                AtomicInteger created = createPods(client, pods, settings.schedulerName(), progress);
-                finished = awaitSettled(scheduler, created, pods.size(), options.timeout(), started, progress);
+                Creation creation = create(client, interleave(pods, apps), spark, settings.schedulerName(), progress);
+                finished = awaitSettled(scheduler, spark, creation, pods.size() + apps.size(), !apps.isEmpty(),
+                        options.timeout(), started, progress);
+                // Nothing more is created from here: the audit sees a still API.
+                spark.close();
                 LoopStats stats = scheduler.stats();
-                progress.printf(Locale.ROOT, "demo: settled: %d bound, %d unschedulable, %d attempts%n",
-                        stats.scheduled(), stats.unschedulable(), stats.attempts());
-                ApiAudit audit = ApiAudit.of(client, namespace);
-                int cacheMismatches = cacheMismatches(scheduler.view(), audit, progress);
-                int pendingThatFit = pendingThatWouldFit(client, namespace, settings, progress);
+                progress.printf(Locale.ROOT, "demo: settled: %d bound, %d unschedulable, %d attempts%s%n",
+                        stats.scheduled(), stats.unschedulable(), stats.attempts(), apps.isEmpty() ? ""
+                                : String.format(Locale.ROOT, ", %d gangs waiting, %d executor places reserved",
+                                        stats.groupsWaiting(), stats.reservations()));
+                ApiAudit audit = auditOnceReported(client, namespace, progress);
+                SparkGangAudit gangs = SparkGangAudit.of(client, namespace);
+                // Read with the view it is compared against (both are still by now).
+                int reservations = scheduler.stats().reservations();
+                int cacheMismatches = CacheAudit.mismatches(scheduler.view(), audit.requestedPerNode(), reserved,
+                        reservations, progress);
+                int pendingThatFit = PlacementAudit.pendingThatWouldFit(client, namespace, apps, settings, progress);
                 audit.violations().forEach(v -> progress.println("demo: CAPACITY VIOLATION " + v));
+                gangs.partialGangs().forEach(g -> progress.println("demo: PARTIAL GANG " + g));
+                if (!audit.unreported().isEmpty()) {
+                    progress.println("demo: no PodScheduled reason yet on " + audit.unreported().size() + " pending pod(s): "
+                            + String.join(", ", audit.unreported().subList(0, Math.min(5, audit.unreported().size())))
+                            + (audit.unreported().size() > 5 ? ", ..." : ""));
+                }
                 long elapsed = Duration.between(started, finished).toMillis();
-                return new DemoSummary(nodes.size(), created.get(), audit.bound(), audit.pending(), expectedUnschedulable,
-                        audit.capacityViolations(), pendingThatFit, cacheMismatches, elapsed,
-                        elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed, audit.pendingReasons());
+                DemoSummary.SparkGangs sparkGangs = new DemoSummary.SparkGangs(gangs.apps(), gangs.completed(),
+                        gangs.waiting(), gangs.partial(), reservations);
+                return new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
+                        audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
+                        cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
+                        audit.pendingReasons());
             } finally {
-                // Informers stop before the API server: the mock can stall on a watch closed mid-event.
+                // Stop creating and watching before the API server goes: the mock can stall on a watch
+                // closed mid-event.
+                spark.close();
                 scheduler.close();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("demo interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the scheduler did not sync with the embedded API: " + e.getMessage(), e);
         }
     }
 
-    private static AtomicInteger createPods(KubernetesClient client, List<PodSpecTemplate> pods, String schedulerName,
-                                            PrintStream progress) throws InterruptedException {
-        AtomicInteger created = new AtomicInteger();
+    /** One thing to create: a plain pod, or a Spark application (SparkApplication and driver). */
+    sealed interface Submission {
+        record PlainPod(PodSpecTemplate template) implements Submission {
+        }
+
+        record Application(SparkApp app) implements Submission {
+        }
+    }
+
+    /** What the creation threads have done so far. */
+    private record Creation(AtomicInteger plainPods, AtomicInteger apps) {
+        int submissions() {
+            return plainPods.get() + apps.get();
+        }
+    }
+
+    /** The applications spread evenly through the pod stream, so they compete with it for room. */
+    static List<Submission> interleave(List<PodSpecTemplate> pods, List<SparkApp> apps) {
+        List<Submission> order = new ArrayList<>(pods.size() + apps.size());
+        int nextApp = 0;
+        for (int i = 0; i <= pods.size(); i++) {
+            // Application j goes after (j + 1) / (apps + 1) of the pods.
+            while (nextApp < apps.size() && (long) (nextApp + 1) * pods.size() / (apps.size() + 1) <= i) {
+                order.add(new Submission.Application(apps.get(nextApp++)));
+            }
+            if (i < pods.size()) {
+                order.add(new Submission.PlainPod(pods.get(i)));
+            }
+        }
+        return order;
+    }
+
+    private static Creation create(KubernetesClient client, List<Submission> submissions, SparkOperatorSimulator spark,
+                                   String schedulerName, PrintStream progress) {
+        Creation creation = new Creation(new AtomicInteger(), new AtomicInteger());
         ExecutorService pool = Executors.newFixedThreadPool(CREATE_THREADS);
         try {
-            for (PodSpecTemplate template : pods) {
+            for (Submission submission : submissions) {
                 pool.execute(() -> {
                     try {
-                        client.pods().inNamespace(template.namespace()).resource(DemoObjects.pod(template, schedulerName))
-                                .create();
-                        created.incrementAndGet();
+                        if (submission instanceof Submission.PlainPod plain) {
+                            PodSpecTemplate template = plain.template();
+                            client.pods().inNamespace(template.namespace())
+                                    .resource(DemoObjects.pod(template, schedulerName)).create();
+                            creation.plainPods().incrementAndGet();
+                        } else if (submission instanceof Submission.Application application) {
+                            spark.submit(application.app());
+                            creation.apps().incrementAndGet();
+                        }
                     } catch (RuntimeException e) {
-                        progress.println("demo: creating " + template.name() + " failed: " + e.getMessage());
+                        progress.println("demo: creating " + name(submission) + " failed: " + e.getMessage());
                     }
                 });
             }
@@ -130,8 +196,9 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             try {
                 if (pool.awaitTermination(10, TimeUnit.MINUTES)) {
                     long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                    progress.printf(Locale.ROOT, "demo: API created %d pods in %.1fs (%.0f pods/s)%n", created.get(),
-                            millis / 1000.0, created.get() * 1000.0 / millis);
+                    progress.printf(Locale.ROOT, "demo: API created %d pods and submitted %d Spark applications in "
+                                    + "%.1fs (%.0f pods/s)%n", creation.plainPods().get(), creation.apps().get(),
+                            millis / 1000.0, creation.plainPods().get() * 1000.0 / millis);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -140,42 +207,70 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         timer.setDaemon(true);
         timer.start();
         // Creation goes on while the scheduler binds; awaitSettled watches both.
-        return created;
+        return creation;
+    }
+
+    private static String name(Submission submission) {
+        return submission instanceof Submission.PlainPod plain ? plain.template().name()
+                : "Spark application " + ((Submission.Application) submission).app().name();
     }
 
     /**
-     * Waits until every pod was created and the scheduler has nothing left to try: each pod is bound
-     * or waiting as unschedulable, and that stayed so for a moment (a bind result or a retry may be
-     * on its way).
+     * Waits until everything was submitted and neither the scheduler nor the Spark drivers have
+     * anything left to do: each pod is bound or waiting as unschedulable, every bound driver has
+     * created its executors, no executor place is still reserved, and that stayed so for a moment
+     * (a bind result, a retry or a driver's next look may be on its way). Reservations that outlive
+     * every executor's creation by {@link #RESERVATION_PATIENCE} are reported, not waited for.
      */
-    private Instant awaitSettled(KubeScheduler scheduler, AtomicInteger created, int total, Duration timeout,
-                                 Instant started, PrintStream progress) throws InterruptedException {
+    private Instant awaitSettled(KubeScheduler scheduler, SparkOperatorSimulator spark, Creation creation,
+                                 int submissions, boolean withSpark, Duration timeout, Instant started,
+                                 PrintStream progress) throws InterruptedException {
         Instant deadline = started.plus(timeout);
         Instant nextReport = started.plusSeconds(1);
         Instant quietSince = null;
+        long looksWhenQuiet = 0;
+        Instant reservedSince = null;
         Instant lastBind = started;
         long lastBound = -1;
         while (clock.instant().isBefore(deadline)) {
+            Instant now = clock.instant();
             LoopStats stats = scheduler.stats();
             if (stats.scheduled() != lastBound) {
                 lastBound = stats.scheduled();
-                lastBind = clock.instant();
+                lastBind = now;
             }
-            boolean settled = created.get() == total
-                    && stats.scheduled() + stats.pending() == total
+            int podsCreated = creation.plainPods().get() + spark.podsCreated();
+            boolean idle = creation.submissions() == submissions
+                    && spark.executorsOwed() == 0
+                    && stats.scheduled() + stats.pending() == podsCreated
                     && stats.pending() == stats.unschedulable();
-            if (settled) {
-                quietSince = quietSince == null ? clock.instant() : quietSince;
-                if (Duration.between(quietSince, clock.instant()).compareTo(SETTLE_QUIET) >= 0) {
+            reservedSince = idle && stats.reservations() > 0 ? (reservedSince == null ? now : reservedSince) : null;
+            boolean reservationsDone = stats.reservations() == 0
+                    || reservedSince != null && Duration.between(reservedSince, now).compareTo(RESERVATION_PATIENCE) >= 0;
+            if (idle && reservationsDone) {
+                if (quietSince == null) {
+                    quietSince = now;
+                    looksWhenQuiet = spark.looks();
+                }
+                // Two looks: one that started after the quiet began has seen every driver bound before it.
+                boolean driversSeen = !withSpark || spark.looks() >= looksWhenQuiet + 2;
+                if (Duration.between(quietSince, now).compareTo(SETTLE_QUIET) >= 0 && driversSeen) {
+                    if (stats.reservations() > 0) {
+                        progress.printf("demo: %d executor place(s) still reserved %s after every executor was "
+                                + "created%n", stats.reservations(), RESERVATION_PATIENCE);
+                    }
                     return lastBind;
                 }
             } else {
                 quietSince = null;
             }
-            if (!clock.instant().isBefore(nextReport)) {
-                progress.printf(Locale.ROOT, "demo: %5.1fs  created %d/%d  bound %d  waiting %d (unschedulable %d)%n",
-                        Duration.between(started, clock.instant()).toMillis() / 1000.0, created.get(), total,
-                        stats.scheduled(), stats.pending(), stats.unschedulable());
+            if (!now.isBefore(nextReport)) {
+                progress.printf(Locale.ROOT, "demo: %5.1fs  created %d (%d/%d submitted)  bound %d  waiting %d "
+                                + "(unschedulable %d)%s%n",
+                        Duration.between(started, now).toMillis() / 1000.0, podsCreated, creation.submissions(),
+                        submissions, stats.scheduled(), stats.pending(), stats.unschedulable(), !withSpark ? ""
+                                : String.format(Locale.ROOT, "  spark: %d drivers bound, %d executors owed, %d reserved",
+                                        spark.driversBound(), spark.executorsOwed(), stats.reservations()));
                 nextReport = nextReport.plusSeconds(1);
             }
             Thread.sleep(50);
@@ -184,77 +279,25 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         return clock.instant();
     }
 
-    /** Pods that no node could run even with the whole cluster empty: pending by design, not a miss. */
-    private static int countUnschedulableOnEmptyCluster(List<PodSpecTemplate> pods, List<NodeInfo> nodes,
-                                                        SchedulerSettings settings) {
-        ClusterState empty = new ClusterState();
-        nodes.forEach(empty::upsertNode);
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
-        int count = 0;
-        for (PodSpecTemplate pod : pods) {
-            if (algorithm.schedule(pod.toPodInfo(settings.schedulerName(), Instant.EPOCH), empty)
-                    instanceof Decision.Unschedulable) {
-                count++;
-            }
-        }
-        return count;
-    }
-
     /**
-     * Rebuilds a cluster state from the API objects alone and asks the production plugins whether any
-     * pending pod would fit on its own: a pod that would was missed by the scheduler.
+     * The API's state once every pending pod says why it waits, or after {@link #REPORT_PATIENCE}:
+     * the scheduler writes the PodScheduled condition off its loop, queued behind its Events, so the
+     * last pods tried may still lack it when the scheduler has settled.
      */
-    private static int pendingThatWouldFit(KubernetesClient client, String namespace, SchedulerSettings settings,
-                                           PrintStream progress) {
-        ClusterState state = new ClusterState();
-        NodeTranslator nodeTranslator = new NodeTranslator();
-        PodTranslator podTranslator = new PodTranslator();
-        for (Node node : client.nodes().list().getItems()) {
-            if (nodeTranslator.translate(node) instanceof Translation.Valid<NodeInfo> valid) {
-                state.upsertNode(valid.value());
-            }
+    private ApiAudit auditOnceReported(KubernetesClient client, String namespace, PrintStream progress)
+            throws InterruptedException {
+        Instant start = clock.instant();
+        Instant deadline = start.plus(REPORT_PATIENCE);
+        ApiAudit audit = ApiAudit.of(client, namespace);
+        int unreported = audit.unreported().size();
+        while (!audit.unreported().isEmpty() && clock.instant().isBefore(deadline)) {
+            Thread.sleep(100);
+            audit = ApiAudit.of(client, namespace);
         }
-        List<PodInfo> pending = new java.util.ArrayList<>();
-        for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
-            if (podTranslator.translate(pod) instanceof Translation.Valid<PodInfo> valid) {
-                if (valid.value().isAssigned()) {
-                    state.upsertPod(valid.value());
-                } else if (namespace.equals(valid.value().key().namespace())) {
-                    pending.add(valid.value());
-                }
-            }
+        if (unreported > 0) {
+            progress.printf(Locale.ROOT, "demo: waited %.1fs for the scheduler's reasons on %d pending pod(s)%n",
+                    Duration.between(start, clock.instant()).toMillis() / 1000.0, unreported);
         }
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
-        int fit = 0;
-        for (PodInfo pod : pending) {
-            if (algorithm.schedule(pod, state) instanceof Decision.Placed placed) {
-                fit++;
-                progress.println("demo: MISSED " + pod.key() + " would fit on " + placed.nodeName());
-            }
-        }
-        return fit;
-    }
-
-    /** Nodes where the scheduler's published view and the API disagree on cpu, memory, GPUs or pod count. */
-    private static int cacheMismatches(ClusterView view, ApiAudit audit, PrintStream progress) {
-        int mismatches = 0;
-        List<String> columns = view.columnNames();
-        for (NodeView node : view.nodes()) {
-            Map<String, BigDecimal> fromApi = audit.requestedPerNode().getOrDefault(node.node().name(), Map.of());
-            for (String resource : List.of("cpu", "memory", "pods", "nvidia.com/gpu")) {
-                int column = columns.indexOf(resource);
-                long cached = column < 0 ? 0 : node.requested(column);
-                BigDecimal api = fromApi.getOrDefault(resource, BigDecimal.ZERO);
-                BigDecimal apiInSchedulerUnits = "cpu".equals(resource)
-                        ? api.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING) : api;
-                if (apiInSchedulerUnits.compareTo(BigDecimal.valueOf(cached)) != 0) {
-                    mismatches++;
-                    progress.printf("demo: CACHE MISMATCH %s %s: scheduler %d, API %s%n", node.node().name(), resource,
-                            cached, apiInSchedulerUnits.toPlainString());
-                    break;
-                }
-            }
-        }
-        return mismatches;
+        return audit;
     }
 }

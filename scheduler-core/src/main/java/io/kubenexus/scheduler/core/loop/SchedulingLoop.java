@@ -414,6 +414,9 @@ public final class SchedulingLoop implements AutoCloseable {
             return;
         }
         if (membership != null && membership.isValid()) {
+            if (awaitingPodGroup(entry, membership)) {
+                return;
+            }
             int minMembers = groupMinimum(membership.groupId());
             if (minMembers > 0) {
                 scheduleGroup(entry, membership.groupId(), minMembers);
@@ -518,6 +521,36 @@ public final class SchedulingLoop implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * A member sized by a PodGroup object may be seen before the object (they come through
+     * different watches): it waits for the object rather than being placed alone. If the object does
+     * not come within {@link #POD_GROUP_GRACE} (not installed, a typo), the member is placed on its
+     * own and told why, so a missing CRD never strands pods.
+     */
+    private boolean awaitingPodGroup(QueuedPod entry, GroupMembership membership) {
+        if (!membership.sizedByPodGroup() || policies.containsKey(membership.groupId())) {
+            return false;
+        }
+        PodInfo pod = entry.pod();
+        if (Duration.between(entry.firstQueued(), clock.instant()).compareTo(POD_GROUP_GRACE) < 0) {
+            queue.retryAfterBackoff(entry);
+            if (leader) {
+                events.unschedulable(pod, "gang " + membership.groupId() + ": waiting for PodGroup "
+                        + membership.groupId() + " to say how many members belong together");
+            }
+            return true;
+        }
+        if (warnedMembers.add(pod.key()) && leader) {
+            events.warning(pod, "PodGroupNotFound", "gang " + membership.groupId() + ": no PodGroup object "
+                    + membership.groupId() + " after " + Quantities.duration(POD_GROUP_GRACE)
+                    + "; placing the pod on its own");
+        }
+        return false;
+    }
+
+    /** How long a member waits for the PodGroup object it names. */
+    static final Duration POD_GROUP_GRACE = Duration.ofSeconds(30);
 
     /** The largest min-available its PodGroup object or any member declares (0 when none does). */
     private int groupMinimum(String groupId) {
@@ -823,12 +856,12 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
-    /** A PodGroup object changed: its waiting members deserve another look. */
+    /** A PodGroup object changed: its waiting members deserve another look, now. */
     private void retryGroup(String groupId) {
         for (PodKey key : pendingMembers.getOrDefault(groupId, Set.of())) {
             QueuedPod entry = queue.claim(key);
             if (entry != null) {
-                queue.retryAfterBackoff(entry);
+                queue.retryNow(entry);
             }
         }
     }

@@ -185,6 +185,16 @@ public final class SchedulingQueue {
         backoff.add(entry);
     }
 
+    /**
+     * Something the pod was waiting for has happened (its PodGroup object arrived): it is ready now,
+     * without counting as a failed attempt.
+     */
+    public void retryNow(QueuedPod entry) {
+        if (isCurrent(entry)) {
+            toActive(entry);
+        }
+    }
+
     /** The pod was placed and bound: it leaves the queue. */
     public void done(QueuedPod entry) {
         if (isCurrent(entry)) {

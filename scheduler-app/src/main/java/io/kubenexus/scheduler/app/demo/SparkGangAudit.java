@@ -1,0 +1,70 @@
+package io.kubenexus.scheduler.app.demo;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubenexus.scheduler.gang.GangLabels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Spark gangs as the API holds them after a run, re-read from the pods alone: per driver,
+ * whether it is bound and how many of its executors (same {@code spark-app-selector}) are.
+ *
+ * @param apps       SparkApplications stored
+ * @param completed  driver bound and at least min-available - 1 executors bound
+ * @param waiting    driver pending
+ * @param partial    driver bound, fewer than min-available - 1 executors bound
+ * @param partialGangs one line per partial gang, for the progress output
+ */
+record SparkGangAudit(int apps, int completed, int waiting, int partial, List<String> partialGangs) {
+
+    static SparkGangAudit of(KubernetesClient client, String namespace) {
+        int apps = client.genericKubernetesResources(SparkObjects.SPARK_APPLICATIONS).inNamespace(namespace).list()
+                .getItems().size();
+        List<Pod> drivers = new ArrayList<>();
+        Map<String, Integer> boundExecutors = new HashMap<>();
+        Map<String, Integer> executors = new HashMap<>();
+        for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+            String role = labels.get(GangLabels.SPARK_ROLE);
+            String app = labels.get(GangLabels.SPARK_APP_SELECTOR);
+            if (SparkObjects.DRIVER.equals(role) && app != null) {
+                drivers.add(pod);
+            } else if (SparkObjects.EXECUTOR.equals(role) && app != null) {
+                executors.merge(app, 1, Integer::sum);
+                if (pod.getSpec().getNodeName() != null) {
+                    boundExecutors.merge(app, 1, Integer::sum);
+                }
+            }
+        }
+        int completed = 0;
+        int waiting = 0;
+        List<String> partial = new ArrayList<>();
+        for (Pod driver : drivers) {
+            Map<String, String> labels = driver.getMetadata().getLabels();
+            String app = labels.get(GangLabels.SPARK_APP_SELECTOR);
+            int wanted = Math.max(0, minAvailable(labels.get(GangLabels.MIN_AVAILABLE)) - 1);
+            int bound = boundExecutors.getOrDefault(app, 0);
+            if (driver.getSpec().getNodeName() == null) {
+                waiting++;
+            } else if (bound >= wanted) {
+                completed++;
+            } else {
+                partial.add(driver.getMetadata().getName() + " on " + driver.getSpec().getNodeName() + ": " + bound + "/"
+                        + wanted + " executors bound, " + executors.getOrDefault(app, 0) + " created");
+            }
+        }
+        return new SparkGangAudit(apps, completed, waiting, partial.size(), List.copyOf(partial));
+    }
+
+    /** A driver without a readable min-available is a gang of itself. */
+    private static int minAvailable(String label) {
+        try {
+            return label == null ? 1 : Math.max(1, Integer.parseInt(label.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

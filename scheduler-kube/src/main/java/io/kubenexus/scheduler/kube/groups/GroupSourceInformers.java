@@ -1,0 +1,474 @@
+package io.kubenexus.scheduler.kube.groups;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.kube.translate.Translation;
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the objects that size groups, in every namespace, and posts what they say to the
+ * {@link SchedulingLoop}: scheduler-plugins PodGroups ({@code scheduling.x-k8s.io/v1alpha1}) and
+ * Kubernetes PodGroups ({@code scheduling.k8s.io/v1alpha2}) as {@link GroupPolicy}s, Spark
+ * operator SparkApplications ({@code sparkoperator.k8s.io/v1beta2}) as {@link ExecutorTemplate}s.
+ * A deleted object posts null. Callbacks only translate and enqueue.
+ *
+ * <p><b>Optional APIs.</b> None of these CRDs has to be installed. Each source first lists one item;
+ * a 404 (CRD not installed) or 403 (not granted to the scheduler) turns the source off with one log
+ * line, and it is looked for again every {@code absentRecheck} (minutes, not a tight loop), so an
+ * operator installed later is picked up. Other errors are left to the informer, which retries
+ * with its own backoff.
+ *
+ * <p><b>Bad objects</b> are logged once per resourceVersion (WARN, naming the object and the
+ * field) and skipped: the last readable version of the object stays in force.
+ *
+ * <p><b>One group, two PodGroups.</b> Both PodGroup APIs name groups {@code namespace/name}. If both
+ * define the same group, the one changed last applies; deleting it restores the other.
+ *
+ * <p>{@link #start()} completes once every installed source has listed (and its contents were
+ * posted) or was found absent, or after {@code syncTimeout}, whichever comes first: a slow or
+ * broken optional API never holds up the scheduler's start for long.
+ */
+public final class GroupSourceInformers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupSourceInformers.class);
+
+    public static final ResourceDefinitionContext SCHEDULER_PLUGINS_POD_GROUPS = new ResourceDefinitionContext.Builder()
+            .withGroup("scheduling.x-k8s.io").withVersion("v1alpha1").withKind("PodGroup").withPlural("podgroups")
+            .withNamespaced(true).build();
+    public static final ResourceDefinitionContext KUBERNETES_POD_GROUPS = new ResourceDefinitionContext.Builder()
+            .withGroup("scheduling.k8s.io").withVersion("v1alpha2").withKind("PodGroup").withPlural("podgroups")
+            .withNamespaced(true).build();
+    public static final ResourceDefinitionContext SPARK_APPLICATIONS = new ResourceDefinitionContext.Builder()
+            .withGroup("sparkoperator.k8s.io").withVersion("v1beta2").withKind("SparkApplication")
+            .withPlural("sparkapplications").withNamespaced(true).build();
+
+    public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_ABSENT_RECHECK = Duration.ofMinutes(5);
+
+    private final KubernetesClient client;
+    private final SchedulingLoop loop;
+    private final SparkApplicationTranslator sparkApplications;
+    private final Duration syncTimeout;
+    private final Duration absentRecheck;
+    private final List<Source> sources = new ArrayList<>();
+    private final List<ResourceEventHandler<GenericKubernetesResource>> schedulerPluginsHandlers = new ArrayList<>();
+    private final PolicyBook policies = new PolicyBook();
+    private ScheduledExecutorService prober;
+    private boolean started;
+    private boolean closed;
+
+    public GroupSourceInformers(KubernetesClient client, SchedulingLoop loop, PodGroupTranslator podGroups,
+                                SparkApplicationTranslator sparkApplications) {
+        this(client, loop, podGroups, sparkApplications, DEFAULT_SYNC_TIMEOUT, DEFAULT_ABSENT_RECHECK);
+    }
+
+    /**
+     * @param syncTimeout    longest {@link #start()} waits for the sources to list
+     * @param absentRecheck  how often a source whose CRD is missing (or forbidden) is looked for again
+     */
+    public GroupSourceInformers(KubernetesClient client, SchedulingLoop loop, PodGroupTranslator podGroups,
+                                SparkApplicationTranslator sparkApplications, Duration syncTimeout,
+                                Duration absentRecheck) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.loop = Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(podGroups, "podGroups");
+        this.sparkApplications = Objects.requireNonNull(sparkApplications, "sparkApplications");
+        this.syncTimeout = requirePositive(syncTimeout, "syncTimeout");
+        this.absentRecheck = requirePositive(absentRecheck, "absentRecheck");
+        sources.add(new PodGroupSource("PodGroup " + PodGroupTranslator.SCHEDULER_PLUGINS_API, SCHEDULER_PLUGINS_POD_GROUPS,
+                podGroups::fromSchedulerPlugins, schedulerPluginsHandlers));
+        sources.add(new PodGroupSource("PodGroup " + PodGroupTranslator.KUBERNETES_API, KUBERNETES_POD_GROUPS,
+                podGroups::fromKubernetes, List.of()));
+        sources.add(new SparkApplicationSource());
+    }
+
+    /**
+     * Also hands every scheduler-plugins PodGroup, raw and valid or not, to {@code handler} (e.g. the
+     * {@link PodGroupStatusUpdater}): adds and updates (and the re-post at sync) as
+     * {@code onAdd}, deletes as {@code onDelete}. Called on informer threads. Call before
+     * {@link #start()}.
+     */
+    public synchronized void addSchedulerPluginsPodGroupHandler(ResourceEventHandler<GenericKubernetesResource> handler) {
+        if (started) {
+            throw new IllegalStateException("handlers must be added before start()");
+        }
+        schedulerPluginsHandlers.add(Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Looks for each source and watches those that exist. The stage completes (never
+     * exceptionally) when every source has synced or was found absent, or after the sync timeout.
+     */
+    public synchronized CompletionStage<Void> start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kubenexus-group-sources");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
+        for (Source source : sources) {
+            outcomes.add(source.firstOutcome);
+            prober.execute(source::probe);
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
+        return all.completeOnTimeout(null, syncTimeout.toMillis(), TimeUnit.MILLISECONDS).thenRun(() -> {
+            for (Source source : sources) {
+                if (!source.firstOutcome.isDone()) {
+                    LOG.warn("{}: not synced within {} ms; scheduling starts without it until it does",
+                            source.kind, syncTimeout.toMillis());
+                }
+            }
+        });
+    }
+
+    /** Kinds currently watched, e.g. {@code PodGroup scheduling.x-k8s.io/v1alpha1} (absent ones are not). */
+    public synchronized Set<String> watchedSources() {
+        Set<String> watched = new LinkedHashSet<>();
+        for (Source source : sources) {
+            if (source.informer != null) {
+                watched.add(source.kind);
+            }
+        }
+        return watched;
+    }
+
+    /** Stops the informers and the re-checks. Call before closing the client (and, in tests, the API). */
+    @Override
+    public void close() {
+        List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (prober != null) {
+                prober.shutdownNow();
+            }
+            for (Source source : sources) {
+                if (source.informer != null) {
+                    informers.add(source.informer);
+                    source.informer = null;
+                }
+            }
+        }
+        informers.forEach(SharedIndexInformer::stop);
+    }
+
+    private static Duration requirePositive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+        return duration;
+    }
+
+    /** 404: the CRD is not installed; 403: the scheduler may not read it. Either way the source is off. */
+    private static boolean isAbsent(Throwable failure) {
+        int code = statusCode(failure);
+        return code == HttpURLConnection.HTTP_NOT_FOUND || code == HttpURLConnection.HTTP_FORBIDDEN;
+    }
+
+    /** The HTTP status of the first KubernetesClientException in the cause chain, or 0. */
+    private static int statusCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException e) {
+                return e.getCode();
+            }
+        }
+        return 0;
+    }
+
+    private static String describe(ResourceDefinitionContext context) {
+        return context.getPlural() + "." + context.getGroup() + "/" + context.getVersion();
+    }
+
+    // ------------------------------------------------------------------ sources
+
+    /**
+     * One watched API. Lifecycle: probe (list one) → absent (re-probe later) or watched (informer
+     * running); a watched source whose list starts answering 404 (CRD removed) becomes absent.
+     * State changes happen under the outer instance's lock.
+     */
+    private abstract class Source implements ResourceEventHandler<GenericKubernetesResource> {
+        final String kind;
+        final ResourceDefinitionContext context;
+        /** Completes when the source first synced or was first found absent. */
+        final CompletableFuture<Void> firstOutcome = new CompletableFuture<>();
+        /** resourceVersion last warned about, by {@code namespace/name}, so a bad object is logged once. */
+        private final Map<String, String> warnedVersions = new ConcurrentHashMap<>();
+        SharedIndexInformer<GenericKubernetesResource> informer;
+        private boolean absenceLogged;
+
+        Source(String kind, ResourceDefinitionContext context) {
+            this.kind = kind;
+            this.context = context;
+        }
+
+        abstract void upsert(GenericKubernetesResource object);
+
+        abstract void remove(GenericKubernetesResource object);
+
+        /** On the prober thread: is the API there? Then watch it, else look again later. */
+        void probe() {
+            try {
+                client.genericKubernetesResources(context).inAnyNamespace()
+                        .list(new ListOptionsBuilder().withLimit(1L).build());
+            } catch (KubernetesClientException e) {
+                if (isAbsent(e)) {
+                    markAbsent(e);
+                } else {
+                    LOG.warn("{}: cannot be listed ({}); trying again in {}", kind, e.getMessage(), absentRecheck);
+                    recheckLater();
+                }
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cannot be listed; trying again in {}", kind, absentRecheck, e);
+                recheckLater();
+                return;
+            }
+            watch();
+        }
+
+        private void watch() {
+            SharedIndexInformer<GenericKubernetesResource> started;
+            synchronized (GroupSourceInformers.this) {
+                if (closed || informer != null) {
+                    return;
+                }
+                started = client.genericKubernetesResources(context).inAnyNamespace().runnableInformer(0);
+                started.exceptionHandler((isStarted, failure) -> {
+                    if (isAbsent(failure)) {
+                        return false; // the CRD went away: stop; stopped() below turns the source off
+                    }
+                    LOG.debug("{} informer failed, it retries", kind, failure);
+                    return true;
+                });
+                started.addEventHandler(this);
+                informer = started;
+                absenceLogged = false;
+            }
+            started.start().whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    // The informer delivers the initial list asynchronously; post it all now so it
+                    // reaches the loop before start() completes (posting twice is harmless).
+                    started.getStore().list().forEach(this::upsert);
+                    LOG.info("{}: watching, {} at sync", kind, started.getStore().list().size());
+                    firstOutcome.complete(null);
+                } else if (isAbsent(failure)) {
+                    onGone(started, failure); // removed between the probe and the informer's list
+                }
+            });
+            started.stopped().whenComplete((ignored, failure) -> {
+                if (failure != null && isAbsent(failure)) {
+                    onGone(started, failure);
+                }
+            });
+        }
+
+        private void onGone(SharedIndexInformer<GenericKubernetesResource> gone, Throwable failure) {
+            synchronized (GroupSourceInformers.this) {
+                if (informer != gone) {
+                    return;
+                }
+                informer = null;
+            }
+            // Objects of a removed CRD are gone too; forget what they said.
+            gone.getStore().list().forEach(this::remove);
+            markAbsent(failure);
+        }
+
+        private void markAbsent(Throwable failure) {
+            boolean forbidden = statusCode(failure) == HttpURLConnection.HTTP_FORBIDDEN;
+            synchronized (GroupSourceInformers.this) {
+                if (!absenceLogged) {
+                    absenceLogged = true;
+                    if (forbidden) {
+                        LOG.warn("{}: off, the scheduler may not list {} (403); grant list and watch to use it."
+                                + " Looking again every {}", kind, describe(context), absentRecheck);
+                    } else {
+                        LOG.info("{}: off, {} is not served by this cluster (CRD not installed)."
+                                + " Looking again every {}", kind, describe(context), absentRecheck);
+                    }
+                } else {
+                    LOG.debug("{}: still absent", kind);
+                }
+            }
+            firstOutcome.complete(null);
+            recheckLater();
+        }
+
+        private void recheckLater() {
+            synchronized (GroupSourceInformers.this) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    prober.schedule(this::probe, absentRecheck.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // closing
+                }
+            }
+        }
+
+        /** Logs a bad object once per resourceVersion; {@code message} already names the object. */
+        void warnOnce(GenericKubernetesResource object, String message) {
+            String key = PodGroupTranslator.key(object);
+            String version = String.valueOf(object.getMetadata() == null ? null : object.getMetadata().getResourceVersion());
+            if (!version.equals(warnedVersions.put(key, version))) {
+                LOG.warn("{}; ignored until it changes", message);
+            }
+        }
+
+        void forget(GenericKubernetesResource object) {
+            warnedVersions.remove(PodGroupTranslator.key(object));
+        }
+
+        @Override
+        public void onAdd(GenericKubernetesResource object) {
+            upsert(object);
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource oldObject, GenericKubernetesResource newObject) {
+            upsert(newObject);
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource object, boolean deletedFinalStateUnknown) {
+            remove(object);
+        }
+    }
+
+    private final class PodGroupSource extends Source {
+        private final Function<GenericKubernetesResource, Translation<GroupPolicy>> translate;
+        private final List<ResourceEventHandler<GenericKubernetesResource>> rawHandlers;
+
+        PodGroupSource(String kind, ResourceDefinitionContext context,
+                       Function<GenericKubernetesResource, Translation<GroupPolicy>> translate,
+                       List<ResourceEventHandler<GenericKubernetesResource>> rawHandlers) {
+            super(kind, context);
+            this.translate = translate;
+            this.rawHandlers = rawHandlers;
+        }
+
+        @Override
+        void upsert(GenericKubernetesResource object) {
+            Translation<GroupPolicy> translated = translate.apply(object);
+            if (translated instanceof Translation.Valid<GroupPolicy> valid) {
+                forget(object);
+                policies.put(kind, valid.value());
+            } else {
+                warnOnce(object, translated.errorOrNull());
+            }
+            rawHandlers.forEach(handler -> handler.onAdd(object));
+        }
+
+        @Override
+        void remove(GenericKubernetesResource object) {
+            forget(object);
+            policies.remove(kind, PodGroupTranslator.key(object));
+            rawHandlers.forEach(handler -> handler.onDelete(object, false));
+        }
+    }
+
+    private final class SparkApplicationSource extends Source {
+        SparkApplicationSource() {
+            super("SparkApplication " + SPARK_APPLICATIONS.getGroup() + "/" + SPARK_APPLICATIONS.getVersion(),
+                    SPARK_APPLICATIONS);
+        }
+
+        @Override
+        void upsert(GenericKubernetesResource app) {
+            ObjectMeta meta = app.getMetadata();
+            Translation<ExecutorTemplate> translated;
+            try {
+                translated = sparkApplications.translate(app);
+            } catch (RuntimeException e) {
+                // A translator bug must not take the informer thread down with it.
+                translated = Translation.invalid(e.toString());
+                LOG.debug("translating {} {} failed", kind, PodGroupTranslator.key(app), e);
+            }
+            if (translated instanceof Translation.Valid<ExecutorTemplate> valid) {
+                forget(app);
+                loop.onExecutorTemplate(meta.getNamespace(), meta.getName(), valid.value());
+            } else {
+                String message = translated.errorOrNull();
+                String object = kind + " " + PodGroupTranslator.key(app);
+                warnOnce(app, message.contains(PodGroupTranslator.key(app)) ? message : object + ": " + message);
+            }
+        }
+
+        @Override
+        void remove(GenericKubernetesResource app) {
+            forget(app);
+            loop.onExecutorTemplate(app.getMetadata().getNamespace(), app.getMetadata().getName(), null);
+        }
+    }
+
+    /**
+     * The policy of each group by the API that defined it, so two PodGroups naming one group (one
+     * per API) do not erase each other: the last changed applies, and deleting it restores the other.
+     */
+    private final class PolicyBook {
+        private final Map<String, LinkedHashMap<String, GroupPolicy>> byGroup = new HashMap<>();
+        private final Set<String> conflictsLogged = new LinkedHashSet<>();
+
+        synchronized void put(String kind, GroupPolicy policy) {
+            LinkedHashMap<String, GroupPolicy> definitions = byGroup.computeIfAbsent(policy.groupId(), id -> new LinkedHashMap<>());
+            definitions.remove(kind); // re-insert: the last changed is last
+            definitions.put(kind, policy);
+            if (definitions.size() > 1 && conflictsLogged.add(policy.groupId())) {
+                LOG.warn("group {} is defined by PodGroups of both {}; the one changed last applies",
+                        policy.groupId(), String.join(" and ", definitions.keySet()));
+            }
+            loop.onGroupPolicy(policy.groupId(), policy);
+        }
+
+        synchronized void remove(String kind, String groupId) {
+            LinkedHashMap<String, GroupPolicy> definitions = byGroup.get(groupId);
+            GroupPolicy remaining = null;
+            if (definitions != null) {
+                definitions.remove(kind);
+                for (GroupPolicy policy : definitions.values()) {
+                    remaining = policy;
+                }
+                if (definitions.isEmpty()) {
+                    byGroup.remove(groupId);
+                    conflictsLogged.remove(groupId);
+                }
+            }
+            loop.onGroupPolicy(groupId, remaining);
+        }
+    }
+}
