@@ -5,15 +5,13 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.model.ResourceList;
-import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.kube.translate.KubeQuantities;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads the two PodGroup APIs into a {@link GroupPolicy}. Stateless and thread-safe.
@@ -40,9 +38,6 @@ public final class PodGroupTranslator {
     public static final String SCHEDULER_PLUGINS_API = "scheduling.x-k8s.io/v1alpha1";
     public static final String KUBERNETES_API = "scheduling.k8s.io/v1alpha2";
 
-    /** apimachinery's quantity grammar; fabric8's parser accepts some strings the API server rejects. */
-    private static final Pattern QUANTITY =
-            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?");
     private static final BigInteger INT32_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
 
     /** A scheduler-plugins PodGroup: {@code spec.minMember}, {@code minResources}, {@code scheduleTimeoutSeconds}. */
@@ -180,44 +175,20 @@ public final class PodGroupTranslator {
         return ResourceList.of(amounts);
     }
 
-    /** One quantity in the scheduler's units, rounded up. */
+    /** One quantity in the scheduler's units, rounded up, by the same rules as pod requests. */
     private static long units(String resource, Object value) throws Invalid {
         String path = "spec.minResources[" + resource + "]";
         if (!(value instanceof String) && !(value instanceof Number)) {
             throw new Invalid(path + " is " + describe(value) + ": it must be a quantity");
         }
         String raw = value instanceof Number number ? plain(number) : (String) value;
-        if (!QUANTITY.matcher(raw).matches()) {
-            throw new Invalid(path + " is \"" + raw + "\": it is not a valid quantity");
-        }
-        BigDecimal amount;
         try {
-            amount = Quantity.getAmountInBytes(Quantity.parse(raw));
+            return KubeQuantities.toUnits(resource, new Quantity(raw));
+        } catch (KubeQuantities.BadQuantity bad) {
+            throw new Invalid(bad.describe(path));
         } catch (RuntimeException e) {
-            throw new Invalid(path + " is \"" + raw + "\": it is not a valid quantity");
+            throw new Invalid(path + " \"" + raw + "\" is not a valid quantity");
         }
-        if (amount.signum() < 0) {
-            throw new Invalid(path + " is \"" + raw + "\": it must not be negative");
-        }
-        if (isExtended(resource) && amount.stripTrailingZeros().scale() > 0) {
-            throw new Invalid(path + " is \"" + raw + "\": it must be a whole number for an extended resource");
-        }
-        BigDecimal scaled = ResourceNames.CPU.equals(resource) ? amount.movePointRight(3) : amount;
-        try {
-            return scaled.setScale(0, RoundingMode.CEILING).longValueExact();
-        } catch (ArithmeticException e) {
-            throw new Invalid(path + " is \"" + raw + "\": it is too large");
-        }
-    }
-
-    /** Fully qualified names outside kubernetes.io (nvidia.com/gpu): the API server wants whole numbers. */
-    private static boolean isExtended(String resource) {
-        int slash = resource.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
-        String domain = resource.substring(0, slash);
-        return !(domain.equals("kubernetes.io") || domain.endsWith(".kubernetes.io"));
     }
 
     /** null for NaN and infinities. */

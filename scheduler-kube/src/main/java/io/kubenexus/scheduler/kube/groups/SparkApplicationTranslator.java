@@ -9,15 +9,15 @@ import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.gang.spark.SparkExecutorSizing;
 import io.kubenexus.scheduler.gang.spark.SparkExecutorSpec;
 import io.kubenexus.scheduler.gang.spark.SparkMemory;
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.kube.translate.KubeQuantities;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads the executors of a spark-operator SparkApplication ({@code sparkoperator.k8s.io/v1beta2})
@@ -47,8 +47,6 @@ public final class SparkApplicationTranslator {
      * The API server's quantity grammar (apimachinery resource.ParseQuantity); fabric8's parser
      * accepts strings the API server rejects. Kept in step with translate.KubeQuantities.
      */
-    private static final Pattern QUANTITY =
-            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?");
 
     /** A field that cannot be read; the message names it and quotes the value. */
     private static final class BadField extends Exception {
@@ -137,23 +135,12 @@ public final class SparkApplicationTranslator {
         if (value == null) {
             return null;
         }
-        String field = "spec.executor.coreRequest \"" + value + "\"";
-        if (!QUANTITY.matcher(value).matches()) {
-            throw new BadField(field + " is not a valid quantity");
-        }
-        BigDecimal cores;
         try {
-            cores = Quantity.getAmountInBytes(new Quantity(value));
+            return KubeQuantities.toUnits(ResourceNames.CPU, new Quantity(value));
+        } catch (KubeQuantities.BadQuantity bad) {
+            throw new BadField(bad.describe("spec.executor.coreRequest"));
         } catch (RuntimeException e) {
-            throw new BadField(field + " is not a valid quantity");
-        }
-        if (cores.signum() < 0) {
-            throw new BadField(field + " must not be negative");
-        }
-        try {
-            return cores.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
-        } catch (ArithmeticException e) {
-            throw new BadField(field + " is too large");
+            throw new BadField("spec.executor.coreRequest \"" + value + "\" is not a valid quantity");
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * millicores and everything else to whole units, always rounding up (as {@code MilliValue()} and
  * {@code Value()} do), so a pod never asks for less than it declared.
  */
-final class KubeQuantities {
+public final class KubeQuantities {
     /**
      * The API server's quantity grammar (apimachinery resource.ParseQuantity): a signed decimal
      * number, then a binary suffix, a decimal SI suffix or a decimal exponent. fabric8's parser
@@ -27,7 +27,7 @@ final class KubeQuantities {
     }
 
     /** Why one quantity cannot be used; the caller adds where it was found. */
-    static final class BadQuantity extends Exception {
+    public static final class BadQuantity extends Exception {
         private static final long serialVersionUID = 1L;
         private final String raw;
 
@@ -37,13 +37,13 @@ final class KubeQuantities {
         }
 
         /** e.g. {@code container "main": memory request "12x" is not a valid quantity}. */
-        String describe(String where) {
+        public String describe(String where) {
             return where + " \"" + raw + "\" " + getMessage();
         }
     }
 
     /** Amount of {@code resource} in the scheduler's units. */
-    static long toUnits(String resource, Quantity quantity) throws BadQuantity {
+    public static long toUnits(String resource, Quantity quantity) throws BadQuantity {
         String raw = text(quantity);
         if (!GRAMMAR.matcher(raw).matches()) {
             throw new BadQuantity(raw, "is not a valid quantity");
@@ -98,7 +98,7 @@ final class KubeQuantities {
      * Extended resources are fully qualified names outside the kubernetes.io domain
      * (nvidia.com/gpu); the API server only accepts whole numbers for them.
      */
-    static boolean isExtended(String resource) {
+    public static boolean isExtended(String resource) {
         int slash = resource.indexOf('/');
         if (slash < 0) {
             return false;
