@@ -3,6 +3,10 @@ package io.kubenexus.scheduler.app;
 import io.kubenexus.scheduler.app.config.LeaderElectionConfig;
 import io.kubenexus.scheduler.app.config.SchedulerConfig;
 import io.kubenexus.scheduler.app.demo.EmbeddedClusterDemo;
+import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
+import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
@@ -16,7 +20,12 @@ public final class Wiring {
     /** Builds the scheduler service of {@code kubenexus-scheduler run}. */
     public static ServiceFactory serviceFactory() {
         return (config, client) -> {
-            KubeScheduler scheduler = new KubeScheduler(client, options(config), Clock.systemUTC());
+            // Meters are recorded from the start; the /metrics endpoint that serves this registry
+            // comes with the HTTP server (extender-http).
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            KubeScheduler scheduler = new KubeScheduler(client, options(config), Clock.systemUTC(),
+                    new MicrometerSchedulerMetrics(registry));
+            new ClusterCapacityMetrics(scheduler::view).bindTo(registry);
             return new SchedulerService() {
                 @Override
                 public void start() {
