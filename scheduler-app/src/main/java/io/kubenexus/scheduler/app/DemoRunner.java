@@ -11,10 +11,12 @@ public interface DemoRunner {
 
     /**
      * Starts an embedded Kubernetes API, creates {@code options.nodes()} nodes
-     * ({@code SyntheticCluster}) and {@code options.pods()} pending pods ({@code WorkloadGenerator}),
-     * both seeded with {@code options.seed()}, runs the scheduler until every pod is bound or
-     * reported unschedulable or {@code options.timeout()} has passed, checks from the API that no
-     * node holds more than its allocatable, tears everything down and returns the result.
+     * ({@code SyntheticCluster}), {@code options.pods()} pending pods ({@code WorkloadGenerator}) and
+     * {@code options.sparkApps()} Spark applications through a simulated operator, all seeded with
+     * {@code options.seed()}, runs the scheduler until everything is bound or reported unschedulable
+     * or {@code options.timeout()} has passed, audits the result from the API (capacity, pods and
+     * gangs that fit but wait, partial gangs, the scheduler's cache), tears everything down and
+     * returns the result.
      *
      * <p>Writes human-readable progress lines to {@code progress} and nothing to
      * {@code System.out}: with {@code --json} the CLI promises exactly one JSON object on stdout
