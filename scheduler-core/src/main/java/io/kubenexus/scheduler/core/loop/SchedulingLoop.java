@@ -718,7 +718,9 @@ public final class SchedulingLoop implements AutoCloseable {
         List<PodInfo> standIns = new ArrayList<>(template.count());
         boolean ownConstraints = !template.nodeSelector().isEmpty() || !template.tolerations().isEmpty();
         for (int i = 0; i < template.count(); i++) {
-            standIns.add(new PodInfo(new PodKey(driver.key().namespace(), driver.key().name() + "~reserved-" + (firstIndex + i)),
+            // The name shows up in messages ("the best plan fits 1 of 3; <name>: 0/50 nodes ..."), so it says what it is.
+            String name = driver.key().name() + " executor " + (firstIndex + i + 1) + " (not created yet)";
+            standIns.add(new PodInfo(new PodKey(driver.key().namespace(), name),
                     "", driver.schedulerName(), null, driver.phase(), false, driver.priority(), driver.createdAt(),
                     Map.of(), Map.of(), template.requests(), nonZero(template.requests()), List.of(),
                     ownConstraints ? template.nodeSelector() : driver.nodeSelector(),
