@@ -742,7 +742,11 @@ public final class SchedulingLoop implements AutoCloseable {
         return out;
     }
 
-    /** Reservations past their TTL are released; the driver is told once per release. */
+    /**
+     * Reservations past their TTL are released; the driver is told once per release. Reservations
+     * are kept in the order they were made with one TTL, so they expire in that order: the scan
+     * stops at the first live one and costs nothing per iteration while none is due.
+     */
     private void expireReservations() {
         if (reservations.isEmpty()) {
             return;
@@ -751,11 +755,12 @@ public final class SchedulingLoop implements AutoCloseable {
         Map<String, List<Reservation>> expired = new LinkedHashMap<>();
         for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
             Reservation reservation = it.next();
-            if (!reservation.expiresAt().isAfter(now)) {
-                it.remove();
-                state.forget(reservation.placeholder().key());
-                expired.computeIfAbsent(reservation.groupId(), g -> new ArrayList<>()).add(reservation);
+            if (reservation.expiresAt().isAfter(now)) {
+                break;
             }
+            it.remove();
+            state.forget(reservation.placeholder().key());
+            expired.computeIfAbsent(reservation.groupId(), g -> new ArrayList<>()).add(reservation);
         }
         if (expired.isEmpty()) {
             return;
@@ -830,12 +835,9 @@ public final class SchedulingLoop implements AutoCloseable {
         publishReservedCapacity();
     }
 
+    /** The first reservation made is the first to expire (one TTL for all). */
     private Instant nextReservationExpiry() {
-        Instant next = null;
-        for (Reservation reservation : reservations.values()) {
-            next = earliest(next, reservation.expiresAt());
-        }
-        return next;
+        return reservations.isEmpty() ? null : reservations.values().iterator().next().expiresAt();
     }
 
     private static Instant earliest(Instant a, Instant b) {
