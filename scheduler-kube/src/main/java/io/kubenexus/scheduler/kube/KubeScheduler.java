@@ -79,7 +79,8 @@ public final class KubeScheduler implements AutoCloseable {
         this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
                 eventPool, eventFlusher, options.eventAggregationInterval(), clock);
         this.loop = new SchedulingLoop(options.scheduling(), SchedulingProfile.defaults(options.scheduling()),
-                new GangLabels(), GangPlanner.packing(options.scheduling()), options.gang(), binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
+                new GangLabels(), GangPlanner.packing(options.scheduling()), options.gang(),
+                binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
         this.podGroupStatusPool = Executors.newSingleThreadExecutor(daemonThreads("kubenexus-podgroup-status"));
         this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
