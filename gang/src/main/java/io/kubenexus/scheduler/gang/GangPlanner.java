@@ -55,8 +55,16 @@ public final class GangPlanner implements GroupPlanner {
 
     /** Places members with MostAllocated scoring over the configured resource weights and plugins. */
     public static GangPlanner packing(SchedulerSettings settings) {
+        return packing(settings, SchedulingProfile::defaults);
+    }
+
+    /**
+     * Like {@link #packing(SchedulerSettings)} with the loop's own plugins beyond the defaults (e.g.
+     * NUMA alignment), so every member of a plan passes the same filters a lone pod would.
+     */
+    public static GangPlanner packing(SchedulerSettings settings, SchedulingProfile.Factory profiles) {
         SchedulerSettings packed = settings.withScoring(ScoringStrategy.MOST_ALLOCATED, settings.resourceWeights());
-        return new GangPlanner(new SchedulingAlgorithm(SchedulingProfile.defaults(packed), packed.percentageOfNodesToScore()));
+        return new GangPlanner(new SchedulingAlgorithm(profiles.create(packed), packed.percentageOfNodesToScore()));
     }
 
     private final SchedulingAlgorithm packing;

@@ -12,5 +12,7 @@ public enum ClusterEventType {
     /** spec.unschedulable changed (a node was cordoned or uncordoned). */
     NODE_SCHEDULABILITY_CHANGED,
     /** An assigned pod was deleted or finished, so its node has capacity and ports free again. */
-    ASSIGNED_POD_REMOVED
+    ASSIGNED_POD_REMOVED,
+    /** A node's NUMA topology (zones, free amounts per zone, interconnect) was published or changed. */
+    NODE_TOPOLOGY_CHANGED
 }

@@ -1,5 +1,9 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.function.Consumer;
+
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.model.NodeInfo;
@@ -31,6 +35,9 @@ sealed interface LoopEvent {
     }
 
     record ExecutorTemplateChanged(String appKey, ExecutorTemplate template) implements LoopEvent {
+    }
+
+    record StateUpdate(ClusterEventType event, Consumer<ClusterState> update) implements LoopEvent {
     }
 
     record CachesSynced() implements LoopEvent {

@@ -27,6 +27,7 @@ import io.kubenexus.scheduler.core.queue.SchedulingQueue;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.core.state.ClusterView;
 import io.kubenexus.scheduler.core.state.NodeChange;
+import io.kubenexus.scheduler.core.state.StateExtension;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -42,6 +43,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -187,6 +190,27 @@ public final class SchedulingLoop implements AutoCloseable {
         inbox.add(new LoopEvent.ExecutorTemplateChanged("pod:" + driver, template));
     }
 
+    /**
+     * Applies {@code update} to the cluster state on the loop thread, in order with the other
+     * events, then retries the pods waiting for {@code event}: how a module feeds its
+     * {@link io.kubenexus.scheduler.core.state.StateExtension} (e.g. a node's NUMA topology).
+     * The update must not throw; what it cannot apply it reports itself.
+     */
+    public void onStateUpdate(ClusterEventType event, Consumer<ClusterState> update) {
+        inbox.add(new LoopEvent.StateUpdate(Objects.requireNonNull(event, "event"), Objects.requireNonNull(update, "update")));
+    }
+
+    /**
+     * Registers a module's per-node data with this loop's cluster state (see
+     * {@link ClusterState#addExtension}). Call before {@link #start()}.
+     */
+    public void addStateExtension(StateExtension extension) {
+        if (thread != null) {
+            throw new IllegalStateException("state extensions must be added before the loop starts");
+        }
+        state.addExtension(extension);
+    }
+
     /** Every object the caches held at sync time has been posted before this call. */
     public void onCachesSynced() {
         inbox.add(new LoopEvent.CachesSynced());
@@ -321,6 +345,14 @@ public final class SchedulingLoop implements AutoCloseable {
             } else {
                 templates.put(e.appKey(), e.template());
             }
+        } else if (event instanceof LoopEvent.StateUpdate e) {
+            try {
+                e.update().accept(state);
+            } catch (RuntimeException ex) {
+                // A module's bug must not stop scheduling for everyone else.
+                LOG.log(Level.ERROR, "state update for " + e.event() + " failed", ex);
+            }
+            queue.onClusterEvent(e.event());
         } else if (event instanceof LoopEvent.CachesSynced) {
             synced = true;
             LOG.log(Level.INFO, "caches synced: {0} nodes, {1} pods accounted, {2} pending",
@@ -726,7 +758,7 @@ public final class SchedulingLoop implements AutoCloseable {
                     ownConstraints ? template.nodeSelector() : driver.nodeSelector(),
                     ownConstraints ? null : driver.nodeAffinity(),
                     ownConstraints ? template.tolerations() : driver.tolerations(),
-                    driver.qosClass(), List.of(), false, null));
+                    driver.qosClass(), List.of(), false, null, List.of()));
         }
         return standIns;
     }
@@ -942,7 +974,7 @@ public final class SchedulingLoop implements AutoCloseable {
             case BOUND -> {
                 scheduled++;
                 finishInFlight(pod.key());
-                events.scheduled(pod, completed.nodeName());
+                events.scheduled(pod, completed.nodeName(), state.describePlacement(pod.key()));
             }
             case ALREADY_BOUND -> {
                 // Someone else bound it; the informer will report where. Ours was never true.

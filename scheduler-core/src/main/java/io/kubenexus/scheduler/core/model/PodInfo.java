@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param schedulingGated   the pod has scheduling gates; it is not scheduled until they are removed
  * @param schedulingGroup   {@code spec.schedulingGroup.podGroupName} (Kubernetes' own gang API,
  *                          scheduling.k8s.io/v1alpha2), or null
+ * @param containers        the app containers' requests and limits in spec order, for the NUMA
+ *                          model (the kubelet aligns each container on its own in container scope);
+ *                          empty when unknown (e.g. a stand-in), then {@code requests} is one container
  */
 public record PodInfo(
         PodKey key,
@@ -40,7 +43,8 @@ public record PodInfo(
         QosClass qosClass,
         List<String> unsupportedConstraints,
         boolean schedulingGated,
-        String schedulingGroup) {
+        String schedulingGroup,
+        List<ContainerResources> containers) {
 
     public PodInfo {
         Objects.requireNonNull(key, "key");
@@ -60,6 +64,7 @@ public record PodInfo(
         qosClass = qosClass == null ? QosClass.BEST_EFFORT : qosClass;
         unsupportedConstraints = unsupportedConstraints == null ? List.of() : List.copyOf(unsupportedConstraints);
         schedulingGroup = schedulingGroup == null || schedulingGroup.isEmpty() ? null : schedulingGroup;
+        containers = containers == null ? List.of() : List.copyOf(containers);
     }
 
     public boolean isAssigned() {
@@ -74,6 +79,6 @@ public record PodInfo(
     public PodInfo withNodeName(String node) {
         return new PodInfo(key, uid, schedulerName, node, phase, terminating, priority, createdAt, labels,
                 annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
-                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup);
+                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup, containers);
     }
 }

@@ -51,6 +51,31 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
         return new SchedulingProfile(preFilters, filters, scores);
     }
 
+    /**
+     * This profile with {@code filter} run after the others (so nodes they reject are reported under
+     * them) and {@code score} added when its weight is positive; either may be null.
+     */
+    public SchedulingProfile with(FilterPlugin filter, WeightedScorePlugin score) {
+        List<FilterPlugin> moreFilters = new ArrayList<>(filters);
+        if (filter != null) {
+            moreFilters.add(filter);
+        }
+        List<WeightedScorePlugin> moreScores = new ArrayList<>(scores);
+        if (score != null && score.weight() > 0) {
+            moreScores.add(score);
+        }
+        return new SchedulingProfile(preFilters, moreFilters, moreScores);
+    }
+
+    /**
+     * Builds a fresh profile for given settings. Plugins hold scratch state, so the loop and the
+     * gang planner each get their own from the same factory.
+     */
+    @FunctionalInterface
+    public interface Factory {
+        SchedulingProfile create(SchedulerSettings settings);
+    }
+
     private static void addScore(List<WeightedScorePlugin> scores, ScorePlugin plugin, int weight) {
         if (weight > 0) {
             scores.add(new WeightedScorePlugin(plugin, weight));

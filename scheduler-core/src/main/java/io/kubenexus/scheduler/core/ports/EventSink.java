@@ -12,6 +12,14 @@ public interface EventSink {
     void scheduled(PodInfo pod, String nodeName);
 
     /**
+     * The pod was bound to {@code nodeName}; {@code placement} says what was chosen within the node
+     * (e.g. "NUMA zone 1, NVLink island nvl1"), or is null. Sinks that show it override this.
+     */
+    default void scheduled(PodInfo pod, String nodeName, String placement) {
+        scheduled(pod, nodeName);
+    }
+
+    /**
      * The pod cannot be placed now ({@code FailedScheduling} event and condition
      * {@code PodScheduled=False}, reason {@code Unschedulable}, with {@code message}).
      */

@@ -70,6 +70,6 @@ public record PodSpecTemplate(
         return new PodInfo(new PodKey(namespace, name), namespace + "-" + name, schedulerName, null, PodPhase.PENDING,
                 false, priority, createdAt, labels, Map.of(), PodRequests.effective(containers, List.of(), null),
                 PodRequests.nonZero(containers, List.of(), null), List.of(), nodeSelector, null, tolerations,
-                PodRequests.qosClass(containers, List.of()), List.of(), false, null);
+                PodRequests.qosClass(containers, List.of()), List.of(), false, null, containers);
     }
 }

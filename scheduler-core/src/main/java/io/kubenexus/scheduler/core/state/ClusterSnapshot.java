@@ -65,4 +65,7 @@ public interface ClusterSnapshot {
 
     /** Free capacity of a column summed over all live nodes (allocatable minus requested, floored at 0 per node). */
     long freeCapacity(int column);
+
+    /** The registered {@link StateExtension} of this type (e.g. NUMA zones), or null. */
+    <T> T extension(Class<T> type);
 }

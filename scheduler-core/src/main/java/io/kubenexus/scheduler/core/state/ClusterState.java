@@ -80,6 +80,56 @@ public final class ClusterState implements ClusterSnapshot {
     private final Map<String, Integer> sharedIndexByName = new ConcurrentHashMap<>();
     private volatile ClusterView lastView = new ClusterView(0, published, 0, 0, List.of(), sharedIndexByName);
 
+    // Modules' per-node data kept in step with this state (e.g. NUMA zones).
+    private StateExtension[] extensions = new StateExtension[0];
+
+    /**
+     * Registers an extension; it is told about every node and pod charge from now on, and about the
+     * nodes and charged pods already present right away.
+     *
+     * @throws IllegalArgumentException if an extension of the same class is registered already
+     */
+    public void addExtension(StateExtension extension) {
+        for (StateExtension existing : extensions) {
+            if (existing.getClass() == extension.getClass()) {
+                throw new IllegalArgumentException("an extension of " + extension.getClass().getName()
+                        + " is registered already");
+            }
+        }
+        extensions = Arrays.copyOf(extensions, extensions.length + 1);
+        extensions[extensions.length - 1] = extension;
+        for (int index = live.nextSetBit(0); index >= 0; index = live.nextSetBit(index + 1)) {
+            extension.nodeChanged(index, null, nodes[index]);
+        }
+        for (AccountedPod pod : pods.values()) {
+            if (pod.node() >= 0) {
+                extension.podCharged(pod.node(), pod.pod(), pod.assumed());
+            }
+        }
+    }
+
+    @Override
+    public <T> T extension(Class<T> type) {
+        for (StateExtension extension : extensions) {
+            if (type.isInstance(extension)) {
+                return type.cast(extension);
+            }
+        }
+        return null;
+    }
+
+    /** What the extensions chose for a charged pod beyond its node (zones, devices), or null. */
+    public String describePlacement(PodKey key) {
+        String description = null;
+        for (StateExtension extension : extensions) {
+            String part = extension.describePlacement(key);
+            if (part != null && !part.isEmpty()) {
+                description = description == null ? part : description + "; " + part;
+            }
+        }
+        return description;
+    }
+
     /** A pod charged to the cluster: its resolved request vector and node (-1 while its node is unknown). */
     private record AccountedPod(PodInfo pod, int node, int[] columns, long[] amounts, long nonZeroCpu,
                                 long nonZeroMemory, boolean assumed) {
@@ -128,6 +178,9 @@ public final class ClusterState implements ClusterSnapshot {
         if (changes.contains(NodeChange.ALLOCATABLE)) {
             setAllocatable(index, node.allocatable());
         }
+        for (StateExtension extension : extensions) {
+            extension.nodeChanged(index, old, node);
+        }
         touch(index);
         return changes;
     }
@@ -153,6 +206,9 @@ public final class ClusterState implements ClusterSnapshot {
                 AccountedPod accounted = pods.get(key);
                 pods.put(key, withNode(accounted, -1));
             }
+        }
+        for (StateExtension extension : extensions) {
+            extension.nodeChanged(index, node, null);
         }
         nonZeroCpu[index] = 0;
         nonZeroMemory[index] = 0;
@@ -183,6 +239,9 @@ public final class ClusterState implements ClusterSnapshot {
         indexLabels(index, node);
         indexTaints(index, node);
         setAllocatable(index, node.allocatable());
+        for (StateExtension extension : extensions) {
+            extension.nodeChanged(index, null, node);
+        }
         Set<PodKey> waiting = podsByNodeName.get(node.name());
         if (waiting != null) {
             for (PodKey key : waiting) {
@@ -339,6 +398,9 @@ public final class ClusterState implements ClusterSnapshot {
                 && existing.pod().hostPorts().equals(pod.hostPorts())) {
             pods.put(pod.key(), new AccountedPod(pod, existing.node(), existing.columns(), existing.amounts(),
                     existing.nonZeroCpu(), existing.nonZeroMemory(), false));
+            for (StateExtension extension : extensions) {
+                extension.podUpdated(existing.node(), existing.pod(), pod);
+            }
             return false;
         }
         boolean freed = existing != null && removePod(pod.key());
@@ -448,6 +510,13 @@ public final class ClusterState implements ClusterSnapshot {
             freeTotal[c] -= free(c, index);
             requested[c][index] += sign * amounts[i];
             freeTotal[c] += free(c, index);
+        }
+        for (StateExtension extension : extensions) {
+            if (sign > 0) {
+                extension.podCharged(index, pod.pod(), pod.assumed());
+            } else {
+                extension.podUncharged(index, pod.pod());
+            }
         }
         nonZeroCpu[index] += sign * pod.nonZeroCpu();
         nonZeroMemory[index] += sign * pod.nonZeroMemory();

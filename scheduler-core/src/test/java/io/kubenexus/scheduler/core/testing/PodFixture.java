@@ -49,6 +49,8 @@ public final class PodFixture {
     private boolean gated;
     private String schedulingGroup;
     private boolean terminating;
+    private boolean guaranteed;
+    private final List<ContainerResources> extraContainers = new ArrayList<>();
 
     private PodFixture(String name) {
         this.name = name;
@@ -208,6 +210,22 @@ public final class PodFixture {
         return this;
     }
 
+    /** Limits equal to requests on every container: QoS class Guaranteed (what the kubelet aligns). */
+    public PodFixture guaranteed() {
+        this.guaranteed = true;
+        return this;
+    }
+
+    /**
+     * Another app container after "main" (or the only one when no request is set on "main"), with
+     * these requests, and limits equal to them when {@link #guaranteed()} is set at build time.
+     */
+    public PodFixture container(String containerName, Map<String, Long> containerRequests) {
+        extraContainers.add(new ContainerResources(containerName, ResourceList.of(containerRequests),
+                ResourceList.EMPTY, List.of(), false));
+        return this;
+    }
+
     public PodFixture gated() {
         this.gated = true;
         return this;
@@ -222,13 +240,20 @@ public final class PodFixture {
     }
 
     public PodInfo build() {
-        List<ContainerResources> containers = List.of(ContainerResources.of("main", ResourceList.of(requests)));
+        List<ContainerResources> containers = extraContainers.isEmpty() || !requests.isEmpty()
+                ? new java.util.ArrayList<>(List.of(new ContainerResources("main", ResourceList.of(requests),
+                        guaranteed ? ResourceList.of(requests) : ResourceList.EMPTY, List.of(), false)))
+                : new java.util.ArrayList<>();
+        for (ContainerResources extra : extraContainers) {
+            containers.add(guaranteed ? new ContainerResources(extra.name(), extra.requests(), extra.requests(),
+                    List.of(), false) : extra);
+        }
         ResourceList effective = PodRequests.effective(containers, List.of(), null);
         ResourceList nonZero = PodRequests.nonZero(containers, List.of(), null);
         NodeAffinity affinity = requiredTerms == null && preferredTerms.isEmpty()
                 ? NodeAffinity.NONE : new NodeAffinity(requiredTerms, preferredTerms);
         return new PodInfo(new PodKey(namespace, name), uid, schedulerName, nodeName, phase, terminating, priority,
                 createdAt, labels, annotations, effective, nonZero, hostPorts, nodeSelector, affinity, tolerations,
-                PodRequests.qosClass(containers, List.of()), unsupported, gated, schedulingGroup);
+                PodRequests.qosClass(containers, List.of()), unsupported, gated, schedulingGroup, containers);
     }
 }

@@ -15,6 +15,11 @@ public final class RecordingEventSink implements EventSink {
     }
 
     @Override
+    public void scheduled(PodInfo pod, String nodeName, String placement) {
+        lines.add("Scheduled " + pod.key().name() + ": " + nodeName + (placement == null ? "" : " (" + placement + ")"));
+    }
+
+    @Override
     public void unschedulable(PodInfo pod, String message) {
         lines.add("FailedScheduling " + pod.key().name() + ": " + message);
     }

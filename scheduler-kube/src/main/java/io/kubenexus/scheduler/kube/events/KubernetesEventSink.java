@@ -97,12 +97,19 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
 
     @Override
     public void scheduled(PodInfo pod, String nodeName) {
+        scheduled(pod, nodeName, null);
+    }
+
+    /** kube-scheduler's message, with what we chose within the node appended ("... to n1 (NUMA zone 0)"). */
+    @Override
+    public void scheduled(PodInfo pod, String nodeName, String placement) {
         if (closed) {
             return;
         }
         conditions.forget(pod);
+        String message = "Successfully assigned " + pod.key().namespace() + "/" + pod.key().name() + " to " + nodeName;
         record(pod, "Normal", REASON_SCHEDULED, "Binding",
-                "Successfully assigned " + pod.key().namespace() + "/" + pod.key().name() + " to " + nodeName);
+                placement == null || placement.isEmpty() ? message : message + " (" + placement + ")");
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class PodTranslator {
             ObjectMeta meta = pod == null || pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
             return new PodInfo(new PodKey(nullToEmpty(meta.getNamespace()), nullToEmpty(meta.getName())),
                     meta.getUid(), null, null, null, false, 0, null, null, null, null, null, null, null, null,
-                    null, null, null, false, null);
+                    null, null, null, false, null, null);
         }
     }
 
@@ -118,7 +118,8 @@ public final class PodTranslator {
                 safeMap(spec.getNodeSelector()),
                 NodeAffinity.NONE, List.of(), QosClass.BEST_EFFORT, List.of(),
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
-                schedulingGroup(spec));
+                schedulingGroup(spec),
+                List.of());
     }
 
     private PodInfo read(Pod pod) throws InvalidSpecException {
@@ -180,7 +181,8 @@ public final class PodTranslator {
                 qos,
                 unsupportedConstraints(spec),
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
-                schedulingGroup(spec));
+                schedulingGroup(spec),
+                containers);
     }
 
     /** Kubernetes' own gang API (1.35+): {@code spec.schedulingGroup.podGroupName}. */
