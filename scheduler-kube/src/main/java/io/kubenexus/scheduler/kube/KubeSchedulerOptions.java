@@ -1,5 +1,7 @@
 package io.kubenexus.scheduler.kube;
 
+import io.kubenexus.scheduler.numa.NumaSettings;
+
 import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
@@ -11,8 +13,10 @@ import java.util.Objects;
  * how many bind calls may run at once, and how often repeated events are folded into one write.
  */
 public record KubeSchedulerOptions(SchedulerSettings scheduling, GangSettings gang, LeaderElectionSettings leaderElection,
-                                   int bindParallelism, Duration eventAggregationInterval, String identity) {
+                                   int bindParallelism, Duration eventAggregationInterval, String identity,
+                                   NumaSettings numa) {
     public KubeSchedulerOptions {
+        numa = numa == null ? NumaSettings.defaults() : numa;
         Objects.requireNonNull(scheduling, "scheduling");
         Objects.requireNonNull(gang, "gang");
         Objects.requireNonNull(leaderElection, "leaderElection");
@@ -28,16 +32,21 @@ public record KubeSchedulerOptions(SchedulerSettings scheduling, GangSettings ga
     /** Defaults for a single replica without leader election (tests, demo). */
     public static KubeSchedulerOptions singleReplica(SchedulerSettings scheduling) {
         return new KubeSchedulerOptions(scheduling, GangSettings.defaults(), LeaderElectionSettings.disabled(), 16,
-                Duration.ofSeconds(30), "kubenexus-scheduler");
+                Duration.ofSeconds(30), "kubenexus-scheduler", NumaSettings.defaults());
     }
 
     public KubeSchedulerOptions withLeaderElection(LeaderElectionSettings election) {
         return new KubeSchedulerOptions(scheduling, gang, election, bindParallelism, eventAggregationInterval,
-                election.enabled() ? election.identity() : identity);
+                election.enabled() ? election.identity() : identity, numa);
     }
 
     public KubeSchedulerOptions withGang(GangSettings settings) {
         return new KubeSchedulerOptions(scheduling, settings, leaderElection, bindParallelism, eventAggregationInterval,
-                identity);
+                identity, numa);
+    }
+
+    public KubeSchedulerOptions withNuma(NumaSettings settings) {
+        return new KubeSchedulerOptions(scheduling, gang, leaderElection, bindParallelism, eventAggregationInterval,
+                identity, settings);
     }
 }
