@@ -1,31 +1,367 @@
 package io.kubenexus.scheduler.numa;
 
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.state.StateExtension;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Per-zone accounting beside the cluster state (being written). */
+/**
+ * Per-zone accounting beside the cluster state: every node's NUMA zones with their free amounts,
+ * kept in step with the state's own charges ({@link StateExtension}) and with topology reports.
+ *
+ * <p>What we place is charged to its zones at once, because reports lag: NodeResourceTopology
+ * exporters publish every few seconds to a minute after the kubelet admitted a pod. A charge is
+ * reconciled without double counting: once the pod has been seen Running and a newer report for
+ * its node arrives, that report counts the pod, so our charge stops counting (it still marks the
+ * zone as used by an aligned pod, for {@code isolated}). Topology from the node annotation is static,
+ * so there every pod stays charged by us while it holds its node.
+ *
+ * <p>Which zones a pod is charged to follows the kubelet: the narrowest set that holds it, lowest zone
+ * ids first (its hint merge keeps the first of equally narrow preferred hints); GPUs are counted
+ * against the fullest NVLink island that still holds them.
+ *
+ * <p>Loop thread only: fed through {@code SchedulingLoop.onStateUpdate} and the state's callbacks.
+ */
 public final class NumaZones implements StateExtension {
+    private final NumaSettings settings;
+    private final ResourceSlots slots = new ResourceSlots();
+    private final KubeletAdmission model = new KubeletAdmission();
+    private NodeZones[] byIndex = new NodeZones[64];
+    private final BitSet withTopology = new BitSet();
+    private final Map<String, Integer> indexByName = new HashMap<>();
+    private final Map<String, Published> published = new HashMap<>();
+    private final Map<PodKey, NodeZones.Charge> charges = new HashMap<>();
+    /** Pods that concern NUMA (a policy or kubelet-aligned resources) on each node, in charge order. */
+    private final Map<Integer, Map<PodKey, PodInfo>> alignedPodsByNode = new HashMap<>();
+    /** When each pod was first seen Running (a sequence number, not a time: ordering is what matters). */
+    private final Map<PodKey, Long> runningSince = new HashMap<>();
+    private long sequence;
 
-    public NumaZones(NumaSettings settings) {
+    private record Published(NodeTopology topology, GpuInterconnect interconnect, TopologySource source) {
     }
 
+    public NumaZones(NumaSettings settings) {
+        this.settings = settings;
+    }
+
+    public NumaSettings settings() {
+        return settings;
+    }
+
+    // ------------------------------------------------------------------ topology
+
     /**
-     * Publishes or replaces a node's topology; may arrive before or after the node itself.
-     * Loop thread only (post through {@code SchedulingLoop.onStateUpdate}).
+     * Publishes or replaces a node's topology; it may arrive before or after the node itself. A new
+     * report with the same zones reconciles our charges (see the class comment); a different layout
+     * charges the node's pods anew.
      *
      * @param interconnect the node's NVLink islands, or null
      */
     public void setTopology(String nodeName, NodeTopology topology, GpuInterconnect interconnect, TopologySource source) {
-        throw new UnsupportedOperationException("not yet");
+        Published next = new Published(topology, interconnect, source);
+        published.put(nodeName, next);
+        Integer index = indexByName.get(nodeName);
+        if (index == null) {
+            return;
+        }
+        NodeZones current = byIndex[index];
+        if (current != null && current.sameLayout(topology, interconnect, source)) {
+            current.setReported(topology, slots);
+            reflectRunningPods(current);
+            return;
+        }
+        install(index, nodeName, next);
     }
 
     /** The node's topology is unknown from now on (object deleted, annotation removed or malformed). */
     public void clearTopology(String nodeName) {
-        throw new UnsupportedOperationException("not yet");
+        published.remove(nodeName);
+        Integer index = indexByName.get(nodeName);
+        if (index != null) {
+            dropNode(index);
+        }
+    }
+
+    /** Nodes whose topology is known, by state index; do not modify. */
+    public BitSet nodesWithTopology() {
+        return withTopology;
     }
 
     /** Where the pod's aligned resources are charged, or null. */
     public ZonePlacement placement(PodKey pod) {
-        throw new UnsupportedOperationException("not yet");
+        NodeZones.Charge charge = charges.get(pod);
+        if (charge == null) {
+            return null;
+        }
+        NodeZones node = byIndex[charge.node];
+        return new ZonePlacement(node.nodeName, node.toNumaMask(charge.mask),
+                charge.island >= 0 ? node.islandName[charge.island] : null);
+    }
+
+    /**
+     * A zone's free amount of a resource as the scheduler counts it now (report minus our charges
+     * not yet reported, 0 while an isolated pod holds the zone), or -1 when the node or zone is unknown.
+     */
+    public long free(String nodeName, int zoneId, String resource) {
+        Integer index = indexByName.get(nodeName);
+        NodeZones node = index == null ? null : byIndex[index];
+        if (node == null) {
+            return -1;
+        }
+        for (int z = 0; z < node.zoneCount; z++) {
+            if (node.zoneIds[z] == zoneId) {
+                return node.free(slots.slotOf(resource), z);
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String describePlacement(PodKey pod) {
+        ZonePlacement placement = placement(pod);
+        return placement == null ? null : placement.describe();
+    }
+
+    // ------------------------------------------------------------------ state callbacks
+
+    @Override
+    public void nodeChanged(int index, NodeInfo old, NodeInfo current) {
+        if (current == null) {
+            dropNode(index);
+            alignedPodsByNode.remove(index);
+            indexByName.remove(old.name());
+            return;
+        }
+        if (old == null) {
+            indexByName.put(current.name(), index);
+            Published topology = published.get(current.name());
+            if (topology != null) {
+                install(index, current.name(), topology);
+            }
+        }
+    }
+
+    @Override
+    public void podCharged(int index, PodInfo pod, boolean assumed) {
+        PodDemand demand = demandOf(pod);
+        if (!demand.isRelevant()) {
+            return;
+        }
+        if (pod.phase() == PodPhase.RUNNING) {
+            runningSince.putIfAbsent(pod.key(), ++sequence);
+        }
+        alignedPodsByNode.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(pod.key(), pod);
+        NodeZones node = index < byIndex.length ? byIndex[index] : null;
+        if (node != null) {
+            charge(node, index, demand);
+        }
+    }
+
+    @Override
+    public void podUncharged(int index, PodInfo pod) {
+        Map<PodKey, PodInfo> onNode = alignedPodsByNode.get(index);
+        if (onNode != null && onNode.remove(pod.key()) != null && onNode.isEmpty()) {
+            alignedPodsByNode.remove(index);
+        }
+        runningSince.remove(pod.key());
+        NodeZones.Charge charge = charges.remove(pod.key());
+        if (charge != null && byIndex[charge.node] != null) {
+            uncharge(byIndex[charge.node], charge);
+        }
+    }
+
+    @Override
+    public void podUpdated(int index, PodInfo previous, PodInfo current) {
+        if (current.phase() != PodPhase.RUNNING || runningSince.containsKey(current.key())) {
+            return;
+        }
+        NodeZones.Charge charge = charges.get(current.key());
+        Map<PodKey, PodInfo> onNode = index < 0 ? null : alignedPodsByNode.get(index);
+        if (charge == null && (onNode == null || !onNode.containsKey(current.key()))) {
+            return;
+        }
+        long seen = ++sequence;
+        runningSince.put(current.key(), seen);
+        if (onNode != null) {
+            onNode.put(current.key(), current);
+        }
+        if (charge != null) {
+            charge.runningSequence = seen;
+        }
+    }
+
+    // ------------------------------------------------------------------ for the plugin
+
+    NodeZones node(int index) {
+        return index < byIndex.length ? byIndex[index] : null;
+    }
+
+    ResourceSlots slots() {
+        return slots;
+    }
+
+    KubeletAdmission model() {
+        return model;
+    }
+
+    /** The pod's demand for this cycle, worked out once. */
+    PodDemand demand(PodContext context) {
+        PodDemand demand = context.cycleData(this);
+        if (demand == null) {
+            demand = demandOf(context.pod());
+            context.putCycleData(this, demand);
+        }
+        return demand;
+    }
+
+    private PodDemand demandOf(PodInfo pod) {
+        NumaRequest request;
+        try {
+            request = NumaRequest.parse(pod.annotations());
+        } catch (IllegalArgumentException e) {
+            // The adapter rejects such pods when translating them; a pod that got here anyway is placed without a policy.
+            request = null;
+        }
+        return PodDemand.of(pod, request, slots);
+    }
+
+    // ------------------------------------------------------------------ accounting
+
+    private void install(int index, String nodeName, Published topology) {
+        dropNode(index);
+        if (index >= byIndex.length) {
+            byIndex = Arrays.copyOf(byIndex, Math.max(index + 1, byIndex.length * 2));
+        }
+        NodeZones node = new NodeZones(nodeName, topology.topology(), topology.interconnect(), topology.source(), slots);
+        byIndex[index] = node;
+        withTopology.set(index);
+        Map<PodKey, PodInfo> onNode = alignedPodsByNode.get(index);
+        if (onNode != null) {
+            for (PodInfo pod : new ArrayList<>(onNode.values())) {
+                charge(node, index, demandOf(pod));
+            }
+        }
+        // A fresh report already counts the pods that run.
+        reflectRunningPods(node);
+    }
+
+    private void dropNode(int index) {
+        if (index >= byIndex.length || byIndex[index] == null) {
+            return;
+        }
+        for (NodeZones.Charge charge : byIndex[index].charges) {
+            charges.remove(charge.key);
+        }
+        byIndex[index] = null;
+        withTopology.clear(index);
+    }
+
+    /** After a report from the node's exporter: pods seen Running before it are in its numbers. */
+    private void reflectRunningPods(NodeZones node) {
+        if (node.source != TopologySource.NODE_RESOURCE_TOPOLOGY) {
+            return;
+        }
+        for (NodeZones.Charge charge : node.charges) {
+            if (!charge.reflected && charge.runningSequence > 0) {
+                charge.reflected = true;
+                for (int i = 0; i < charge.amounts.length; i++) {
+                    node.charged[i] -= charge.amounts[i];
+                }
+            }
+        }
+    }
+
+    private void charge(NodeZones node, int index, PodDemand demand) {
+        NodeZones.Charge previous = charges.remove(demand.pod.key());
+        if (previous != null && byIndex[previous.node] != null) {
+            uncharge(byIndex[previous.node], previous);
+        }
+        int zones = node.zoneCount;
+        int mask = ZoneChecks.chooseMask(node, demand);
+        if (mask == 0) {
+            // Nothing aligns (a pod bound by someone else, or the kubelet's best effort): spread over all zones.
+            mask = (1 << zones) - 1;
+        }
+        long[] amounts = new long[node.slotCount * zones];
+        int first = Integer.numberOfTrailingZeros(mask);
+        for (int i = 0; i < demand.slots.length; i++) {
+            int slot = demand.slots[i];
+            if (!node.reports(slot)) {
+                continue;
+            }
+            long remaining = demand.amounts[i];
+            for (int z = first; z < zones && remaining > 0; z++) {
+                if ((mask & (1 << z)) != 0) {
+                    long take = Math.min(remaining, node.free(slot, z));
+                    amounts[slot * zones + z] += take;
+                    remaining -= take;
+                }
+            }
+            amounts[slot * zones + first] += remaining;
+        }
+        boolean isolated = demand.policy() == NumaPolicy.ISOLATED;
+        long gpus = node.gpuSlot >= 0 ? demand.amountOf(node.gpuSlot) : 0;
+        int island = gpus > 0 ? node.bestIsland(mask, gpus) : -1;
+        NodeZones.Charge charge = new NodeZones.Charge(demand.pod.key(), index, mask, amounts, isolated, island,
+                island >= 0 ? (int) gpus : 0);
+        charge.runningSequence = runningSince.getOrDefault(demand.pod.key(), 0L);
+        for (int i = 0; i < amounts.length; i++) {
+            node.charged[i] += amounts[i];
+        }
+        for (int z = 0; z < zones; z++) {
+            if ((mask & (1 << z)) != 0) {
+                node.alignedPods[z]++;
+                if (isolated) {
+                    node.isolatedPods[z]++;
+                }
+            }
+        }
+        if (island >= 0) {
+            node.islandUsed[island] += (int) gpus;
+        }
+        charges.put(charge.key, charge);
+        node.charges.add(charge);
+    }
+
+    private void uncharge(NodeZones node, NodeZones.Charge charge) {
+        if (!node.charges.remove(charge)) {
+            return;
+        }
+        if (!charge.reflected) {
+            for (int i = 0; i < charge.amounts.length; i++) {
+                node.charged[i] -= charge.amounts[i];
+            }
+        }
+        for (int z = 0; z < node.zoneCount; z++) {
+            if ((charge.mask & (1 << z)) != 0) {
+                node.alignedPods[z]--;
+                if (charge.isolated) {
+                    node.isolatedPods[z]--;
+                }
+            }
+        }
+        if (charge.island >= 0) {
+            node.islandUsed[charge.island] -= charge.islandGpus;
+        }
+    }
+
+    /** For tests: the pods charged on a node, in charge order. */
+    List<PodKey> chargedOn(String nodeName) {
+        Integer index = indexByName.get(nodeName);
+        NodeZones node = index == null ? null : byIndex[index];
+        List<PodKey> keys = new ArrayList<>();
+        if (node != null) {
+            node.charges.forEach(c -> keys.add(c.key));
+        }
+        return keys;
     }
 }

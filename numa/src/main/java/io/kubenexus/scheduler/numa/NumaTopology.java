@@ -1,0 +1,147 @@
+package io.kubenexus.scheduler.numa;
+
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.framework.FilterDiagnosis;
+import io.kubenexus.scheduler.core.framework.FilterPlugin;
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.framework.ScorePlugin;
+import io.kubenexus.scheduler.core.state.ClusterSnapshot;
+import java.util.BitSet;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * NUMA filter and score: a thin plugin over {@link NumaZones} and {@link ZoneChecks}.
+ *
+ * <p>Filter: rejects the nodes whose kubelet would refuse the pod (TopologyAffinityError) and, for a
+ * pod with a required policy, the nodes where the policy cannot be met or whose topology is unknown.
+ * Pods with neither a policy nor anything the kubelet aligns cost nothing here.
+ *
+ * <p>Score (pods with a policy annotation only, so ordinary pods keep kube-scheduler's placement), 0..100
+ * per node: fewer zones used (70%, or 50% for GPU pods), for GPU pods whether the GPUs come from one
+ * NVLink island in the pod's zone (30%: 100 one island, 50 one zone but no island known to hold
+ * them), then how full the chosen zones would be (30% / 20%): fuller scores higher when packing,
+ * emptier when spreading. Nodes without topology score 0.
+ *
+ * <p>Holds scratch arrays: one instance per scheduling algorithm, used on its thread only.
+ */
+public final class NumaTopology implements FilterPlugin, ScorePlugin {
+    public static final String NAME = NumaSettings.PLUGIN_NAME;
+
+    private static final Set<ClusterEventType> EVENTS = Set.copyOf(EnumSet.of(ClusterEventType.NODE_TOPOLOGY_CHANGED,
+            ClusterEventType.ASSIGNED_POD_REMOVED, ClusterEventType.NODE_ADDED));
+
+    private final NumaSettings settings;
+    // Scratch: the zone mask chosen per node by the last filter pass, valid for cycle `chosenFor`.
+    private int[] chosen = new int[0];
+    private PodContext chosenFor;
+    private final int[] rejections = new int[8];
+
+    public NumaTopology(NumaSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<ClusterEventType> eventsThatMayHelp() {
+        return EVENTS;
+    }
+
+    @Override
+    public void filter(PodContext pod, ClusterSnapshot snapshot, BitSet candidates, FilterDiagnosis diagnosis) {
+        NumaZones zones = snapshot.extension(NumaZones.class);
+        if (zones == null) {
+            return;
+        }
+        PodDemand demand = zones.demand(pod);
+        if (!demand.isRelevant()) {
+            return;
+        }
+        if (chosen.length < snapshot.nodeIndexBound()) {
+            chosen = new int[Math.max(snapshot.nodeIndexBound(), chosen.length * 2)];
+        }
+        chosenFor = pod;
+        java.util.Arrays.fill(rejections, 0);
+        boolean required = demand.requiresAlignment();
+        // Without a required policy only nodes with topology can reject: visit just those.
+        BitSet visit = required ? candidates : zones.nodesWithTopology();
+        for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
+            if (!required && !candidates.get(i)) {
+                continue;
+            }
+            NodeZones node = zones.node(i);
+            int result = node == null ? ZoneChecks.NO_TOPOLOGY
+                    : ZoneChecks.check(node, demand, zones.model(), zones.slots());
+            if (result < 0) {
+                candidates.clear(i);
+                rejections[-result]++;
+                chosen[i] = 0;
+            } else {
+                chosen[i] = result;
+            }
+        }
+        for (int code = 1; code < rejections.length; code++) {
+            if (rejections[code] > 0) {
+                diagnosis.rejectCount(this, ZoneChecks.reason(-code), rejections[code]);
+            }
+        }
+    }
+
+    @Override
+    public void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores) {
+        NumaZones zones = snapshot.extension(NumaZones.class);
+        if (zones == null) {
+            return;
+        }
+        PodDemand demand = zones.demand(pod);
+        if (demand.request == null) {
+            return;
+        }
+        boolean filtered = chosenFor == pod;
+        for (int k = 0; k < count; k++) {
+            int index = nodes[k];
+            NodeZones node = zones.node(index);
+            if (node == null) {
+                scores[k] = 0;
+                continue;
+            }
+            int mask = filtered ? chosen[index] : ZoneChecks.chooseMask(node, demand);
+            scores[k] = score(node, demand, mask);
+        }
+    }
+
+    private long score(NodeZones node, PodDemand demand, int mask) {
+        if (mask == 0) {
+            return 0;
+        }
+        int width = Integer.bitCount(mask);
+        long zoneScore = MAX_NODE_SCORE * (node.zoneCount - width + 1) / node.zoneCount;
+        long gpus = node.gpuSlot >= 0 ? demand.amountOf(node.gpuSlot) : 0;
+        int primary = gpus > 0 ? node.gpuSlot : ResourceSlots.CPU;
+        long used = demand.amountOf(primary);
+        long total = 0;
+        for (int z = 0; z < node.zoneCount; z++) {
+            if ((mask & (1 << z)) != 0) {
+                long allocatable = node.allocatable(primary, z);
+                total += allocatable;
+                used += Math.max(0, allocatable - node.free(primary, z));
+            }
+        }
+        long utilization = total == 0 ? 0 : Math.min(MAX_NODE_SCORE, used * MAX_NODE_SCORE / total);
+        long fill = settings.zoneScoring() == NumaSettings.ZoneScoring.PACK ? utilization : MAX_NODE_SCORE - utilization;
+        if (gpus == 0) {
+            return (70 * zoneScore + 30 * fill) / 100;
+        }
+        long locality;
+        if (node.islandPosition.length > 0 && node.bestIsland(mask, gpus) >= 0) {
+            locality = MAX_NODE_SCORE;
+        } else {
+            locality = width == 1 ? MAX_NODE_SCORE / 2 : 0;
+        }
+        return (50 * zoneScore + 30 * locality + 20 * fill) / 100;
+    }
+}
