@@ -53,6 +53,6 @@ public final class Wiring {
                         election.leaseDuration(), election.renewDeadline(), election.retryPeriod())
                 : LeaderElectionSettings.disabled();
         return new KubeSchedulerOptions(config.settings(), config.gang(), leaderElection, config.binding().parallelism(),
-                config.events().aggregationInterval(), election.identity(), null);
+                config.events().aggregationInterval(), election.identity(), config.numa());
     }
 }

@@ -16,7 +16,8 @@ record ConfigDocument(
         LeaderElection leaderElection,
         Binding binding,
         Events events,
-        Gang gang) {
+        Gang gang,
+        Numa numa) {
 
     record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights) {
     }
@@ -35,5 +36,8 @@ record ConfigDocument(
     }
 
     record Gang(String reservationTtl) {
+    }
+
+    record Numa(Boolean enabled, String zoneScoring, Integer weight) {
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.numa.NumaSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -47,13 +48,15 @@ import java.util.stream.Collectors;
  * @param binding        how placed pods are bound
  * @param events         how Kubernetes Events are emitted
  * @param gang           gang scheduling (executor reservations)
+ * @param numa           NUMA/GPU topology placement
  */
 public record SchedulerConfig(
         SchedulerSettings settings,
         LeaderElectionConfig leaderElection,
         BindingConfig binding,
         EventsConfig events,
-        GangSettings gang) {
+        GangSettings gang,
+        NumaSettings numa) {
 
     /** Score plugins whose weight the file may set: those of the core's default profile. */
     public static final List<String> SCORE_PLUGINS = SchedulingProfile.DEFAULT_SCORE_PLUGINS;
@@ -64,7 +67,7 @@ public record SchedulerConfig(
 
     private static final String LEAST_ALLOCATED = "LeastAllocated";
     private static final String MOST_ALLOCATED = "MostAllocated";
-    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null);
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null);
 
     public SchedulerConfig {
         Objects.requireNonNull(settings, "settings");
@@ -72,6 +75,7 @@ public record SchedulerConfig(
         Objects.requireNonNull(binding, "binding");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(gang, "gang");
+        Objects.requireNonNull(numa, "numa");
     }
 
     /** Every key at its default, with the Lease namespace and identity taken from the process environment. */
@@ -124,7 +128,7 @@ public record SchedulerConfig(
     /** The same configuration for another scheduler name (the {@code --scheduler-name} option). */
     public SchedulerConfig withSchedulerName(String name, String source) {
         try {
-            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang);
+            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang, numa);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, e.getMessage(), e);
         }
@@ -151,6 +155,9 @@ public record SchedulerConfig(
         out.put("binding.parallelism", Integer.toString(binding.parallelism()));
         out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
         out.put("gang.reservationTtl", GoDuration.format(gang.reservationTtl()));
+        out.put("numa.enabled", Boolean.toString(numa.enabled()));
+        out.put("numa.zoneScoring", numa.zoneScoring().apiName());
+        out.put("numa.weight", Integer.toString(numa.weight()));
         return out;
     }
 
@@ -223,11 +230,31 @@ public record SchedulerConfig(
                     doc.events() == null ? null : doc.events().aggregationInterval(), EventsConfig.DEFAULT_AGGREGATION_INTERVAL));
             GangSettings gang = new GangSettings(duration("gang.reservationTtl",
                     doc.gang() == null ? null : doc.gang().reservationTtl(), GangSettings.defaults().reservationTtl()));
-            return new SchedulerConfig(settings, leaderElection, binding, events, gang);
+            return new SchedulerConfig(settings, leaderElection, binding, events, gang, numa(doc.numa()));
         } catch (IllegalArgumentException e) {
             // SchedulerSettings and the records here name the key in their messages; keep them as they are.
             throw new ConfigException(source, e.getMessage(), e);
         }
+    }
+
+    private static NumaSettings numa(ConfigDocument.Numa numa) {
+        NumaSettings defaults = NumaSettings.defaults();
+        if (numa == null) {
+            return defaults;
+        }
+        NumaSettings.ZoneScoring scoring = defaults.zoneScoring();
+        if (numa.zoneScoring() != null) {
+            try {
+                scoring = NumaSettings.ZoneScoring.fromApiName(numa.zoneScoring());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("numa.zoneScoring: " + e.getMessage(), e);
+            }
+        }
+        int weight = numa.weight() == null ? defaults.weight() : numa.weight();
+        if (weight < 0 || weight > 100) {
+            throw new IllegalArgumentException("numa.weight: must be 0..100, was " + weight);
+        }
+        return new NumaSettings(numa.enabled() == null ? defaults.enabled() : numa.enabled(), scoring, weight);
     }
 
     private static ScoringStrategy strategy(String value, ScoringStrategy defaultStrategy) {

@@ -106,7 +106,7 @@ class SchedulerConfigTest {
         return Stream.of(
                 invalid("top-level typo", "schedulerNam: x\n",
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang)"),
+                                + "leaderElection, binding, events, gang, numa)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
                         "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)"),
                 invalid("backoff typo", "backoff: {intial: 1s}\n",
@@ -117,9 +117,10 @@ class SchedulerConfigTest {
                 invalid("binding typo", "binding: {paralelism: 4}\n", "unknown key 'binding.paralelism' (known: parallelism)"),
                 invalid("events typo", "events: {interval: 30s}\n", "unknown key 'events.interval' (known: aggregationInterval)"),
                 invalid("gang typo", "gang: {reservationTTL: 5m}\n", "unknown key 'gang.reservationTTL' (known: reservationTtl)"),
+                invalid("numa typo", "numa: {zoneScore: pack}\n", "unknown key 'numa.zoneScore' (known: enabled, zoneScoring, weight)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang)"),
+                                + "leaderElection, binding, events, gang, numa)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
                         "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
@@ -175,6 +176,11 @@ class SchedulerConfigTest {
                         "leaderElection.namespace: not a valid namespace name 'Kube_System' (lower-case letters, digits and '-', at most 63)"),
                 invalid("lease name not a DNS subdomain", "leaderElection: {leaseName: 'my lease'}\n",
                         "leaderElection.leaseName: not a valid object name 'my lease' (lower-case letters, digits, '-' and '.', at most 253)"),
+                invalid("unknown zone scoring", "numa: {zoneScoring: fill}\n",
+                        "numa.zoneScoring: unknown zone scoring 'fill', expected one of pack, spread"),
+                invalid("NUMA weight too high", "numa: {weight: 101}\n", "numa.weight: must be 0..100, was 101"),
+                invalid("NUMA enabled not a boolean", "numa: {enabled: sometimes}\n",
+                        "numa.enabled: expected true or false, was 'sometimes'"),
                 invalid("parallelism zero", "binding: {parallelism: 0}\n", "binding.parallelism: must be 1..256, was 0"),
                 invalid("parallelism too high", "binding: {parallelism: 257}\n", "binding.parallelism: must be 1..256, was 257"),
                 invalid("zero aggregation interval", "events: {aggregationInterval: 0}\n",
@@ -272,7 +278,8 @@ class SchedulerConfigTest {
                 .containsEntry("backoff.initial", "500ms")
                 .containsEntry("events.aggregationInterval", "1m")
                 .containsEntry("gang.reservationTtl", "5m")
-                .hasSize(18);
+                .containsEntry("numa.zoneScoring", "pack")
+                .hasSize(21);
     }
 
     @Test
@@ -283,6 +290,15 @@ class SchedulerConfigTest {
                 .hasMessageContaining("gang.reservationTtl");
         assertThatThrownBy(() -> SchedulerConfig.parse("gang: {reservationTtl: soon}\n", SOURCE, ENV))
                 .hasMessageContaining("gang.reservationTtl");
+    }
+
+    @Test
+    void numaPlacementIsConfigurable() {
+        SchedulerConfig config = SchedulerConfig.parse("numa: {zoneScoring: spread, weight: 5}\n", SOURCE, ENV);
+        assertThat(config.numa().zoneScoring()).isEqualTo(io.kubenexus.scheduler.numa.NumaSettings.ZoneScoring.SPREAD);
+        assertThat(config.numa().weight()).isEqualTo(5);
+        assertThat(config.numa().enabled()).isTrue();
+        assertThat(SchedulerConfig.parse("numa: {enabled: false}\n", SOURCE, ENV).numa().enabled()).isFalse();
     }
 
     private static void assertDefaults(SchedulerConfig config) {
