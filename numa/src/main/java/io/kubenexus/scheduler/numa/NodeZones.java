@@ -11,8 +11,7 @@ import java.util.Map;
  * or isolated pods; plus the node's NVLink islands. The checks here are the NUMA filter's per-node
  * work: they allocate nothing (except the rare fallback to the full kubelet model).
  *
- * <p>Free amount of a zone = reported available - our charges not yet reflected in a report, and 0 in
- * a zone an isolated pod holds (no other aligned pod we place may join it).
+ * <p>Free amount of a zone = reported available - our charges not yet reflected in a report.
  */
 final class NodeZones {
     /** Zone sets of up to this many zones come from a shared table; wider nodes build their own. */
@@ -48,6 +47,26 @@ final class NodeZones {
     final int[] islandUsed;
     final String[] islandName;
     final List<Charge> charges = new ArrayList<>();
+    /**
+     * For each slot and width w, the largest amount any w zones together hold on the empty node, as
+     * the kubelet's hint providers size a request: whole CPUs of capacity, allocatable memory and
+     * hugepages, device capacity. Index {@code slot * (zoneCount + 1) + w}. Gives a request's minimal
+     * width without enumerating zone sets.
+     */
+    final long[] sizingByWidth;
+    /**
+     * What the filter reads, in one array so a node costs a cache line or two: free amounts
+     * ({@code slot * zoneCount + zone}, already floored at 0 and 0 in isolated zones), then
+     * {@link #sizingByWidth} at {@link #sizingBase}, then allocatable at {@link #allocatableBase}.
+     * Refreshed by {@link #refreshFree()} after every charge and report.
+     */
+    final long[] hot;
+    final int sizingBase;
+    final int allocatableBase;
+    /** Bit per slot listed by some zone (slots beyond 63 fall back to {@link #reports}). */
+    final long reportedSlots;
+    final boolean restrictive;
+    final boolean singleNumaNode;
 
     NodeZones(String nodeName, NodeTopology topology, GpuInterconnect interconnect, TopologySource source,
               ResourceSlots slots) {
@@ -91,6 +110,36 @@ final class NodeZones {
             }
         }
         setReported(topology, slots);
+        this.sizingByWidth = new long[slotCount * (zoneCount + 1)];
+        for (int s = 0; s < slotCount; s++) {
+            String name = slots.name(s);
+            boolean memory = name.equals("memory") || name.startsWith("hugepages-");
+            for (int mask : masks) {
+                long sum = 0;
+                for (int z = 0; z < zoneCount; z++) {
+                    if ((mask & (1 << z)) != 0) {
+                        int i = s * zoneCount + z;
+                        sum += s == ResourceSlots.CPU ? capacity[i] / 1000 * 1000 : memory ? allocatable[i] : capacity[i];
+                    }
+                }
+                int at = s * (zoneCount + 1) + Integer.bitCount(mask);
+                sizingByWidth[at] = Math.max(sizingByWidth[at], sum);
+            }
+        }
+        this.sizingBase = slotCount * zoneCount;
+        this.allocatableBase = sizingBase + slotCount * (zoneCount + 1);
+        this.hot = new long[allocatableBase + slotCount * zoneCount];
+        System.arraycopy(sizingByWidth, 0, hot, sizingBase, sizingByWidth.length);
+        System.arraycopy(allocatable, 0, hot, allocatableBase, allocatable.length);
+        long bits = 0;
+        for (int s = 0; s < Math.min(slotCount, 64); s++) {
+            bits |= reports[s] ? 1L << s : 0;
+        }
+        this.reportedSlots = bits;
+        this.restrictive = topology.policy() == TopologyManagerPolicy.RESTRICTED
+                || topology.policy() == TopologyManagerPolicy.SINGLE_NUMA_NODE;
+        this.singleNumaNode = topology.policy() == TopologyManagerPolicy.SINGLE_NUMA_NODE;
+        refreshFree();
         this.gpuSlot = slots.slotOf(interconnect == null ? "nvidia.com/gpu" : interconnect.resource());
         int islands = interconnect == null ? 0 : interconnect.islands().size();
         islandPosition = new int[islands];
@@ -114,16 +163,18 @@ final class NodeZones {
      */
     void setReported(NodeTopology report, ResourceSlots slots) {
         System.arraycopy(allocatable, 0, reported, 0, reported.length);
-        if (source != TopologySource.NODE_RESOURCE_TOPOLOGY) {
-            return;
-        }
-        for (int z = 0; z < zoneCount; z++) {
-            for (Map.Entry<String, Long> e : report.zones().get(z).available().entrySet()) {
-                int s = slots.slotOf(e.getKey());
-                if (s >= 0 && s < slotCount) {
-                    reported[s * zoneCount + z] = e.getValue();
+        if (source == TopologySource.NODE_RESOURCE_TOPOLOGY) {
+            for (int z = 0; z < zoneCount; z++) {
+                for (Map.Entry<String, Long> e : report.zones().get(z).available().entrySet()) {
+                    int s = slots.slotOf(e.getKey());
+                    if (s >= 0 && s < slotCount) {
+                        reported[s * zoneCount + z] = e.getValue();
+                    }
                 }
             }
+        }
+        if (hot != null) {
+            refreshFree();
         }
     }
 
@@ -147,25 +198,58 @@ final class NodeZones {
 
     // ------------------------------------------------------------------ amounts
 
-    long free(int slot, int z) {
-        if (slot < 0 || slot >= slotCount || isolatedPods[z] > 0) {
-            return 0;
+    /**
+     * The fewest zones that could hold {@code amount} of the slot on the empty node (the hint
+     * providers' "preferred" width); the zone count when even all of them cannot.
+     */
+    int minWidth(int slot, long amount) {
+        if (slot >= 0 && slot < slotCount) {
+            int base = sizingBase + slot * (zoneCount + 1);
+            for (int w = 1; w <= zoneCount; w++) {
+                if (hot[base + w] >= amount) {
+                    return w;
+                }
+            }
         }
-        int i = slot * zoneCount + z;
-        long free = reported[i] - charged[i];
-        return free > 0 ? free : 0;
+        return zoneCount;
     }
+
+    long free(int slot, int z) {
+        return slot >= 0 && slot < slotCount ? hot[slot * zoneCount + z] : 0;
+    }
+
+    /** Recomputes the free amounts the filter reads; call after changing reports, charges or isolation. */
+    void refreshFree() {
+        for (int s = 0; s < slotCount; s++) {
+            for (int z = 0; z < zoneCount; z++) {
+                int i = s * zoneCount + z;
+                long free = reported[i] - charged[i];
+                hot[i] = free > 0 ? free : 0;
+            }
+        }
+        int isolated = 0;
+        for (int z = 0; z < zoneCount; z++) {
+            isolated |= isolatedPods[z] > 0 ? 1 << z : 0;
+        }
+        isolatedMask = isolated;
+    }
+
+    /** Zones (bits over positions) an isolated pod holds: no other aligned pod may be placed there. */
+    int isolatedMask;
 
     long capacity(int slot, int z) {
         return slot < 0 || slot >= slotCount ? 0 : capacity[slot * zoneCount + z];
     }
 
     long allocatable(int slot, int z) {
-        return slot < 0 || slot >= slotCount ? 0 : allocatable[slot * zoneCount + z];
+        return slot < 0 || slot >= slotCount ? 0 : hot[allocatableBase + slot * zoneCount + z];
     }
 
     boolean reports(int slot) {
-        return slot >= 0 && slot < slotCount && reports[slot];
+        if (slot < 64) {
+            return slot >= 0 && (reportedSlots & (1L << slot)) != 0;
+        }
+        return slot < slotCount && reports[slot];
     }
 
     /** Free GPUs of island {@code i}: our count of its GPUs in use, capped by its zone's free GPUs. */
@@ -183,6 +267,14 @@ final class NodeZones {
      * NVIDIA's device plugin prefers keeping whole islands free), or -1.
      */
     int bestIsland(int mask, long gpus) {
+        return bestIsland(mask, gpus, false);
+    }
+
+    /**
+     * Like {@link #bestIsland(int, long)}; with {@code alreadyHeld} the GPUs are among the zone's used
+     * ones already (a pod a report counts), so only our island bookkeeping limits the choice.
+     */
+    int bestIsland(int mask, long gpus, boolean alreadyHeld) {
         int best = -1;
         int bestFree = Integer.MAX_VALUE;
         for (int i = 0; i < islandPosition.length; i++) {
@@ -190,7 +282,7 @@ final class NodeZones {
             if (position < 0 || (mask & (1 << position)) == 0) {
                 continue;
             }
-            int free = islandFree(i);
+            int free = alreadyHeld ? islandSize[i] - islandUsed[i] : islandFree(i);
             if (free >= gpus && free < bestFree) {
                 best = i;
                 bestFree = free;
@@ -253,12 +345,12 @@ final class NodeZones {
         final io.kubenexus.scheduler.core.model.PodKey key;
         /** The node's index in the cluster state. */
         final int node;
-        final int mask;
+        int mask;
         /** Amount per {@code slot * zoneCount + position}, sized for this node. */
-        final long[] amounts;
+        long[] amounts;
         final boolean isolated;
-        final int island;
-        final int islandGpus;
+        int island;
+        int islandGpus;
         long runningSequence;
         boolean reflected;
 

@@ -73,7 +73,7 @@ public final class NumaZones implements StateExtension {
         if (index == null) {
             return;
         }
-        NodeZones current = byIndex[index];
+        NodeZones current = node(index);
         if (current != null && current.sameLayout(topology, interconnect, source)) {
             current.setReported(topology, slots);
             reflectRunningPods(current);
@@ -113,7 +113,7 @@ public final class NumaZones implements StateExtension {
      */
     public long free(String nodeName, int zoneId, String resource) {
         Integer index = indexByName.get(nodeName);
-        NodeZones node = index == null ? null : byIndex[index];
+        NodeZones node = index == null ? null : node(index);
         if (node == null) {
             return -1;
         }
@@ -265,18 +265,123 @@ public final class NumaZones implements StateExtension {
         withTopology.clear(index);
     }
 
-    /** After a report from the node's exporter: pods seen Running before it are in its numbers. */
+    /**
+     * After a report from the node's exporter: pods seen Running before it are in its numbers, so
+     * their charges stop counting. The report also says where they are: a zone's allocatable minus
+     * its available is what its pods hold, so each newly reported pod is attributed (in the order it
+     * was charged) to the narrowest set of zones whose held amounts explain it, lowest ids first:
+     * after a restart our guess is corrected from the node's own numbers.
+     */
     private void reflectRunningPods(NodeZones node) {
         if (node.source != TopologySource.NODE_RESOURCE_TOPOLOGY) {
+            node.refreshFree();
             return;
         }
+        int zones = node.zoneCount;
+        long[] unexplained = new long[node.reported.length];
+        for (int i = 0; i < unexplained.length; i++) {
+            unexplained[i] = Math.max(0, node.allocatable[i] - node.reported[i]);
+        }
+        List<NodeZones.Charge> newlyReported = new ArrayList<>();
         for (NodeZones.Charge charge : node.charges) {
-            if (!charge.reflected && charge.runningSequence > 0) {
+            if (charge.reflected) {
+                subtract(unexplained, charge.amounts);
+            } else if (charge.runningSequence > 0) {
                 charge.reflected = true;
                 for (int i = 0; i < charge.amounts.length; i++) {
                     node.charged[i] -= charge.amounts[i];
                 }
+                newlyReported.add(charge);
             }
+        }
+        for (NodeZones.Charge charge : newlyReported) {
+            int mask = explainingMask(node, charge, unexplained);
+            if (mask != 0 && mask != charge.mask) {
+                move(node, charge, mask, unexplained);
+            }
+            subtract(unexplained, charge.amounts);
+        }
+        node.refreshFree();
+    }
+
+    private static void subtract(long[] from, long[] amounts) {
+        for (int i = 0; i < amounts.length; i++) {
+            from[i] = Math.max(0, from[i] - amounts[i]);
+        }
+    }
+
+    /** The charge's own zones when they explain it, else the narrowest set that does, else 0. */
+    private static int explainingMask(NodeZones node, NodeZones.Charge charge, long[] unexplained) {
+        if (explains(node, charge, charge.mask, unexplained)) {
+            return charge.mask;
+        }
+        for (int mask : node.masks) {
+            if (explains(node, charge, mask, unexplained)) {
+                return mask;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean explains(NodeZones node, NodeZones.Charge charge, int mask, long[] unexplained) {
+        int zones = node.zoneCount;
+        for (int s = 0; s < node.slotCount; s++) {
+            long total = 0;
+            long held = 0;
+            for (int z = 0; z < zones; z++) {
+                total += charge.amounts[s * zones + z];
+                if ((mask & (1 << z)) != 0) {
+                    held += unexplained[s * zones + z];
+                }
+            }
+            if (held < total) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Re-attributes a reported charge to {@code mask}, filling each zone up to what it holds unexplained. */
+    private static void move(NodeZones node, NodeZones.Charge charge, int mask, long[] unexplained) {
+        int zones = node.zoneCount;
+        long[] amounts = new long[charge.amounts.length];
+        int first = Integer.numberOfTrailingZeros(mask);
+        for (int s = 0; s < node.slotCount; s++) {
+            long remaining = 0;
+            for (int z = 0; z < zones; z++) {
+                remaining += charge.amounts[s * zones + z];
+            }
+            for (int z = first; z < zones && remaining > 0; z++) {
+                if ((mask & (1 << z)) != 0) {
+                    long take = Math.min(remaining, unexplained[s * zones + z]);
+                    amounts[s * zones + z] += take;
+                    remaining -= take;
+                }
+            }
+            amounts[s * zones + first] += remaining;
+        }
+        for (int z = 0; z < zones; z++) {
+            int delta = ((mask >> z) & 1) - ((charge.mask >> z) & 1);
+            node.alignedPods[z] += delta;
+            if (charge.isolated) {
+                node.isolatedPods[z] += delta;
+            }
+        }
+        if (charge.island >= 0) {
+            node.islandUsed[charge.island] -= charge.islandGpus;
+        }
+        long gpus = 0;
+        if (node.gpuSlot >= 0 && node.gpuSlot < node.slotCount) {
+            for (int z = 0; z < zones; z++) {
+                gpus += amounts[node.gpuSlot * zones + z];
+            }
+        }
+        charge.mask = mask;
+        charge.amounts = amounts;
+        charge.island = gpus > 0 ? node.bestIsland(mask, gpus, true) : -1;
+        charge.islandGpus = charge.island >= 0 ? (int) gpus : 0;
+        if (charge.island >= 0) {
+            node.islandUsed[charge.island] += charge.islandGpus;
         }
     }
 
@@ -330,6 +435,7 @@ public final class NumaZones implements StateExtension {
         }
         charges.put(charge.key, charge);
         node.charges.add(charge);
+        node.refreshFree();
     }
 
     private void uncharge(NodeZones node, NodeZones.Charge charge) {
@@ -352,12 +458,13 @@ public final class NumaZones implements StateExtension {
         if (charge.island >= 0) {
             node.islandUsed[charge.island] -= charge.islandGpus;
         }
+        node.refreshFree();
     }
 
     /** For tests: the pods charged on a node, in charge order. */
     List<PodKey> chargedOn(String nodeName) {
         Integer index = indexByName.get(nodeName);
-        NodeZones node = index == null ? null : byIndex[index];
+        NodeZones node = index == null ? null : node(index);
         List<PodKey> keys = new ArrayList<>();
         if (node != null) {
             node.charges.forEach(c -> keys.add(c.key));

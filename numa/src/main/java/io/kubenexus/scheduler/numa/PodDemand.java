@@ -42,6 +42,11 @@ final class PodDemand {
     final byte[] kubeletKind;
     /** The kubelet-aligned amount per charged slot (cpu only in whole cores of Guaranteed containers). */
     final long[] kubeletAmounts;
+    /** Indices (into the arrays above) of the kubelet-aligned slots, and of the listed ones. */
+    final int[] alignedIndices;
+    final int[] listedIndices;
+    /** How many aligned slots are memory or hugepages (the memory manager sizes them jointly). */
+    final int alignedMemoryTypes;
     /** Listed resources this pod requests that no node's zones report (cannot be aligned anywhere). */
     final List<String> unknownListed;
     /** More than one container has aligned resources: container scope needs the full model. */
@@ -61,6 +66,25 @@ final class PodDemand {
         this.memoryType = memoryType;
         this.kubeletKind = kubeletKind;
         this.kubeletAmounts = kubeletAmounts;
+        int aligned = 0;
+        int listedCount = 0;
+        int memoryTypes = 0;
+        for (int i = 0; i < slots.length; i++) {
+            aligned += kubeletKind[i] != NOT_ALIGNED ? 1 : 0;
+            listedCount += listed[i] ? 1 : 0;
+            memoryTypes += kubeletKind[i] == MEMORY ? 1 : 0;
+        }
+        this.alignedIndices = new int[aligned];
+        this.listedIndices = new int[listedCount];
+        for (int i = 0, a = 0, l = 0; i < slots.length; i++) {
+            if (kubeletKind[i] != NOT_ALIGNED) {
+                alignedIndices[a++] = i;
+            }
+            if (listed[i]) {
+                listedIndices[l++] = i;
+            }
+        }
+        this.alignedMemoryTypes = memoryTypes;
         this.unknownListed = unknownListed;
         this.severalAlignedContainers = severalAlignedContainers;
         this.containers = containers;

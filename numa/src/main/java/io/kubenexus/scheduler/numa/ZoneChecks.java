@@ -1,23 +1,23 @@
 package io.kubenexus.scheduler.numa;
 
-import java.util.List;
-
 /**
  * The NUMA filter's per-node decision over {@link NodeZones}' arrays: the kubelet's Topology Manager
  * admission (fast path of {@link KubeletAdmission} for the common shapes) and the pod's own policy.
- * Returns a zone mask over node positions when the pod fits, or a negative rejection code.
+ * Returns a zone mask over node positions when the pod fits, or a negative rejection code. Allocates
+ * nothing on the fast path.
  *
  * <p>The fast path is exact for the kubelet model whenever the pod scope applies or at most one
  * container has aligned resources: then the admission is one merge over per-resource hints, and
  * <ul>
- *   <li>{@code single-numa-node} admits iff some zone alone holds every aligned resource and each
- *       resource's minimal width on the empty node is 1;</li>
+ *   <li>{@code single-numa-node} admits iff each aligned resource's minimal width on the empty node
+ *       is 1 and some zone alone holds every aligned resource now;</li>
  *   <li>{@code restricted} admits iff all aligned resources have the same minimal width w and some
  *       set of exactly w zones holds them all now (a merged hint is preferred only when every
  *       resource's hint is preferred and the masks are equal).</li>
  * </ul>
- * Several aligned containers under container scope, and nodes with more than 8 zones, take the full
- * model. {@code NumaTopologyFastPathTest} checks the fast path against the full model on random cases.
+ * Several aligned containers under container scope, memory together with hugepages (sized jointly),
+ * and nodes with more than 8 zones take the full model. {@code NumaTopologyFastPathTest} checks the
+ * fast path against the full model on random cases.
  */
 final class ZoneChecks {
     static final int NO_TOPOLOGY = -1;
@@ -32,227 +32,136 @@ final class ZoneChecks {
     private ZoneChecks() {
     }
 
-    /** Zone mask (> 0) the pod would take on the node, 0 when it passes without a fitting set (best-effort), or a rejection code. */
+    /**
+     * The zone mask (> 0) the pod would take on the node, 0 when it passes without a fitting set
+     * (best-effort, or nothing charged), or a negative rejection code.
+     *
+     * <p>Where the kubelet pins the pod ({@link #kubeletMask}), that zone set is the pod's, whatever
+     * we would prefer: so the policy is checked on it, and a node whose kubelet would put the pod into
+     * a zone an isolated pod holds is rejected.
+     */
     static int check(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
         if (!kubeletAdmits(n, d, model, slots)) {
             return KUBELET_REJECTS;
         }
+        int pinned = kubeletMask(n, d);
         NumaPolicy policy = d.policy();
         if (policy != null && policy.isRequired()) {
             if (!d.unknownListed.isEmpty() || !listedReported(n, d)) {
                 return NOT_REPORTED;
             }
-            int mask = policyMask(n, d);
+            if (pinned != 0 && (pinned & n.isolatedMask) != 0) {
+                return NO_FREE_ZONE_TO_ISOLATE;
+            }
+            int mask = policyMask(n, d, pinned);
             if (mask == 0) {
                 return policy == NumaPolicy.RESTRICTED ? NO_MINIMAL_ZONES
                         : policy == NumaPolicy.ISOLATED ? NO_FREE_ZONE_TO_ISOLATE : NO_SINGLE_ZONE;
             }
             return mask;
         }
+        if (pinned != 0) {
+            return (pinned & n.isolatedMask) != 0 ? NO_FREE_ZONE_TO_ISOLATE : pinned;
+        }
         return chooseMask(n, d);
+    }
+
+    /**
+     * The zones the kubelet would pin the pod's aligned resources to: the narrowest set that holds
+     * them all, lowest zone ids first, as its hint merge keeps the first of equally good hints. 0 when
+     * it pins nothing here: policy none (the CPU manager then places without hints), nothing aligned,
+     * or no set holding it (best-effort admits and spreads).
+     */
+    static int kubeletMask(NodeZones n, PodDemand d) {
+        if (n.topology.policy() == TopologyManagerPolicy.NONE) {
+            return 0;
+        }
+        boolean any = false;
+        for (int i : d.alignedIndices) {
+            any |= alignedHere(n, d, i);
+        }
+        if (!any) {
+            return 0;
+        }
+        for (int mask : n.masks) {
+            if (alignedFit(n, d, mask)) {
+                return mask;
+            }
+        }
+        return 0;
     }
 
     // ------------------------------------------------------------------ kubelet
 
     static boolean kubeletAdmits(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
-        TopologyManagerPolicy policy = n.topology.policy();
-        if (policy != TopologyManagerPolicy.RESTRICTED && policy != TopologyManagerPolicy.SINGLE_NUMA_NODE) {
+        if (!n.restrictive) {
             return true;
         }
-        int cpu = -1;
-        boolean memory = false;
-        boolean any = false;
-        for (int i = 0; i < d.slots.length; i++) {
-            byte kind = d.kubeletKind[i];
-            if (kind == PodDemand.DEVICE && !n.reports(d.slots[i]) || kind == PodDemand.NOT_ALIGNED) {
+        // The minimal width every aligned resource must share (1 for single-numa-node).
+        int width = -1;
+        for (int i : d.alignedIndices) {
+            if (!alignedHere(n, d, i)) {
                 continue;
             }
-            any = true;
-            if (kind == PodDemand.CPU) {
-                cpu = i;
-            } else if (kind == PodDemand.MEMORY) {
-                memory = true;
+            if (n.zoneCount > FAST_PATH_ZONES || d.alignedMemoryTypes > 1
+                    || d.severalAlignedContainers && n.topology.scope() == TopologyManagerScope.CONTAINER) {
+                return model.admit(n.withOurFree(slots), d.containers, d.guaranteed).admitted();
             }
-        }
-        if (!any) {
-            return true;
-        }
-        if (n.zoneCount > FAST_PATH_ZONES
-                || d.severalAlignedContainers && n.topology.scope() == TopologyManagerScope.CONTAINER) {
-            return model.admit(n.withOurFree(slots), d.containers, d.guaranteed).admitted();
-        }
-        // Every aligned resource must share one minimal width: 1 for single-numa-node.
-        int width = -1;
-        if (cpu >= 0) {
-            width = minWidth(n, d, cpu, PodDemand.CPU);
-        }
-        if (memory) {
-            int w = minWidth(n, d, -1, PodDemand.MEMORY);
+            int w = n.minWidth(d.slots[i], d.kubeletAmounts[i]);
             if (width >= 0 && w != width) {
                 return false;
             }
             width = w;
         }
-        for (int i = 0; i < d.slots.length; i++) {
-            if (d.kubeletKind[i] == PodDemand.DEVICE && n.reports(d.slots[i])) {
-                int w = minWidth(n, d, i, PodDemand.DEVICE);
-                if (width >= 0 && w != width) {
-                    return false;
-                }
-                width = w;
-            }
+        if (width < 0) {
+            return true;
         }
-        if (policy == TopologyManagerPolicy.SINGLE_NUMA_NODE && width != 1) {
+        if (n.singleNumaNode && width != 1) {
             return false;
         }
         for (int mask : n.masks) {
             int bits = Integer.bitCount(mask);
-            if (bits < width) {
-                continue;
-            }
             if (bits > width) {
                 break;
             }
-            if (alignedFit(n, d, cpu, memory, mask)) {
+            if (bits == width && alignedFit(n, d, mask)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean alignedFit(NodeZones n, PodDemand d, int cpu, boolean memory, int mask) {
-        if (cpu >= 0 && !fits(n, d, cpu, PodDemand.CPU, mask, false)) {
-            return false;
-        }
-        if (memory && !fits(n, d, -1, PodDemand.MEMORY, mask, false)) {
-            return false;
-        }
-        for (int i = 0; i < d.slots.length; i++) {
-            if (d.kubeletKind[i] == PodDemand.DEVICE && n.reports(d.slots[i])
-                    && !fits(n, d, i, PodDemand.DEVICE, mask, false)) {
+    /** Devices are aligned only where the zones list them; cpu and memory always (when aligned at all). */
+    private static boolean alignedHere(NodeZones n, PodDemand d, int i) {
+        return d.kubeletKind[i] != PodDemand.DEVICE || n.reports(d.slots[i]);
+    }
+
+    private static boolean alignedFit(NodeZones n, PodDemand d, int mask) {
+        for (int i : d.alignedIndices) {
+            if (!alignedHere(n, d, i)) {
+                continue;
+            }
+            int slot = d.slots[i];
+            long sum = 0;
+            for (int z = 0; z < n.zoneCount; z++) {
+                if ((mask & (1 << z)) != 0) {
+                    long free = n.free(slot, z);
+                    // Exclusive CPUs are whole CPUs of one zone each.
+                    sum += slot == ResourceSlots.CPU ? free / 1000 * 1000 : free;
+                }
+            }
+            if (sum < d.kubeletAmounts[i]) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** The hint providers' minimal width: on the empty node; the zone count when no set holds it. */
-    private static int minWidth(NodeZones n, PodDemand d, int index, byte kind) {
-        for (int mask : n.masks) {
-            if (fits(n, d, index, kind, mask, true)) {
-                return Integer.bitCount(mask);
-            }
-        }
-        return n.zoneCount;
-    }
-
-    /**
-     * Whether the zones of {@code mask} hold the aligned amount: whole CPUs per zone (capacity when
-     * {@code empty}), memory types jointly (allocatable when empty), devices (capacity when empty).
-     */
-    private static boolean fits(NodeZones n, PodDemand d, int index, byte kind, int mask, boolean empty) {
-        if (kind == PodDemand.MEMORY) {
-            for (int i = 0; i < d.slots.length; i++) {
-                if (d.kubeletKind[i] == PodDemand.MEMORY && !fitsAmount(n, d.slots[i], d.kubeletAmounts[i], mask,
-                        empty, false)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (kind == PodDemand.CPU) {
-            long cores = d.kubeletAmounts[index] / 1000;
-            long sum = 0;
-            for (int z = 0; z < n.zoneCount; z++) {
-                if ((mask & (1 << z)) != 0) {
-                    sum += (empty ? n.capacity(ResourceSlots.CPU, z) : n.free(ResourceSlots.CPU, z)) / 1000;
-                }
-            }
-            return sum >= cores;
-        }
-        return fitsAmount(n, d.slots[index], d.kubeletAmounts[index], mask, empty, true);
-    }
-
-    private static boolean fitsAmount(NodeZones n, int slot, long amount, int mask, boolean empty, boolean byCapacity) {
-        long sum = 0;
-        for (int z = 0; z < n.zoneCount; z++) {
-            if ((mask & (1 << z)) != 0) {
-                sum += empty ? (byCapacity ? n.capacity(slot, z) : n.allocatable(slot, z)) : n.free(slot, z);
-            }
-        }
-        return sum >= amount;
     }
 
     // ------------------------------------------------------------------ our policies
 
     private static boolean listedReported(NodeZones n, PodDemand d) {
-        for (int i = 0; i < d.slots.length; i++) {
-            if (d.listed[i] && !n.reports(d.slots[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The mask the pod's policy accepts (lowest zones first, as the kubelet picks), or 0. */
-    static int policyMask(NodeZones n, PodDemand d) {
-        NumaPolicy policy = d.policy();
-        if (policy.isSingleZone()) {
-            for (int z = 0; z < n.zoneCount; z++) {
-                if (policy == NumaPolicy.ISOLATED && n.alignedPods[z] > 0) {
-                    continue;
-                }
-                if (listedFit(n, d, 1 << z)) {
-                    return 1 << z;
-                }
-            }
-            return 0;
-        }
-        if (policy == NumaPolicy.RESTRICTED) {
-            int width = -1;
-            for (int i = 0; i < d.slots.length; i++) {
-                if (!d.listed[i]) {
-                    continue;
-                }
-                int w = n.zoneCount;
-                // The memory manager sizes zone sets by allocatable memory; CPUs and devices by capacity.
-                boolean byCapacity = !d.memoryType[i];
-                for (int mask : n.masks) {
-                    if (fitsAmount(n, d.slots[i], d.amounts[i], mask, true, byCapacity)) {
-                        w = Integer.bitCount(mask);
-                        break;
-                    }
-                }
-                if (width >= 0 && w != width) {
-                    return 0;
-                }
-                width = w;
-            }
-            if (width < 0) {
-                return n.masks[0];
-            }
-            for (int mask : n.masks) {
-                int bits = Integer.bitCount(mask);
-                if (bits == width && listedFit(n, d, mask)) {
-                    return mask;
-                }
-                if (bits > width) {
-                    break;
-                }
-            }
-            return 0;
-        }
-        for (int mask : n.masks) {
-            if (listedFit(n, d, mask)) {
-                return mask;
-            }
-        }
-        return 0;
-    }
-
-    private static boolean listedFit(NodeZones n, PodDemand d, int mask) {
-        for (int i = 0; i < d.slots.length; i++) {
-            if (d.listed[i] && !fitsAmount(n, d.slots[i], d.amounts[i], mask, false, true)) {
+        for (int i : d.listedIndices) {
+            if (!n.reports(d.slots[i])) {
                 return false;
             }
         }
@@ -260,29 +169,118 @@ final class ZoneChecks {
     }
 
     /**
-     * Where the kubelet would put the pod's charged resources: its policy's mask when it has a required
-     * one, else the narrowest set holding everything charged, lowest zones first; 0 when none does.
+     * The mask the pod's required policy accepts, or 0: the kubelet's {@code pinned} set when it pins
+     * one (it is the pod's, so it must satisfy the policy), else the lowest zones that do, avoiding
+     * zones an isolated pod holds.
      */
-    static int chooseMask(NodeZones n, PodDemand d) {
+    static int policyMask(NodeZones n, PodDemand d, int pinned) {
         NumaPolicy policy = d.policy();
-        if (policy != null && policy.isRequired()) {
-            int mask = policyMask(n, d);
-            if (mask != 0) {
-                return mask;
+        if (policy.isSingleZone()) {
+            if (pinned != 0) {
+                int z = Integer.numberOfTrailingZeros(pinned);
+                return Integer.bitCount(pinned) == 1 && singleZoneOk(n, d, policy, z) ? pinned : 0;
             }
-        }
-        for (int mask : n.masks) {
-            boolean fit = true;
-            for (int i = 0; i < d.slots.length && fit; i++) {
-                if (n.reports(d.slots[i])) {
-                    fit = fitsAmount(n, d.slots[i], d.amounts[i], mask, false, true);
+            for (int z = 0; z < n.zoneCount; z++) {
+                if (singleZoneOk(n, d, policy, z)) {
+                    return 1 << z;
                 }
             }
-            if (fit) {
+            return 0;
+        }
+        int width = -1;
+        for (int i : d.listedIndices) {
+            int w = n.minWidth(d.slots[i], d.amounts[i]);
+            if (width >= 0 && w != width) {
+                return 0;
+            }
+            width = w;
+        }
+        if (width < 0) {
+            width = 1;
+        }
+        if (pinned != 0) {
+            return Integer.bitCount(pinned) == width && listedFit(n, d, pinned) ? pinned : 0;
+        }
+        for (int mask : n.masks) {
+            int bits = Integer.bitCount(mask);
+            if (bits > width) {
+                break;
+            }
+            if (bits == width && (mask & n.isolatedMask) == 0 && listedFit(n, d, mask)) {
                 return mask;
             }
         }
         return 0;
+    }
+
+    private static boolean singleZoneOk(NodeZones n, PodDemand d, NumaPolicy policy, int z) {
+        if ((n.isolatedMask & (1 << z)) != 0 || policy == NumaPolicy.ISOLATED && n.alignedPods[z] > 0) {
+            return false;
+        }
+        return listedFitZone(n, d, z);
+    }
+
+    private static boolean listedFitZone(NodeZones n, PodDemand d, int z) {
+        for (int i : d.listedIndices) {
+            if (n.free(d.slots[i], z) < d.amounts[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean listedFit(NodeZones n, PodDemand d, int mask) {
+        for (int i : d.listedIndices) {
+            if (!fitsNow(n, d.slots[i], d.amounts[i], mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean fitsNow(NodeZones n, int slot, long amount, int mask) {
+        long sum = 0;
+        for (int z = 0; z < n.zoneCount; z++) {
+            if ((mask & (1 << z)) != 0) {
+                sum += n.free(slot, z);
+            }
+        }
+        return sum >= amount;
+    }
+
+    /**
+     * Where the pod's charged resources go: the kubelet's pinned set when it pins one; else its
+     * required policy's set; else the narrowest set holding everything charged, lowest zones first,
+     * avoiding zones an isolated pod holds when it can; 0 when none holds it.
+     */
+    static int chooseMask(NodeZones n, PodDemand d) {
+        int pinned = kubeletMask(n, d);
+        if (pinned != 0) {
+            return pinned;
+        }
+        NumaPolicy policy = d.policy();
+        if (policy != null && policy.isRequired()) {
+            int mask = policyMask(n, d, 0);
+            if (mask != 0) {
+                return mask;
+            }
+        }
+        int fallback = 0;
+        for (int mask : n.masks) {
+            boolean fit = true;
+            for (int i = 0; i < d.slots.length && fit; i++) {
+                if (n.reports(d.slots[i])) {
+                    fit = fitsNow(n, d.slots[i], d.amounts[i], mask);
+                }
+            }
+            if (fit) {
+                if ((mask & n.isolatedMask) == 0) {
+                    return mask;
+                }
+                fallback = fallback == 0 ? mask : fallback;
+            }
+        }
+        return fallback;
     }
 
     static String reason(int code) {
@@ -295,10 +293,5 @@ final class ZoneChecks {
             case NOT_REPORTED -> "node(s) did not report a requested resource per NUMA zone";
             default -> throw new IllegalArgumentException("not a rejection code: " + code);
         };
-    }
-
-    static List<Integer> rejectionCodes() {
-        return List.of(NO_TOPOLOGY, KUBELET_REJECTS, NO_SINGLE_ZONE, NO_MINIMAL_ZONES, NO_FREE_ZONE_TO_ISOLATE,
-                NOT_REPORTED);
     }
 }
