@@ -232,10 +232,22 @@ final class NodeZones {
             isolated |= isolatedPods[z] > 0 ? 1 << z : 0;
         }
         isolatedMask = isolated;
+        if (columns != null) {
+            columns.write(index, this);
+        }
     }
 
     /** Zones (bits over positions) an isolated pod holds: no other aligned pod may be placed there. */
     int isolatedMask;
+    /** Where the filter's flat copy lives, once the node is installed at a state index. */
+    private ZoneColumns columns;
+    private int index = -1;
+
+    void attach(ZoneColumns target, int nodeIndex) {
+        this.columns = target;
+        this.index = nodeIndex;
+        target.write(nodeIndex, this);
+    }
 
     long capacity(int slot, int z) {
         return slot < 0 || slot >= slotCount ? 0 : capacity[slot * zoneCount + z];

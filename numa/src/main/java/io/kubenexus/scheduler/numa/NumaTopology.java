@@ -67,15 +67,22 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         chosenFor = pod;
         java.util.Arrays.fill(rejections, 0);
         boolean required = demand.requiresAlignment();
+        ZoneColumns columns = zones.columns();
         // Without a required policy only nodes with topology can reject: visit just those.
         BitSet visit = required ? candidates : zones.nodesWithTopology();
         for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
             if (!required && !candidates.get(i)) {
                 continue;
             }
-            NodeZones node = zones.node(i);
-            int result = node == null ? ZoneChecks.NO_TOPOLOGY
-                    : ZoneChecks.check(node, demand, zones.model(), zones.slots());
+            int result;
+            if (columns.meta.length <= i || columns.meta[i] == 0) {
+                result = ZoneChecks.NO_TOPOLOGY;
+            } else {
+                result = ZoneChecks.fastCheck(columns, i, demand);
+                if (result == ZoneChecks.SLOW) {
+                    result = ZoneChecks.check(zones.node(i), demand, zones.model(), zones.slots());
+                }
+            }
             if (result < 0) {
                 candidates.clear(i);
                 rejections[-result]++;
@@ -109,7 +116,7 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
                 scores[k] = 0;
                 continue;
             }
-            int mask = filtered ? chosen[index] : ZoneChecks.chooseMask(node, demand);
+            int mask = filtered ? chosen[index] : ZoneChecks.chooseMask(node, demand, zones.model(), zones.slots());
             scores[k] = score(node, demand, mask);
         }
     }

@@ -37,6 +37,7 @@ public final class NumaZones implements StateExtension {
     private final KubeletAdmission model = new KubeletAdmission();
     private NodeZones[] byIndex = new NodeZones[64];
     private final BitSet withTopology = new BitSet();
+    private final ZoneColumns columns = new ZoneColumns();
     private final Map<String, Integer> indexByName = new HashMap<>();
     private final Map<String, Published> published = new HashMap<>();
     private final Map<PodKey, NodeZones.Charge> charges = new HashMap<>();
@@ -205,6 +206,10 @@ public final class NumaZones implements StateExtension {
         return index < byIndex.length ? byIndex[index] : null;
     }
 
+    ZoneColumns columns() {
+        return columns;
+    }
+
     ResourceSlots slots() {
         return slots;
     }
@@ -243,6 +248,7 @@ public final class NumaZones implements StateExtension {
         }
         NodeZones node = new NodeZones(nodeName, topology.topology(), topology.interconnect(), topology.source(), slots);
         byIndex[index] = node;
+        node.attach(columns, index);
         withTopology.set(index);
         Map<PodKey, PodInfo> onNode = alignedPodsByNode.get(index);
         if (onNode != null) {
@@ -262,6 +268,7 @@ public final class NumaZones implements StateExtension {
             charges.remove(charge.key);
         }
         byIndex[index] = null;
+        columns.clear(index);
         withTopology.clear(index);
     }
 
@@ -391,7 +398,7 @@ public final class NumaZones implements StateExtension {
             uncharge(byIndex[previous.node], previous);
         }
         int zones = node.zoneCount;
-        int mask = ZoneChecks.chooseMask(node, demand);
+        int mask = ZoneChecks.chooseMask(node, demand, model, slots);
         if (mask == 0) {
             // Nothing aligns (a pod bound by someone else, or the kubelet's best effort): spread over all zones.
             mask = (1 << zones) - 1;

@@ -45,6 +45,8 @@ final class PodDemand {
     /** Indices (into the arrays above) of the kubelet-aligned slots, and of the listed ones. */
     final int[] alignedIndices;
     final int[] listedIndices;
+    /** Charged amount by slot, for O(1) lookups on the hot path. */
+    private final long[] amountBySlot;
     /** How many aligned slots are memory or hugepages (the memory manager sizes them jointly). */
     final int alignedMemoryTypes;
     /** Listed resources this pod requests that no node's zones report (cannot be aligned anywhere). */
@@ -85,6 +87,14 @@ final class PodDemand {
             }
         }
         this.alignedMemoryTypes = memoryTypes;
+        int bound = 0;
+        for (int slot : slots) {
+            bound = Math.max(bound, slot + 1);
+        }
+        this.amountBySlot = new long[bound];
+        for (int i = 0; i < slots.length; i++) {
+            amountBySlot[slots[i]] = amounts[i];
+        }
         this.unknownListed = unknownListed;
         this.severalAlignedContainers = severalAlignedContainers;
         this.containers = containers;
@@ -105,12 +115,7 @@ final class PodDemand {
 
     /** The pod's amount of a slot, 0 when it does not charge it. */
     long amountOf(int slot) {
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] == slot) {
-                return amounts[i];
-            }
-        }
-        return 0;
+        return slot >= 0 && slot < amountBySlot.length ? amountBySlot[slot] : 0;
     }
 
     /**

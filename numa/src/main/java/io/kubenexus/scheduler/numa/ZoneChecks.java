@@ -28,6 +28,8 @@ final class ZoneChecks {
     static final int NOT_REPORTED = -6;
 
     private static final int FAST_PATH_ZONES = 8;
+    /** {@link #fastCheck} cannot decide: take {@link #check} on the node's full data. */
+    static final int SLOW = Integer.MIN_VALUE;
 
     private ZoneChecks() {
     }
@@ -36,15 +38,15 @@ final class ZoneChecks {
      * The zone mask (> 0) the pod would take on the node, 0 when it passes without a fitting set
      * (best-effort, or nothing charged), or a negative rejection code.
      *
-     * <p>Where the kubelet pins the pod ({@link #kubeletMask}), that zone set is the pod's, whatever
+     * <p>Where the kubelet pins the pod ({@link #kubeletPin}), that zone set is the pod's, whatever
      * we would prefer: so the policy is checked on it, and a node whose kubelet would put the pod into
      * a zone an isolated pod holds is rejected.
      */
     static int check(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
-        if (!kubeletAdmits(n, d, model, slots)) {
+        int pinned = kubeletPin(n, d, model, slots);
+        if (pinned < 0) {
             return KUBELET_REJECTS;
         }
-        int pinned = kubeletMask(n, d);
         NumaPolicy policy = d.policy();
         if (policy != null && policy.isRequired()) {
             if (!d.unknownListed.isEmpty() || !listedReported(n, d)) {
@@ -63,61 +65,86 @@ final class ZoneChecks {
         if (pinned != 0) {
             return (pinned & n.isolatedMask) != 0 ? NO_FREE_ZONE_TO_ISOLATE : pinned;
         }
-        return chooseMask(n, d);
+        return chooseMask(n, d, model, slots);
     }
 
     /**
-     * The zones the kubelet would pin the pod's aligned resources to: the narrowest set that holds
-     * them all, lowest zone ids first, as its hint merge keeps the first of equally good hints. 0 when
-     * it pins nothing here: policy none (the CPU manager then places without hints), nothing aligned,
-     * or no set holding it (best-effort admits and spreads).
+     * The kubelet's admission and, when it admits, the zones it pins the pod's aligned resources to:
+     * the narrowest set that holds them all, lowest zone ids first (its hint merge keeps the first of
+     * equally good hints). Returns -1 when a {@code restricted} or {@code single-numa-node} kubelet
+     * rejects the pod; 0 when it admits without pinning here (policy none: the CPU manager places
+     * without hints; nothing aligned; best-effort with no set holding it); else the mask.
      */
-    static int kubeletMask(NodeZones n, PodDemand d) {
+    static int kubeletPin(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
         if (n.topology.policy() == TopologyManagerPolicy.NONE) {
             return 0;
         }
+        int width = -1;
         boolean any = false;
         for (int i : d.alignedIndices) {
-            any |= alignedHere(n, d, i);
+            if (!alignedHere(n, d, i)) {
+                continue;
+            }
+            any = true;
+            if (n.zoneCount > FAST_PATH_ZONES || d.alignedMemoryTypes > 1
+                    || d.severalAlignedContainers && n.topology.scope() == TopologyManagerScope.CONTAINER) {
+                return fullModelPin(n, d, model, slots);
+            }
+            if (n.restrictive) {
+                int w = n.minWidth(d.slots[i], d.kubeletAmounts[i]);
+                if (width >= 0 && w != width) {
+                    return -1;
+                }
+                width = w;
+            }
         }
         if (!any) {
             return 0;
         }
-        for (int mask : n.masks) {
-            if (alignedFit(n, d, mask)) {
+        if (n.restrictive) {
+            if (n.singleNumaNode && width != 1) {
+                return -1;
+            }
+            int mask = firstFit(n, d, width);
+            return mask == 0 ? -1 : mask;
+        }
+        for (int w = 1; w <= n.zoneCount; w++) {
+            int mask = firstFit(n, d, w);
+            if (mask != 0) {
                 return mask;
             }
         }
         return 0;
     }
 
-    // ------------------------------------------------------------------ kubelet
-
+    /** Whether the kubelet admits the pod (for tests against the full model). */
     static boolean kubeletAdmits(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
-        if (!n.restrictive) {
-            return true;
+        return kubeletPin(n, d, model, slots) >= 0;
+    }
+
+    private static int fullModelPin(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
+        Admission admission = model.admit(n.withOurFree(slots), d.containers, d.guaranteed);
+        if (!admission.admitted()) {
+            return n.restrictive ? -1 : 0;
         }
-        // The minimal width every aligned resource must share (1 for single-numa-node).
-        int width = -1;
-        for (int i : d.alignedIndices) {
-            if (!alignedHere(n, d, i)) {
-                continue;
+        int mask = 0;
+        for (NumaMask affinity : admission.affinityPerContainer().values()) {
+            for (int z = 0; z < n.zoneCount; z++) {
+                mask |= affinity.contains(n.zoneIds[z]) ? 1 << z : 0;
             }
-            if (n.zoneCount > FAST_PATH_ZONES || d.alignedMemoryTypes > 1
-                    || d.severalAlignedContainers && n.topology.scope() == TopologyManagerScope.CONTAINER) {
-                return model.admit(n.withOurFree(slots), d.containers, d.guaranteed).admitted();
-            }
-            int w = n.minWidth(d.slots[i], d.kubeletAmounts[i]);
-            if (width >= 0 && w != width) {
-                return false;
-            }
-            width = w;
         }
-        if (width < 0) {
-            return true;
-        }
-        if (n.singleNumaNode && width != 1) {
-            return false;
+        return mask;
+    }
+
+    /** The first set of exactly {@code width} zones holding every aligned resource, or 0. */
+    private static int firstFit(NodeZones n, PodDemand d, int width) {
+        if (width == 1) {
+            for (int z = 0; z < n.zoneCount; z++) {
+                if (alignedFitZone(n, d, z)) {
+                    return 1 << z;
+                }
+            }
+            return 0;
         }
         for (int mask : n.masks) {
             int bits = Integer.bitCount(mask);
@@ -125,13 +152,27 @@ final class ZoneChecks {
                 break;
             }
             if (bits == width && alignedFit(n, d, mask)) {
-                return true;
+                return mask;
             }
         }
-        return false;
+        return 0;
     }
 
-    /** Devices are aligned only where the zones list them; cpu and memory always (when aligned at all). */
+    private static boolean alignedFitZone(NodeZones n, PodDemand d, int z) {
+        for (int i : d.alignedIndices) {
+            int slot = d.slots[i];
+            if (d.kubeletKind[i] == PodDemand.DEVICE && !n.reports(slot)) {
+                continue;
+            }
+            long free = n.free(slot, z);
+            // Exclusive CPUs are whole CPUs.
+            if ((slot == ResourceSlots.CPU ? free / 1000 * 1000 : free) < d.kubeletAmounts[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean alignedHere(NodeZones n, PodDemand d, int i) {
         return d.kubeletKind[i] != PodDemand.DEVICE || n.reports(d.slots[i]);
     }
@@ -253,9 +294,9 @@ final class ZoneChecks {
      * required policy's set; else the narrowest set holding everything charged, lowest zones first,
      * avoiding zones an isolated pod holds when it can; 0 when none holds it.
      */
-    static int chooseMask(NodeZones n, PodDemand d) {
-        int pinned = kubeletMask(n, d);
-        if (pinned != 0) {
+    static int chooseMask(NodeZones n, PodDemand d, KubeletAdmission model, ResourceSlots slots) {
+        int pinned = kubeletPin(n, d, model, slots);
+        if (pinned > 0) {
             return pinned;
         }
         NumaPolicy policy = d.policy();
@@ -281,6 +322,113 @@ final class ZoneChecks {
             }
         }
         return fallback;
+    }
+
+    /**
+     * {@link #check} for the common case, read from the flat {@link ZoneColumns}: every resource the
+     * kubelet aligns and every listed one fits a single zone (minimal width 1), at most one container
+     * aligns resources (or pod scope), memory without hugepages. Anything else returns {@link #SLOW}.
+     * Must agree with {@link #check} wherever it decides ({@code NumaTopologyFastPathTest}).
+     */
+    static int fastCheck(ZoneColumns c, int index, PodDemand d) {
+        long meta = c.meta[index];
+        if ((meta & ZoneColumns.FULL_PATH) != 0 || d.alignedMemoryTypes > 1
+                || d.severalAlignedContainers && (meta & ZoneColumns.CONTAINER_SCOPE) != 0) {
+            return SLOW;
+        }
+        int zones = ZoneColumns.zoneCount(meta);
+        int base = index * ZoneColumns.MAX_ZONES;
+        int pinned = 0;
+        if ((meta & ZoneColumns.POLICY_NONE) == 0) {
+            boolean any = false;
+            for (int i : d.alignedIndices) {
+                int slot = d.slots[i];
+                if (d.kubeletKind[i] == PodDemand.DEVICE && !ZoneColumns.reports(meta, slot)) {
+                    continue;
+                }
+                any = true;
+                if (slot >= c.maxZone.length || d.kubeletAmounts[i] > c.maxZone[slot][index]) {
+                    // Wider than one zone: single-numa-node rejects; the others need the full path.
+                    return (meta & ZoneColumns.SINGLE_NUMA_NODE) != 0 ? KUBELET_REJECTS : SLOW;
+                }
+            }
+            if (any) {
+                for (int z = 0; z < zones && pinned == 0; z++) {
+                    if (alignedFitColumn(c, meta, base + z, d)) {
+                        pinned = 1 << z;
+                    }
+                }
+                if (pinned == 0) {
+                    return (meta & ZoneColumns.RESTRICTIVE) != 0 ? KUBELET_REJECTS : SLOW;
+                }
+            }
+        }
+        int isolated = (int) (meta >>> ZoneColumns.ISOLATED_SHIFT) & 0xFF;
+        NumaPolicy policy = d.policy();
+        if (policy == null || !policy.isRequired()) {
+            if (pinned != 0) {
+                return (pinned & isolated) != 0 ? NO_FREE_ZONE_TO_ISOLATE : pinned;
+            }
+            return d.request == null ? 0 : SLOW;
+        }
+        if (!d.unknownListed.isEmpty()) {
+            return NOT_REPORTED;
+        }
+        for (int i : d.listedIndices) {
+            int slot = d.slots[i];
+            if (!ZoneColumns.reports(meta, slot)) {
+                return NOT_REPORTED;
+            }
+            if (policy == NumaPolicy.RESTRICTED && d.amounts[i] > c.maxZone[slot][index]) {
+                return SLOW;
+            }
+        }
+        if (pinned != 0 && (pinned & isolated) != 0) {
+            return NO_FREE_ZONE_TO_ISOLATE;
+        }
+        int occupied = policy == NumaPolicy.ISOLATED ? (int) (meta >>> ZoneColumns.OCCUPIED_SHIFT) & 0xFF : 0;
+        int blocked = isolated | occupied;
+        if (pinned != 0) {
+            int z = Integer.numberOfTrailingZeros(pinned);
+            if ((blocked & pinned) == 0 && listedFitColumn(c, base + z, d)) {
+                return pinned;
+            }
+            return rejection(policy);
+        }
+        for (int z = 0; z < zones; z++) {
+            if ((blocked & (1 << z)) == 0 && listedFitColumn(c, base + z, d)) {
+                return 1 << z;
+            }
+        }
+        return rejection(policy);
+    }
+
+    private static int rejection(NumaPolicy policy) {
+        return policy == NumaPolicy.RESTRICTED ? NO_MINIMAL_ZONES
+                : policy == NumaPolicy.ISOLATED ? NO_FREE_ZONE_TO_ISOLATE : NO_SINGLE_ZONE;
+    }
+
+    private static boolean alignedFitColumn(ZoneColumns c, long meta, int at, PodDemand d) {
+        for (int i : d.alignedIndices) {
+            int slot = d.slots[i];
+            if (d.kubeletKind[i] == PodDemand.DEVICE && !ZoneColumns.reports(meta, slot)) {
+                continue;
+            }
+            long free = c.free[slot][at];
+            if ((slot == ResourceSlots.CPU ? free / 1000 * 1000 : free) < d.kubeletAmounts[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean listedFitColumn(ZoneColumns c, int at, PodDemand d) {
+        for (int i : d.listedIndices) {
+            if (c.free[d.slots[i]][at] < d.amounts[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String reason(int code) {

@@ -45,10 +45,64 @@ class NumaTopologyFastPathTest {
         assertThat(rejected).isGreaterThan(2_000);
     }
 
+    /**
+     * The filter's column path ({@link ZoneChecks#fastCheck}) must give exactly what the full per-node
+     * check gives wherever it decides: every policy, every kubelet policy, zones held by isolated or
+     * other aligned pods.
+     */
+    @Test
+    void columnPathAgreesWithTheFullCheck() {
+        SplittableRandom random = new SplittableRandom(7);
+        KubeletAdmission model = new KubeletAdmission();
+        String[] policies = {null, "single-numa", "restricted", "best-effort", "isolated"};
+        int decided = 0;
+        for (int round = 0; round < 20_000; round++) {
+            NodeTopology topology = randomTopology(random, TopologyManagerPolicy.values()[random.nextInt(4)]);
+            ResourceSlots slots = new ResourceSlots();
+            NodeZones node = new NodeZones("n", topology, null, TopologySource.NODE_RESOURCE_TOPOLOGY, slots);
+            for (int z = 0; z < node.zoneCount; z++) {
+                node.alignedPods[z] = random.nextInt(3) == 0 ? 1 : 0;
+                node.isolatedPods[z] = node.alignedPods[z] > 0 && random.nextInt(3) == 0 ? 1 : 0;
+            }
+            ZoneColumns columns = new ZoneColumns();
+            node.attach(columns, random.nextInt(100));
+            node.refreshFree();
+            String policy = policies[random.nextInt(policies.length)];
+            PodInfo pod = randomPod(random, policy);
+            PodDemand demand = PodDemand.of(pod, NumaRequest.parse(pod.annotations()), slots);
+            int fast = ZoneChecks.fastCheck(columns, indexOf(columns), demand);
+            if (fast == ZoneChecks.SLOW) {
+                continue;
+            }
+            decided++;
+            int full = ZoneChecks.check(node, demand, model, slots);
+            if (demand.request == null && fast >= 0 && full >= 0) {
+                // Without a policy the mask only feeds the score, which such pods do not get: passing is what counts.
+                continue;
+            }
+            assertThat(fast).as("round %d: %s policy %s on %s, aligned %s isolated %s", round, demand.containers, policy,
+                    topology, java.util.Arrays.toString(node.alignedPods), java.util.Arrays.toString(node.isolatedPods))
+                    .isEqualTo(full);
+        }
+        assertThat(decided).as("the column path decides most cases").isGreaterThan(8_000);
+    }
+
+    private static int indexOf(ZoneColumns columns) {
+        for (int i = 0; i < columns.meta.length; i++) {
+            if (columns.meta[i] != 0) {
+                return i;
+            }
+        }
+        throw new AssertionError("node not written to the columns");
+    }
+
     private static NodeTopology randomTopology(SplittableRandom random) {
+        return randomTopology(random, random.nextBoolean() ? TopologyManagerPolicy.SINGLE_NUMA_NODE
+                : TopologyManagerPolicy.RESTRICTED);
+    }
+
+    private static NodeTopology randomTopology(SplittableRandom random, TopologyManagerPolicy policy) {
         int zones = 1 + random.nextInt(4);
-        TopologyManagerPolicy policy = random.nextBoolean() ? TopologyManagerPolicy.SINGLE_NUMA_NODE
-                : TopologyManagerPolicy.RESTRICTED;
         TopologyManagerScope scope = random.nextBoolean() ? TopologyManagerScope.CONTAINER : TopologyManagerScope.POD;
         boolean gpus = random.nextBoolean();
         List<NumaZone> list = new ArrayList<>();
@@ -68,7 +122,14 @@ class NumaTopologyFastPathTest {
     }
 
     private static PodInfo randomPod(SplittableRandom random) {
+        return randomPod(random, null);
+    }
+
+    private static PodInfo randomPod(SplittableRandom random, String policy) {
         PodFixture pod = PodFixture.pod("p" + random.nextInt(1000));
+        if (policy != null) {
+            pod.annotation(NumaRequest.POLICY_ANNOTATION, policy);
+        }
         if (random.nextInt(4) > 0) {
             pod.guaranteed();
         }

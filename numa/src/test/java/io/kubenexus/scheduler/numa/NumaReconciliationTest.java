@@ -1,0 +1,264 @@
+package io.kubenexus.scheduler.numa;
+
+import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
+import static io.kubenexus.scheduler.numa.TopologyFixture.CPU;
+import static io.kubenexus.scheduler.numa.TopologyFixture.GPU;
+import static io.kubenexus.scheduler.numa.TopologyFixture.GI;
+import static io.kubenexus.scheduler.numa.TopologyFixture.MEMORY;
+import static io.kubenexus.scheduler.numa.TopologyFixture.gpuNode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.loop.Decision;
+import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodPhase;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import io.kubenexus.scheduler.core.testing.PodFixture;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Per-zone accounting over time on the 8-GPU node: our charges take effect at once, NodeResourceTopology
+ * reports replace them without counting a pod twice, annotation topologies keep them.
+ */
+class NumaReconciliationTest {
+    private static final String NODE = "gpu-a";
+
+    private final NumaSettings settings = NumaSettings.defaults();
+    private final NumaZones zones = new NumaZones(settings);
+    private final ClusterState state = new ClusterState();
+    private final SchedulingAlgorithm algorithm =
+            new SchedulingAlgorithm(NumaPlugins.profiles(settings).create(SchedulerSettings.defaults()), 100);
+
+    NumaReconciliationTest() {
+        state.addExtension(zones);
+    }
+
+    /** Guaranteed, single-numa: {8 cores, 64Gi, 4 GPUs}, a whole zone's GPUs. */
+    private static PodFixture trainer(String name) {
+        return pod(name).cpu(8).memoryGi(64).gpu(4).guaranteed()
+                .annotation(NumaRequest.POLICY_ANNOTATION, "single-numa");
+    }
+
+    /** Schedules and assumes the pod as the loop does; returns its node. */
+    private String place(PodInfo pod) {
+        Decision decision = algorithm.schedule(pod, state);
+        assertThat(decision).as("%s placed", pod.key().name()).isInstanceOf(Decision.Placed.class);
+        String node = ((Decision.Placed) decision).nodeName();
+        state.assume(pod.withNodeName(node));
+        return node;
+    }
+
+    /** The pod as the API reports it once the kubelet started it. */
+    private static PodInfo running(String name) {
+        return trainer(name).boundTo(NODE).phase(PodPhase.RUNNING).build();
+    }
+
+    private long freeGpus(int zone) {
+        return zones.free(NODE, zone, GPU);
+    }
+
+    private long freeCores(int zone) {
+        return zones.free(NODE, zone, CPU) / 1000;
+    }
+
+    private String zonesOf(String pod) {
+        ZonePlacement placement = zones.placement(trainer(pod).build().key());
+        return placement == null ? null : placement.describe();
+    }
+
+    // ------------------------------------------------------------------ charged at once
+
+    @Test
+    void anAssumedPodIsChargedToItsZoneAtOnceAndTheNextPodSeesIt() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+
+        place(trainer("t1").build());
+        assertThat(zonesOf("t1")).isEqualTo("NUMA zone 0, NVLink island nvl0");
+        assertThat(freeGpus(0)).isZero();
+        assertThat(freeCores(0)).isEqualTo(40);
+        assertThat(zones.free(NODE, 0, MEMORY)).isEqualTo(448 * GI);
+        assertThat(freeGpus(1)).isEqualTo(4);
+
+        place(trainer("t2").build());
+        assertThat(zonesOf("t2")).isEqualTo("NUMA zone 1, NVLink island nvl1");
+
+        Decision third = algorithm.schedule(trainer("t3").build(), state);
+        assertThat(third).isInstanceOf(Decision.Unschedulable.class);
+    }
+
+    @Test
+    void forgettingOrRemovingAPodGivesItsZoneBack() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        PodInfo t1 = trainer("t1").build();
+
+        place(t1);
+        state.forget(t1.key());
+        assertThat(freeGpus(0)).as("after a failed bind").isEqualTo(4);
+        assertThat(zones.placement(t1.key())).isNull();
+
+        place(t1);
+        state.removePod(t1.key());
+        assertThat(freeGpus(0)).as("deleted before it ran").isEqualTo(4);
+        assertThat(freeCores(0)).isEqualTo(48);
+    }
+
+    // ------------------------------------------------------------------ NodeResourceTopology reports
+
+    @Test
+    void aReportAfterThePodRanCountsItSoOurChargeStops() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+        state.upsertPod(running("t1"));
+
+        // The exporter now reports what the kubelet gave t1.
+        gpuNode().freeGpus(0, 0).freeCores(0, 40).freeMemoryGi(0, 448)
+                .report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+
+        assertThat(freeGpus(0)).isZero();
+        assertThat(freeCores(0)).as("not 32: t1 is counted once").isEqualTo(40);
+        assertThat(zones.free(NODE, 0, MEMORY)).isEqualTo(448 * GI);
+        assertThat(freeGpus(1)).isEqualTo(4);
+        assertThat(zonesOf("t1")).as("still placed, for events and isolation").isEqualTo("NUMA zone 0, NVLink island nvl0");
+    }
+
+    @Test
+    void aPodNotYetRunningStaysChargedOnTopOfAReport() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+
+        // Someone else's pod took 8 cores of zone 0; the report knows nothing of t1 yet.
+        gpuNode().freeCores(0, 40).report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+
+        assertThat(freeCores(0)).isEqualTo(32);
+        assertThat(freeGpus(0)).isZero();
+    }
+
+    @Test
+    void aPodSeenRunningAfterAReportIsCountedUntilTheNextReport() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+        gpuNode().report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        state.upsertPod(running("t1"));
+        assertThat(freeGpus(0)).as("the last report predates t1's start").isZero();
+
+        gpuNode().freeGpus(0, 0).freeCores(0, 40).report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        assertThat(freeCores(0)).isEqualTo(40);
+
+        // t1 ends: the stale report still shows its GPUs taken until the exporter catches up.
+        state.removePod(running("t1").key());
+        assertThat(freeGpus(0)).isZero();
+        gpuNode().report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        assertThat(freeGpus(0)).isEqualTo(4);
+        assertThat(freeCores(0)).isEqualTo(48);
+    }
+
+    @Test
+    void aReportOfADifferentLayoutChargesThePodsAnew() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+
+        // A GPU was taken out of service in zone 1: capacity changes, so the node's zones are rebuilt.
+        gpuNode().allocatable(1, GPU, 3).report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+
+        assertThat(freeGpus(0)).as("t1 still charged").isZero();
+        assertThat(freeGpus(1)).isEqualTo(3);
+        assertThat(zonesOf("t1")).isEqualTo("NUMA zone 0, NVLink island nvl0");
+    }
+
+    /** When the scheduler starts, running pods and the node's report arrive in either order. */
+    enum StartOrder { TOPOLOGY_FIRST, PODS_FIRST }
+
+    @ParameterizedTest
+    @EnumSource(StartOrder.class)
+    void afterARestartARunningPodIsNotCountedTwiceAndKeepsItsZone(StartOrder order) {
+        // The report already counts t1, which the kubelet put on zone 0.
+        TopologyFixture report = gpuNode().freeGpus(0, 0).freeCores(0, 40).freeMemoryGi(0, 448);
+        state.upsertNode(report.node(NODE));
+        if (order == StartOrder.TOPOLOGY_FIRST) {
+            report.report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+            state.upsertPod(running("t1"));
+            report.report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        } else {
+            state.upsertPod(running("t1"));
+            report.report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        }
+
+        PodInfo isolated = pod("iso").cpu(4).memoryGi(16).gpu(1).guaranteed()
+                .annotation(NumaRequest.POLICY_ANNOTATION, "isolated").build();
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(freeGpus(0)).isZero();
+            softly.assertThat(freeGpus(1)).as("t1 is not counted on zone 1 as well").isEqualTo(4);
+            softly.assertThat(freeCores(1)).isEqualTo(48);
+            softly.assertThat(zonesOf("t1")).as("where the report shows t1")
+                    .isEqualTo("NUMA zone 0, NVLink island nvl0");
+            // Zone 1 holds no aligned pod: an isolated pod may have it.
+            softly.assertThat(algorithm.schedule(isolated, state)).as("isolated pod")
+                    .isInstanceOf(Decision.Placed.class);
+        });
+    }
+
+    // ------------------------------------------------------------------ node annotation
+
+    @Test
+    void anAnnotationTopologyKeepsEveryPodChargedAndIgnoresItsAvailableAmounts() {
+        // An admin wrote available amounts once; they are not a live report.
+        TopologyFixture annotation = gpuNode().freeGpus(0, 1);
+        annotation.install(state, zones, NODE, TopologySource.NODE_ANNOTATION);
+        assertThat(freeGpus(0)).isEqualTo(4);
+
+        place(trainer("t1").build());
+        state.upsertPod(running("t1"));
+        annotation.report(zones, NODE, TopologySource.NODE_ANNOTATION);
+
+        assertThat(freeGpus(0)).isZero();
+        assertThat(freeCores(0)).isEqualTo(40);
+        assertThat(zonesOf("t1")).isEqualTo("NUMA zone 0, NVLink island nvl0");
+
+        state.removePod(running("t1").key());
+        assertThat(freeGpus(0)).as("given back at once: nothing else counts it").isEqualTo(4);
+    }
+
+    // ------------------------------------------------------------------ topology coming and going
+
+    @Test
+    void aClearedTopologyMakesTheNodeUnknownUntilItIsPublishedAgain() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_ANNOTATION);
+        place(trainer("t1").build());
+
+        zones.clearTopology(NODE);
+        assertThat(zones.free(NODE, 0, GPU)).isEqualTo(-1);
+        assertThat(zonesOf("t1")).isNull();
+        Decision unknown = algorithm.schedule(trainer("t2").build(), state);
+        assertThat(unknown).isInstanceOf(Decision.Unschedulable.class);
+        assertThat(((Decision.Unschedulable) unknown).message()).contains("node(s) had no NUMA topology");
+
+        gpuNode().report(zones, NODE, TopologySource.NODE_ANNOTATION);
+        assertThat(zonesOf("t1")).as("the node's pods are charged again").isEqualTo("NUMA zone 0, NVLink island nvl0");
+        assertThat(freeGpus(0)).isZero();
+        assertThat(place(trainer("t2").build())).isEqualTo(NODE);
+        assertThat(zonesOf("t2")).isEqualTo("NUMA zone 1, NVLink island nvl1");
+    }
+
+    @Test
+    void aTopologyPublishedBeforeItsNodeAppliesWhenTheNodeArrives() {
+        gpuNode().freeGpus(0, 0).report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        state.upsertNode(gpuNode().node(NODE));
+
+        place(trainer("t1").build());
+        assertThat(zonesOf("t1")).isEqualTo("NUMA zone 1, NVLink island nvl1");
+    }
+
+    @Test
+    void aRemovedNodeTakesItsZonesWithIt() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+
+        state.removeNode(NODE);
+        assertThat(zones.free(NODE, 0, GPU)).isEqualTo(-1);
+        assertThat(zones.nodesWithTopology().isEmpty()).isTrue();
+    }
+}
