@@ -109,16 +109,54 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
             return;
         }
         boolean filtered = chosenFor == pod;
+        ZoneColumns columns = zones.columns();
         for (int k = 0; k < count; k++) {
             int index = nodes[k];
-            NodeZones node = zones.node(index);
-            if (node == null) {
+            long meta = index < columns.meta.length ? columns.meta[index] : 0;
+            if (meta == 0) {
                 scores[k] = 0;
                 continue;
             }
+            NodeZones node = zones.node(index);
             int mask = filtered ? chosen[index] : ZoneChecks.chooseMask(node, demand, zones.model(), zones.slots());
-            scores[k] = score(node, demand, mask);
+            scores[k] = (meta & ZoneColumns.FULL_PATH) != 0 ? score(node, demand, mask)
+                    : score(columns, meta, index, node, demand, mask);
         }
+    }
+
+    /** {@link #score(NodeZones, PodDemand, int)} from the flat columns; the node object only for islands. */
+    private long score(ZoneColumns columns, long meta, int index, NodeZones node, PodDemand demand, int mask) {
+        if (mask == 0) {
+            return 0;
+        }
+        int zoneCount = ZoneColumns.zoneCount(meta);
+        int width = Integer.bitCount(mask);
+        long zoneScore = MAX_NODE_SCORE * (zoneCount - width + 1) / zoneCount;
+        int gpuSlot = ResourceSlots.GPU;
+        long gpus = demand.amountOf(gpuSlot);
+        int primary = gpus > 0 && gpuSlot < columns.free.length ? gpuSlot : ResourceSlots.CPU;
+        long used = demand.amountOf(primary);
+        long total = 0;
+        int base = index * ZoneColumns.MAX_ZONES;
+        for (int z = 0; z < zoneCount; z++) {
+            if ((mask & (1 << z)) != 0) {
+                long allocatable = columns.allocatable[primary][base + z];
+                total += allocatable;
+                used += Math.max(0, allocatable - columns.free[primary][base + z]);
+            }
+        }
+        long utilization = total == 0 ? 0 : Math.min(MAX_NODE_SCORE, used * MAX_NODE_SCORE / total);
+        long fill = settings.zoneScoring() == NumaSettings.ZoneScoring.PACK ? utilization : MAX_NODE_SCORE - utilization;
+        if (gpus == 0 || node.gpuSlot != gpuSlot) {
+            return gpus == 0 ? (70 * zoneScore + 30 * fill) / 100 : score(node, demand, mask);
+        }
+        long locality;
+        if (node.islandPosition.length > 0 && node.bestIsland(mask, gpus) >= 0) {
+            locality = MAX_NODE_SCORE;
+        } else {
+            locality = width == 1 ? MAX_NODE_SCORE / 2 : 0;
+        }
+        return (50 * zoneScore + 30 * locality + 20 * fill) / 100;
     }
 
     private long score(NodeZones node, PodDemand demand, int mask) {
