@@ -17,8 +17,12 @@ import io.kubenexus.scheduler.kube.groups.PodGroupTranslator;
 import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
 import io.kubenexus.scheduler.kube.informers.ClusterInformers;
 import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
+import io.kubenexus.scheduler.kube.topology.NodeTopologyEvents;
+import io.kubenexus.scheduler.kube.topology.TopologyInformers;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
+import io.kubenexus.scheduler.numa.NumaPlugins;
+import io.kubenexus.scheduler.numa.NumaZones;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,7 +39,8 @@ import java.util.function.UnaryOperator;
  * scheduling loop; the loop binds through the pods' binding subresource and reports through
  * Events and the PodScheduled condition; a Lease decides which replica may bind. PodGroups and
  * SparkApplications, where their CRDs are installed, size the groups; the leader keeps
- * scheduler-plugins PodGroups' status current.
+ * scheduler-plugins PodGroups' status current. With NUMA placement on, every node's topology
+ * (NodeResourceTopology objects, node annotations) feeds the loop's {@link NumaZones}.
  *
  * <p>The same class runs in production ({@code run}), in the demo against the embedded API, and in
  * the integration tests.
@@ -52,6 +57,8 @@ public final class KubeScheduler implements AutoCloseable {
     private final ExecutorService podGroupStatusPool;
     private final PodGroupStatusUpdater podGroupStatus;
     private final GroupSourceInformers groupSources;
+    /** Null when NUMA placement is off. */
+    private final TopologyInformers topologySources;
     private final LeaseLeadership leadership;
     /** Guards starting the core informers (after the group sources) against a concurrent close. */
     private final Object lifecycle = new Object();
@@ -78,10 +85,19 @@ public final class KubeScheduler implements AutoCloseable {
         this.eventFlusher = Executors.newSingleThreadScheduledExecutor(daemonThreads("kubenexus-event-flush"));
         this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
                 eventPool, eventFlusher, options.eventAggregationInterval(), clock);
-        this.loop = new SchedulingLoop(options.scheduling(), SchedulingProfile.defaults(options.scheduling()),
-                new GangLabels(), GangPlanner.packing(options.scheduling()), options.gang(),
+        SchedulingProfile.Factory profiles = NumaPlugins.profiles(options.numa());
+        this.loop = new SchedulingLoop(options.scheduling(), profiles.create(options.scheduling()),
+                new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
                 binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
+        if (options.numa().enabled()) {
+            loop.addStateExtension(new NumaZones(options.numa()));
+            this.topologySources = new TopologyInformers(client, loop, new NodeTopologyEvents(client,
+                    options.scheduling().schedulerName(), options.identity(), eventPool, clock));
+            informers.addNodeListener(topologySources.nodeHandler());
+        } else {
+            this.topologySources = null;
+        }
         this.podGroupStatusPool = Executors.newSingleThreadExecutor(daemonThreads("kubenexus-podgroup-status"));
         this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
                 new PodGroupTranslator(), podGroupStatusPool, clock);
@@ -96,13 +112,16 @@ public final class KubeScheduler implements AutoCloseable {
 
     /**
      * Starts the loop, the informers and leader election; returns when the caches have synced.
-     * The group sources (PodGroups, SparkApplications) sync first, within their own short timeout,
-     * so the loop knows every group's policy before the pods' sync barrier lets it decide.
+     * The group sources (PodGroups, SparkApplications) and, with NUMA on, the NodeResourceTopology
+     * objects sync first, within their own short timeouts, so the loop knows every group's policy
+     * and every node's topology before the pods' sync barrier lets it decide.
      */
     public CompletionStage<Void> start() {
         loop.start();
         podGroupStatus.start();
-        CompletionStage<Void> synced = groupSources.start().thenCompose(ignored -> {
+        CompletionStage<Void> optionalSources = topologySources == null ? groupSources.start()
+                : groupSources.start().thenCombine(topologySources.start(), (a, b) -> null);
+        CompletionStage<Void> synced = optionalSources.thenCompose(ignored -> {
             synchronized (lifecycle) {
                 return closed ? CompletableFuture.<Void>completedFuture(null) : informers.start();
             }
@@ -125,6 +144,14 @@ public final class KubeScheduler implements AutoCloseable {
     }
 
     /**
+     * Where nodes' NUMA topology comes from (NodeResourceTopology objects, node annotations), for
+     * diagnostics and tests; null when NUMA placement is off.
+     */
+    public TopologyInformers topologySources() {
+        return topologySources;
+    }
+
+    /**
      * Stops in the order that loses nothing: give up the Lease (a standby takes over at once), stop
      * watching, stop deciding, then let in-flight binds and event writes finish briefly.
      */
@@ -135,6 +162,9 @@ public final class KubeScheduler implements AutoCloseable {
         }
         leadership.close();
         groupSources.close();
+        if (topologySources != null) {
+            topologySources.close();
+        }
         podGroupStatus.close();
         podGroupStatusPool.shutdown();
         informers.close();

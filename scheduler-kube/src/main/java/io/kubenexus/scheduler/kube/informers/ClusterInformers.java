@@ -14,8 +14,11 @@ import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import io.kubenexus.scheduler.kube.translate.TrimmingItemStore;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,8 @@ public final class ClusterInformers implements AutoCloseable {
     private final ExecutorResourcesAnnotation executorAnnotation = new ExecutorResourcesAnnotation();
     private SharedIndexInformer<Node> nodeInformer;
     private SharedIndexInformer<Pod> podInformer;
+    /** Others who read nodes (NUMA topology annotations), so nodes are watched once. */
+    private final List<ResourceEventHandler<Node>> nodeListeners = new CopyOnWriteArrayList<>();
 
     public ClusterInformers(KubernetesClient client, SchedulingLoop loop, PodTranslator podTranslator,
                             NodeTranslator nodeTranslator) {
@@ -47,6 +52,20 @@ public final class ClusterInformers implements AutoCloseable {
         this.loop = loop;
         this.podTranslator = podTranslator;
         this.nodeTranslator = nodeTranslator;
+    }
+
+    /**
+     * Also hands every node the informer delivers to {@code listener}: adds (and the re-post at sync,
+     * before the sync barrier) as {@code onAdd}, updates as {@code onUpdate}, deletes as
+     * {@code onDelete}. Objects may be trimmed copies (annotations with {@code kubenexus.io/} in the
+     * key are kept). Called on the informer thread: listeners must not block or throw. Call before
+     * {@link #start()}.
+     */
+    public synchronized void addNodeListener(ResourceEventHandler<Node> listener) {
+        if (nodeInformer != null) {
+            throw new IllegalStateException("node listeners must be added before start()");
+        }
+        nodeListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Starts both informers; the returned stage completes after the sync barrier was posted. */
@@ -60,7 +79,10 @@ public final class ClusterInformers implements AutoCloseable {
         CompletableFuture<Void> nodes = nodeInformer.start().toCompletableFuture();
         CompletableFuture<Void> pods = podInformer.start().toCompletableFuture();
         return CompletableFuture.allOf(nodes, pods).thenRun(() -> {
-            nodeInformer.getStore().list().forEach(this::postNode);
+            nodeInformer.getStore().list().forEach(node -> {
+                postNode(node);
+                nodeListeners.forEach(listener -> listener.onAdd(node));
+            });
             podInformer.getStore().list().forEach(this::postPod);
             LOG.info("informers synced: {} nodes, {} pods", nodeInformer.getStore().list().size(),
                     podInformer.getStore().list().size());
@@ -111,16 +133,19 @@ public final class ClusterInformers implements AutoCloseable {
         @Override
         public void onAdd(Node node) {
             postNode(node);
+            nodeListeners.forEach(listener -> listener.onAdd(node));
         }
 
         @Override
         public void onUpdate(Node oldNode, Node newNode) {
             postNode(newNode);
+            nodeListeners.forEach(listener -> listener.onUpdate(oldNode, newNode));
         }
 
         @Override
         public void onDelete(Node node, boolean deletedFinalStateUnknown) {
             loop.onNodeRemoved(node.getMetadata().getName());
+            nodeListeners.forEach(listener -> listener.onDelete(node, deletedFinalStateUnknown));
         }
     }
 

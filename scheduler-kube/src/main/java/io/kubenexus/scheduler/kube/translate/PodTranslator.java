@@ -26,6 +26,7 @@ import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
+import io.kubenexus.scheduler.numa.NumaRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -54,6 +55,9 @@ import java.util.Map;
  * topology spread, persistent volume claims (their volume topology) and dynamic resource claims.
  * Preferred inter-pod affinity and ScheduleAnyway spreads are not listed: they only change scores,
  * so ignoring them still yields a valid placement.
+ *
+ * <p>The NUMA annotations ({@link NumaRequest#POLICY_ANNOTATION}, {@link NumaRequest#RESOURCES_ANNOTATION})
+ * are validated here: a malformed one makes the translation invalid with the parser's message.
  *
  * <p>Stateless and thread-safe. {@link #translate} never throws.
  */
@@ -128,6 +132,7 @@ public final class PodTranslator {
         }
         ObjectMeta meta = pod.getMetadata();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        checkNumaRequest(meta.getAnnotations());
 
         List<ContainerResources> containers = containers(spec.getContainers(), false);
         List<ContainerResources> initContainers = containers(spec.getInitContainers(), true);
@@ -183,6 +188,21 @@ public final class PodTranslator {
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
                 schedulingGroup(spec),
                 containers);
+    }
+
+    /**
+     * A malformed {@code numa.scheduling.kubenexus.io/*} annotation makes the pod unreadable, so the
+     * user hears about it at once rather than getting a placement that ignores it.
+     */
+    private static void checkNumaRequest(Map<String, String> annotations) throws InvalidSpecException {
+        if (annotations == null || annotations.isEmpty()) {
+            return;
+        }
+        try {
+            NumaRequest.parse(annotations);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(e.getMessage());
+        }
     }
 
     /** Kubernetes' own gang API (1.35+): {@code spec.schedulingGroup.podGroupName}. */

@@ -16,7 +16,11 @@ public final class RetainedAnnotations {
     private RetainedAnnotations() {
     }
 
-    /** Gang and NUMA annotations: ours and the scheduler-plugins / Koordinator aliases. */
+    /**
+     * Gang and NUMA annotations: ours (e.g. {@code pod-group.scheduling.kubenexus.io/*},
+     * {@code numa.scheduling.kubenexus.io/policy} and {@code /resources}) and the scheduler-plugins /
+     * Koordinator aliases.
+     */
     public static boolean isPodKey(String key) {
         for (String part : POD_KEY_PARTS) {
             if (key.contains(part)) {
@@ -26,7 +30,10 @@ public final class RetainedAnnotations {
         return false;
     }
 
-    /** Topology and interconnect annotations published for our scheduler. */
+    /**
+     * Topology and interconnect annotations published for our scheduler
+     * ({@code numa.scheduling.kubenexus.io/topology} and {@code /gpu-islands}).
+     */
     public static boolean isNodeKey(String key) {
         return key.contains(NODE_KEY_PART);
     }

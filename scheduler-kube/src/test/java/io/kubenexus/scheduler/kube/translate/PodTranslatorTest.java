@@ -469,4 +469,38 @@ class PodTranslatorTest {
         assertThat(identity.requests()).isEqualTo(ResourceList.EMPTY);
         assertThat(translator.identity(null).key()).isEqualTo(new PodKey("", ""));
     }
+
+    // ------------------------------------------------------------------ NUMA annotations
+
+    static Stream<Arguments> numaAnnotations() {
+        String policy = "numa.scheduling.kubenexus.io/policy";
+        String resources = "numa.scheduling.kubenexus.io/resources";
+        return Stream.of(
+                arguments("unknown policy", pod("p").annotation(policy, "single-numa-node"),
+                        "annotation " + policy + ": unknown NUMA policy 'single-numa-node'"),
+                arguments("resources without policy", pod("p").annotation(resources, "cpu"),
+                        "annotation " + resources + " is set but " + policy + " is not; set the policy too"),
+                arguments("empty resource entry", pod("p").annotation(policy, "single-numa").annotation(resources, "cpu,,memory"),
+                        "annotation " + resources + ": 'cpu,,memory' is not a comma-separated list of resource names (bad entry '')"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("numaAnnotations")
+    void malformedNumaAnnotationIsAnErrorNamingTheAnnotationAndValue(String name, PodObjects pod, String message) {
+        assertThat(translator.translate(pod.container("main").cpu("1").build()).errorOrNull()).startsWith(message);
+    }
+
+    @Test
+    void validNumaAnnotationsAreKept() {
+        PodInfo info = valid(pod("p").annotation("numa.scheduling.kubenexus.io/policy", "isolated")
+                .annotation("numa.scheduling.kubenexus.io/resources", "cpu,nvidia.com/gpu")
+                .container("main").cpu("4").gpu("1").build());
+
+        assertThat(info.annotations()).containsOnlyKeys("numa.scheduling.kubenexus.io/policy",
+                "numa.scheduling.kubenexus.io/resources");
+        assertThat(RetainedAnnotations.isPodKey("numa.scheduling.kubenexus.io/anything-new")).isTrue();
+        assertThat(TrimmingItemStore.trimPod(pod("p").annotation("numa.scheduling.kubenexus.io/policy", "isolated")
+                .container("main").build()).getMetadata().getAnnotations())
+                .containsOnlyKeys("numa.scheduling.kubenexus.io/policy");
+    }
 }
