@@ -197,7 +197,40 @@ public final class NumaZones implements StateExtension {
         }
         if (charge != null) {
             charge.runningSequence = seen;
+            NodeZones node = node(charge.node);
+            if (node != null) {
+                reflectIfReported(node, charge);
+            }
         }
+    }
+
+    /**
+     * Exporters often publish the report that counts a pod before its status says Running (the
+     * kubelet allocates first, then starts containers), and an unchanged report is not sent again.
+     * So when a pod turns Running and the node's latest report already holds, in the pod's zones,
+     * amounts that no other reported pod explains and that cover this pod, that report counts it.
+     */
+    private void reflectIfReported(NodeZones node, NodeZones.Charge charge) {
+        if (node.source != TopologySource.NODE_RESOURCE_TOPOLOGY || charge.reflected) {
+            return;
+        }
+        long[] unexplained = new long[node.reported.length];
+        for (int i = 0; i < unexplained.length; i++) {
+            unexplained[i] = Math.max(0, node.allocatable[i] - node.reported[i]);
+        }
+        for (NodeZones.Charge other : node.charges) {
+            if (other.reflected) {
+                subtract(unexplained, other.amounts);
+            }
+        }
+        if (!explains(node, charge, charge.mask, unexplained)) {
+            return;
+        }
+        charge.reflected = true;
+        for (int i = 0; i < charge.amounts.length; i++) {
+            node.charged[i] -= charge.amounts[i];
+        }
+        node.refreshFree();
     }
 
     // ------------------------------------------------------------------ for the plugin

@@ -119,4 +119,39 @@ class NumaSchedulingLoopTest {
         loop.runUntilIdle();
         assertThat(zones.free("gpu-1", 0, "nvidia.com/gpu")).as("the report does not know t1 yet").isZero();
     }
+
+    @Test
+    void aReportPublishedBeforeThePodTurnsRunningCountsItOnceItRuns() {
+        gpuNode("gpu-1", 4, 4);
+        loop.onPodUpserted(trainer("t1", 4).build());
+        loop.runUntilIdle();
+
+        // The exporter reports the allocation first; the pod's status follows; no newer report comes.
+        gpuNode("gpu-1", 0, 4);
+        loop.runUntilIdle();
+        assertThat(zones.free("gpu-1", 0, "nvidia.com/gpu")).as("not Running yet: kept charged").isZero();
+        loop.onPodUpserted(trainer("t1", 4).boundTo("gpu-1").phase(PodPhase.RUNNING).build());
+        loop.runUntilIdle();
+        assertThat(zones.free("gpu-1", 1, "nvidia.com/gpu")).isEqualTo(4);
+
+        // When it finishes, the stale report still shows zone 0 full; the next report frees it.
+        loop.onPodRemoved(trainer("t1", 4).build().key());
+        gpuNode("gpu-1", 4, 4);
+        loop.runUntilIdle();
+        assertThat(zones.free("gpu-1", 0, "nvidia.com/gpu")).as("reflected, so not subtracted twice").isEqualTo(4);
+    }
+
+    @Test
+    void heldAmountsThatAnotherPodExplainsDoNotCountANewPod() {
+        gpuNode("gpu-1", 4, 4);
+        loop.onPodUpserted(trainer("t1", 2).build());
+        loop.onPodUpserted(trainer("t2", 2).build());
+        loop.runUntilIdle();
+        // t1 runs and a report counts it (zone 0: 2 held); t2 turns Running without a report of its own.
+        loop.onPodUpserted(trainer("t1", 2).boundTo("gpu-1").phase(PodPhase.RUNNING).build());
+        gpuNode("gpu-1", 2, 4);
+        loop.onPodUpserted(trainer("t2", 2).boundTo("gpu-1").phase(PodPhase.RUNNING).build());
+        loop.runUntilIdle();
+        assertThat(zones.free("gpu-1", 0, "nvidia.com/gpu")).as("t2 still charged: the report's 2 are t1's").isZero();
+    }
 }
