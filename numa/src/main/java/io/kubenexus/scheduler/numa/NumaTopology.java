@@ -124,47 +124,30 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         }
     }
 
-    /** {@link #score(NodeZones, PodDemand, int)} from the flat columns; the node object only for islands. */
+    /** {@link #score(NodeZones, PodDemand, int)} reading the flat columns; the node object only for islands. */
     private long score(ZoneColumns columns, long meta, int index, NodeZones node, PodDemand demand, int mask) {
-        if (mask == 0) {
-            return 0;
+        long gpus = node.gpuSlot >= 0 ? demand.amountOf(node.gpuSlot) : 0;
+        int primary = gpus > 0 ? node.gpuSlot : ResourceSlots.CPU;
+        if (mask == 0 || primary >= columns.free.length) {
+            return score(node, demand, mask);
         }
-        int zoneCount = ZoneColumns.zoneCount(meta);
-        int width = Integer.bitCount(mask);
-        long zoneScore = MAX_NODE_SCORE * (zoneCount - width + 1) / zoneCount;
-        int gpuSlot = ResourceSlots.GPU;
-        long gpus = demand.amountOf(gpuSlot);
-        int primary = gpus > 0 && gpuSlot < columns.free.length ? gpuSlot : ResourceSlots.CPU;
         long used = demand.amountOf(primary);
         long total = 0;
         int base = index * ZoneColumns.MAX_ZONES;
-        for (int z = 0; z < zoneCount; z++) {
+        for (int z = 0; z < ZoneColumns.zoneCount(meta); z++) {
             if ((mask & (1 << z)) != 0) {
                 long allocatable = columns.allocatable[primary][base + z];
                 total += allocatable;
                 used += Math.max(0, allocatable - columns.free[primary][base + z]);
             }
         }
-        long utilization = total == 0 ? 0 : Math.min(MAX_NODE_SCORE, used * MAX_NODE_SCORE / total);
-        long fill = settings.zoneScoring() == NumaSettings.ZoneScoring.PACK ? utilization : MAX_NODE_SCORE - utilization;
-        if (gpus == 0 || node.gpuSlot != gpuSlot) {
-            return gpus == 0 ? (70 * zoneScore + 30 * fill) / 100 : score(node, demand, mask);
-        }
-        long locality;
-        if (node.islandPosition.length > 0 && node.bestIsland(mask, gpus) >= 0) {
-            locality = MAX_NODE_SCORE;
-        } else {
-            locality = width == 1 ? MAX_NODE_SCORE / 2 : 0;
-        }
-        return (50 * zoneScore + 30 * locality + 20 * fill) / 100;
+        return combine(node, mask, gpus, used, total);
     }
 
     private long score(NodeZones node, PodDemand demand, int mask) {
         if (mask == 0) {
             return 0;
         }
-        int width = Integer.bitCount(mask);
-        long zoneScore = MAX_NODE_SCORE * (node.zoneCount - width + 1) / node.zoneCount;
         long gpus = node.gpuSlot >= 0 ? demand.amountOf(node.gpuSlot) : 0;
         int primary = gpus > 0 ? node.gpuSlot : ResourceSlots.CPU;
         long used = demand.amountOf(primary);
@@ -176,6 +159,16 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
                 used += Math.max(0, allocatable - node.free(primary, z));
             }
         }
+        return combine(node, mask, gpus, used, total);
+    }
+
+    /**
+     * Fewer zones first; for GPU pods, GPUs from one NVLink island in the chosen zones; then how full
+     * the chosen zones' primary resource (GPUs, else CPU) would be, for packing or spreading.
+     */
+    private long combine(NodeZones node, int mask, long gpus, long used, long total) {
+        int width = Integer.bitCount(mask);
+        long zoneScore = MAX_NODE_SCORE * (node.zoneCount - width + 1) / node.zoneCount;
         long utilization = total == 0 ? 0 : Math.min(MAX_NODE_SCORE, used * MAX_NODE_SCORE / total);
         long fill = settings.zoneScoring() == NumaSettings.ZoneScoring.PACK ? utilization : MAX_NODE_SCORE - utilization;
         if (gpus == 0) {
