@@ -29,12 +29,14 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
     private static final Set<ClusterEventType> EVENTS = Set.copyOf(
             EnumSet.of(ClusterEventType.NODE_LABELS_CHANGED, ClusterEventType.NODE_ADDED));
 
+    // Scratch bitsets, reused across cycles so a decision allocates nothing that grows with the cluster.
     private final BitSet rejected = new BitSet();
     private final BitSet scratch = new BitSet();
-
-    /** Cycle-data value: the nodes the pod's nodeSelector and required affinity allow. */
-    private record AllowedNodes(BitSet nodes) {
-    }
+    private final BitSet termScratch = new BitSet();
+    private final BitSet anyTerm = new BitSet();
+    private final BitSet allowed = new BitSet();
+    /** The cycle {@link #allowed} was computed for. */
+    private PodContext allowedFor;
 
     @Override
     public String name() {
@@ -47,25 +49,25 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
         if (info.nodeSelector().isEmpty() && !info.nodeAffinity().hasRequired()) {
             return;
         }
-        BitSet allowed = allowedNodes(pod, snapshot);
+        BitSet allowedNodes = allowedNodes(pod, snapshot);
         rejected.clear();
         rejected.or(candidates);
-        rejected.andNot(allowed);
-        candidates.and(allowed);
+        rejected.andNot(allowedNodes);
+        candidates.and(allowedNodes);
         diagnosis.rejectAll(this, rejected, REASON);
     }
 
     private BitSet allowedNodes(PodContext pod, ClusterSnapshot snapshot) {
-        AllowedNodes cached = pod.cycleData(this);
-        if (cached != null) {
-            return cached.nodes();
+        if (allowedFor == pod) {
+            return allowed;
         }
         PodInfo info = pod.pod();
-        BitSet allowed = NodeSelectorMatcher.matchingNodeSelector(info.nodeSelector(), snapshot);
+        NodeSelectorMatcher.matchingNodeSelector(info.nodeSelector(), snapshot, allowed);
         if (info.nodeAffinity().hasRequired()) {
-            allowed.and(NodeSelectorMatcher.matchingAnyTerm(info.nodeAffinity().required(), snapshot));
+            allowed.and(NodeSelectorMatcher.matchingAnyTerm(info.nodeAffinity().required(), snapshot, anyTerm,
+                    termScratch, scratch));
         }
-        pod.putCycleData(this, new AllowedNodes(allowed));
+        allowedFor = pod;
         return allowed;
     }
 
@@ -82,7 +84,7 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
             if (term.weight() == 0) {
                 continue;
             }
-            BitSet matching = NodeSelectorMatcher.matchingTerm(term.preference(), snapshot, scratch);
+            BitSet matching = NodeSelectorMatcher.matchingTerm(term.preference(), snapshot, termScratch, scratch);
             if (matching.isEmpty()) {
                 continue;
             }

@@ -12,34 +12,37 @@ import java.util.Map;
  * Evaluates node selectors against the snapshot's label bitsets, with the Kubernetes API's
  * semantics: terms ORed, requirements within a term ANDed, an empty term matches nothing; NotIn and
  * DoesNotExist match nodes without the label; Gt and Lt compare integers and never match a label
- * value that is not one. Called once per cycle; allocates per term, never per node.
+ * value that is not one. Called once per cycle; results go into bitsets the caller owns and
+ * reuses, so a decision allocates nothing that grows with the cluster.
  */
 final class NodeSelectorMatcher {
     private NodeSelectorMatcher() {
     }
 
-    /** Nodes whose labels include every {@code key=value} of a pod's nodeSelector. */
-    static BitSet matchingNodeSelector(Map<String, String> selector, ClusterSnapshot snapshot) {
-        BitSet matching = (BitSet) snapshot.liveNodes().clone();
+    /** Sets {@code into} to the nodes whose labels include every {@code key=value} of a nodeSelector. */
+    static BitSet matchingNodeSelector(Map<String, String> selector, ClusterSnapshot snapshot, BitSet into) {
+        into.clear();
+        into.or(snapshot.liveNodes());
         for (Map.Entry<String, String> entry : selector.entrySet()) {
-            matching.and(snapshot.nodesWithLabel(entry.getKey(), entry.getValue()));
+            into.and(snapshot.nodesWithLabel(entry.getKey(), entry.getValue()));
         }
-        return matching;
+        return into;
     }
 
-    /** Nodes matching at least one term; an empty list matches nothing. */
-    static BitSet matchingAnyTerm(List<NodeSelectorTerm> terms, ClusterSnapshot snapshot) {
-        BitSet matching = new BitSet();
-        BitSet scratch = new BitSet();
+    /** Sets {@code into} to the nodes matching at least one term; an empty list matches nothing. */
+    static BitSet matchingAnyTerm(List<NodeSelectorTerm> terms, ClusterSnapshot snapshot, BitSet into,
+                                  BitSet termScratch, BitSet scratch) {
+        into.clear();
         for (NodeSelectorTerm term : terms) {
-            matching.or(matchingTerm(term, snapshot, scratch));
+            into.or(matchingTerm(term, snapshot, termScratch, scratch));
         }
-        return matching;
+        return into;
     }
 
-    /** Nodes matching every requirement of {@code term}; nothing when the term is empty. */
-    static BitSet matchingTerm(NodeSelectorTerm term, ClusterSnapshot snapshot, BitSet scratch) {
-        BitSet matching = new BitSet();
+    /** Sets {@code into} to the nodes matching every requirement of {@code term}; nothing when it is empty. */
+    static BitSet matchingTerm(NodeSelectorTerm term, ClusterSnapshot snapshot, BitSet into, BitSet scratch) {
+        BitSet matching = into;
+        matching.clear();
         if (term.isEmpty()) {
             return matching;
         }

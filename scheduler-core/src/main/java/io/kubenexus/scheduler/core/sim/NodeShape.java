@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param labels       extra labels, added to the standard ones {@link SyntheticCluster} sets
  * @param taints       taints every node of this shape carries
  * @param weight       relative share of the cluster's nodes (weights need not sum to 1)
+ * @param numa         how the node's resources split over NUMA zones, as its topology exporter
+ *                     publishes them; null for a node that publishes no topology. Its totals must
+ *                     equal the node's cpu, memory and GPUs.
  */
 public record NodeShape(
         String namePrefix,
@@ -34,7 +37,8 @@ public record NodeShape(
         String gpuProduct,
         Map<String, String> labels,
         List<Taint> taints,
-        double weight) {
+        double weight,
+        NumaLayout numa) {
 
     public static final long GI = 1024L * 1024 * 1024;
     /** The kubelet's default {@code --max-pods}. */
@@ -47,6 +51,19 @@ public record NodeShape(
     public static final NodeShape DEMO_CPU = cpu("cpu-node", "kn.standard-32", 32, 128, 0.8);
     /** The demo's training node: 96 cores, 768Gi, 8 GPUs, tainted; 20% of the default mix. */
     public static final NodeShape DEMO_GPU = gpu("gpu-node", "kn.gpu-a100x8", 96, 768, 8, DEFAULT_GPU_PRODUCT, 0.2);
+    /**
+     * A two-socket training node publishing its NUMA topology: 2 zones x {48 cores, 512Gi, 4 GPUs in
+     * one NVLink island}, kubelet {@code single-numa-node} with container scope; tainted like
+     * {@link #DEMO_GPU}. Weight 0: add it to a mix with {@link #withWeight}.
+     */
+    public static final NodeShape DEMO_GPU_NUMA = gpu("gpu-numa-node", "kn.gpu-2s-a100x8", 96, 1024, 8,
+            DEFAULT_GPU_PRODUCT, 0).withNuma(NumaLayout.gpuSockets(2, 48, 512, 4));
+    /**
+     * A CPU node with four NUMA zones publishing its topology: 4 zones x {16 cores, 64Gi}, kubelet
+     * {@code restricted} with pod scope. Weight 0: add it to a mix with {@link #withWeight}.
+     */
+    public static final NodeShape DEMO_CPU_NUMA = cpu("cpu-numa-node", "kn.cpu-4n-64", 64, 256, 0)
+            .withNuma(NumaLayout.cpuZones(4, 16, 64));
 
     public NodeShape {
         Objects.requireNonNull(namePrefix, "namePrefix");
@@ -70,6 +87,19 @@ public record NodeShape(
         gpuProduct = gpus == 0 ? "" : gpuProduct;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         taints = taints == null ? List.of() : List.copyOf(taints);
+        if (numa != null && (numa.totalCpuMilli() != cpuMilli || numa.totalMemoryBytes() != memoryBytes
+                || numa.totalGpus() != gpus)) {
+            throw new IllegalArgumentException("node shape " + namePrefix + ": its NUMA zones hold "
+                    + numa.totalCpuMilli() + "m cpu, " + numa.totalMemoryBytes() + " bytes and " + numa.totalGpus()
+                    + " GPUs, the node " + cpuMilli + "m, " + memoryBytes + " bytes and " + gpus);
+        }
+    }
+
+    /** A shape without NUMA topology. */
+    public NodeShape(String namePrefix, String instanceType, String pool, long cpuMilli, long memoryBytes, long pods,
+                     int gpus, String gpuProduct, Map<String, String> labels, List<Taint> taints, double weight) {
+        this(namePrefix, instanceType, pool, cpuMilli, memoryBytes, pods, gpus, gpuProduct, labels, taints, weight,
+                null);
     }
 
     /** A CPU-only shape in pool {@code cpu}, untainted, with the default pod limit. */
@@ -87,6 +117,12 @@ public record NodeShape(
 
     public NodeShape withWeight(double newWeight) {
         return new NodeShape(namePrefix, instanceType, pool, cpuMilli, memoryBytes, pods, gpus, gpuProduct, labels,
-                taints, newWeight);
+                taints, newWeight, numa);
+    }
+
+    /** The same shape publishing this NUMA topology (null: none). */
+    public NodeShape withNuma(NumaLayout layout) {
+        return new NodeShape(namePrefix, instanceType, pool, cpuMilli, memoryBytes, pods, gpus, gpuProduct, labels,
+                taints, weight, layout);
     }
 }

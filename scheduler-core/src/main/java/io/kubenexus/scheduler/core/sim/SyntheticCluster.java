@@ -126,20 +126,25 @@ public final class SyntheticCluster {
 
         /** The nodes, grouped by shape in the order given, each group in name order. */
         public List<NodeInfo> build() {
+            return buildNodes().stream().map(SyntheticNode::node).toList();
+        }
+
+        /** {@link #build()}'s nodes, each with the shape it was made from. */
+        public List<SyntheticNode> buildNodes() {
             if (shapes != null && gpuNodeFraction != null) {
                 throw new IllegalStateException("gpuNodeFraction applies to the default mix; set weights on the shapes instead");
             }
             List<NodeShape> mix = shapes != null ? shapes : defaultMix(
                     gpuNodeFraction == null ? DEFAULT_GPU_NODE_FRACTION : gpuNodeFraction);
             int[] counts = apportion(mix, nodes);
-            List<NodeInfo> result = new ArrayList<>(nodes);
+            List<SyntheticNode> result = new ArrayList<>(nodes);
             for (int s = 0; s < mix.size(); s++) {
                 NodeShape shape = mix.get(s);
                 // One stream per shape, so adding a shape does not move the zones of the others.
                 SplittableRandom random = new SplittableRandom(SeedMixer.seedFor(seed, s));
                 List<String> zoneOfNode = balancedZones(counts[s], random);
                 for (int i = 0; i < counts[s]; i++) {
-                    result.add(node(shape, i, zoneOfNode.get(i)));
+                    result.add(new SyntheticNode(node(shape, i, zoneOfNode.get(i)), shape));
                 }
             }
             return List.copyOf(result);
