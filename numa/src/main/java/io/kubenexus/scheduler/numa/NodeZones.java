@@ -39,6 +39,14 @@ final class NodeZones {
     final long[] charged;
     final int[] alignedPods;
     final int[] isolatedPods;
+    /**
+     * Every charge's amounts, reported or not ({@code slot * zoneCount + position}): what the pods we
+     * know of hold per zone. Allocatable minus this is the most a zone can have free, however stale
+     * the report; the isolation rules use it.
+     */
+    final long[] known;
+    /** Aligned pods on this node the kubelet has not started yet (bound or assumed, not Running). */
+    int admitting;
     /** Whether some zone lists the slot, even at 0 (a device the kubelet aligns on this node). */
     final boolean[] reports;
     final int gpuSlot;
@@ -90,6 +98,7 @@ final class NodeZones {
         this.allocatable = new long[slotCount * zoneCount];
         this.reported = new long[slotCount * zoneCount];
         this.charged = new long[slotCount * zoneCount];
+        this.known = new long[slotCount * zoneCount];
         this.alignedPods = new int[zoneCount];
         this.isolatedPods = new int[zoneCount];
         this.reports = new boolean[slotCount];
@@ -247,6 +256,15 @@ final class NodeZones {
         this.columns = target;
         this.index = nodeIndex;
         target.write(nodeIndex, this);
+    }
+
+    /** The most the zone can have free of the slot: allocatable minus every pod we know there. */
+    long mostFree(int slot, int z) {
+        if (slot < 0 || slot >= slotCount) {
+            return 0;
+        }
+        int i = slot * zoneCount + z;
+        return Math.max(0, allocatable[i] - known[i]);
     }
 
     long capacity(int slot, int z) {

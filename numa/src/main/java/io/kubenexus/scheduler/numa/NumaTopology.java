@@ -29,13 +29,13 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
     public static final String NAME = NumaSettings.PLUGIN_NAME;
 
     private static final Set<ClusterEventType> EVENTS = Set.copyOf(EnumSet.of(ClusterEventType.NODE_TOPOLOGY_CHANGED,
-            ClusterEventType.ASSIGNED_POD_REMOVED, ClusterEventType.NODE_ADDED));
+            ClusterEventType.ASSIGNED_POD_REMOVED, ClusterEventType.NODE_ADDED, ClusterEventType.ASSIGNED_POD_STARTED));
 
     private final NumaSettings settings;
     // Scratch: the zone mask chosen per node by the last filter pass, valid for cycle `chosenFor`.
     private int[] chosen = new int[0];
     private PodContext chosenFor;
-    private final int[] rejections = new int[8];
+    private final int[] rejections = new int[9];
 
     public NumaTopology(NumaSettings settings) {
         this.settings = settings;

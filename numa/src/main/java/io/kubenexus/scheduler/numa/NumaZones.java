@@ -196,8 +196,11 @@ public final class NumaZones implements StateExtension {
             onNode.put(current.key(), current);
         }
         if (charge != null) {
-            charge.runningSequence = seen;
             NodeZones node = node(charge.node);
+            if (node != null && charge.runningSequence == 0) {
+                node.admitting--;
+            }
+            charge.runningSequence = seen;
             if (node != null) {
                 reflectIfReported(node, charge);
             }
@@ -416,6 +419,9 @@ public final class NumaZones implements StateExtension {
                 gpus += amounts[node.gpuSlot * zones + z];
             }
         }
+        for (int i = 0; i < amounts.length; i++) {
+            node.known[i] += amounts[i] - charge.amounts[i];
+        }
         charge.mask = mask;
         charge.amounts = amounts;
         charge.island = gpus > 0 ? node.bestIsland(mask, gpus, true) : -1;
@@ -461,6 +467,10 @@ public final class NumaZones implements StateExtension {
         charge.runningSequence = runningSince.getOrDefault(demand.pod.key(), 0L);
         for (int i = 0; i < amounts.length; i++) {
             node.charged[i] += amounts[i];
+            node.known[i] += amounts[i];
+        }
+        if (charge.runningSequence == 0) {
+            node.admitting++;
         }
         for (int z = 0; z < zones; z++) {
             if ((mask & (1 << z)) != 0) {
@@ -486,6 +496,12 @@ public final class NumaZones implements StateExtension {
             for (int i = 0; i < charge.amounts.length; i++) {
                 node.charged[i] -= charge.amounts[i];
             }
+        }
+        for (int i = 0; i < charge.amounts.length; i++) {
+            node.known[i] -= charge.amounts[i];
+        }
+        if (charge.runningSequence == 0) {
+            node.admitting--;
         }
         for (int z = 0; z < node.zoneCount; z++) {
             if ((charge.mask & (1 << z)) != 0) {

@@ -26,6 +26,7 @@ final class ZoneChecks {
     static final int NO_MINIMAL_ZONES = -4;
     static final int NO_FREE_ZONE_TO_ISOLATE = -5;
     static final int NOT_REPORTED = -6;
+    static final int ADMITTING = -7;
 
     private static final int FAST_PATH_ZONES = 8;
     /** {@link #fastCheck} cannot decide: take {@link #check} on the node's full data. */
@@ -47,6 +48,10 @@ final class ZoneChecks {
         if (pinned < 0) {
             return KUBELET_REJECTS;
         }
+        int isolation = isolation(n, d, pinned);
+        if (isolation < 0) {
+            return isolation;
+        }
         NumaPolicy policy = d.policy();
         if (policy != null && policy.isRequired()) {
             if (!d.unknownListed.isEmpty() || !listedReported(n, d)) {
@@ -66,6 +71,49 @@ final class ZoneChecks {
             return (pinned & n.isolatedMask) != 0 ? NO_FREE_ZONE_TO_ISOLATE : pinned;
         }
         return chooseMask(n, d, model, slots);
+    }
+
+    /**
+     * Isolation cannot rest on predicting the kubelet's zone exactly: reports lag and binds reach the
+     * kubelet in any order. So where isolation is at stake (an isolated pod, or an aligned pod on a node
+     * with an isolated zone) we decide only when the node has no other aligned pod waiting for the
+     * kubelet, and refuse the node if a zone that must stay apart could hold the pod even at its most
+     * free (allocatable minus every pod we know there): then the kubelet cannot pick that zone,
+     * whatever the reports say. 0 when fine, else a rejection code.
+     */
+    private static int isolation(NodeZones n, PodDemand d, int pinned) {
+        boolean isolated = d.policy() == NumaPolicy.ISOLATED;
+        boolean aligned = pinned != 0 || d.requiresAlignment();
+        if (!isolated && (n.isolatedMask == 0 || !aligned)) {
+            return 0;
+        }
+        if (n.admitting > 0) {
+            return ADMITTING;
+        }
+        for (int z = 0; z < n.zoneCount; z++) {
+            boolean apart = isolated ? n.alignedPods[z] > 0 : (n.isolatedMask & (1 << z)) != 0;
+            if (apart && couldHold(n, d, z)) {
+                return NO_FREE_ZONE_TO_ISOLATE;
+            }
+        }
+        return 0;
+    }
+
+    /** Whether zone {@code z} could hold the pod's aligned (or listed) resources at its most free. */
+    private static boolean couldHold(NodeZones n, PodDemand d, int z) {
+        boolean any = false;
+        for (int i = 0; i < d.slots.length; i++) {
+            boolean counts = d.kubeletKind[i] != PodDemand.NOT_ALIGNED ? alignedHere(n, d, i) : d.listed[i];
+            if (!counts || !n.reports(d.slots[i])) {
+                continue;
+            }
+            any = true;
+            long amount = d.kubeletKind[i] != PodDemand.NOT_ALIGNED ? d.kubeletAmounts[i] : d.amounts[i];
+            if (n.mostFree(d.slots[i], z) < amount) {
+                return false;
+            }
+        }
+        return any;
     }
 
     /**
@@ -365,6 +413,10 @@ final class ZoneChecks {
         }
         int isolated = (int) (meta >>> ZoneColumns.ISOLATED_SHIFT) & 0xFF;
         NumaPolicy policy = d.policy();
+        if (policy == NumaPolicy.ISOLATED || isolated != 0 && (pinned != 0 || d.requiresAlignment())) {
+            // Isolation at stake: the per-node rules (admissions in flight, zones at their most free).
+            return SLOW;
+        }
         if (policy == null || !policy.isRequired()) {
             if (pinned != 0) {
                 return (pinned & isolated) != 0 ? NO_FREE_ZONE_TO_ISOLATE : pinned;
@@ -439,6 +491,7 @@ final class ZoneChecks {
             case NO_MINIMAL_ZONES -> "node(s) had no minimal set of NUMA zones with enough free resources";
             case NO_FREE_ZONE_TO_ISOLATE -> "node(s) had no NUMA zone free of other aligned pods";
             case NOT_REPORTED -> "node(s) did not report a requested resource per NUMA zone";
+            case ADMITTING -> "node(s) were still starting another NUMA-aligned pod";
             default -> throw new IllegalArgumentException("not a rejection code: " + code);
         };
     }

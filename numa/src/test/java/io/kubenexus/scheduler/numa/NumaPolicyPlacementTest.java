@@ -9,6 +9,7 @@ import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.core.testing.PodFixture;
 import java.util.Arrays;
@@ -21,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each NUMA policy, and the kubelet's own alignment, on realistic node shapes (see
  * {@link TopologyFixture}): the 2-zone 8-GPU node, the 4-zone CPU node and a node without topology.
- * A case lists the nodes, the pods placed before (each must be placed, and is assumed; one with a
- * node name is assumed there), and where the pod under test must go (node and zones as the Scheduled event names them) or why it is rejected.
+ * A case lists the nodes, the pods placed before (each must be placed, is assumed, then reported
+ * Running; one with a node name is assumed there), and where the pod under test must go (node and zones as the Scheduled event names them) or why it is rejected.
  */
 class NumaPolicyPlacementTest {
     private static final String SINGLE = "single-numa";
@@ -176,10 +177,16 @@ class NumaPolicyPlacementTest {
                         .before(trainer("big", 8, 64, 4).annotation(policyKey(), SINGLE).build())
                         .pod(trainer("p", 4, 16, 1).annotation(policyKey(), ISOLATED))
                         .placedOn("gpu-a", "NUMA zone 1, NVLink island nvl1"),
-                when("isolated on a kubelet that does not pin: zone 1, though zone 0 has room")
+                // A kubelet that does not pin may take zone 0's room: isolation there cannot be promised.
+                when("isolated on a kubelet that does not pin: refused while zone 0 could hold it")
                         .nodes(node("gpu-a", gpuNode().policy(TopologyManagerPolicy.NONE)))
                         .before(trainer("small", 4, 16, 1).annotation(policyKey(), SINGLE).build())
                         .pod(trainer("p", 4, 16, 1).annotation(policyKey(), ISOLATED))
+                        .rejected(NO_ZONE_TO_ISOLATE),
+                when("isolated on a kubelet that does not pin: zone 1 when zone 0 cannot hold it")
+                        .nodes(node("gpu-a", gpuNode().policy(TopologyManagerPolicy.NONE)))
+                        .before(trainer("small", 4, 16, 3).annotation(policyKey(), SINGLE).build())
+                        .pod(trainer("p", 4, 16, 2).annotation(policyKey(), ISOLATED))
                         .placedOn("gpu-a", "NUMA zone 1, NVLink island nvl1"),
                 when("isolated: a single-numa pod the kubelet would pin into the isolated zone is rejected")
                         .nodes(node("gpu-a", gpuNode()))
@@ -191,10 +198,15 @@ class NumaPolicyPlacementTest {
                         .before(trainer("iso", 4, 16, 1).annotation(policyKey(), ISOLATED).build())
                         .pod(pod("p").cpu(2).memoryGi(4).gpu(1))
                         .rejected(NO_ZONE_TO_ISOLATE),
-                when("isolated on a kubelet that does not pin: aligned pods keep out of the isolated zone")
+                when("isolated on a kubelet that does not pin: an aligned pod the isolated zone could hold is refused")
                         .nodes(node("gpu-a", gpuNode().policy(TopologyManagerPolicy.NONE)))
                         .before(trainer("iso", 4, 16, 1).annotation(policyKey(), ISOLATED).build())
                         .pod(trainer("p", 4, 16, 1).annotation(policyKey(), SINGLE))
+                        .rejected(NO_ZONE_TO_ISOLATE),
+                when("isolated on a kubelet that does not pin: one the isolated zone cannot hold goes to zone 1")
+                        .nodes(node("gpu-a", gpuNode().policy(TopologyManagerPolicy.NONE)))
+                        .before(trainer("iso", 4, 16, 2).annotation(policyKey(), ISOLATED).build())
+                        .pod(trainer("p", 4, 16, 3).annotation(policyKey(), SINGLE))
                         .placedOn("gpu-a", "NUMA zone 1, NVLink island nvl1"),
                 when("isolated: one zone full of an aligned pod, the other isolated")
                         .nodes(node("gpu-a", gpuNode()))
@@ -306,13 +318,15 @@ class NumaPolicyPlacementTest {
         SchedulingAlgorithm algorithm = new SchedulingAlgorithm(
                 NumaPlugins.profiles(c.settings()).create(SchedulerSettings.defaults()), 100);
         for (PodInfo earlier : c.before()) {
-            if (earlier.nodeName() != null) {
-                state.assume(earlier);
-                continue;
+            PodInfo placed = earlier;
+            if (earlier.nodeName() == null) {
+                Decision decision = algorithm.schedule(earlier, state);
+                assertThat(decision).as("pod %s placed before", earlier.key().name()).isInstanceOf(Decision.Placed.class);
+                placed = earlier.withNodeName(((Decision.Placed) decision).nodeName());
             }
-            Decision decision = algorithm.schedule(earlier, state);
-            assertThat(decision).as("pod %s placed before", earlier.key().name()).isInstanceOf(Decision.Placed.class);
-            state.assume(earlier.withNodeName(((Decision.Placed) decision).nodeName()));
+            state.assume(placed);
+            // The kubelet has admitted it: bound and Running, as the API then reports it.
+            state.upsertPod(placed.withPhase(PodPhase.RUNNING));
         }
 
         Decision decision = algorithm.schedule(c.pod(), state);

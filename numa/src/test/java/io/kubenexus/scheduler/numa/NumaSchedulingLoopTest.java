@@ -154,4 +154,23 @@ class NumaSchedulingLoopTest {
         loop.runUntilIdle();
         assertThat(zones.free("gpu-1", 0, "nvidia.com/gpu")).as("t2 still charged: the report's 2 are t1's").isZero();
     }
+
+    @Test
+    void anIsolatedPodWaitsUntilTheKubeletHasStartedTheOtherAlignedPodOnItsNode() {
+        gpuNode("gpu-1", 4, 4);
+        loop.onPodUpserted(trainer("t1", 1).build());
+        loop.runUntilIdle();
+        // Its bind is in flight: the kubelet may admit the next pod first and pick zones in that order.
+        loop.onPodUpserted(trainer("iso", 4).annotation(NumaRequest.POLICY_ANNOTATION, "isolated").build());
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsOnlyKeys("t1");
+        assertThat(events.lines()).anyMatch(line -> line.startsWith("FailedScheduling iso:")
+                && line.contains("node(s) were still starting another NUMA-aligned pod"));
+
+        loop.onPodUpserted(trainer("t1", 1).boundTo("gpu-1").phase(PodPhase.RUNNING).build());
+        clock.advance(java.time.Duration.ofSeconds(2));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsEntry("iso", "gpu-1");
+        assertThat(events.lines()).contains("Scheduled iso: gpu-1 (NUMA zone 1, NVLink island nvl1)");
+    }
 }

@@ -84,7 +84,7 @@ class NumaTopologyFastPathTest {
                     topology, java.util.Arrays.toString(node.alignedPods), java.util.Arrays.toString(node.isolatedPods))
                     .isEqualTo(full);
         }
-        assertThat(decided).as("the column path decides most cases").isGreaterThan(8_000);
+        assertThat(decided).as("the column path decides most cases").isGreaterThan(6_000);
     }
 
     private static int indexOf(ZoneColumns columns) {

@@ -13,6 +13,8 @@ public enum ClusterEventType {
     NODE_SCHEDULABILITY_CHANGED,
     /** An assigned pod was deleted or finished, so its node has capacity and ports free again. */
     ASSIGNED_POD_REMOVED,
+    /** An assigned pod started running: the kubelet has admitted it (and allocated its NUMA zones). */
+    ASSIGNED_POD_STARTED,
     /** A node's NUMA topology (zones, free amounts per zone, interconnect) was published or changed. */
     NODE_TOPOLOGY_CHANGED
 }

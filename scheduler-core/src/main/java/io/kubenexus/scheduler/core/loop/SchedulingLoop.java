@@ -16,6 +16,7 @@ import io.kubenexus.scheduler.core.framework.PodGroups;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.BindOutcome;
 import io.kubenexus.scheduler.core.ports.BindResult;
@@ -394,8 +395,12 @@ public final class SchedulingLoop implements AutoCloseable {
         if (pod.isAssigned()) {
             // Bound by us (confirming an assumption) or by anyone else: account it, stop queueing it.
             queue.remove(pod.key());
+            PodInfo before = state.accountedPod(pod.key());
             if (state.upsertPod(pod)) {
                 queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+            }
+            if (pod.phase() == PodPhase.RUNNING && (before == null || before.phase() != PodPhase.RUNNING)) {
+                queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_STARTED);
             }
             return;
         }

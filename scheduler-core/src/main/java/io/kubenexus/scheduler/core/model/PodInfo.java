@@ -76,6 +76,13 @@ public record PodInfo(
         return nodeName != null && !phase.isTerminal();
     }
 
+    /** The same pod in another phase (e.g. as the kubelet reports it Running). */
+    public PodInfo withPhase(PodPhase newPhase) {
+        return new PodInfo(key, uid, schedulerName, nodeName, newPhase, terminating, priority, createdAt, labels,
+                annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
+                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup, containers);
+    }
+
     public PodInfo withNodeName(String node) {
         return new PodInfo(key, uid, schedulerName, node, phase, terminating, priority, createdAt, labels,
                 annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
