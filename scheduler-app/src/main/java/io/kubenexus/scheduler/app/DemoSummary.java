@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param elapsedMillis              from the first pod created to the last bind
  * @param bindRatePerSecond          pods bound per second over that time
  * @param pendingReasons             pending pods per reason, e.g. {@code "0/50 nodes are available: ..."}
+ * @param numa                       the NUMA workload's placements; {@link NumaPlacements#NONE} when the
+ *                                   run had no nodes with a NUMA topology audited
  */
 public record DemoSummary(
         int nodes,
@@ -39,7 +41,8 @@ public record DemoSummary(
         SparkGangs spark,
         long elapsedMillis,
         double bindRatePerSecond,
-        Map<String, Integer> pendingReasons) {
+        Map<String, Integer> pendingReasons,
+        NumaPlacements numa) {
 
     public DemoSummary {
         requireNotNegative("nodes", nodes);
@@ -58,14 +61,26 @@ public record DemoSummary(
         }
         // Sorted by reason so that the JSON of equal runs is byte-for-byte equal.
         pendingReasons = pendingReasons == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pendingReasons));
+        numa = numa == null ? NumaPlacements.NONE : numa;
+    }
+
+    /** A summary without a NUMA audit. */
+    public DemoSummary(int nodes, int podsCreated, int podsBound, int podsPending, int podsExpectedUnschedulable,
+                       int capacityViolations, int podsPendingThatFit, int cacheMismatches, SparkGangs spark,
+                       long elapsedMillis, double bindRatePerSecond, Map<String, Integer> pendingReasons) {
+        this(nodes, podsCreated, podsBound, podsPending, podsExpectedUnschedulable, capacityViolations,
+                podsPendingThatFit, cacheMismatches, spark, elapsedMillis, bindRatePerSecond, pendingReasons,
+                NumaPlacements.NONE);
     }
 
     /**
      * One JSON object on one line, keys in a fixed order: {@code nodes, pods_created, pods_bound,
      * pods_pending, pods_expected_unschedulable, capacity_violations, pods_pending_that_fit,
      * cache_mismatches, spark_apps, gangs_completed, gangs_waiting, partial_gangs,
-     * reserved_capacity_left, elapsed_millis, bind_rate_per_second, pending_reasons}; the rate is
-     * rounded to 0.01 and the reasons are sorted.
+     * reserved_capacity_left, elapsed_millis, bind_rate_per_second, pending_reasons}, then, when the run
+     * audited NUMA placements, {@code numa_pods_bound, numa_pods_pending, numa_aligned, numa_misaligned,
+     * topology_affinity_errors, numa_by_shape}; the rate is rounded to 0.01 and the reasons and shapes
+     * are sorted.
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -85,6 +100,24 @@ public record DemoSummary(
         json.put("elapsed_millis", elapsedMillis);
         json.put("bind_rate_per_second", Math.round(bindRatePerSecond * 100) / 100.0);
         json.put("pending_reasons", pendingReasons);
+        if (numa != NumaPlacements.NONE) {
+            json.put("numa_pods_bound", numa.podsBound());
+            json.put("numa_pods_pending", numa.podsPending());
+            json.put("numa_aligned", numa.aligned());
+            json.put("numa_misaligned", numa.misaligned());
+            json.put("topology_affinity_errors", numa.topologyAffinityErrors());
+            Map<String, Object> shapes = new LinkedHashMap<>();
+            numa.byShape().forEach((shape, counts) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("nodes", counts.nodes());
+                row.put("numa_pods_bound", counts.podsBound());
+                row.put("aligned", counts.aligned());
+                row.put("misaligned", counts.misaligned());
+                row.put("kubelet_pinned", counts.kubeletPinned());
+                shapes.put(shape, row);
+            });
+            json.put("numa_by_shape", shapes);
+        }
         try {
             return new ObjectMapper().writeValueAsString(json);
         } catch (JsonProcessingException e) {
@@ -112,6 +145,15 @@ public record DemoSummary(
             row(out, "  partial gangs", Integer.toString(spark.partial()));
             row(out, "  reservations left", Integer.toString(spark.reservationsLeft()));
         }
+        if (numa != NumaPlacements.NONE) {
+            row(out, "NUMA pods bound", Integer.toString(numa.podsBound()));
+            row(out, "  NUMA pods pending", Integer.toString(numa.podsPending()));
+            row(out, "  NUMA-aligned", Integer.toString(numa.aligned()));
+            row(out, "  NUMA-misaligned", Integer.toString(numa.misaligned()));
+            row(out, "  TopologyAffinityErrors", Integer.toString(numa.topologyAffinityErrors()));
+            numa.byShape().forEach((shape, counts) -> row(out, "  on " + shape, String.format(Locale.ROOT,
+                    "%d/%d/%d/%d", counts.podsBound(), counts.aligned(), counts.misaligned(), counts.kubeletPinned())));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -129,7 +171,54 @@ public record DemoSummary(
      * or a driver bound without room for its executors.
      */
     public boolean failed() {
-        return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0;
+        return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
+                || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0;
+    }
+
+    /**
+     * The NUMA workload of a run, audited against the simulated kubelets' true per-zone state.
+     *
+     * @param podsBound              pods with a NUMA policy annotation bound to a node
+     * @param podsPending            pods with a NUMA policy annotation still pending
+     * @param aligned                bound pods whose required policy ({@code single-numa}, {@code isolated},
+     *                               {@code restricted}) held when the kubelet admitted them
+     * @param misaligned             bound pods whose required policy did not hold, or that joined a zone an
+     *                               isolated pod held; must be 0
+     * @param topologyAffinityErrors pods the kubelet failed with {@code TopologyAffinityError}; must be 0
+     * @param byShape                per node shape with a topology, sorted by name
+     */
+    public record NumaPlacements(int podsBound, int podsPending, int aligned, int misaligned,
+                                 int topologyAffinityErrors, Map<String, ShapeCounts> byShape) {
+        public static final NumaPlacements NONE = new NumaPlacements(0, 0, 0, 0, 0, Map.of());
+
+        public NumaPlacements {
+            requireNotNegative("numa.podsBound", podsBound);
+            requireNotNegative("numa.podsPending", podsPending);
+            requireNotNegative("numa.aligned", aligned);
+            requireNotNegative("numa.misaligned", misaligned);
+            requireNotNegative("numa.topologyAffinityErrors", topologyAffinityErrors);
+            byShape = byShape == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(byShape));
+        }
+    }
+
+    /**
+     * One node shape's share of the NUMA workload; the text table shows
+     * {@code podsBound/aligned/misaligned/kubeletPinned}.
+     *
+     * @param nodes         nodes of the shape
+     * @param podsBound     pods with a NUMA policy bound to them
+     * @param aligned       of those, aligned as their policy required
+     * @param misaligned    of those (or any pod breaking an isolated zone), misaligned
+     * @param kubeletPinned pods, with or without a policy, whose resources their kubelets pinned to zones
+     */
+    public record ShapeCounts(int nodes, int podsBound, int aligned, int misaligned, int kubeletPinned) {
+        public ShapeCounts {
+            requireNotNegative("shape.nodes", nodes);
+            requireNotNegative("shape.podsBound", podsBound);
+            requireNotNegative("shape.aligned", aligned);
+            requireNotNegative("shape.misaligned", misaligned);
+            requireNotNegative("shape.kubeletPinned", kubeletPinned);
+        }
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * code: per node, the requests of the pods bound to it (summed from the Pod objects with fabric8's
  * own quantity arithmetic) against the node's allocatable.
  *
- * @param bound               pods with spec.nodeName
+ * @param bound               pods with spec.nodeName (their requests count on the node unless they ended)
  * @param pending             pods without
  * @param capacityViolations  nodes where some resource (cpu, memory, GPUs, pod count) is over-committed
  * @param pendingReasons      pending pods per reason of their PodScheduled condition, counts stripped
@@ -47,6 +47,10 @@ record ApiAudit(int bound, int pending, int capacityViolations, List<String> vio
                 continue;
             }
             bound++;
+            if (KubeletLoop.isTerminal(pod)) {
+                // A failed or finished pod holds nothing on its node any more, for the kubelet and the scheduler alike.
+                continue;
+            }
             Map<String, BigDecimal> onNode = requested.computeIfAbsent(nodeName, n -> new HashMap<>());
             onNode.merge("pods", BigDecimal.ONE, BigDecimal::add);
             for (Container container : pod.getSpec().getContainers()) {

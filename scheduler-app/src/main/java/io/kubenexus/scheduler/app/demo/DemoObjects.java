@@ -11,7 +11,17 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.model.TaintEffect;
+import io.kubenexus.scheduler.core.sim.NodeShape;
+import io.kubenexus.scheduler.core.sim.NumaLayout;
 import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
+import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.core.sim.SyntheticNode;
+import io.kubenexus.scheduler.core.sim.WorkloadGenerator;
+import io.kubenexus.scheduler.gang.GangLabels;
+import io.kubenexus.scheduler.kube.topology.GpuIslandsAnnotation;
+import io.kubenexus.scheduler.numa.GpuInterconnect;
+import io.kubenexus.scheduler.numa.NumaRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +51,62 @@ final class DemoObjects {
                 .addNewCondition().withType("Ready").withStatus(info.ready() ? "True" : "False").withReason("KubeletReady")
                 .endCondition()
                 .endStatus()
+                .build();
+    }
+
+    /**
+     * The node as {@link #node(NodeInfo)} makes it; a node whose GPUs form NVLink islands also carries
+     * them in the annotation {@value GpuIslandsAnnotation#KEY}, as a provisioning tool would write it.
+     */
+    static Node node(SyntheticNode synthetic) {
+        Node node = node(synthetic.node());
+        NumaLayout layout = synthetic.shape().numa();
+        GpuInterconnect islands = layout == null ? null : TopologyObjects.interconnect(layout);
+        if (islands != null) {
+            Map<String, String> annotations = new LinkedHashMap<>(synthetic.node().annotations());
+            annotations.put(GpuIslandsAnnotation.KEY, TopologyObjects.islandsAnnotation(islands));
+            node.getMetadata().setAnnotations(annotations);
+        }
+        return node;
+    }
+
+    /**
+     * A NUMA workload pod: one container; Guaranteed pods have limits equal to requests; the policy as
+     * the annotation {@value NumaRequest#POLICY_ANNOTATION}; GPU pods tolerate the GPU taint and select
+     * the GPU pool; gang members carry the pod-group labels.
+     */
+    static Pod numaPod(NumaWorkload.NumaPod spec, String schedulerName) {
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put(ResourceNames.CPU, quantity(ResourceNames.CPU, spec.cpuMilli()));
+        requests.put(ResourceNames.MEMORY, quantity(ResourceNames.MEMORY, spec.memoryBytes()));
+        if (spec.gpus() > 0) {
+            requests.put(ResourceNames.NVIDIA_GPU, new Quantity(Integer.toString(spec.gpus())));
+        }
+        Map<String, Quantity> limits = spec.guaranteed() ? new LinkedHashMap<>(requests)
+                : spec.gpus() > 0 ? Map.of(ResourceNames.NVIDIA_GPU, requests.get(ResourceNames.NVIDIA_GPU)) : null;
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(WorkloadGenerator.APP_NAME_LABEL, NumaWorkload.NAME_PREFIX + "-" + spec.kind().label());
+        labels.put(WorkloadGenerator.WORKLOAD_CLASS_LABEL, NumaWorkload.NAME_PREFIX);
+        if (spec.gang() != null) {
+            labels.put(GangLabels.NAME, spec.gang());
+            labels.put(GangLabels.MIN_AVAILABLE, Integer.toString(spec.minAvailable()));
+        }
+        Map<String, String> annotations = spec.policy() == null ? null
+                : Map.of(NumaRequest.POLICY_ANNOTATION, spec.policy().apiName());
+        boolean gpu = spec.gpus() > 0;
+        return new PodBuilder()
+                .withNewMetadata().withName(spec.name()).withNamespace(spec.namespace()).withLabels(labels)
+                .withAnnotations(annotations).endMetadata()
+                .withNewSpec()
+                .withSchedulerName(schedulerName)
+                .withPriority(0)
+                .withNodeSelector(gpu ? Map.of(SyntheticCluster.POOL_LABEL, "gpu") : null)
+                .withTolerations(gpu ? tolerations(List.of(io.kubenexus.scheduler.core.model.Toleration.exists(
+                        NodeShape.GPU_TAINT.key(), TaintEffect.NO_SCHEDULE))) : List.of())
+                .addNewContainer().withName("main").withImage(PAUSE_IMAGE)
+                .withNewResources().withRequests(requests).withLimits(limits).endResources()
+                .endContainer()
+                .endSpec()
                 .build();
     }
 

@@ -7,19 +7,25 @@ import io.kubenexus.scheduler.app.DemoSummary;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.LoopStats;
 import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.sim.NodeShape;
 import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
 import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.core.sim.SyntheticNode;
 import io.kubenexus.scheduler.core.sim.WorkloadGenerator;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import io.kubenexus.scheduler.kube.topology.PublishedTopology;
+import io.kubenexus.scheduler.numa.NodeTopology;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bound), and the same {@link KubeScheduler} that {@code run} uses, talking to that API over HTTP
  * through informers.
  *
+ * <p>Some nodes publish their NUMA zones ({@link #NODE_MIX}): a {@link KubeletLoop} plays their
+ * kubelets and topology exporters, admitting each pod bound there against the node's true per-zone
+ * state ({@link SimulatedKubelet}) and reporting it late, and a seeded {@link NumaWorkload} asks for
+ * alignment; {@link NumaAudit} judges every such placement against that true state.
+ *
  * <p>When the scheduler has settled (every pod bound or unschedulable, every bound driver's
  * executors created, no executor place left reserved), everything is re-read from the API and
  * checked: no node holds more than its allocatable; no pending pod would fit anywhere, and no
@@ -43,6 +54,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * agrees with the API pod for pod, the places it reserves for executors aside.
  */
 public final class EmbeddedClusterDemo implements DemoRunner {
+    /**
+     * The demo's nodes: general-purpose and 8-GPU nodes without topology, and nodes whose exporters
+     * publish their NUMA zones: two-socket 8-GPU nodes (single-numa-node) and four-zone CPU nodes
+     * (restricted). 50 nodes give 34, 6, 6 and 4.
+     */
+    static final List<NodeShape> NODE_MIX = List.of(NodeShape.DEMO_CPU.withWeight(0.68),
+            NodeShape.DEMO_GPU.withWeight(0.12), NodeShape.DEMO_GPU_NUMA.withWeight(0.12),
+            NodeShape.DEMO_CPU_NUMA.withWeight(0.08));
+    /** One NUMA pod per this many workload pods, and one NUMA gang per {@link #NUMA_GANG_SHARE}. */
+    static final int NUMA_POD_SHARE = 10;
+    static final int NUMA_GANG_SHARE = 250;
     private static final Duration SETTLE_QUIET = Duration.ofMillis(600);
     /** How long reservations may outlive the creation of every executor before the demo stops waiting. */
     private static final Duration RESERVATION_PATIENCE = Duration.ofSeconds(3);
@@ -59,22 +81,34 @@ public final class EmbeddedClusterDemo implements DemoRunner {
     @Override
     public DemoSummary run(DemoOptions options, PrintStream progress) {
         SchedulerSettings settings = SchedulerSettings.defaults();
-        List<NodeInfo> nodes = SyntheticCluster.builder().seed(options.seed()).nodes(options.nodes()).build();
+        List<SyntheticNode> synthetic = SyntheticCluster.builder().seed(options.seed()).nodes(options.nodes())
+                .shapes(NODE_MIX).buildNodes();
+        List<NodeInfo> nodes = synthetic.stream().map(SyntheticNode::node).toList();
         List<PodSpecTemplate> pods = WorkloadGenerator.builder().seed(options.seed()).build().generate(options.pods());
         String namespace = pods.isEmpty() ? WorkloadGenerator.DEFAULT_NAMESPACE : pods.get(0).namespace();
         List<SparkApp> apps = SparkWorkload.builder().seed(options.seed()).namespace(namespace).build()
                 .generate(options.sparkApps());
-        int expectedUnschedulable = PlacementAudit.unschedulableOnEmptyCluster(pods, apps, nodes, settings);
+        List<NumaWorkload.NumaPod> numaPods = new NumaWorkload(options.seed(), namespace)
+                .generate(options.pods() / NUMA_POD_SHARE, options.pods() == 0 ? 0 : Math.max(1, options.pods() / NUMA_GANG_SHARE));
+        int expectedUnschedulable = PlacementAudit.unschedulableOnEmptyCluster(pods, apps, numaPods, synthetic, settings);
+        Map<String, NodeTopology> topologies = new LinkedHashMap<>();
+        synthetic.stream().filter(n -> n.shape().numa() != null)
+                .forEach(n -> topologies.put(n.node().name(), TopologyObjects.idle(n.shape().numa())));
 
-        progress.printf(Locale.ROOT, "demo: embedded Kubernetes API, %d nodes (%d with GPUs), %d pods, "
-                        + "%d Spark applications (%d executors), seed %d%n",
+        progress.printf(Locale.ROOT, "demo: embedded Kubernetes API, %d nodes (%d with GPUs, %d with NUMA topology), "
+                        + "%d pods (%d NUMA), %d Spark applications (%d executors), seed %d%n",
                 nodes.size(), nodes.stream().filter(n -> n.allocatable().get("nvidia.com/gpu") > 0).count(),
-                pods.size(), apps.size(), apps.stream().mapToInt(SparkApp::executors).sum(), options.seed());
+                topologies.size(), pods.size() + numaPods.size(), numaPods.size(), apps.size(),
+                apps.stream().mapToInt(SparkApp::executors).sum(), options.seed());
         try (EmbeddedKubernetesApi api = new EmbeddedKubernetesApi()) {
             KubernetesClient client = api.client();
-            for (NodeInfo node : nodes) {
+            for (SyntheticNode node : synthetic) {
                 client.nodes().resource(DemoObjects.node(node)).create();
             }
+            SimulatedKubelet kubelet = new SimulatedKubelet(topologies);
+            KubeletLoop kubelets = new KubeletLoop(api.newClient(), namespace, kubelet, clock, progress);
+            // The exporters publish before the scheduler starts, as on a cluster that has run for a while.
+            kubelets.createTopologies();
             ReservedCapacityGauge reserved = new ReservedCapacityGauge();
             KubeScheduler scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(settings),
                     clock, reserved);
@@ -88,12 +122,16 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 if (!apps.isEmpty()) {
                     spark.start(SparkOperatorSimulator.DEFAULT_POLL_INTERVAL);
                 }
+                kubelets.start(KubeletLoop.DEFAULT_REPORT_INTERVAL);
                 started = clock.instant();
-                Creation creation = create(client, interleave(pods, apps), spark, settings.schedulerName(), progress);
-                finished = awaitSettled(scheduler, spark, creation, pods.size() + apps.size(), !apps.isEmpty(),
-                        options.timeout(), started, progress);
-                // Nothing more is created from here: the audit sees a still API.
+                Creation creation = create(client, withNuma(interleave(pods, apps), numaPods), spark,
+                        settings.schedulerName(), progress);
+                finished = awaitSettled(scheduler, spark, kubelets, creation,
+                        pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
+                        progress);
+                // Nothing more is created, admitted or reported from here: the audit sees a still API.
                 spark.close();
+                kubelets.close();
                 LoopStats stats = scheduler.stats();
                 progress.printf(Locale.ROOT, "demo: settled: %d bound, %d unschedulable, %d attempts%s%n",
                         stats.scheduled(), stats.unschedulable(), stats.attempts(), apps.isEmpty() ? ""
@@ -106,6 +144,18 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 int cacheMismatches = CacheAudit.mismatches(scheduler.view(), audit.requestedPerNode(), reserved,
                         reservations, progress);
                 int pendingThatFit = PlacementAudit.pendingThatWouldFit(client, namespace, apps, settings, progress);
+                DemoSummary.NumaPlacements numa = NumaAudit.of(client, namespace, kubelet, synthetic, progress);
+                if (pendingThatFit > 0 && scheduler.topologySources() != null) {
+                    // Whether the scheduler missed them on stale reports or with the latest one in hand.
+                    for (String node : topologies.keySet()) {
+                        PublishedTopology seen = scheduler.topologySources().published(node);
+                        String truth = zonesText(kubelet.current(node));
+                        String last = seen == null ? "none" : zonesText(seen.topology());
+                        if (!truth.equals(last)) {
+                            progress.println("demo: scheduler's last report of " + node + " " + last + ", now " + truth);
+                        }
+                    }
+                }
                 audit.violations().forEach(v -> progress.println("demo: CAPACITY VIOLATION " + v));
                 gangs.partialGangs().forEach(g -> progress.println("demo: PARTIAL GANG " + g));
                 if (!audit.unreported().isEmpty()) {
@@ -119,11 +169,12 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 return new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
                         audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
                         cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
-                        audit.pendingReasons());
+                        audit.pendingReasons(), numa);
             } finally {
                 // Stop creating and watching before the API server goes: the mock can stall on a watch
                 // closed mid-event.
                 spark.close();
+                kubelets.close();
                 scheduler.close();
             }
         } catch (InterruptedException e) {
@@ -134,6 +185,12 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         }
     }
 
+    private static String zonesText(NodeTopology topology) {
+        StringBuilder text = new StringBuilder();
+        topology.zones().forEach(z -> text.append(" zone ").append(z.id()).append(' ').append(new java.util.TreeMap<>(z.available())));
+        return text.toString().trim();
+    }
+
     /** One thing to create: a plain pod, or a Spark application (SparkApplication and driver). */
     sealed interface Submission {
         record PlainPod(PodSpecTemplate template) implements Submission {
@@ -141,6 +198,38 @@ public final class EmbeddedClusterDemo implements DemoRunner {
 
         record Application(SparkApp app) implements Submission {
         }
+
+        /** A NUMA pod, or a gang's members created one after another as a job controller does. */
+        record NumaPods(List<NumaWorkload.NumaPod> pods) implements Submission {
+        }
+    }
+
+    /**
+     * The NUMA pods (each gang as one submission) spread evenly through {@code order}, so they compete
+     * with the rest for the GPU nodes from the start.
+     */
+    static List<Submission> withNuma(List<Submission> order, List<NumaWorkload.NumaPod> numaPods) {
+        List<Submission> units = new ArrayList<>();
+        for (int i = 0; i < numaPods.size(); ) {
+            NumaWorkload.NumaPod pod = numaPods.get(i);
+            int end = i + 1;
+            while (pod.gang() != null && end < numaPods.size() && pod.gang().equals(numaPods.get(end).gang())) {
+                end++;
+            }
+            units.add(new Submission.NumaPods(List.copyOf(numaPods.subList(i, end))));
+            i = end;
+        }
+        List<Submission> mixed = new ArrayList<>(order.size() + units.size());
+        int next = 0;
+        for (int i = 0; i <= order.size(); i++) {
+            while (next < units.size() && (long) next * order.size() / units.size() <= i) {
+                mixed.add(units.get(next++));
+            }
+            if (i < order.size()) {
+                mixed.add(order.get(i));
+            }
+        }
+        return mixed;
     }
 
     /** What the creation threads have done so far. */
@@ -182,6 +271,12 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                         } else if (submission instanceof Submission.Application application) {
                             spark.submit(application.app());
                             creation.apps().incrementAndGet();
+                        } else if (submission instanceof Submission.NumaPods numa) {
+                            for (NumaWorkload.NumaPod pod : numa.pods()) {
+                                client.pods().inNamespace(pod.namespace())
+                                        .resource(DemoObjects.numaPod(pod, schedulerName)).create();
+                                creation.plainPods().incrementAndGet();
+                            }
                         }
                     } catch (RuntimeException e) {
                         progress.println("demo: creating " + name(submission) + " failed: " + e.getMessage());
@@ -211,6 +306,9 @@ public final class EmbeddedClusterDemo implements DemoRunner {
     }
 
     private static String name(Submission submission) {
+        if (submission instanceof Submission.NumaPods numa) {
+            return numa.pods().get(0).gang() != null ? "pod group " + numa.pods().get(0).gang() : numa.pods().get(0).name();
+        }
         return submission instanceof Submission.PlainPod plain ? plain.template().name()
                 : "Spark application " + ((Submission.Application) submission).app().name();
     }
@@ -222,7 +320,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * (a bind result, a retry or a driver's next look may be on its way). Reservations that outlive
      * every executor's creation by {@link #RESERVATION_PATIENCE} are reported, not waited for.
      */
-    private Instant awaitSettled(KubeScheduler scheduler, SparkOperatorSimulator spark, Creation creation,
+    private Instant awaitSettled(KubeScheduler scheduler, SparkOperatorSimulator spark, KubeletLoop kubelets,
+                                 Creation creation,
                                  int submissions, boolean withSpark, Duration timeout, Instant started,
                                  PrintStream progress) throws InterruptedException {
         Instant deadline = started.plus(timeout);
@@ -243,7 +342,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             boolean idle = creation.submissions() == submissions
                     && spark.executorsOwed() == 0
                     && stats.scheduled() + stats.pending() == podsCreated
-                    && stats.pending() == stats.unschedulable();
+                    && stats.pending() == stats.unschedulable()
+                    && kubelets.idle();
             reservedSince = idle && stats.reservations() > 0 ? (reservedSince == null ? now : reservedSince) : null;
             boolean reservationsDone = stats.reservations() == 0
                     || reservedSince != null && Duration.between(reservedSince, now).compareTo(RESERVATION_PATIENCE) >= 0;

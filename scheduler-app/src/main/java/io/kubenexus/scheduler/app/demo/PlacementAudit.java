@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.app.demo;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,19 +11,32 @@ import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.ResourceNames;
-import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
+import io.kubenexus.scheduler.core.sim.NumaLayout;
 import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
+import io.kubenexus.scheduler.core.sim.SyntheticNode;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.gang.GangLabels;
+import io.kubenexus.scheduler.kube.topology.GpuIslandsAnnotation;
+import io.kubenexus.scheduler.kube.topology.NodeResourceTopologyTranslator;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
+import io.kubenexus.scheduler.numa.GpuInterconnect;
+import io.kubenexus.scheduler.numa.NodeTopology;
+import io.kubenexus.scheduler.numa.NumaPlugins;
+import io.kubenexus.scheduler.numa.NumaSettings;
+import io.kubenexus.scheduler.numa.NumaZones;
+import io.kubenexus.scheduler.numa.TopologySource;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -45,13 +59,24 @@ final class PlacementAudit {
 
     /**
      * Pods that no node could run even with the whole cluster empty: pending by design, not a miss.
-     * A Spark driver counts when it and its executors cannot all be placed together.
+     * A Spark driver counts when it and its executors cannot all be placed together. NUMA pods are
+     * judged with the NUMA plugins on the nodes' idle zones (a pod that fits a node's totals but no
+     * zone counts).
      */
     static int unschedulableOnEmptyCluster(List<PodSpecTemplate> pods, List<SparkApp> apps,
-                                           List<NodeInfo> nodes, SchedulerSettings settings) {
-        ClusterState empty = new ClusterState();
-        nodes.forEach(empty::upsertNode);
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
+                                           List<NumaWorkload.NumaPod> numaPods, List<SyntheticNode> nodes,
+                                           SchedulerSettings settings) {
+        ClusterState empty = numaAwareState();
+        nodes.forEach(n -> empty.upsertNode(n.node()));
+        NumaZones zones = empty.extension(NumaZones.class);
+        for (SyntheticNode node : nodes) {
+            NumaLayout layout = node.shape().numa();
+            if (layout != null) {
+                zones.setTopology(node.node().name(), TopologyObjects.idle(layout), TopologyObjects.interconnect(layout),
+                        TopologySource.NODE_RESOURCE_TOPOLOGY);
+            }
+        }
+        SchedulingAlgorithm algorithm = algorithm(settings);
         int count = 0;
         for (PodSpecTemplate pod : pods) {
             if (algorithm.schedule(pod.toPodInfo(settings.schedulerName(), Instant.EPOCH), empty)
@@ -64,7 +89,26 @@ final class PlacementAudit {
                 count++;
             }
         }
+        PodTranslator translator = new PodTranslator();
+        for (NumaWorkload.NumaPod pod : numaPods) {
+            if (algorithm.schedule(readable(translator, DemoObjects.numaPod(pod, settings.schedulerName())), empty)
+                    instanceof Decision.Unschedulable) {
+                count++;
+            }
+        }
         return count;
+    }
+
+    /** A state that keeps per-zone accounting, as the scheduler's does. */
+    private static ClusterState numaAwareState() {
+        ClusterState state = new ClusterState();
+        state.addExtension(new NumaZones(NumaSettings.defaults()));
+        return state;
+    }
+
+    /** The production plugins with the NUMA filter and score, as the scheduler runs them. */
+    private static SchedulingAlgorithm algorithm(SchedulerSettings settings) {
+        return new SchedulingAlgorithm(NumaPlugins.profiles(NumaSettings.defaults()).create(settings), 100);
     }
 
     /**
@@ -74,28 +118,56 @@ final class PlacementAudit {
      */
     static int pendingThatWouldFit(KubernetesClient client, String namespace, List<SparkApp> apps,
                                    SchedulerSettings settings, PrintStream progress) {
-        ClusterState state = new ClusterState();
+        ClusterState state = numaAwareState();
         NodeTranslator nodeTranslator = new NodeTranslator();
         PodTranslator podTranslator = new PodTranslator();
-        for (Node node : client.nodes().list().getItems()) {
+        List<Node> nodes = client.nodes().list().getItems();
+        for (Node node : nodes) {
             if (nodeTranslator.translate(node) instanceof Translation.Valid<NodeInfo> valid) {
                 state.upsertNode(valid.value());
             }
         }
         List<PodInfo> pending = new ArrayList<>();
+        Map<String, List<PodInfo>> pendingGroups = new LinkedHashMap<>();
+        Set<String> groupsWithBoundMembers = new HashSet<>();
         for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+            if (KubeletLoop.isTerminal(pod)) {
+                continue;
+            }
             if (podTranslator.translate(pod) instanceof Translation.Valid<PodInfo> valid) {
+                // Spark pods are judged with their application below; other groups' members together.
+                String group = valid.value().labels().containsKey(GangLabels.SPARK_ROLE) ? null
+                        : valid.value().labels().get(GangLabels.NAME);
                 if (valid.value().isAssigned()) {
                     state.upsertPod(valid.value());
+                    if (group != null) {
+                        groupsWithBoundMembers.add(group);
+                    }
                 } else if (namespace.equals(valid.value().key().namespace())) {
-                    pending.add(valid.value());
+                    if (group != null) {
+                        pendingGroups.computeIfAbsent(group, g -> new ArrayList<>()).add(valid.value());
+                    } else {
+                        pending.add(valid.value());
+                    }
                 }
             }
         }
+        // After the pods, so that the reports count the running ones, as they do for the scheduler.
+        publishTopologies(client, nodes, state.extension(NumaZones.class));
         Map<String, SparkApp> appsByDriver = apps.stream()
                 .collect(Collectors.toMap(SparkApp::driverPodName, Function.identity()));
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
+        SchedulingAlgorithm algorithm = algorithm(settings);
         int fit = 0;
+        for (Map.Entry<String, List<PodInfo>> group : pendingGroups.entrySet()) {
+            if (groupsWithBoundMembers.contains(group.getKey())) {
+                // Members beyond min-available are placed on their own.
+                pending.addAll(group.getValue());
+            } else if (fitsTogether(group.getValue(), state, algorithm)) {
+                fit++;
+                progress.println("demo: MISSED pod group " + group.getKey() + ": its " + group.getValue().size()
+                        + " pending members would fit together");
+            }
+        }
         for (PodInfo pod : pending) {
             SparkApp app = SparkObjects.DRIVER.equals(pod.labels().get(GangLabels.SPARK_ROLE))
                     ? appsByDriver.get(pod.key().name()) : null;
@@ -111,6 +183,35 @@ final class PlacementAudit {
             }
         }
         return fit;
+    }
+
+    /** Every NodeResourceTopology the API holds, with its node's NVLink islands, into {@code zones}. */
+    private static void publishTopologies(KubernetesClient client, List<Node> nodes, NumaZones zones) {
+        Map<String, GpuInterconnect> islands = new HashMap<>();
+        GpuIslandsAnnotation reader = new GpuIslandsAnnotation();
+        for (Node node : nodes) {
+            Map<String, String> annotations = node.getMetadata().getAnnotations();
+            String value = annotations == null ? null : annotations.get(GpuIslandsAnnotation.KEY);
+            if (value != null && reader.read(node.getMetadata().getName(), value)
+                    instanceof Translation.Valid<GpuInterconnect> valid) {
+                islands.put(node.getMetadata().getName(), valid.value());
+            }
+        }
+        NodeResourceTopologyTranslator translator = new NodeResourceTopologyTranslator();
+        for (GenericKubernetesResource nrt : client.genericKubernetesResources(
+                NodeResourceTopologyTranslator.NODE_RESOURCE_TOPOLOGIES).list().getItems()) {
+            if (translator.translate(nrt) instanceof Translation.Valid<NodeTopology> valid) {
+                String name = nrt.getMetadata().getName();
+                zones.setTopology(name, valid.value(), islands.get(name), TopologySource.NODE_RESOURCE_TOPOLOGY);
+            }
+        }
+    }
+
+    private static PodInfo readable(PodTranslator translator, Pod pod) {
+        if (!(translator.translate(pod) instanceof Translation.Valid<PodInfo> valid)) {
+            throw new IllegalStateException("the demo's own pod " + pod.getMetadata().getName() + " is unreadable");
+        }
+        return valid.value();
     }
 
     /**
@@ -146,10 +247,7 @@ final class PlacementAudit {
         }
         List<PodInfo> members = new ArrayList<>(pods.size());
         for (Pod pod : pods) {
-            if (!(translator.translate(pod) instanceof Translation.Valid<PodInfo> valid)) {
-                throw new IllegalStateException("the demo's own pod " + pod.getMetadata().getName() + " is unreadable");
-            }
-            members.add(valid.value());
+            members.add(readable(translator, pod));
         }
         return members;
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The issue's acceptance run, {@code demo --nodes 50 --pods 500 --spark-apps 20}, for several
  * seeds: every pod and every gang that fits is placed, nothing is over-committed, no Spark driver
- * is bound without room for its executors, and the scheduler's cache agrees with the API.
+ * is bound without room for its executors, the scheduler's cache agrees with the API, every pod that
+ * asked for NUMA alignment got it and no kubelet failed a pod with TopologyAffinityError.
  */
 class EmbeddedClusterDemoIT {
     private static final int PODS = 500;
@@ -48,6 +49,15 @@ class EmbeddedClusterDemoIT {
         assertThat(spark.completed()).as(log).isPositive();
         assertThat(spark.completed() + spark.waiting()).as(log).isEqualTo(SPARK_APPS);
         assertThat(spark.reservationsLeft()).as(log).isZero();
+
+        // NUMA: pods that required alignment got it from the kubelets' true zones, and no kubelet failed a pod.
+        DemoSummary.NumaPlacements numa = summary.numa();
+        assertThat(numa).as(log).isNotEqualTo(DemoSummary.NumaPlacements.NONE);
+        assertThat(numa.misaligned()).as(log).isZero();
+        assertThat(numa.topologyAffinityErrors()).as(log).isZero();
+        assertThat(numa.aligned()).as(log).isPositive();
+        assertThat(numa.byShape()).as(log).containsOnlyKeys("cpu-numa-node", "gpu-numa-node");
+        assertThat(numa.byShape().get("gpu-numa-node").kubeletPinned()).as(log).isPositive();
         assertThat(summary.failed()).as(log).isFalse();
     }
 }

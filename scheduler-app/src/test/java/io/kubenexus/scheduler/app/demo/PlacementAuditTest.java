@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.sim.NodeShape;
 import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
 import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.core.sim.SyntheticNode;
 import io.kubenexus.scheduler.core.sim.WorkloadClass;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +55,25 @@ class PlacementAuditTest {
     void onTheEmptyClusterOnlyTooBigPodsAndGangsAreUnschedulable() {
         List<PodSpecTemplate> pods = List.of(pod("web-1", 1000), pod("oversized-2", 200_000));
 
-        assertThat(PlacementAudit.unschedulableOnEmptyCluster(pods, List.of(ETL, HUGE), nodes, SETTINGS)).isEqualTo(2);
+        List<SyntheticNode> synthetic = SyntheticCluster.builder().nodes(2).gpuNodeFraction(0).buildNodes();
+
+        assertThat(PlacementAudit.unschedulableOnEmptyCluster(pods, List.of(ETL, HUGE), List.of(), synthetic, SETTINGS))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void onTheEmptyClusterNumaPodsThatFitANodeButNoZoneAreUnschedulable() {
+        List<SyntheticNode> synthetic = SyntheticCluster.builder().nodes(2)
+                .shapes(List.of(NodeShape.DEMO_GPU_NUMA.withWeight(1))).buildNodes();
+        NumaWorkload.NumaPod fits = new NumaWorkload.NumaPod("numa-train-000", NAMESPACE, NumaWorkload.Kind.TRAINING,
+                16_000, 64 * NodeShape.GI, 2, true, null, 0);
+        NumaWorkload.NumaPod eightGpus = new NumaWorkload.NumaPod("numa-toowide-001", NAMESPACE,
+                NumaWorkload.Kind.TOO_WIDE, 64_000, 256 * NodeShape.GI, 8, true, null, 0);
+        NumaWorkload.NumaPod wideCpu = new NumaWorkload.NumaPod("numa-toowide-002", NAMESPACE,
+                NumaWorkload.Kind.TOO_WIDE, 64_000, 256 * NodeShape.GI, 4, true, null, 0);
+
+        assertThat(PlacementAudit.unschedulableOnEmptyCluster(List.of(), List.of(), List.of(fits, eightGpus, wideCpu),
+                synthetic, SETTINGS)).isEqualTo(2);
     }
 
     @Test
