@@ -65,6 +65,10 @@ public class NumaDecisionBenchmark {
     @Param({"without-topology", "with-topology"})
     String mode;
 
+    /** The NUMA score's weight; 0 measures the NUMA filter alone. */
+    @Param({"3"})
+    int numaWeight;
+
     private ClusterState state;
     private SchedulingAlgorithm algorithm;
     private PodInfo pod;
@@ -73,7 +77,7 @@ public class NumaDecisionBenchmark {
     public void setUp() {
         boolean topology = mode.equals("with-topology");
         SchedulerSettings settings = SchedulerSettings.defaults();
-        NumaSettings numa = NumaSettings.defaults();
+        NumaSettings numa = NumaSettings.defaults().withWeight(numaWeight);
         state = new ClusterState();
         NumaZones numaZones = new NumaZones(numa);
         if (topology) {

@@ -36,6 +36,8 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
     private int[] chosen = new int[0];
     private PodContext chosenFor;
     private final int[] rejections = new int[9];
+    private long[][] freeRows = new long[4][];
+    private long[][] maxRows = new long[4][];
 
     public NumaTopology(NumaSettings settings) {
         this.settings = settings;
@@ -68,6 +70,7 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         java.util.Arrays.fill(rejections, 0);
         boolean required = demand.requiresAlignment();
         ZoneColumns columns = zones.columns();
+        boolean uniform = demand.uniformSlots != null && uniformRows(columns, demand);
         // Without a required policy only nodes with topology can reject: visit just those.
         BitSet visit = required ? candidates : zones.nodesWithTopology();
         for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
@@ -78,7 +81,10 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
             if (columns.meta.length <= i || columns.meta[i] == 0) {
                 result = ZoneChecks.NO_TOPOLOGY;
             } else {
-                result = ZoneChecks.fastCheck(columns, i, demand);
+                result = uniform ? ZoneChecks.uniformCheck(columns, freeRows, maxRows, i, demand) : ZoneChecks.SLOW;
+                if (result == ZoneChecks.SLOW) {
+                    result = ZoneChecks.fastCheck(columns, i, demand);
+                }
                 if (result == ZoneChecks.SLOW) {
                     result = ZoneChecks.check(zones.node(i), demand, zones.model(), zones.slots());
                 }
@@ -96,6 +102,24 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
                 diagnosis.rejectCount(this, ZoneChecks.reason(-code), rejections[code]);
             }
         }
+    }
+
+    /** Looks up the uniform slots' columns once per decision; false if some slot has no column yet. */
+    private boolean uniformRows(ZoneColumns columns, PodDemand demand) {
+        int n = demand.uniformSlots.length;
+        if (freeRows.length < n) {
+            freeRows = new long[n][];
+            maxRows = new long[n][];
+        }
+        for (int k = 0; k < n; k++) {
+            int slot = demand.uniformSlots[k];
+            if (slot >= columns.free.length) {
+                return false;
+            }
+            freeRows[k] = columns.free[slot];
+            maxRows[k] = columns.maxZone[slot];
+        }
+        return true;
     }
 
     @Override
@@ -117,31 +141,42 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
                 scores[k] = 0;
                 continue;
             }
-            NodeZones node = zones.node(index);
-            int mask = filtered ? chosen[index] : ZoneChecks.chooseMask(node, demand, zones.model(), zones.slots());
-            scores[k] = (meta & ZoneColumns.FULL_PATH) != 0 ? score(node, demand, mask)
-                    : score(columns, meta, index, node, demand, mask);
+            int mask = filtered ? chosen[index]
+                    : ZoneChecks.chooseMask(zones.node(index), demand, zones.model(), zones.slots());
+            scores[k] = (meta & (ZoneColumns.FULL_PATH | ZoneColumns.OTHER_GPU_RESOURCE)) != 0
+                    ? score(zones.node(index), demand, mask)
+                    : score(columns, meta, index, zones, demand, mask);
         }
     }
 
-    /** {@link #score(NodeZones, PodDemand, int)} reading the flat columns; the node object only for islands. */
-    private long score(ZoneColumns columns, long meta, int index, NodeZones node, PodDemand demand, int mask) {
-        long gpus = node.gpuSlot >= 0 ? demand.amountOf(node.gpuSlot) : 0;
-        int primary = gpus > 0 ? node.gpuSlot : ResourceSlots.CPU;
-        if (mask == 0 || primary >= columns.free.length) {
-            return score(node, demand, mask);
+    /**
+     * {@link #score(NodeZones, PodDemand, int)} reading the flat columns; the node object is touched
+     * only for a GPU pod on a node with NVLink islands, so scoring 5,000 nodes does not chase 5,000
+     * pointers.
+     */
+    private long score(ZoneColumns columns, long meta, int index, NumaZones zones, PodDemand demand, int mask) {
+        if (mask == 0) {
+            return 0;
+        }
+        long gpus = demand.amountOf(ResourceSlots.GPU);
+        int primary = gpus > 0 ? ResourceSlots.GPU : ResourceSlots.CPU;
+        if (primary >= columns.free.length) {
+            return score(zones.node(index), demand, mask);
         }
         long used = demand.amountOf(primary);
         long total = 0;
+        int zoneCount = ZoneColumns.zoneCount(meta);
         int base = index * ZoneColumns.MAX_ZONES;
-        for (int z = 0; z < ZoneColumns.zoneCount(meta); z++) {
+        for (int z = 0; z < zoneCount; z++) {
             if ((mask & (1 << z)) != 0) {
                 long allocatable = columns.allocatable[primary][base + z];
                 total += allocatable;
                 used += Math.max(0, allocatable - columns.free[primary][base + z]);
             }
         }
-        return combine(node, mask, gpus, used, total);
+        boolean oneIsland = gpus > 0 && (meta & ZoneColumns.HAS_ISLANDS) != 0
+                && zones.node(index).bestIsland(mask, gpus) >= 0;
+        return combine(zoneCount, mask, gpus, oneIsland, used, total);
     }
 
     private long score(NodeZones node, PodDemand demand, int mask) {
@@ -159,27 +194,23 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
                 used += Math.max(0, allocatable - node.free(primary, z));
             }
         }
-        return combine(node, mask, gpus, used, total);
+        boolean oneIsland = gpus > 0 && node.islandPosition.length > 0 && node.bestIsland(mask, gpus) >= 0;
+        return combine(node.zoneCount, mask, gpus, oneIsland, used, total);
     }
 
     /**
      * Fewer zones first; for GPU pods, GPUs from one NVLink island in the chosen zones; then how full
      * the chosen zones' primary resource (GPUs, else CPU) would be, for packing or spreading.
      */
-    private long combine(NodeZones node, int mask, long gpus, long used, long total) {
+    private long combine(int zoneCount, int mask, long gpus, boolean oneIsland, long used, long total) {
         int width = Integer.bitCount(mask);
-        long zoneScore = MAX_NODE_SCORE * (node.zoneCount - width + 1) / node.zoneCount;
+        long zoneScore = MAX_NODE_SCORE * (zoneCount - width + 1) / zoneCount;
         long utilization = total == 0 ? 0 : Math.min(MAX_NODE_SCORE, used * MAX_NODE_SCORE / total);
         long fill = settings.zoneScoring() == NumaSettings.ZoneScoring.PACK ? utilization : MAX_NODE_SCORE - utilization;
         if (gpus == 0) {
             return (70 * zoneScore + 30 * fill) / 100;
         }
-        long locality;
-        if (node.islandPosition.length > 0 && node.bestIsland(mask, gpus) >= 0) {
-            locality = MAX_NODE_SCORE;
-        } else {
-            locality = width == 1 ? MAX_NODE_SCORE / 2 : 0;
-        }
+        long locality = oneIsland ? MAX_NODE_SCORE : width == 1 ? MAX_NODE_SCORE / 2 : 0;
         return (50 * zoneScore + 30 * locality + 20 * fill) / 100;
     }
 }

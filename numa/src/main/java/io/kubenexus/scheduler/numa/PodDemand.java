@@ -45,6 +45,16 @@ final class PodDemand {
     /** Indices (into the arrays above) of the kubelet-aligned slots, and of the listed ones. */
     final int[] alignedIndices;
     final int[] listedIndices;
+    /**
+     * The common Guaranteed case: a single-numa pod whose listed resources are exactly what the kubelet
+     * aligns, in the same amounts (whole cores), one aligning container. Then the kubelet's pinned zone
+     * and the policy's zone are the same lowest zone holding {@link #uniformNeed}, and one loop over
+     * zones decides. Null otherwise.
+     */
+    final int[] uniformSlots;
+    final long[] uniformNeed;
+    /** Bits of {@link #uniformSlots} (all below 32), for the node's reported-slots check. */
+    final long uniformSlotBits;
     /** Charged amount by slot, for O(1) lookups on the hot path. */
     private final long[] amountBySlot;
     /** How many aligned slots are memory or hugepages (the memory manager sizes them jointly). */
@@ -95,6 +105,23 @@ final class PodDemand {
         for (int i = 0; i < slots.length; i++) {
             amountBySlot[slots[i]] = amounts[i];
         }
+        boolean uniform = request != null && request.policy() == NumaPolicy.SINGLE_NUMA && !severalAlignedContainers
+                && memoryTypes <= 1 && aligned == listedCount && aligned > 0;
+        long bits = 0;
+        for (int i = 0; i < slots.length && uniform; i++) {
+            uniform = listed[i] == (kubeletKind[i] != NOT_ALIGNED) && (!listed[i] || kubeletAmounts[i] == amounts[i])
+                    && slots[i] < 32;
+            bits |= listed[i] ? 1L << slots[i] : 0;
+        }
+        this.uniformSlots = uniform ? new int[listedCount] : null;
+        this.uniformNeed = uniform ? new long[listedCount] : null;
+        if (uniform) {
+            for (int k = 0; k < listedCount; k++) {
+                uniformSlots[k] = slots[listedIndices[k]];
+                uniformNeed[k] = amounts[listedIndices[k]];
+            }
+        }
+        this.uniformSlotBits = uniform ? bits : 0;
         this.unknownListed = unknownListed;
         this.severalAlignedContainers = severalAlignedContainers;
         this.containers = containers;

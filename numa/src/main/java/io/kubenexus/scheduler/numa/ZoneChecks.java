@@ -455,6 +455,45 @@ final class ZoneChecks {
         return rejection(policy);
     }
 
+    /**
+     * {@link #check} for {@link PodDemand#uniformSlots uniform} pods: the lowest zone whose free amounts
+     * hold {@link PodDemand#uniformNeed} is both where the kubelet pins the pod and where its policy
+     * puts it. {@code freeRows[k]} and {@code maxRows[k]} are the columns of {@code uniformSlots[k]},
+     * looked up once per decision. {@link #SLOW} where isolation is at stake or the node is not a
+     * column node.
+     */
+    static int uniformCheck(ZoneColumns c, long[][] freeRows, long[][] maxRows, int index, PodDemand d) {
+        long meta = c.meta[index];
+        if ((meta & (ZoneColumns.FULL_PATH | 0xFFL << ZoneColumns.ISOLATED_SHIFT)) != 0) {
+            return SLOW;
+        }
+        if (((meta >>> ZoneColumns.REPORTED_SHIFT) & d.uniformSlotBits) != d.uniformSlotBits) {
+            // A listed resource the zones do not report: not uniform on this node.
+            return SLOW;
+        }
+        long[] need = d.uniformNeed;
+        boolean pins = (meta & ZoneColumns.POLICY_NONE) == 0;
+        for (int k = 0; k < need.length; k++) {
+            if (need[k] > maxRows[k][index]) {
+                // No zone can ever hold it: single-numa-node refuses it outright; restricted and
+                // best-effort may pin wider sets (the full check tells which reason applies).
+                return (meta & ZoneColumns.SINGLE_NUMA_NODE) != 0 ? KUBELET_REJECTS : pins ? SLOW : NO_SINGLE_ZONE;
+            }
+        }
+        int zones = ZoneColumns.zoneCount(meta);
+        int base = index * ZoneColumns.MAX_ZONES;
+        for (int z = 0; z < zones; z++) {
+            int k = 0;
+            while (k < need.length && freeRows[k][base + z] >= need[k]) {
+                k++;
+            }
+            if (k == need.length) {
+                return 1 << z;
+            }
+        }
+        return (meta & ZoneColumns.RESTRICTIVE) != 0 ? KUBELET_REJECTS : NO_SINGLE_ZONE;
+    }
+
     private static int rejection(NumaPolicy policy) {
         return policy == NumaPolicy.RESTRICTED ? NO_MINIMAL_ZONES
                 : policy == NumaPolicy.ISOLATED ? NO_FREE_ZONE_TO_ISOLATE : NO_SINGLE_ZONE;

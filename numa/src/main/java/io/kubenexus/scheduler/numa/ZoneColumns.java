@@ -22,6 +22,10 @@ final class ZoneColumns {
     /** This node takes the full path (more than {@value #MAX_ZONES} zones or too many resources). */
     static final long FULL_PATH = 1L << 7;
     static final long CONTAINER_SCOPE = 1L << 24;
+    /** The node has NVLink islands (GPU locality needs the node object). */
+    static final long HAS_ISLANDS = 1L << 25;
+    /** The node's GPUs are not {@code nvidia.com/gpu} (scored through the node object). */
+    static final long OTHER_GPU_RESOURCE = 1L << 26;
     static final int ISOLATED_SHIFT = 8;
     static final int OCCUPIED_SHIFT = 16;
     static final int REPORTED_SHIFT = 32;
@@ -45,6 +49,8 @@ final class ZoneColumns {
         bits |= n.singleNumaNode ? SINGLE_NUMA_NODE : 0;
         bits |= n.topology.policy() == TopologyManagerPolicy.NONE ? POLICY_NONE : 0;
         bits |= n.topology.scope() == TopologyManagerScope.CONTAINER ? CONTAINER_SCOPE : 0;
+        bits |= n.islandPosition.length > 0 ? HAS_ISLANDS : 0;
+        bits |= n.gpuSlot != ResourceSlots.GPU ? OTHER_GPU_RESOURCE : 0;
         int occupied = 0;
         for (int z = 0; z < zones; z++) {
             occupied |= n.alignedPods[z] > 0 ? 1 << z : 0;

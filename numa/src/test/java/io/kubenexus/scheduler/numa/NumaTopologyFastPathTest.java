@@ -56,6 +56,7 @@ class NumaTopologyFastPathTest {
         KubeletAdmission model = new KubeletAdmission();
         String[] policies = {null, "single-numa", "restricted", "best-effort", "isolated"};
         int decided = 0;
+        int uniformDecided = 0;
         for (int round = 0; round < 20_000; round++) {
             NodeTopology topology = randomTopology(random, TopologyManagerPolicy.values()[random.nextInt(4)]);
             ResourceSlots slots = new ResourceSlots();
@@ -70,7 +71,23 @@ class NumaTopologyFastPathTest {
             String policy = policies[random.nextInt(policies.length)];
             PodInfo pod = randomPod(random, policy);
             PodDemand demand = PodDemand.of(pod, NumaRequest.parse(pod.annotations()), slots);
-            int fast = ZoneChecks.fastCheck(columns, indexOf(columns), demand);
+            int index = indexOf(columns);
+            int fast = ZoneChecks.fastCheck(columns, index, demand);
+            if (demand.uniformSlots != null && demand.uniformSlots.length > 0
+                    && java.util.Arrays.stream(demand.uniformSlots).allMatch(slot -> slot < columns.free.length)) {
+                long[][] freeRows = new long[demand.uniformSlots.length][];
+                long[][] maxRows = new long[demand.uniformSlots.length][];
+                for (int k = 0; k < freeRows.length; k++) {
+                    freeRows[k] = columns.free[demand.uniformSlots[k]];
+                    maxRows[k] = columns.maxZone[demand.uniformSlots[k]];
+                }
+                int uniform = ZoneChecks.uniformCheck(columns, freeRows, maxRows, index, demand);
+                if (uniform != ZoneChecks.SLOW) {
+                    uniformDecided++;
+                    assertThat(uniform).as("uniform, round %d: %s on %s", round, demand.containers, topology)
+                            .isEqualTo(ZoneChecks.check(node, demand, model, slots));
+                }
+            }
             if (fast == ZoneChecks.SLOW) {
                 continue;
             }
@@ -85,6 +102,7 @@ class NumaTopologyFastPathTest {
                     .isEqualTo(full);
         }
         assertThat(decided).as("the column path decides most cases").isGreaterThan(6_000);
+        assertThat(uniformDecided).as("the uniform path decides the Guaranteed single-numa cases").isGreaterThan(500);
     }
 
     private static int indexOf(ZoneColumns columns) {
