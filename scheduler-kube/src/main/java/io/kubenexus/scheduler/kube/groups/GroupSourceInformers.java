@@ -1,18 +1,17 @@
 package io.kubenexus.scheduler.kube.groups;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.kube.informers.OptionalResourceInformer;
+import io.kubenexus.scheduler.kube.informers.OptionalResourceSet;
+import io.kubenexus.scheduler.kube.informers.UpsertRemoveHandler;
 import io.kubenexus.scheduler.kube.translate.Translation;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,13 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * a 404 (CRD not installed) or 403 (not granted to the scheduler) turns the source off with one log
  * line, and it is looked for again every {@code absentRecheck} (minutes, not a tight loop), so an
  * operator installed later is picked up. Other errors are left to the informer, which retries
- * with its own backoff.
+ * with its own backoff. (That lifecycle is {@link OptionalResourceInformer}'s.)
  *
  * <p><b>Bad objects</b> are logged once per resourceVersion (WARN, naming the object and the
  * field) and skipped: the last readable version of the object stays in force.
@@ -75,14 +69,12 @@ public final class GroupSourceInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final SchedulingLoop loop;
     private final SparkApplicationTranslator sparkApplications;
-    private final Duration syncTimeout;
-    private final Duration absentRecheck;
+    private final OptionalResourceInformer.Timing timing;
     private final List<Source> sources = new ArrayList<>();
     private final List<ResourceEventHandler<GenericKubernetesResource>> schedulerPluginsHandlers = new ArrayList<>();
     private final PolicyBook policies = new PolicyBook();
-    private ScheduledExecutorService prober;
+    private final OptionalResourceSet informers;
     private boolean started;
-    private boolean closed;
 
     public GroupSourceInformers(KubernetesClient client, SchedulingLoop loop, PodGroupTranslator podGroups,
                                 SparkApplicationTranslator sparkApplications) {
@@ -100,13 +92,12 @@ public final class GroupSourceInformers implements AutoCloseable {
         this.loop = Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(podGroups, "podGroups");
         this.sparkApplications = Objects.requireNonNull(sparkApplications, "sparkApplications");
-        this.syncTimeout = requirePositive(syncTimeout, "syncTimeout");
-        this.absentRecheck = requirePositive(absentRecheck, "absentRecheck");
-        sources.add(new PodGroupSource("PodGroup " + PodGroupTranslator.SCHEDULER_PLUGINS_API, SCHEDULER_PLUGINS_POD_GROUPS,
-                podGroups::fromSchedulerPlugins, schedulerPluginsHandlers));
-        sources.add(new PodGroupSource("PodGroup " + PodGroupTranslator.KUBERNETES_API, KUBERNETES_POD_GROUPS,
-                podGroups::fromKubernetes, List.of()));
+        this.timing = new OptionalResourceInformer.Timing(syncTimeout, absentRecheck);
+        sources.add(new PodGroupSource(SCHEDULER_PLUGINS_POD_GROUPS, podGroups::fromSchedulerPlugins, schedulerPluginsHandlers));
+        sources.add(new PodGroupSource(KUBERNETES_POD_GROUPS, podGroups::fromKubernetes, List.of()));
         sources.add(new SparkApplicationSource());
+        this.informers = new OptionalResourceSet("kubenexus-group-sources",
+                sources.stream().map(source -> source.informer).toList());
     }
 
     /**
@@ -131,32 +122,14 @@ public final class GroupSourceInformers implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
-        prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kubenexus-group-sources");
-            thread.setDaemon(true);
-            return thread;
-        });
-        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
-        for (Source source : sources) {
-            outcomes.add(source.firstOutcome);
-            prober.execute(source::probe);
-        }
-        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
-        return all.completeOnTimeout(null, syncTimeout.toMillis(), TimeUnit.MILLISECONDS).thenRun(() -> {
-            for (Source source : sources) {
-                if (!source.firstOutcome.isDone()) {
-                    LOG.warn("{}: not synced within {} ms; scheduling starts without it until it does",
-                            source.kind, syncTimeout.toMillis());
-                }
-            }
-        });
+        return informers.start();
     }
 
     /** Kinds currently watched, e.g. {@code PodGroup scheduling.x-k8s.io/v1alpha1} (absent ones are not). */
     public synchronized Set<String> watchedSources() {
         Set<String> watched = new LinkedHashSet<>();
         for (Source source : sources) {
-            if (source.informer != null) {
+            if (source.informer.watching()) {
                 watched.add(source.kind);
             }
         }
@@ -166,179 +139,24 @@ public final class GroupSourceInformers implements AutoCloseable {
     /** Stops the informers and the re-checks. Call before closing the client (and, in tests, the API). */
     @Override
     public void close() {
-        List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (prober != null) {
-                prober.shutdownNow();
-            }
-            for (Source source : sources) {
-                if (source.informer != null) {
-                    informers.add(source.informer);
-                    source.informer = null;
-                }
-            }
-        }
-        informers.forEach(SharedIndexInformer::stop);
-    }
-
-    private static Duration requirePositive(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + duration);
-        }
-        return duration;
-    }
-
-    /** 404: the CRD is not installed; 403: the scheduler may not read it. Either way the source is off. */
-    private static boolean isAbsent(Throwable failure) {
-        int code = statusCode(failure);
-        return code == HttpURLConnection.HTTP_NOT_FOUND || code == HttpURLConnection.HTTP_FORBIDDEN;
-    }
-
-    /** The HTTP status of the first KubernetesClientException in the cause chain, or 0. */
-    private static int statusCode(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof KubernetesClientException e) {
-                return e.getCode();
-            }
-        }
-        return 0;
-    }
-
-    private static String describe(ResourceDefinitionContext context) {
-        return context.getPlural() + "." + context.getGroup() + "/" + context.getVersion();
+        informers.close();
     }
 
     // ------------------------------------------------------------------ sources
 
     /**
-     * One watched API. Lifecycle: probe (list one) → absent (re-probe later) or watched (informer
-     * running); a watched source whose list starts answering 404 (CRD removed) becomes absent.
-     * State changes happen under the outer instance's lock.
+     * One watched API: translates its objects for the loop; {@link OptionalResourceInformer} looks
+     * for the API and watches it while it is there.
      */
-    private abstract class Source implements ResourceEventHandler<GenericKubernetesResource> {
+    private abstract class Source implements UpsertRemoveHandler<GenericKubernetesResource> {
         final String kind;
-        final ResourceDefinitionContext context;
-        /** Completes when the source first synced or was first found absent. */
-        final CompletableFuture<Void> firstOutcome = new CompletableFuture<>();
+        final OptionalResourceInformer informer;
         /** resourceVersion last warned about, by {@code namespace/name}, so a bad object is logged once. */
         private final Map<String, String> warnedVersions = new ConcurrentHashMap<>();
-        SharedIndexInformer<GenericKubernetesResource> informer;
-        private boolean absenceLogged;
 
-        Source(String kind, ResourceDefinitionContext context) {
-            this.kind = kind;
-            this.context = context;
-        }
-
-        abstract void upsert(GenericKubernetesResource object);
-
-        abstract void remove(GenericKubernetesResource object);
-
-        /** On the prober thread: is the API there? Then watch it, else look again later. */
-        void probe() {
-            try {
-                client.genericKubernetesResources(context).inAnyNamespace()
-                        .list(new ListOptionsBuilder().withLimit(1L).build());
-            } catch (KubernetesClientException e) {
-                if (isAbsent(e)) {
-                    markAbsent(e);
-                } else {
-                    LOG.warn("{}: cannot be listed ({}); trying again in {}", kind, e.getMessage(), absentRecheck);
-                    recheckLater();
-                }
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("{}: cannot be listed; trying again in {}", kind, absentRecheck, e);
-                recheckLater();
-                return;
-            }
-            watch();
-        }
-
-        private void watch() {
-            SharedIndexInformer<GenericKubernetesResource> started;
-            synchronized (GroupSourceInformers.this) {
-                if (closed || informer != null) {
-                    return;
-                }
-                started = client.genericKubernetesResources(context).inAnyNamespace().runnableInformer(0);
-                started.exceptionHandler((isStarted, failure) -> {
-                    if (isAbsent(failure)) {
-                        return false; // the CRD went away: stop; stopped() below turns the source off
-                    }
-                    LOG.debug("{} informer failed, it retries", kind, failure);
-                    return true;
-                });
-                started.addEventHandler(this);
-                informer = started;
-                absenceLogged = false;
-            }
-            started.start().whenComplete((ignored, failure) -> {
-                if (failure == null) {
-                    // The informer delivers the initial list asynchronously; post it all now so it
-                    // reaches the loop before start() completes (posting twice is harmless).
-                    started.getStore().list().forEach(this::upsert);
-                    LOG.info("{}: watching, {} at sync", kind, started.getStore().list().size());
-                    firstOutcome.complete(null);
-                } else if (isAbsent(failure)) {
-                    onGone(started, failure); // removed between the probe and the informer's list
-                }
-            });
-            started.stopped().whenComplete((ignored, failure) -> {
-                if (failure != null && isAbsent(failure)) {
-                    onGone(started, failure);
-                }
-            });
-        }
-
-        private void onGone(SharedIndexInformer<GenericKubernetesResource> gone, Throwable failure) {
-            synchronized (GroupSourceInformers.this) {
-                if (informer != gone) {
-                    return;
-                }
-                informer = null;
-            }
-            // Objects of a removed CRD are gone too; forget what they said.
-            gone.getStore().list().forEach(this::remove);
-            markAbsent(failure);
-        }
-
-        private void markAbsent(Throwable failure) {
-            boolean forbidden = statusCode(failure) == HttpURLConnection.HTTP_FORBIDDEN;
-            synchronized (GroupSourceInformers.this) {
-                if (!absenceLogged) {
-                    absenceLogged = true;
-                    if (forbidden) {
-                        LOG.warn("{}: off, the scheduler may not list {} (403); grant list and watch to use it."
-                                + " Looking again every {}", kind, describe(context), absentRecheck);
-                    } else {
-                        LOG.info("{}: off, {} is not served by this cluster (CRD not installed)."
-                                + " Looking again every {}", kind, describe(context), absentRecheck);
-                    }
-                } else {
-                    LOG.debug("{}: still absent", kind);
-                }
-            }
-            firstOutcome.complete(null);
-            recheckLater();
-        }
-
-        private void recheckLater() {
-            synchronized (GroupSourceInformers.this) {
-                if (closed) {
-                    return;
-                }
-                try {
-                    prober.schedule(this::probe, absentRecheck.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    // closing
-                }
-            }
+        Source(ResourceDefinitionContext context) {
+            this.informer = new OptionalResourceInformer(client, context, "", timing, this);
+            this.kind = informer.kind();
         }
 
         /** Logs a bad object once per resourceVersion; {@code message} already names the object. */
@@ -353,37 +171,22 @@ public final class GroupSourceInformers implements AutoCloseable {
         void forget(GenericKubernetesResource object) {
             warnedVersions.remove(PodGroupTranslator.key(object));
         }
-
-        @Override
-        public void onAdd(GenericKubernetesResource object) {
-            upsert(object);
-        }
-
-        @Override
-        public void onUpdate(GenericKubernetesResource oldObject, GenericKubernetesResource newObject) {
-            upsert(newObject);
-        }
-
-        @Override
-        public void onDelete(GenericKubernetesResource object, boolean deletedFinalStateUnknown) {
-            remove(object);
-        }
     }
 
     private final class PodGroupSource extends Source {
         private final Function<GenericKubernetesResource, Translation<GroupPolicy>> translate;
         private final List<ResourceEventHandler<GenericKubernetesResource>> rawHandlers;
 
-        PodGroupSource(String kind, ResourceDefinitionContext context,
+        PodGroupSource(ResourceDefinitionContext context,
                        Function<GenericKubernetesResource, Translation<GroupPolicy>> translate,
                        List<ResourceEventHandler<GenericKubernetesResource>> rawHandlers) {
-            super(kind, context);
+            super(context);
             this.translate = translate;
             this.rawHandlers = rawHandlers;
         }
 
         @Override
-        void upsert(GenericKubernetesResource object) {
+        public void upsert(GenericKubernetesResource object) {
             Translation<GroupPolicy> translated = translate.apply(object);
             if (translated instanceof Translation.Valid<GroupPolicy> valid) {
                 forget(object);
@@ -395,7 +198,7 @@ public final class GroupSourceInformers implements AutoCloseable {
         }
 
         @Override
-        void remove(GenericKubernetesResource object) {
+        public void remove(GenericKubernetesResource object) {
             forget(object);
             policies.remove(kind, PodGroupTranslator.key(object));
             rawHandlers.forEach(handler -> handler.onDelete(object, false));
@@ -404,12 +207,11 @@ public final class GroupSourceInformers implements AutoCloseable {
 
     private final class SparkApplicationSource extends Source {
         SparkApplicationSource() {
-            super("SparkApplication " + SPARK_APPLICATIONS.getGroup() + "/" + SPARK_APPLICATIONS.getVersion(),
-                    SPARK_APPLICATIONS);
+            super(SPARK_APPLICATIONS);
         }
 
         @Override
-        void upsert(GenericKubernetesResource app) {
+        public void upsert(GenericKubernetesResource app) {
             ObjectMeta meta = app.getMetadata();
             Translation<ExecutorTemplate> translated;
             try {
@@ -430,7 +232,7 @@ public final class GroupSourceInformers implements AutoCloseable {
         }
 
         @Override
-        void remove(GenericKubernetesResource app) {
+        public void remove(GenericKubernetesResource app) {
             forget(app);
             loop.onExecutorTemplate(app.getMetadata().getNamespace(), app.getMetadata().getName(), null);
         }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.gang.GangLabels;
+import io.kubenexus.scheduler.kube.informers.UpsertRemoveHandler;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import io.kubenexus.scheduler.kube.translate.TrimmingItemStore;
 import java.net.HttpURLConnection;
@@ -178,28 +179,21 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
      * {@code onAdd}, deletes as {@code onDelete}.
      */
     public ResourceEventHandler<GenericKubernetesResource> podGroupHandler() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource podGroup) {
-                String key = PodGroupTranslator.key(podGroup);
-                podGroups.put(key, podGroup);
-                markDirty(key);
-            }
+        return UpsertRemoveHandler.of(this::podGroupUpserted, this::podGroupRemoved);
+    }
 
-            @Override
-            public void onUpdate(GenericKubernetesResource oldPodGroup, GenericKubernetesResource podGroup) {
-                onAdd(podGroup);
-            }
+    private void podGroupUpserted(GenericKubernetesResource podGroup) {
+        String key = PodGroupTranslator.key(podGroup);
+        podGroups.put(key, podGroup);
+        markDirty(key);
+    }
 
-            @Override
-            public void onDelete(GenericKubernetesResource podGroup, boolean deletedFinalStateUnknown) {
-                String key = PodGroupTranslator.key(podGroup);
-                podGroups.remove(key);
-                written.remove(key);
-                owned.remove(key);
-                failuresLogged.remove(key);
-            }
-        };
+    private void podGroupRemoved(GenericKubernetesResource podGroup) {
+        String key = PodGroupTranslator.key(podGroup);
+        podGroups.remove(key);
+        written.remove(key);
+        owned.remove(key);
+        failuresLogged.remove(key);
     }
 
     /**

@@ -75,7 +75,7 @@ public final class ClusterInformers implements AutoCloseable {
         nodeInformer.addEventHandler(new NodeHandler());
         podInformer = client.pods().inAnyNamespace().runnableInformer(0);
         podInformer.itemStore(TrimmingItemStore.forPods());
-        podInformer.addEventHandler(new PodHandler());
+        podInformer.addEventHandler(UpsertRemoveHandler.of(this::postPod, this::removePod));
         CompletableFuture<Void> nodes = nodeInformer.start().toCompletableFuture();
         CompletableFuture<Void> pods = podInformer.start().toCompletableFuture();
         return CompletableFuture.allOf(nodes, pods).thenRun(() -> {
@@ -149,20 +149,7 @@ public final class ClusterInformers implements AutoCloseable {
         }
     }
 
-    private final class PodHandler implements ResourceEventHandler<Pod> {
-        @Override
-        public void onAdd(Pod pod) {
-            postPod(pod);
-        }
-
-        @Override
-        public void onUpdate(Pod oldPod, Pod newPod) {
-            postPod(newPod);
-        }
-
-        @Override
-        public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-            loop.onPodRemoved(new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
-        }
+    private void removePod(Pod pod) {
+        loop.onPodRemoved(new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
     }
 }

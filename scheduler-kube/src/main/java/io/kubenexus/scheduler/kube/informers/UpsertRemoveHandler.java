@@ -1,0 +1,51 @@
+package io.kubenexus.scheduler.kube.informers;
+
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * An informer handler for consumers that only want each object's latest version: an add and an
+ * update both {@link #upsert} it (the old version of an update is dropped), a delete
+ * {@link #remove}s it whether or not its final state is known. Called on the informer's thread.
+ */
+public interface UpsertRemoveHandler<T> extends ResourceEventHandler<T> {
+
+    /** The object is new or changed. */
+    void upsert(T object);
+
+    /** The object is gone (its last known state). */
+    void remove(T object);
+
+    /** A handler that passes the latest versions to {@code upsert} and deletions to {@code remove}. */
+    static <T> UpsertRemoveHandler<T> of(Consumer<? super T> upsert, Consumer<? super T> remove) {
+        Objects.requireNonNull(upsert, "upsert");
+        Objects.requireNonNull(remove, "remove");
+        return new UpsertRemoveHandler<>() {
+            @Override
+            public void upsert(T object) {
+                upsert.accept(object);
+            }
+
+            @Override
+            public void remove(T object) {
+                remove.accept(object);
+            }
+        };
+    }
+
+    @Override
+    default void onAdd(T object) {
+        upsert(object);
+    }
+
+    @Override
+    default void onUpdate(T oldObject, T newObject) {
+        upsert(newObject);
+    }
+
+    @Override
+    default void onDelete(T object, boolean deletedFinalStateUnknown) {
+        remove(object);
+    }
+}
