@@ -18,6 +18,7 @@ import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.topology.PublishedTopology;
 import io.kubenexus.scheduler.numa.NodeTopology;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,9 @@ public final class EmbeddedClusterDemo implements DemoRunner {
     private static final Duration SETTLE_QUIET = Duration.ofMillis(600);
     /** How long reservations may outlive the creation of every executor before the demo stops waiting. */
     private static final Duration RESERVATION_PATIENCE = Duration.ofSeconds(3);
+    /** Per-request timeout of the demo's API clients (see where the API is started). */
+    private static final Duration AUDIT_REQUEST_TIMEOUT = Duration.ofSeconds(70);
+
     /** How long the audit waits for the scheduler's reasons on pending pods to reach the API. */
     private static final Duration REPORT_PATIENCE = Duration.ofSeconds(15);
     private static final int CREATE_THREADS = 4;
@@ -100,7 +104,11 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 nodes.size(), nodes.stream().filter(n -> n.allocatable().get("nvidia.com/gpu") > 0).count(),
                 topologies.size(), pods.size() + numaPods.size(), numaPods.size(), apps.size(),
                 apps.stream().mapToInt(SparkApp::executors).sum(), options.seed());
-        try (EmbeddedKubernetesApi api = new EmbeddedKubernetesApi()) {
+        // The mock server closes a watch on its event loop and waits there (up to a minute) until the
+        // watch's backlog of events is sent, stalling every other request meanwhile: the simulators'
+        // watches close just before the audit, so give requests more than the default 10 s.
+        try (EmbeddedKubernetesApi api = new EmbeddedKubernetesApi(InetAddress.getLoopbackAddress(), 0,
+                AUDIT_REQUEST_TIMEOUT, Clock.systemUTC())) {
             KubernetesClient client = api.client();
             for (SyntheticNode node : synthetic) {
                 client.nodes().resource(DemoObjects.node(node)).create();
