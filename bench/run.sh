@@ -20,7 +20,7 @@ esac
 
 jar="$here/target/benchmarks.jar"
 if [[ ! -f "$jar" || "${BUILD:-0}" == 1 ]]; then
-  (cd "$root" && mvn -q -B -o package -DskipTests -pl bench -am)
+  (cd "$root" && mvn -q -B package -DskipTests -pl bench -am)
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -30,7 +30,7 @@ data=${BENCH_DATA:-$root/../shared/data/alibaba-gpu-v2023}
 out="$here/target/jmh-$set_name"
 if [[ "$set_name" == quick ]]; then
   # NumaDecisionBenchmark with 2 zones only; everything else with all its parameters.
-  opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s -p zones=2)
+  opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 else
   opts=()
 fi
