@@ -167,12 +167,14 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         long total = 0;
         int zoneCount = ZoneColumns.zoneCount(meta);
         int base = index * ZoneColumns.MAX_ZONES;
-        for (int z = 0; z < zoneCount; z++) {
-            if ((mask & (1 << z)) != 0) {
-                long allocatable = columns.allocatable[primary][base + z];
-                total += allocatable;
-                used += Math.max(0, allocatable - columns.free[primary][base + z]);
-            }
+        long[] allocatableRow = columns.allocatable[primary];
+        long[] freeRow = columns.free[primary];
+        // Walk only the chosen zones (mostly one): lowest set bit first.
+        for (int bits = mask; bits != 0; bits &= bits - 1) {
+            int at = base + Integer.numberOfTrailingZeros(bits);
+            long allocatable = allocatableRow[at];
+            total += allocatable;
+            used += Math.max(0, allocatable - freeRow[at]);
         }
         boolean oneIsland = gpus > 0 && (meta & ZoneColumns.HAS_ISLANDS) != 0
                 && zones.node(index).bestIsland(mask, gpus) >= 0;
