@@ -5,6 +5,7 @@ import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.PodPhase;
+import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.core.state.StateExtension;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,6 +154,9 @@ public final class NumaZones implements StateExtension {
 
     @Override
     public void podCharged(int index, PodInfo pod, boolean assumed) {
+        if (!mayConcernZones(pod)) {
+            return;
+        }
         PodDemand demand = demandOf(pod);
         if (!demand.isRelevant()) {
             return;
@@ -262,6 +266,23 @@ public final class NumaZones implements StateExtension {
             context.putCycleData(this, demand);
         }
         return demand;
+    }
+
+    /**
+     * A cheap first look, since every pod of the cluster passes here: only pods with a NUMA policy,
+     * Guaranteed pods and pods requesting devices can hold anything in a zone.
+     */
+    private static boolean mayConcernZones(PodInfo pod) {
+        if (pod.qosClass() == QosClass.GUARANTEED || pod.annotations().containsKey(NumaRequest.POLICY_ANNOTATION)) {
+            return true;
+        }
+        for (String resource : pod.requests().amounts().keySet()) {
+            if (!resource.equals("cpu") && !resource.equals("memory") && !resource.equals("ephemeral-storage")
+                    && !resource.equals("pods")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PodDemand demandOf(PodInfo pod) {
