@@ -262,7 +262,7 @@ public final class NumaZones implements StateExtension {
     PodDemand demand(PodContext context) {
         PodDemand demand = context.cycleData(this);
         if (demand == null) {
-            demand = demandOf(context.pod());
+            demand = mayConcernZones(context.pod()) ? demandOf(context.pod()) : PodDemand.NONE;
             context.putCycleData(this, demand);
         }
         return demand;

@@ -27,6 +27,10 @@ final class PodDemand {
     static final byte MEMORY = 2;
     static final byte DEVICE = 3;
 
+    /** A pod NUMA placement does not concern (no policy, nothing the kubelet aligns). */
+    static final PodDemand NONE = new PodDemand(null, null, false, new int[0], new long[0], new boolean[0],
+            new boolean[0], new byte[0], new long[0], List.of(), false, List.of());
+
     final PodInfo pod;
     /** The policy annotation, or null. */
     final NumaRequest request;
