@@ -60,6 +60,15 @@ final class AnnotationJson {
         return node;
     }
 
+    /** Like {@link #array}, and at least one element. */
+    static JsonNode nonEmptyArray(JsonNode node, String where, String path) throws MalformedTopologyException {
+        JsonNode array = array(node, where, path);
+        if (array.isEmpty()) {
+            throw new MalformedTopologyException(where + path + " is empty");
+        }
+        return array;
+    }
+
     static String text(JsonNode node, String where, String path) throws MalformedTopologyException {
         if (node == null || !node.isTextual()) {
             throw new MalformedTopologyException(where + path + " is " + describe(node) + ", expected a string");

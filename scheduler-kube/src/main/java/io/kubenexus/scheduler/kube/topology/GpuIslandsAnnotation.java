@@ -99,10 +99,7 @@ public final class GpuIslandsAnnotation {
                 throw new MalformedTopologyException(where + "resource is empty");
             }
         }
-        JsonNode list = AnnotationJson.array(root.get("islands"), where, "islands");
-        if (list.isEmpty()) {
-            throw new MalformedTopologyException(where + "islands is empty");
-        }
+        JsonNode list = AnnotationJson.nonEmptyArray(root.get("islands"), where, "islands");
         List<GpuIsland> islands = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {

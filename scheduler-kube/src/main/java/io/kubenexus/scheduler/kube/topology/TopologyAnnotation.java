@@ -76,10 +76,7 @@ public final class TopologyAnnotation {
             }
         }
 
-        JsonNode zones = AnnotationJson.array(root.get("zones"), where, "zones");
-        if (zones.isEmpty()) {
-            throw new MalformedTopologyException(where + "zones is empty");
-        }
+        JsonNode zones = AnnotationJson.nonEmptyArray(root.get("zones"), where, "zones");
         List<NumaZone> result = new ArrayList<>();
         Map<Integer, Integer> seenIds = new HashMap<>();
         for (int z = 0; z < zones.size(); z++) {
