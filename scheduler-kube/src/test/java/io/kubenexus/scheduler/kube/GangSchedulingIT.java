@@ -52,7 +52,9 @@ class GangSchedulingIT {
             createMember("worker-" + i, "mpi-job", "8", "3");
         }
 
-        await().atMost(WAIT).until(() -> members().stream().allMatch(p -> condition(p) != null));
+        // Members seen before the eighth first say the gang is incomplete; wait for the plan's verdict.
+        await().atMost(WAIT).until(() -> members().stream().allMatch(
+                p -> condition(p) != null && condition(p).getMessage().contains("the best plan fits")));
         assertThat(members()).allSatisfy(p -> {
             assertThat(p.getSpec().getNodeName()).isNull();
             assertThat(condition(p).getReason()).isEqualTo("Unschedulable");
