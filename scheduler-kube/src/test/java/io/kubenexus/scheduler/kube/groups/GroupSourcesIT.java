@@ -22,17 +22,16 @@ import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.testing.RecordingEventSink;
 import io.kubenexus.scheduler.core.testing.ScriptedBinder;
+import io.kubenexus.scheduler.kube.EmbeddedScheduler;
 import io.kubenexus.scheduler.kube.KubeScheduler;
-import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
-import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PodGroup objects of both APIs sizing real gangs against the embedded API, the scheduler-plugins
@@ -50,28 +49,18 @@ class GroupSourcesIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-    private EmbeddedKubernetesApi api;
+    @RegisterExtension
+    final EmbeddedScheduler cluster = new EmbeddedScheduler();
     private KubernetesClient client;
     private KubeScheduler scheduler;
 
     @BeforeEach
-    void startApi() {
-        api = new EmbeddedKubernetesApi();
-        client = api.client();
-    }
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close(); // informers first: closing the API under live watches can stall the mock
-        }
-        api.close();
+    void client() {
+        client = cluster.client();
     }
 
     private void startScheduler() {
-        scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(
-                SchedulerSettings.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(500))), Clock.systemUTC());
-        scheduler.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+        scheduler = cluster.start();
     }
 
     @Test

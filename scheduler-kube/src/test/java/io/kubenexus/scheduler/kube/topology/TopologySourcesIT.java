@@ -19,9 +19,9 @@ import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.testing.RecordingEventSink;
 import io.kubenexus.scheduler.core.testing.ScriptedBinder;
+import io.kubenexus.scheduler.kube.EmbeddedScheduler;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
-import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.numa.NumaRequest;
 import io.kubenexus.scheduler.numa.NumaSettings;
 import io.kubenexus.scheduler.numa.TopologySource;
@@ -31,9 +31,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * NUMA topology from the Kubernetes API into placement, over HTTP against the embedded API:
@@ -49,28 +49,18 @@ class TopologySourcesIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-    private EmbeddedKubernetesApi api;
+    @RegisterExtension
+    final EmbeddedScheduler cluster = new EmbeddedScheduler();
     private KubernetesClient client;
     private KubeScheduler scheduler;
 
     @BeforeEach
-    void startApi() {
-        api = new EmbeddedKubernetesApi();
-        client = api.client();
-    }
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close(); // informers first: closing the API under live watches can stall the mock
-        }
-        api.close();
+    void client() {
+        client = cluster.client();
     }
 
     private void startScheduler() {
-        scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(
-                SchedulerSettings.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(500))), Clock.systemUTC());
-        scheduler.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+        scheduler = cluster.start();
     }
 
     @Test
@@ -205,10 +195,8 @@ class TopologySourcesIT {
     void withNumaOffNoTopologyIsReadAndAlignedPodsPlaceLikeOthers() {
         createGpuNode("gpu-a", null);
         createNrt("gpu-a", 2, 2);
-        scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(
-                        SchedulerSettings.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(500)))
-                .withNuma(NumaSettings.defaults().withEnabled(false)), Clock.systemUTC());
-        scheduler.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+        scheduler = cluster.start(KubeSchedulerOptions.singleReplica(EmbeddedScheduler.FAST_RETRIES)
+                .withNuma(NumaSettings.defaults().withEnabled(false)));
 
         createGpuPod("train-0");
 
