@@ -122,6 +122,13 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         return true;
     }
 
+    /** Pods without a NUMA policy, and clusters without zone accounting, score 0 on every node. */
+    @Override
+    public long uniformScore(PodContext pod, ClusterSnapshot snapshot) {
+        NumaZones zones = snapshot.extension(NumaZones.class);
+        return zones == null || zones.demand(pod).request == null ? 0 : SCORE_EACH_NODE;
+    }
+
     @Override
     public void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores) {
         NumaZones zones = snapshot.extension(NumaZones.class);

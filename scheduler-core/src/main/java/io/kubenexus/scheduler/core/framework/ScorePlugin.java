@@ -13,7 +13,21 @@ import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 public interface ScorePlugin extends SchedulingPlugin {
     long MAX_NODE_SCORE = 100;
 
+    /** {@link #uniformScore} when the plugin has to look at every node. */
+    long SCORE_EACH_NODE = -1;
+
     void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores);
+
+    /**
+     * The normalized score every node would get, when the pod alone tells (a pod without preferred
+     * terms, a cluster without taints it minds), so the loop adds it once instead of calling
+     * {@link #score} and {@link #normalize} over thousands of nodes; like kube-scheduler's PreScore
+     * returning Skip, but the total stays what scoring every node would give. {@link #SCORE_EACH_NODE}
+     * otherwise, the default.
+     */
+    default long uniformScore(PodContext pod, ClusterSnapshot snapshot) {
+        return SCORE_EACH_NODE;
+    }
 
     /**
      * Brings raw scores into 0..{@link #MAX_NODE_SCORE} in place. Plugins whose raw scores are

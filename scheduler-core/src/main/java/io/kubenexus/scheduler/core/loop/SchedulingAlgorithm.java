@@ -27,6 +27,8 @@ import java.util.Set;
  */
 public final class SchedulingAlgorithm {
     private static final int MIN_NODES_TO_SCORE = 100;
+    /** Feasible nodes are collected bit by bit when at least 1 in this many is feasible. */
+    private static final int DENSE_COLLECT_FACTOR = 2;
 
     private final SchedulingProfile profile;
     private final int percentageOfNodesToScore;
@@ -85,25 +87,32 @@ public final class SchedulingAlgorithm {
             return new Decision.Unschedulable(diagnosis.message(totalNodes), Set.copyOf(diagnosis.eventsThatMayHelp()),
                     false);
         }
-        ensureCapacity(feasibleCount);
+        ensureCapacity(feasibleCount + 1); // dense collection writes one slot past the last feasible node
         int count = collectNodesToScore(feasibleCount);
         if (count == 1) {
             int only = feasible[0];
             return new Decision.Placed(only, state.node(only).name(), feasibleCount, 0);
         }
         Arrays.fill(totals, 0, count, 0);
+        long uniformTotal = 0;
         for (WeightedScorePlugin weighted : profile.scores()) {
             ScorePlugin plugin = weighted.plugin();
+            long weight = weighted.weight();
+            long uniform = plugin.uniformScore(context, state);
+            if (uniform != ScorePlugin.SCORE_EACH_NODE) {
+                uniformTotal += weight * uniform; // the same for every node: ranks nothing
+                continue;
+            }
             Arrays.fill(pluginScores, 0, count, 0);
             plugin.score(context, state, feasible, count, pluginScores);
             plugin.normalize(context, pluginScores, count);
-            long weight = weighted.weight();
             for (int i = 0; i < count; i++) {
                 totals[i] += weight * pluginScores[i];
             }
         }
         int best = pickBest(context.pod(), state, count);
-        return new Decision.Placed(feasible[best], state.node(feasible[best]).name(), feasibleCount, totals[best]);
+        return new Decision.Placed(feasible[best], state.node(feasible[best]).name(), feasibleCount,
+                totals[best] + uniformTotal);
     }
 
     /** The diagnosis of the last unschedulable decision (reason histogram, rejecting plugins). */
@@ -119,6 +128,16 @@ public final class SchedulingAlgorithm {
         }
         if (limit == feasibleCount) {
             int n = 0;
+            int bound = candidates.length();
+            if (feasibleCount * DENSE_COLLECT_FACTOR >= bound) {
+                // Mostly set: test every bit without a branch; nextSetBit's chain of dependent
+                // calls cost more than the decision's scoring once thousands of nodes are feasible.
+                for (int i = 0; i < bound; i++) {
+                    feasible[n] = i;
+                    n += candidates.get(i) ? 1 : 0;
+                }
+                return n;
+            }
             for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
                 feasible[n++] = i;
             }

@@ -35,6 +35,7 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
     private final BitSet termScratch = new BitSet();
     private final BitSet anyTerm = new BitSet();
     private final BitSet allowed = new BitSet();
+    private final NormalizedScores normalizedScores = new NormalizedScores();
     /** The cycle {@link #allowed} was computed for. */
     private PodContext allowedFor;
 
@@ -81,8 +82,8 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
             return;
         }
         for (PreferredSchedulingTerm term : preferred) {
-            if (term.weight() == 0) {
-                continue;
+            if (term.weight() <= 0) {
+                continue; // the API server admits 1..100 only; never let a bad weight lower a node
             }
             BitSet matching = NodeSelectorMatcher.matchingTerm(term.preference(), snapshot, termScratch, scratch);
             if (matching.isEmpty()) {
@@ -96,6 +97,17 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
         }
     }
 
+    /** No preferred term with a weight: every node scores 0. */
+    @Override
+    public long uniformScore(PodContext pod, ClusterSnapshot snapshot) {
+        for (PreferredSchedulingTerm term : pod.pod().nodeAffinity().preferred()) {
+            if (term.weight() > 0) {
+                return SCORE_EACH_NODE;
+            }
+        }
+        return 0;
+    }
+
     /** kube-scheduler's DefaultNormalizeScore: MAX*raw/max, unchanged (all zero) when no node matched. */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
@@ -106,8 +118,13 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
         if (max == 0) {
             return;
         }
+        // Raw scores are sums of term weights (0..max): one division per sum, not per node.
+        long[] normalized = normalizedScores.table(max);
+        for (int raw = 0; raw <= max; raw++) {
+            normalized[raw] = MAX_NODE_SCORE * raw / max;
+        }
         for (int i = 0; i < count; i++) {
-            scores[i] = MAX_NODE_SCORE * scores[i] / max;
+            scores[i] = normalized[(int) scores[i]];
         }
     }
 

@@ -8,6 +8,7 @@ import io.kubenexus.scheduler.core.framework.PodContext;
 import io.kubenexus.scheduler.core.framework.ScorePlugin;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.state.ResourceColumns;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.Map;
@@ -41,11 +42,19 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
     private final String[] resources;
     private final long[] weights;
 
-    // Scratch, reused across cycles.
-    private int[] shortNodes = new int[8];
-    private final int[] scoredColumns;
+    /** The fit filter scans every node when at least 1 in this many is a candidate. */
+    private static final int DENSE_SCAN_FACTOR = 4;
+    private static final long QUOTIENT_LIMIT = 1L << 62;
+
+    // Scratch, reused across cycles; the column references are cleared after each use.
+    private final BitSet rejected = new BitSet();
+    private long[] zeros = new long[0];
+    private long[] missingWeights = new long[0];
     private final long[] scoredWeights;
     private final long[] podRequests;
+    private final long[][] scoredAllocatable;
+    private final long[][] scoredRequested;
+    private final long[][] scoredInverse;
 
     /**
      * @param strategy        LeastAllocated spreads, MostAllocated packs
@@ -68,9 +77,11 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
             weights[i] = entry.getValue();
             i++;
         }
-        scoredColumns = new int[resources.length];
         scoredWeights = new long[resources.length];
         podRequests = new long[resources.length];
+        scoredAllocatable = new long[resources.length][];
+        scoredRequested = new long[resources.length][];
+        scoredInverse = new long[resources.length][];
     }
 
     @Override
@@ -88,34 +99,45 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
     public void filter(PodContext pod, ClusterSnapshot snapshot, BitSet candidates, FilterDiagnosis diagnosis) {
         int[] columns = pod.requestColumns();
         long[] amounts = pod.requestAmounts();
-        int columnCount = snapshot.columns().count();
-        for (int j = 0; j < columns.length; j++) {
-            columnCount = Math.max(columnCount, columns[j] + 1);
-        }
-        if (shortNodes.length < columnCount) {
-            shortNodes = new int[Math.max(columnCount, shortNodes.length * 2)];
-        }
-        for (int j = 0; j < columns.length; j++) {
-            shortNodes[columns[j]] = 0;
-        }
-        for (int n = candidates.nextSetBit(0); n >= 0; n = candidates.nextSetBit(n + 1)) {
-            boolean fits = true;
-            for (int j = 0; j < columns.length; j++) {
-                int c = columns[j];
-                if (snapshot.allocatable(c, n) - snapshot.requested(c, n) < amounts[j]) {
-                    shortNodes[c]++;
-                    fits = false;
-                }
-            }
-            if (!fits) {
-                candidates.clear(n);
-            }
-        }
+        int bound = snapshot.nodeIndexBound();
+        // Dense: most nodes are candidates, so one straight pass per resource column (a tight loop
+        // the JIT unrolls) beats visiting set bits; candidates are consulted only for nodes short of it.
+        boolean dense = candidates.cardinality() * DENSE_SCAN_FACTOR >= bound;
+        rejected.clear();
         ResourceColumns names = snapshot.columns();
         for (int j = 0; j < columns.length; j++) {
-            int c = columns[j];
-            diagnosis.rejectCount(this, names.insufficientReason(c), shortNodes[c]);
+            long[] free = snapshot.unrequestedColumn(columns[j]);
+            if (free == null) {
+                free = noneFree(bound); // a resource no node has: a zero request still fits
+            }
+            long amount = amounts[j];
+            int shortNodes = 0;
+            if (dense) {
+                for (int n = 0; n < bound; n++) {
+                    if (free[n] < amount && candidates.get(n)) {
+                        rejected.set(n);
+                        shortNodes++;
+                    }
+                }
+            } else {
+                for (int n = candidates.nextSetBit(0); n >= 0; n = candidates.nextSetBit(n + 1)) {
+                    if (free[n] < amount) {
+                        rejected.set(n);
+                        shortNodes++;
+                    }
+                }
+            }
+            // Every resource a node is short of is counted, as kube-scheduler reports them all.
+            diagnosis.rejectCount(this, names.insufficientReason(columns[j]), shortNodes);
         }
+        candidates.andNot(rejected);
+    }
+
+    private long[] noneFree(int bound) {
+        if (zeros.length < bound) {
+            zeros = new long[Math.max(bound, zeros.length * 2)];
+        }
+        return zeros;
     }
 
     @Override
@@ -127,22 +149,64 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 
     @Override
     public void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores) {
-        int scored = resolveScoredResources(pod, snapshot.columns());
-        for (int i = 0; i < count; i++) {
-            scores[i] = scoreNode(snapshot, nodes[i], scored);
+        int scored = resolveScoredResources(pod, snapshot);
+        if (scored == 0) {
+            Arrays.fill(scores, 0, count, 0);
+            return;
         }
+        // Resource by resource over all nodes: each pass is a short loop over three columns that the
+        // JIT keeps in registers, without a data-dependent branch; the weighted sum builds up in
+        // scores[], the weight of resources a node lacks (rare) in missingWeights[].
+        if (missingWeights.length < count) {
+            missingWeights = new long[Math.max(count, missingWeights.length * 2)];
+        }
+        Arrays.fill(scores, 0, count, 0);
+        Arrays.fill(missingWeights, 0, count, 0);
+        boolean least = strategy == ScoringStrategy.LEAST_ALLOCATED;
+        long fullWeight = 0;
+        for (int r = 0; r < scored; r++) {
+            long[] allocatableColumn = scoredAllocatable[r];
+            long[] requestedColumn = scoredRequested[r];
+            long[] inverseColumn = scoredInverse[r];
+            long weight = scoredWeights[r];
+            long podRequest = podRequests[r];
+            fullWeight += weight;
+            for (int i = 0; i < count; i++) {
+                int node = nodes[i];
+                long allocatable = allocatableColumn[node];
+                if (allocatable == 0) {
+                    missingWeights[i] += weight; // a node without the resource is not scored on it
+                    continue;
+                }
+                long requested = requestedColumn[node] + podRequest;
+                // leastRequestedScore: an over-committed node scores 0; mostRequestedScore caps at
+                // full, as non-zero defaults can exceed allocatable.
+                long part = least ? Math.max(allocatable - requested, 0) : Math.min(requested, allocatable);
+                scores[i] += weight * scaledQuotient(part, allocatable, inverseColumn[node]);
+            }
+        }
+        long fullWeightInverse = Long.MAX_VALUE / fullWeight;
+        for (int i = 0; i < count; i++) {
+            long weightSum = fullWeight - missingWeights[i];
+            scores[i] = weightSum == fullWeight ? quotient(scores[i], fullWeight, fullWeightInverse)
+                    : weightSum == 0 ? 0 : scores[i] / weightSum;
+        }
+        Arrays.fill(scoredAllocatable, 0, scored, null);
+        Arrays.fill(scoredRequested, 0, scored, null);
+        Arrays.fill(scoredInverse, 0, scored, null);
     }
 
     /**
      * Fills the scratch arrays with the weighted resources worth scoring for this pod, resolved to
      * columns once per cycle; returns how many there are.
      */
-    private int resolveScoredResources(PodContext pod, ResourceColumns columns) {
+    private int resolveScoredResources(PodContext pod, ClusterSnapshot snapshot) {
+        ResourceColumns columns = snapshot.columns();
         int scored = 0;
         for (int r = 0; r < resources.length; r++) {
             int c = columns.columnOf(resources[r]);
-            if (c < 0 || c == ResourceColumns.PODS) {
-                continue;
+            if (c < 0 || c == ResourceColumns.PODS || snapshot.allocatableColumn(c) == null) {
+                continue; // no node has it: every node would skip it
             }
             long request;
             if (c == ResourceColumns.CPU) {
@@ -155,39 +219,40 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
                     continue;
                 }
             }
-            scoredColumns[scored] = c;
             scoredWeights[scored] = weights[r];
             podRequests[scored] = request;
+            scoredAllocatable[scored] = snapshot.allocatableColumn(c);
+            scoredRequested[scored] = snapshot.scoredRequestedColumn(c);
+            scoredInverse[scored] = snapshot.allocatableInverseColumn(c);
             scored++;
         }
         return scored;
     }
 
-    private long scoreNode(ClusterSnapshot snapshot, int node, int scored) {
-        long weighted = 0;
-        long weightSum = 0;
-        for (int r = 0; r < scored; r++) {
-            int c = scoredColumns[r];
-            long allocatable = snapshot.allocatable(c, node);
-            if (allocatable == 0) {
-                continue;
-            }
-            long onNode = c == ResourceColumns.CPU || c == ResourceColumns.MEMORY
-                    ? snapshot.nonZeroRequested(c, node) : snapshot.requested(c, node);
-            long requested = onNode + podRequests[r];
-            weighted += scoredWeights[r] * resourceScore(requested, allocatable);
-            weightSum += scoredWeights[r];
-        }
-        return weightSum == 0 ? 0 : weighted / weightSum;
+    /**
+     * {@code part * MAX_NODE_SCORE / whole} rounded down, exactly as the integer division, for
+     * {@code 0 <= part <= whole}, given {@code wholeInverse = Long.MAX_VALUE / whole}.
+     */
+    static long scaledQuotient(long part, long whole, long wholeInverse) {
+        return quotient(part * MAX_NODE_SCORE, whole, wholeInverse);
     }
 
-    private long resourceScore(long requested, long allocatable) {
-        if (strategy == ScoringStrategy.LEAST_ALLOCATED) {
-            // kube-scheduler's leastRequestedScore: an over-committed node scores 0.
-            return requested > allocatable ? 0 : (allocatable - requested) * MAX_NODE_SCORE / allocatable;
+    /**
+     * {@code dividend / divisor} rounded down for {@code dividend >= 0, divisor > 0}, given
+     * {@code divisorInverse = Long.MAX_VALUE / divisor}. A 64-bit division per node and resource was
+     * the largest cost of a decision; this is a high multiply and at most one correction:
+     * {@code dividend * inverse / 2^63} falls short of the quotient by less than
+     * {@code dividend / 2^62}, so below 2^62 it is the quotient or one less.
+     */
+    static long quotient(long dividend, long divisor, long divisorInverse) {
+        if (dividend >= QUOTIENT_LIMIT) {
+            return dividend / divisor;
         }
-        // kube-scheduler's mostRequestedScore caps at full: non-zero defaults can exceed allocatable.
-        return Math.min(requested, allocatable) * MAX_NODE_SCORE / allocatable;
+        long q = Math.multiplyHigh(dividend << 1, divisorInverse);
+        long remainder = dividend - q * divisor; // in [0, 2 * divisor)
+        // +1 when remainder >= divisor, without a branch: exact quotients (50% of a round
+        // allocatable) are common and would make a branch here unpredictable.
+        return q + ((divisor - 1 - remainder) >>> 63);
     }
 
     private static long podRequest(PodContext pod, int column) {

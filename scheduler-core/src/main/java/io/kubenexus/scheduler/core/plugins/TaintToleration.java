@@ -10,6 +10,7 @@ import io.kubenexus.scheduler.core.model.Taint;
 import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.state.TaintedNodes;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
     private final BitSet rejected = new BitSet();
     private final BitSet multiplyTainted = new BitSet();
     private final BitSet hit = new BitSet();
+    private final NormalizedScores normalizedScores = new NormalizedScores();
     private final BitSet overlap = new BitSet();
     private boolean[] untolerated = new boolean[16];
     private final Map<Taint, String> reasons = new HashMap<>();
@@ -128,6 +130,19 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
         }
     }
 
+    /** No PreferNoSchedule taint the pod minds: no node is tainted, so every node gets the full score. */
+    @Override
+    public long uniformScore(PodContext pod, ClusterSnapshot snapshot) {
+        List<TaintedNodes> taints = snapshot.preferNoScheduleTaints();
+        List<Toleration> tolerations = pod.pod().tolerations();
+        for (int t = 0, size = taints.size(); t < size; t++) {
+            if (!Tolerations.tolerate(tolerations, taints.get(t).taint())) {
+                return SCORE_EACH_NODE;
+            }
+        }
+        return MAX_NODE_SCORE;
+    }
+
     /** kube-scheduler's DefaultNormalizeScore with reverse: MAX - MAX*raw/max, all MAX when no node is tainted. */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
@@ -135,8 +150,17 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
         for (int i = 0; i < count; i++) {
             max = Math.max(max, scores[i]);
         }
+        if (max == 0) {
+            Arrays.fill(scores, 0, count, MAX_NODE_SCORE);
+            return;
+        }
+        // Raw scores are taint counts (0..max): one division per count, not per node.
+        long[] normalized = normalizedScores.table(max);
+        for (int raw = 0; raw <= max; raw++) {
+            normalized[raw] = MAX_NODE_SCORE - MAX_NODE_SCORE * raw / max;
+        }
         for (int i = 0; i < count; i++) {
-            scores[i] = max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE - MAX_NODE_SCORE * scores[i] / max;
+            scores[i] = normalized[(int) scores[i]];
         }
     }
 

@@ -42,6 +42,29 @@ public interface ClusterSnapshot {
      */
     long nonZeroRequested(int column, int node);
 
+    // Whole columns, for per-node loops over thousands of nodes (one array read per node instead of
+    // a call per node and resource). Each is the snapshot's own array, indexed by node index below
+    // nodeIndexBound(): read it, never write it, and only during the current cycle. Null when no
+    // node has ever had the resource.
+
+    /** {@link #allocatable} of every node. */
+    long[] allocatableColumn(int column);
+
+    /** Allocatable minus requested of every node; negative when a node is over-committed. */
+    long[] unrequestedColumn(int column);
+
+    /**
+     * {@code Long.MAX_VALUE / allocatable} of every node, 0 where allocatable is 0: a multiplier that
+     * lets scoring divide by allocatable with one multiplication (see {@code NodeResourcesFit}).
+     */
+    long[] allocatableInverseColumn(int column);
+
+    /**
+     * What scoring counts as requested on every node: {@link #nonZeroRequested} for cpu and memory,
+     * {@link #requested} for every other resource.
+     */
+    long[] scoredRequestedColumn(int column);
+
     /** Nodes whose label {@code key} equals {@code value}; an empty set when none. */
     BitSet nodesWithLabel(String key, String value);
 

@@ -45,6 +45,10 @@ public final class ClusterState implements ClusterSnapshot {
     private NodeInfo[] nodes = new NodeInfo[64];
     private long[][] allocatable = new long[4][64];
     private long[][] requested = new long[4][64];
+    // Derived per-node columns for the decision's per-node loops (kept in step with the two above):
+    // one read per resource in the fit filter, a multiplication instead of a division in scoring.
+    private long[][] unrequested = new long[4][64];
+    private long[][] allocatableInverse = new long[4][64];
     private long[] nonZeroCpu = new long[64];
     private long[] nonZeroMemory = new long[64];
     private int[] podCount = new int[64];
@@ -199,6 +203,8 @@ public final class ClusterState implements ClusterSnapshot {
             freeTotal[c] -= free(c, index);
             allocatable[c][index] = 0;
             requested[c][index] = 0;
+            unrequested[c][index] = 0;
+            allocatableInverse[c][index] = 0;
         }
         Set<PodKey> onNode = podsByNodeName.get(name);
         if (onNode != null) {
@@ -266,6 +272,8 @@ public final class ClusterState implements ClusterSnapshot {
         ensureColumns();
         freeTotal[column] -= free(column, index);
         allocatable[column][index] = amount;
+        unrequested[column][index] = amount - requested[column][index];
+        allocatableInverse[column][index] = amount <= 0 ? 0 : Long.MAX_VALUE / amount;
         freeTotal[column] += free(column, index);
     }
 
@@ -291,6 +299,8 @@ public final class ClusterState implements ClusterSnapshot {
         for (int c = 0; c < allocatable.length; c++) {
             allocatable[c] = Arrays.copyOf(allocatable[c], size);
             requested[c] = Arrays.copyOf(requested[c], size);
+            unrequested[c] = Arrays.copyOf(unrequested[c], size);
+            allocatableInverse[c] = Arrays.copyOf(allocatableInverse[c], size);
         }
         nonZeroCpu = Arrays.copyOf(nonZeroCpu, size);
         nonZeroMemory = Arrays.copyOf(nonZeroMemory, size);
@@ -308,9 +318,13 @@ public final class ClusterState implements ClusterSnapshot {
         int old = allocatable.length;
         allocatable = Arrays.copyOf(allocatable, count);
         requested = Arrays.copyOf(requested, count);
+        unrequested = Arrays.copyOf(unrequested, count);
+        allocatableInverse = Arrays.copyOf(allocatableInverse, count);
         for (int c = old; c < count; c++) {
             allocatable[c] = new long[size];
             requested[c] = new long[size];
+            unrequested[c] = new long[size];
+            allocatableInverse[c] = new long[size];
         }
         freeTotal = Arrays.copyOf(freeTotal, count);
     }
@@ -509,6 +523,7 @@ public final class ClusterState implements ClusterSnapshot {
             int c = cols[i];
             freeTotal[c] -= free(c, index);
             requested[c][index] += sign * amounts[i];
+            unrequested[c][index] -= sign * amounts[i];
             freeTotal[c] += free(c, index);
         }
         for (StateExtension extension : extensions) {
@@ -673,6 +688,32 @@ public final class ClusterState implements ClusterSnapshot {
     @Override
     public long requested(int column, int node) {
         return column < requested.length ? requested[column][node] : 0;
+    }
+
+    @Override
+    public long[] allocatableColumn(int column) {
+        return column < allocatable.length ? allocatable[column] : null;
+    }
+
+    @Override
+    public long[] unrequestedColumn(int column) {
+        return column < unrequested.length ? unrequested[column] : null;
+    }
+
+    @Override
+    public long[] allocatableInverseColumn(int column) {
+        return column < allocatableInverse.length ? allocatableInverse[column] : null;
+    }
+
+    @Override
+    public long[] scoredRequestedColumn(int column) {
+        if (column == ResourceColumns.CPU) {
+            return nonZeroCpu;
+        }
+        if (column == ResourceColumns.MEMORY) {
+            return nonZeroMemory;
+        }
+        return column < requested.length ? requested[column] : null;
     }
 
     @Override

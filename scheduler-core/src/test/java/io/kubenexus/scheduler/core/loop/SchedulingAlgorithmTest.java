@@ -67,6 +67,28 @@ class SchedulingAlgorithmTest {
     }
 
     @Test
+    void denseAndSparseFeasibleSetsReachEveryNode() {
+        ClusterState state = identicalNodes(300);
+        for (int i = 0; i < 300; i += 7) {
+            state.removeNode(String.format("n%03d", i)); // holes in the node indices
+        }
+        state.upsertNode(node("n299").cpu(8).memoryGi(32).label("pool", "batch").build());
+        state.upsertNode(node("n150").cpu(8).memoryGi(32).label("pool", "batch").build());
+        state.upsertPod(pod("resident").cpu(4).boundTo("n299").build());
+        SchedulingAlgorithm algorithm = algorithm(SchedulerSettings.defaults()
+                .withScoring(ScoringStrategy.MOST_ALLOCATED, Map.of("cpu", 1)));
+
+        Decision.Placed dense = (Decision.Placed) algorithm.schedule(pod("p").cpu(1).build(), state);
+        Decision.Placed sparse = (Decision.Placed) algorithm.schedule(
+                pod("q").cpu(1).nodeSelector("pool", "batch").build(), state);
+
+        assertThat(dense.feasibleNodes()).isEqualTo(state.nodeCount());
+        assertThat(dense.nodeName()).as("the last node index is reached").isEqualTo("n299");
+        assertThat(sparse.feasibleNodes()).isEqualTo(2);
+        assertThat(sparse.nodeName()).isEqualTo("n299");
+    }
+
+    @Test
     void samplingScoresAtLeastAHundredNodesRoundRobin() {
         ClusterState state = identicalNodes(1000);
         state.upsertPod(pod("resident").cpu(4).boundTo("n900").build());
