@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *   <li>the members together need more of some resource than the whole cluster has free: reject in
  *       O(resources), before any per-node work;</li>
  *   <li>otherwise place members largest first, each assumed before the next is placed so they never
- *       count the same capacity twice. If fewer than min-available fit, every assumption is undone.
+ *       count the same capacity twice (copies of one template decided together, with the same
+ *       result, see {@link SchedulingAlgorithm#scheduleCopies}). If fewer than min-available fit, every assumption is undone.
  *       Members beyond min-available that do not fit are left pending; the gang proceeds.</li>
  * </ol>
  */
@@ -92,15 +93,25 @@ public final class GangPlanner implements GroupPlanner {
         Map<PodKey, String> placed = new LinkedHashMap<>();
         Decision.Unschedulable firstMiss = null;
         PodInfo firstMissed = null;
-        for (PodInfo member : ordered) {
-            Decision decision = algorithm.schedule(member, state);
-            if (decision instanceof Decision.Placed onNode) {
+        // Runs of copies (executors of one template) are decided together: the algorithm filters and
+        // scores every node once per run and then only the node the last copy took.
+        for (int start = 0; start < ordered.size(); ) {
+            int end = start + 1;
+            while (end < ordered.size() && ordered.get(end).schedulesLike(ordered.get(start))) {
+                end++;
+            }
+            List<PodInfo> copies = ordered.subList(start, end);
+            List<Decision> decisions = algorithm.scheduleCopies(copies, state, (member, onNode) -> {
                 state.assume(member.withNodeName(onNode.nodeName()));
                 placed.put(member.key(), onNode.nodeName());
-            } else if (firstMiss == null) {
-                firstMiss = (Decision.Unschedulable) decision;
-                firstMissed = member;
+            });
+            for (int i = 0; i < decisions.size() && firstMiss == null; i++) {
+                if (decisions.get(i) instanceof Decision.Unschedulable miss) {
+                    firstMiss = miss;
+                    firstMissed = copies.get(i);
+                }
             }
+            start = end;
         }
         if (placed.size() >= needed && !placed.isEmpty()) {
             return new GroupPlan.Placed(placed);

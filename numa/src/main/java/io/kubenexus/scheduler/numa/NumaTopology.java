@@ -49,6 +49,16 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
     }
 
     @Override
+    public boolean judgesEachNodeAlone() {
+        return true;
+    }
+
+    @Override
+    public Dependence dependence() {
+        return Dependence.NODE_USAGE;
+    }
+
+    @Override
     public Set<ClusterEventType> eventsThatMayHelp() {
         return EVENTS;
     }

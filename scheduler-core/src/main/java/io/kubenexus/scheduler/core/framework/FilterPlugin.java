@@ -16,6 +16,16 @@ import java.util.Set;
 public interface FilterPlugin extends SchedulingPlugin {
     void filter(PodContext pod, ClusterSnapshot snapshot, BitSet candidates, FilterDiagnosis diagnosis);
 
+    /**
+     * Whether a node's verdict depends only on the pod and that node (its labels, taints, pods),
+     * never on other nodes. Then, after a pod is assumed on one node, only that node needs to be
+     * filtered again for an identical pod (see {@code SchedulingAlgorithm#scheduleCopies}). False,
+     * the safe default, for plugins that look across nodes (topology spread, inter-pod affinity).
+     */
+    default boolean judgesEachNodeAlone() {
+        return false;
+    }
+
     /** The cluster changes that can make a node this plugin rejected acceptable. */
     Set<ClusterEventType> eventsThatMayHelp();
 }

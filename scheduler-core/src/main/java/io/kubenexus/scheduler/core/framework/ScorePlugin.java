@@ -13,6 +13,28 @@ import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 public interface ScorePlugin extends SchedulingPlugin {
     long MAX_NODE_SCORE = 100;
 
+    /** What a node's score depends on, for deciding identical pods one after another. */
+    enum Dependence {
+        /**
+         * Only what the node is (labels, taints), never the pods on it; {@link #normalize} may
+         * compare nodes. Assuming a pod somewhere changes no score, but removing a node from the
+         * feasible set may change the normalized scores of the others.
+         */
+        NODE_PROPERTIES,
+        /**
+         * The node and the pods on it (requests, zones), each node on its own: {@link #normalize}
+         * never compares nodes. After a pod is assumed on a node only that node's score changes.
+         */
+        NODE_USAGE,
+        /** Anything else (e.g. where other pods run across nodes): every node is scored again. */
+        CLUSTER
+    }
+
+    /** What a node's score depends on; {@link Dependence#CLUSTER}, the safe default, scores every node again after each pod. */
+    default Dependence dependence() {
+        return Dependence.CLUSTER;
+    }
+
     /** {@link #uniformScore} when the plugin has to look at every node. */
     long SCORE_EACH_NODE = -1;
 

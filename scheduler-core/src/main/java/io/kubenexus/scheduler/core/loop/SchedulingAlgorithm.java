@@ -10,9 +10,12 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.plugins.WeightedScorePlugin;
 import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * One pod's decision against the live cluster state: pre-filters, bulk filters over a bitset of
@@ -29,6 +32,8 @@ public final class SchedulingAlgorithm {
     private static final int MIN_NODES_TO_SCORE = 100;
     /** Feasible nodes are collected bit by bit when at least 1 in this many is feasible. */
     private static final int DENSE_COLLECT_FACTOR = 2;
+    /** The total of a node position that no longer fits (below every real total, which is >= 0). */
+    private static final long GONE = Long.MIN_VALUE;
 
     private final SchedulingProfile profile;
     private final int percentageOfNodesToScore;
@@ -39,9 +44,27 @@ public final class SchedulingAlgorithm {
     private long[] totals = new long[0];
     private int nextStartIndex;
 
+    // Deciding copies (scheduleCopies): what the last decide() left for them.
+    private final boolean copiesNodeByNode;
+    private long[] fixedTotals = new long[0];
+    private long uniformTotal;
+    private int scoredCount;
+    private int bestPosition;
+    private final BitSet oneNode = new BitSet();
+    private final int[] oneNodeIndex = new int[1];
+    private final long[] oneNodeScore = new long[1];
+
     public SchedulingAlgorithm(SchedulingProfile profile, int percentageOfNodesToScore) {
         this.profile = profile;
         this.percentageOfNodesToScore = percentageOfNodesToScore;
+        boolean nodeByNode = percentageOfNodesToScore >= 100;
+        for (FilterPlugin filter : profile.filters()) {
+            nodeByNode &= filter.judgesEachNodeAlone();
+        }
+        for (WeightedScorePlugin weighted : profile.scores()) {
+            nodeByNode &= weighted.plugin().dependence() != ScorePlugin.Dependence.CLUSTER;
+        }
+        this.copiesNodeByNode = nodeByNode;
     }
 
     public Decision schedule(PodInfo pod, ClusterState state) {
@@ -62,6 +85,128 @@ public final class SchedulingAlgorithm {
     }
 
     private Decision schedule(PodContext context, ClusterState state, BitSet restrictTo) {
+        return decide(context, state, restrictTo, false);
+    }
+
+    /**
+     * Decides copies of one pod (pods alike in everything the plugins read, see
+     * {@link PodInfo#schedulesLike}: the executors of a Spark application, the workers of a training
+     * job) one after another, each seeing the ones before it assumed, with exactly the decisions
+     * {@link #schedule(PodInfo, ClusterState)} would give one by one: the same nodes, scores and
+     * messages. Every node is filtered and scored once; after a copy is assumed only the node it
+     * took is filtered and scored again, so 100 executors cost about one full decision instead of
+     * 100. When the node drops out and a plugin normalizes over the feasible nodes, or when a
+     * plugin looks across nodes, or with sampling, the next copy gets a full decision.
+     *
+     * @param assume called with each placed copy before the next is decided; it must assume the copy
+     *               on the chosen node in {@code state}
+     * @return one decision per copy, in order; once one is unschedulable so are the rest (nothing
+     *         changes in between)
+     */
+    public List<Decision> scheduleCopies(List<PodInfo> copies, ClusterState state,
+                                         BiConsumer<PodInfo, Decision.Placed> assume) {
+        List<Decision> decisions = new ArrayList<>(copies.size());
+        int next = 0;
+        while (next < copies.size()) {
+            PodInfo first = copies.get(next);
+            Decision decision = decide(state.podContext(first), state, null, copiesNodeByNode);
+            if (!(decision instanceof Decision.Placed placed)) {
+                for (int m = next; m < copies.size(); m++) {
+                    decisions.add(decision);
+                }
+                return decisions;
+            }
+            decisions.add(placed);
+            assume.accept(first, placed);
+            next = copiesNodeByNode ? decideFollowingCopies(copies, next + 1, state, assume, decisions) : next + 1;
+        }
+        return decisions;
+    }
+
+    /**
+     * Places copies from {@code start} on against the scores the last full decision left, each
+     * after refreshing the node the previous copy took; returns where a full decision is needed
+     * (or the end).
+     */
+    private int decideFollowingCopies(List<PodInfo> copies, int start, ClusterState state,
+                                      BiConsumer<PodInfo, Decision.Placed> assume, List<Decision> decisions) {
+        int count = scoredCount;
+        int alive = count;
+        int taken = bestPosition;
+        boolean shrinkingChangesScores = false;
+        for (int m = start; m < copies.size(); m++) {
+            PodInfo copy = copies.get(m);
+            PodContext context = state.podContext(copy);
+            if (m == start) {
+                shrinkingChangesScores = normalizesOverFeasibleNodes(context, state);
+            }
+            if (!refresh(context, state, taken)) {
+                totals[taken] = GONE;
+                alive--;
+                if (alive == 0 || shrinkingChangesScores) {
+                    return m;
+                }
+            }
+            int best = pickBest(copy, state, count);
+            int node = feasible[best];
+            // As schedule(): a lone feasible node is not scored.
+            Decision.Placed placed = new Decision.Placed(node, state.node(node).name(), alive,
+                    alive == 1 ? 0 : totals[best] + uniformTotal);
+            decisions.add(placed);
+            assume.accept(copy, placed);
+            taken = best;
+        }
+        return copies.size();
+    }
+
+    /** Whether a plugin that scores this pod node by node compares nodes when normalizing. */
+    private boolean normalizesOverFeasibleNodes(PodContext context, ClusterState state) {
+        for (WeightedScorePlugin weighted : profile.scores()) {
+            ScorePlugin plugin = weighted.plugin();
+            if (plugin.dependence() == ScorePlugin.Dependence.NODE_PROPERTIES
+                    && plugin.uniformScore(context, state) == ScorePlugin.SCORE_EACH_NODE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Filters the node at {@code position} again and, if it still fits, scores it again with the
+     * plugins that depend on its pods; false if it no longer fits.
+     */
+    private boolean refresh(PodContext context, ClusterState state, int position) {
+        int node = feasible[position];
+        oneNode.clear();
+        oneNode.set(node);
+        diagnosis.reset();
+        for (FilterPlugin filter : profile.filters()) {
+            filter.filter(context, state, oneNode, diagnosis);
+            if (oneNode.isEmpty()) {
+                return false;
+            }
+        }
+        if (scoredCount == 1) {
+            return true; // never scored: a lone node scores 0
+        }
+        long total = fixedTotals[position];
+        for (WeightedScorePlugin weighted : profile.scores()) {
+            ScorePlugin plugin = weighted.plugin();
+            if (plugin.dependence() != ScorePlugin.Dependence.NODE_USAGE
+                    || plugin.uniformScore(context, state) != ScorePlugin.SCORE_EACH_NODE) {
+                continue;
+            }
+            oneNodeIndex[0] = node;
+            oneNodeScore[0] = 0;
+            plugin.score(context, state, oneNodeIndex, 1, oneNodeScore);
+            plugin.normalize(context, oneNodeScore, 1);
+            total += weighted.weight() * oneNodeScore[0];
+        }
+        totals[position] = total;
+        return true;
+    }
+
+    private Decision decide(PodContext context, ClusterState state, BitSet restrictTo, boolean forCopies) {
         int totalNodes = state.nodeCount();
         for (PreFilterPlugin preFilter : profile.preFilters()) {
             Status status = preFilter.preFilter(context, state);
@@ -89,12 +234,18 @@ public final class SchedulingAlgorithm {
         }
         ensureCapacity(feasibleCount + 1); // dense collection writes one slot past the last feasible node
         int count = collectNodesToScore(feasibleCount);
+        scoredCount = count;
         if (count == 1) {
+            bestPosition = 0;
+            totals[0] = 0;
             int only = feasible[0];
             return new Decision.Placed(only, state.node(only).name(), feasibleCount, 0);
         }
         Arrays.fill(totals, 0, count, 0);
-        long uniformTotal = 0;
+        if (forCopies) {
+            Arrays.fill(fixedTotals, 0, count, 0);
+        }
+        uniformTotal = 0;
         for (WeightedScorePlugin weighted : profile.scores()) {
             ScorePlugin plugin = weighted.plugin();
             long weight = weighted.weight();
@@ -109,8 +260,15 @@ public final class SchedulingAlgorithm {
             for (int i = 0; i < count; i++) {
                 totals[i] += weight * pluginScores[i];
             }
+            if (forCopies && plugin.dependence() == ScorePlugin.Dependence.NODE_PROPERTIES) {
+                // What stays when a copy is assumed on the node; the rest is scored again then.
+                for (int i = 0; i < count; i++) {
+                    fixedTotals[i] += weight * pluginScores[i];
+                }
+            }
         }
         int best = pickBest(context.pod(), state, count);
+        bestPosition = best;
         return new Decision.Placed(feasible[best], state.node(feasible[best]).name(), feasibleCount,
                 totals[best] + uniformTotal);
     }
@@ -174,8 +332,11 @@ public final class SchedulingAlgorithm {
     private int pickBest(PodInfo pod, ClusterState state, int count) {
         int podHash = pod.uid().isEmpty() ? pod.key().hashCode() : pod.uid().hashCode();
         int best = 0;
-        long bestTie = tieBreak(podHash, state.node(feasible[0]).name());
-        for (int i = 1; i < count; i++) {
+        while (totals[best] == GONE) {
+            best++; // positions of nodes a copy filled (scheduleCopies); some node is left
+        }
+        long bestTie = tieBreak(podHash, state.node(feasible[best]).name());
+        for (int i = best + 1; i < count; i++) {
             if (totals[i] < totals[best]) {
                 continue;
             }
@@ -202,6 +363,7 @@ public final class SchedulingAlgorithm {
             feasible = new int[size];
             pluginScores = new long[size];
             totals = new long[size];
+            fixedTotals = new long[size];
         }
     }
 }

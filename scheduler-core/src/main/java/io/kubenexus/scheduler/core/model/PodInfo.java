@@ -67,6 +67,27 @@ public record PodInfo(
         containers = containers == null ? List.of() : List.copyOf(containers);
     }
 
+    /**
+     * Whether the two pods are alike in everything that decides where a pod may go and how nodes
+     * score for it: requests, containers, host ports, node name, selector, affinity, tolerations,
+     * QoS, unsupported constraints and the annotations kept (NUMA policy). Names, uids, labels,
+     * priority and times may differ: the copies of one executor or worker template are alike.
+     */
+    public boolean schedulesLike(PodInfo other) {
+        return this == other || other != null
+                && Objects.equals(nodeName, other.nodeName)
+                && requests.equals(other.requests)
+                && nonZeroRequests.equals(other.nonZeroRequests)
+                && hostPorts.equals(other.hostPorts)
+                && nodeSelector.equals(other.nodeSelector)
+                && nodeAffinity.equals(other.nodeAffinity)
+                && tolerations.equals(other.tolerations)
+                && qosClass == other.qosClass
+                && unsupportedConstraints.equals(other.unsupportedConstraints)
+                && annotations.equals(other.annotations)
+                && containers.equals(other.containers);
+    }
+
     public boolean isAssigned() {
         return nodeName != null;
     }

@@ -129,6 +129,16 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
     }
 
     @Override
+    public boolean judgesEachNodeAlone() {
+        return true;
+    }
+
+    @Override
+    public Dependence dependence() {
+        return Dependence.NODE_PROPERTIES;
+    }
+
+    @Override
     public Set<ClusterEventType> eventsThatMayHelp() {
         return EVENTS;
     }

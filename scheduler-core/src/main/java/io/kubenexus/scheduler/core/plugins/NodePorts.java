@@ -58,6 +58,11 @@ public final class NodePorts implements FilterPlugin {
     }
 
     @Override
+    public boolean judgesEachNodeAlone() {
+        return true;
+    }
+
+    @Override
     public Set<ClusterEventType> eventsThatMayHelp() {
         return EVENTS;
     }

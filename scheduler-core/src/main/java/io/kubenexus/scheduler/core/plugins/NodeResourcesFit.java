@@ -141,6 +141,16 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
     }
 
     @Override
+    public boolean judgesEachNodeAlone() {
+        return true;
+    }
+
+    @Override
+    public Dependence dependence() {
+        return Dependence.NODE_USAGE;
+    }
+
+    @Override
     public Set<ClusterEventType> eventsThatMayHelp() {
         return EVENTS;
     }

@@ -165,6 +165,16 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
     }
 
     @Override
+    public boolean judgesEachNodeAlone() {
+        return true;
+    }
+
+    @Override
+    public Dependence dependence() {
+        return Dependence.NODE_PROPERTIES;
+    }
+
+    @Override
     public Set<ClusterEventType> eventsThatMayHelp() {
         return EVENTS;
     }
