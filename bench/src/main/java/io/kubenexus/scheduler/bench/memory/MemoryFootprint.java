@@ -19,6 +19,9 @@ import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
+import io.kubenexus.scheduler.kube.informers.TranslatedPod;
+import io.kubenexus.scheduler.kube.translate.ExecutorResourcesAnnotation;
+import io.kubenexus.scheduler.kube.translate.TranslatingItemStore;
 import io.kubenexus.scheduler.kube.translate.TrimmingItemStore;
 import io.kubenexus.scheduler.numa.NumaPlugins;
 import io.kubenexus.scheduler.numa.NumaZones;
@@ -33,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Retained heap per cached pod and per cached node: what a running scheduler keeps for each object
  * of the cluster, i.e. the informer caches (fabric8's {@link CacheImpl} with its namespace index,
- * holding {@link TrimmingItemStore}'s trimmed copies, as {@code ClusterInformers} sets them up) plus
+ * holding {@link TranslatingItemStore}'s stubs and translations for pods and
+ * {@link TrimmingItemStore}'s trimmed copies for nodes, as {@code ClusterInformers} sets them up) plus
  * the scheduling loop's {@code ClusterState} accounting of the translated {@link PodInfo} and
  * {@link NodeInfo}, built exactly as {@code KubeScheduler} builds them.
  *
@@ -109,7 +113,7 @@ public final class MemoryFootprint {
             return String.format(Locale.ROOT, """
                     MemoryFootprint: %,d pods, %,d nodes (what the running scheduler keeps)
                       per cached pod    %,6d bytes   (goal <= %,d: %s)
-                        informer cache  %,6d bytes   (fabric8 CacheImpl + namespace index + trimmed copy)
+                        informer cache  %,6d bytes   (fabric8 CacheImpl + namespace index + stub and entry)
                         ClusterState    %,6d bytes   (PodInfo and its accounting in the scheduling loop)
                       per cached node   %,6d bytes   (trimmed node in the cache + NodeInfo, columns, label bitsets, view)
                       untrimmed Pod     %,6d bytes   (a fully deserialized fabric8 Pod, sample of %,d; %.1fx the cached pod)
@@ -119,7 +123,7 @@ public final class MemoryFootprint {
                         env, volumes, owner references, managedFields and full status, bound to the CPU nodes of a
                         SyntheticCluster; nodes carry images, addresses, conditions and managedFields. Each object is
                         deserialized from its own JSON (KubernetesSerialization, as the informer does) and fed
-                        directly to a fabric8 CacheImpl with TrimmingItemStore and to a SchedulingLoop built like
+                        directly to a fabric8 CacheImpl with TranslatingItemStore (pods; TrimmingItemStore for nodes), whose translations go to a SchedulingLoop built like
                         KubeScheduler's (driven without its thread, no mock API: creating %,d pods through the mock
                         would take many minutes). Used heap (MemoryMXBean) after repeated System.gc() until it stops
                         falling, before and after populating, divided by the count; the cache/state split is the heap
@@ -136,7 +140,7 @@ public final class MemoryFootprint {
                             + "\"untrimmedSample\":%d,\"podJsonBytes\":%d,\"nodeJsonBytes\":%d,\"cachedPods\":%d,"
                             + "\"accountedPods\":%d,\"goalBytesPerPod\":%d,\"heapMaxBytes\":%d,"
                             + "\"method\":\"used heap after GC before/after feeding JSON-deserialized objects to "
-                            + "CacheImpl+TrimmingItemStore and a SchedulingLoop; no mock API\"}",
+                            + "CacheImpl+TranslatingItemStore (translations posted to a SchedulingLoop); no mock API\"}",
                     pods, nodes, bytesPerPod, podCacheBytesPerPod, podStateBytesPerPod, bytesPerNode,
                     untrimmedBytesPerPod, untrimmedSample, podJsonBytes, nodeJsonBytes, cachedPods, accountedPods,
                     GOAL_BYTES_PER_POD, heapMax);
@@ -154,7 +158,8 @@ public final class MemoryFootprint {
 
         SchedulingLoop loop = loop(settings);
         CacheImpl<Node> nodeCache = cache(TrimmingItemStore.forNodes());
-        CacheImpl<Pod> podCache = cache(TrimmingItemStore.forPods());
+        TranslatingItemStore<Pod, TranslatedPod> podStore = podStore(podTranslator);
+        CacheImpl<Pod> podCache = cache(podStore);
         progress("baseline");
         long baseline = meter.usedAfterGc();
 
@@ -170,7 +175,7 @@ public final class MemoryFootprint {
         for (int i = 0; i < podCount; i++) {
             Pod pod = serialization.unmarshal(spark.pod(i, cpuNodes.get(i % cpuNodes.size())), Pod.class);
             podCache.put(pod);
-            loop.onPodUpserted(((Translation.Valid<PodInfo>) podTranslator.translate(pod)).value());
+            podStore.translation(pod).postTo(loop);
             if (i % LOOP_BATCH == LOOP_BATCH - 1) {
                 loop.runUntilIdle();
             }
@@ -188,6 +193,7 @@ public final class MemoryFootprint {
         int accountedPods = (int) loop.view().nodes().stream().mapToLong(n -> n.podCount()).sum();
 
         podCache = null;
+        podStore = null;
         long afterPodCacheDropped = meter.usedAfterGc();
         Reference.reachabilityFence(loop);
         Reference.reachabilityFence(nodeCache);
@@ -214,7 +220,8 @@ public final class MemoryFootprint {
     private void warmUp(SparkPodJson spark, String nodeName, NodeInfo nodeInfo, PodTranslator podTranslator,
                         NodeTranslator nodeTranslator, SchedulerSettings settings) {
         SchedulingLoop loop = loop(settings);
-        CacheImpl<Pod> pods = cache(TrimmingItemStore.forPods());
+        TranslatingItemStore<Pod, TranslatedPod> podStore = podStore(podTranslator);
+        CacheImpl<Pod> pods = cache(podStore);
         CacheImpl<Node> nodes = cache(TrimmingItemStore.forNodes());
         Node node = serialization.unmarshal(NodeJson.node(nodeInfo, 0), Node.class);
         nodes.put(node);
@@ -222,7 +229,7 @@ public final class MemoryFootprint {
         for (int i = 0; i < 2000; i++) {
             Pod pod = serialization.unmarshal(spark.pod(i, nodeName), Pod.class);
             pods.put(pod);
-            loop.onPodUpserted(((Translation.Valid<PodInfo>) podTranslator.translate(pod)).value());
+            podStore.translation(pod).postTo(loop);
         }
         loop.runUntilIdle();
     }
@@ -241,8 +248,14 @@ public final class MemoryFootprint {
         return loop;
     }
 
-    /** The informer's cache: fabric8's default (namespace index) over our trimming store. */
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> CacheImpl<T> cache(TrimmingItemStore<T> store) {
+    /** The pod store {@code ClusterInformers} uses: each pod kept as its translation and a stub. */
+    private static TranslatingItemStore<Pod, TranslatedPod> podStore(PodTranslator podTranslator) {
+        return TranslatingItemStore.forPods(TranslatedPod.translator(podTranslator, new ExecutorResourcesAnnotation()));
+    }
+
+    /** The informer's cache: fabric8's default (namespace index) over one of our stores. */
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> CacheImpl<T> cache(
+            io.fabric8.kubernetes.client.informers.cache.ItemStore<T> store) {
         CacheImpl<T> cache = new CacheImpl<>();
         cache.setItemStore(store);
         return cache;

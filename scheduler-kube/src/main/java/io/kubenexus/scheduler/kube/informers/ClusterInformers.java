@@ -6,13 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
-import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.kube.translate.ExecutorResourcesAnnotation;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
+import io.kubenexus.scheduler.kube.translate.TranslatingItemStore;
 import io.kubenexus.scheduler.kube.translate.TrimmingItemStore;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * translated once, to the {@link SchedulingLoop}. Callbacks only translate and enqueue.
  *
  * <p>Every pod is watched: our pending pods to schedule, and every assigned pod of any scheduler
- * so node capacity is accounted. Caches hold trimmed copies ({@link TrimmingItemStore}).
+ * so node capacity is accounted. The node cache holds trimmed copies ({@link TrimmingItemStore}); the
+ * pod cache holds each pod's translation and a stub ({@link TranslatingItemStore}): pods are
+ * translated once, when the informer stores them.
  *
  * <p>Start-up barrier: once both informers have listed, the full cache contents are posted again
  * and then {@link SchedulingLoop#onCachesSynced()}: since the loop applies events in order, every
@@ -38,9 +39,9 @@ public final class ClusterInformers implements AutoCloseable {
 
     private final KubernetesClient client;
     private final SchedulingLoop loop;
-    private final PodTranslator podTranslator;
     private final NodeTranslator nodeTranslator;
-    private final ExecutorResourcesAnnotation executorAnnotation = new ExecutorResourcesAnnotation();
+    /** Pods are kept as their translations (shared with the loop) and stubs, not as copies. */
+    private final TranslatingItemStore<Pod, TranslatedPod> podStore;
     private SharedIndexInformer<Node> nodeInformer;
     private SharedIndexInformer<Pod> podInformer;
     /** Others who read nodes (NUMA topology annotations), so nodes are watched once. */
@@ -50,8 +51,9 @@ public final class ClusterInformers implements AutoCloseable {
                             NodeTranslator nodeTranslator) {
         this.client = client;
         this.loop = loop;
-        this.podTranslator = podTranslator;
         this.nodeTranslator = nodeTranslator;
+        this.podStore = TranslatingItemStore.forPods(
+                TranslatedPod.translator(podTranslator, new ExecutorResourcesAnnotation()));
     }
 
     /**
@@ -74,7 +76,7 @@ public final class ClusterInformers implements AutoCloseable {
         nodeInformer.itemStore(TrimmingItemStore.forNodes());
         nodeInformer.addEventHandler(new NodeHandler());
         podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-        podInformer.itemStore(TrimmingItemStore.forPods());
+        podInformer.itemStore(podStore);
         podInformer.addEventHandler(UpsertRemoveHandler.of(this::postPod, this::removePod));
         CompletableFuture<Void> nodes = nodeInformer.start().toCompletableFuture();
         CompletableFuture<Void> pods = podInformer.start().toCompletableFuture();
@@ -113,19 +115,9 @@ public final class ClusterInformers implements AutoCloseable {
     }
 
     private void postPod(Pod pod) {
-        Translation<PodInfo> translated = podTranslator.translate(pod);
-        if (translated instanceof Translation.Valid<PodInfo> valid) {
-            Translation<ExecutorTemplate> executors = executorAnnotation.read(pod);
-            if (executors != null && !executors.isValid()) {
-                loop.onPodInvalid(valid.value(), executors.errorOrNull());
-                return;
-            }
-            if (executors != null) {
-                loop.onDriverExecutorTemplate(valid.value().key(), executors == null ? null : executors.orElseThrow());
-            }
-            loop.onPodUpserted(valid.value());
-        } else {
-            loop.onPodInvalid(podTranslator.identity(pod), translated.errorOrNull());
+        TranslatedPod translated = podStore.translation(pod);
+        if (translated != null) { // null: a stub of a pod deleted since; its delete follows
+            translated.postTo(loop);
         }
     }
 

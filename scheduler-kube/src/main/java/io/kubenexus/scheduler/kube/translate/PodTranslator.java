@@ -62,6 +62,7 @@ import java.util.Map;
  * <p>Stateless and thread-safe. {@link #translate} never throws.
  */
 public final class PodTranslator {
+    private final CanonicalValues shared = new CanonicalValues();
     /** What the API server fills in when {@code spec.schedulerName} is empty. */
     public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
@@ -166,28 +167,30 @@ public final class PodTranslator {
         }
 
         PodStatus status = pod.getStatus();
+        // What copies of one template have in common is shared between them (see CanonicalValues):
+        // the scheduler keeps a translated pod for every pod of the cluster.
         return new PodInfo(
-                new PodKey(nullToEmpty(meta.getNamespace()), meta.getName()),
+                new PodKey(CanonicalValues.intern(nullToEmpty(meta.getNamespace())), meta.getName()),
                 meta.getUid(),
-                schedulerName(spec),
-                spec.getNodeName(),
+                CanonicalValues.intern(schedulerName(spec)),
+                CanonicalValues.intern(spec.getNodeName()),
                 PodPhase.fromApiName(status == null ? null : status.getPhase()),
                 meta.getDeletionTimestamp() != null,
                 spec.getPriority() == null ? 0 : spec.getPriority(),
                 timestamp(meta.getCreationTimestamp()),
-                safeMap(meta.getLabels()),
-                RetainedAnnotations.forPod(safeMap(meta.getAnnotations())),
-                requests,
-                nonZero,
-                hostPorts,
-                safeMap(spec.getNodeSelector()),
-                nodeAffinity(spec.getAffinity()),
-                tolerations(spec.getTolerations()),
+                CanonicalValues.internedMap(safeMap(meta.getLabels())),
+                shared.strings(RetainedAnnotations.forPod(safeMap(meta.getAnnotations()))),
+                shared.of(requests),
+                shared.of(nonZero),
+                shared.list(hostPorts),
+                shared.strings(safeMap(spec.getNodeSelector())),
+                shared.of(nodeAffinity(spec.getAffinity())),
+                shared.list(tolerations(spec.getTolerations())),
                 qos,
-                unsupportedConstraints(spec),
+                shared.list(unsupportedConstraints(spec)),
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
-                schedulingGroup(spec),
-                containers);
+                CanonicalValues.intern(schedulingGroup(spec)),
+                shared.list(containers));
     }
 
     /**

@@ -51,6 +51,32 @@ class PodTranslatorTest {
         return ResourceList.of(amounts);
     }
 
+    // ------------------------------------------------------------------ sharing
+
+    /** Executors of one application: what they have in common is held once, their own labels apart. */
+    @Test
+    void copiesOfOneTemplateShareWhatTheyHaveInCommon() {
+        java.util.function.IntFunction<Pod> executor = id -> pod("exec-" + id).namespace("spark-jobs")
+                .label("spark-role", "executor").label("spark-exec-id", Integer.toString(id))
+                .annotation("numa.scheduling.kubenexus.io/policy", "best-effort")
+                .toleration("dedicated", "Equal", "spark", "NoSchedule").nodeSelector("pool", "spark")
+                .container("executor").cpu("4").memory("16Gi").build();
+
+        PodInfo first = valid(executor.apply(1));
+        PodInfo second = valid(executor.apply(2));
+
+        assertThat(second.requests()).isEqualTo(first.requests()).isSameAs(first.requests());
+        assertThat(second.nonZeroRequests()).isSameAs(first.nonZeroRequests());
+        assertThat(second.containers()).isSameAs(first.containers());
+        assertThat(second.tolerations()).isSameAs(first.tolerations());
+        assertThat(second.nodeSelector()).isSameAs(first.nodeSelector());
+        assertThat(second.annotations()).isSameAs(first.annotations());
+        assertThat(second.labels()).isNotSameAs(first.labels()).containsEntry("spark-exec-id", "2");
+        assertThat(second.labels().keySet()).allSatisfy(key -> assertThat(key).isSameAs(key.intern()));
+        assertThat(second.key().namespace()).isSameAs("spark-jobs".intern());
+        assertThat(second.schedulesLike(first)).isTrue();
+    }
+
     // ------------------------------------------------------------------ requests
 
     static Stream<Arguments> requestCases() {

@@ -1,0 +1,112 @@
+package io.kubenexus.scheduler.kube.translate;
+
+import static io.kubenexus.scheduler.kube.testing.PodObjects.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pod cache keeps translations and stubs: each version is translated once, handlers get the
+ * stored translation for the stored version and for its stub (the initial list's adds), a fresh
+ * one for versions the store has moved past, and nothing for a stub of a deleted pod.
+ */
+class TranslatingItemStoreTest {
+    private final PodTranslator translator = new PodTranslator();
+    private final List<String> translated = new ArrayList<>();
+    private final TranslatingItemStore<Pod, PodInfo> store = TranslatingItemStore.forPods(pod -> {
+        translated.add(pod.getMetadata().getName() + "@" + pod.getMetadata().getResourceVersion());
+        return ((Translation.Valid<PodInfo>) translator.translate(pod)).value();
+    });
+
+    private static Pod executor(String resourceVersion, String node) {
+        Pod pod = pod("exec-1").namespace("spark-jobs").uid("uid-1").label("spark-role", "executor")
+                .annotation("kubectl.kubernetes.io/last-applied-configuration", "{}")
+                .container("executor").cpu("4").memory("16Gi").nodeName(node).phase("Running")
+                .condition("Ready", "True", null, null).build();
+        pod.getMetadata().setResourceVersion(resourceVersion);
+        return pod;
+    }
+
+    @Test
+    void keepsAStubWithOnlyTheIdentityTheInformerReadsBack() {
+        Pod full = executor("7", "worker-1");
+
+        store.put(store.getKey(full), full);
+        Pod stub = store.get("spark-jobs/exec-1");
+
+        assertThat(stub.getMetadata().getName()).isEqualTo("exec-1");
+        assertThat(stub.getMetadata().getNamespace()).isEqualTo("spark-jobs");
+        assertThat(stub.getMetadata().getUid()).isEqualTo("uid-1");
+        assertThat(stub.getMetadata().getResourceVersion()).isEqualTo("7");
+        assertThat(stub.getSpec()).isNull();
+        assertThat(stub.getStatus()).isNull();
+        assertThat(stub.getMetadata().getLabels()).isNull();
+        assertThat(stub.getMetadata().getAnnotations()).isNull();
+        assertThat(stub.getMetadata().getManagedFields()).isNull();
+        assertThat(Cache.metaNamespaceKeyFunc(stub)).isEqualTo("spark-jobs/exec-1");
+    }
+
+    @Test
+    void theStoredVersionAndItsStubGiveTheStoredTranslationTranslatedOnce() {
+        Pod full = executor("7", "worker-1");
+        store.put(store.getKey(full), full);
+
+        PodInfo fromFull = store.translation(full);
+        PodInfo fromStub = store.translation(store.get("spark-jobs/exec-1"));
+
+        assertThat(fromStub).isSameAs(fromFull);
+        assertThat(fromFull.nodeName()).isEqualTo("worker-1");
+        assertThat(fromFull.requests().get("cpu")).isEqualTo(4000);
+        assertThat(translated).containsExactly("exec-1@7");
+    }
+
+    @Test
+    void aVersionTheStoreMovedPastIsTranslatedAnew() {
+        Pod first = executor("7", "worker-1");
+        Pod second = executor("8", "worker-2");
+        store.put(store.getKey(first), first);
+        Pod firstStub = store.get("spark-jobs/exec-1");
+        store.put(store.getKey(second), second);
+
+        assertThat(store.translation(first).nodeName()).as("an update handled late").isEqualTo("worker-1");
+        assertThat(store.translation(second).nodeName()).isEqualTo("worker-2");
+        assertThat(store.translation(firstStub)).as("a stub of a replaced version").isNull();
+    }
+
+    @Test
+    void aStubOfADeletedPodHasNoTranslationButTheDeletedObjectDoes() {
+        Pod full = executor("7", "worker-1");
+        store.put(store.getKey(full), full);
+        Pod stub = store.get("spark-jobs/exec-1");
+
+        Pod removed = store.remove("spark-jobs/exec-1");
+
+        assertThat(removed).isSameAs(stub);
+        assertThat(store.translation(stub)).isNull();
+        assertThat(store.translation(full).nodeName()).isEqualTo("worker-1");
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void worksAsTheInformerCacheWithItsNamespaceIndex() {
+        CacheImpl<Pod> cache = new CacheImpl<>(Cache.NAMESPACE_INDEX, Cache::metaNamespaceIndexFunc,
+                Cache::metaNamespaceKeyFunc);
+        cache.setItemStore(store);
+        Pod first = executor("7", "worker-1");
+
+        cache.put(first);
+        cache.put(executor("8", "worker-2"));
+
+        assertThat(cache.byIndex(Cache.NAMESPACE_INDEX, "spark-jobs")).hasSize(1)
+                .allSatisfy(pod -> assertThat(pod.getMetadata().getResourceVersion()).isEqualTo("8"));
+        cache.remove(first);
+        assertThat(cache.byIndex(Cache.NAMESPACE_INDEX, "spark-jobs")).isEmpty();
+        assertThat(cache.list()).isEmpty();
+    }
+}
