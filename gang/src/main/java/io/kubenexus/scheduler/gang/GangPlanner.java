@@ -132,12 +132,24 @@ public final class GangPlanner implements GroupPlanner {
      */
     private static ResourceList demand(List<PodInfo> members) {
         Map<ResourceList, int[]> countBySize = new HashMap<>();
+        ResourceList previous = null;
+        int[] previousCount = null;
         for (PodInfo member : members) {
-            countBySize.computeIfAbsent(member.requests(), size -> new int[1])[0]++;
+            ResourceList size = member.requests();
+            if (size == previous) { // copies share their request list (the translator shares it)
+                previousCount[0]++;
+                continue;
+            }
+            previous = size;
+            previousCount = countBySize.computeIfAbsent(size, any -> new int[1]);
+            previousCount[0]++;
         }
         Map<String, Long> sum = new TreeMap<>();
-        countBySize.forEach((size, count) -> size.amounts().forEach(
-                (resource, amount) -> sum.merge(resource, amount * count[0], Long::sum)));
+        countBySize.forEach((size, count) -> {
+            for (int r = 0; r < size.size(); r++) {
+                sum.merge(size.name(r), size.amount(r) * count[0], Long::sum);
+            }
+        });
         return ResourceList.of(sum);
     }
 

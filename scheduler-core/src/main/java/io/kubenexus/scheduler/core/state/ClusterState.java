@@ -486,18 +486,18 @@ public final class ClusterState implements ClusterSnapshot {
 
     private void account(PodInfo pod, boolean assumed) {
         ResourceList requests = pod.requests();
-        int n = requests.amounts().size();
+        int n = requests.size();
         int[] cols = new int[n + 1];
         long[] amounts = new long[n + 1];
         cols[0] = columns.register(ResourceNames.PODS);
         amounts[0] = 1;
         int i = 1;
-        for (Map.Entry<String, Long> entry : requests.amounts().entrySet()) {
-            if (ResourceNames.PODS.equals(entry.getKey())) {
+        for (int r = 0; r < n; r++) {
+            if (ResourceNames.PODS.equals(requests.name(r))) {
                 continue;
             }
-            cols[i] = columns.register(entry.getKey());
-            amounts[i] = entry.getValue();
+            cols[i] = columns.register(requests.name(r));
+            amounts[i] = requests.amount(r);
             i++;
         }
         ensureColumns();
@@ -576,17 +576,17 @@ public final class ClusterState implements ClusterSnapshot {
      */
     public PodContext podContext(PodInfo pod) {
         ResourceList requests = pod.requests();
-        int[] cols = new int[requests.amounts().size() + 1];
+        int[] cols = new int[requests.size() + 1];
         long[] amounts = new long[cols.length];
         int i = 0;
         cols[i] = ResourceColumns.PODS;
         amounts[i++] = 1;
-        for (Map.Entry<String, Long> entry : requests.amounts().entrySet()) {
-            if (ResourceNames.PODS.equals(entry.getKey())) {
+        for (int r = 0; r < requests.size(); r++) {
+            if (ResourceNames.PODS.equals(requests.name(r))) {
                 continue;
             }
-            cols[i] = columns.register(entry.getKey());
-            amounts[i++] = entry.getValue();
+            cols[i] = columns.register(requests.name(r));
+            amounts[i++] = requests.amount(r);
         }
         ensureColumns();
         if (i < cols.length) {
