@@ -170,9 +170,14 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         if (missingWeights.length < count) {
             missingWeights = new long[Math.max(count, missingWeights.length * 2)];
         }
+        boolean least = strategy == ScoringStrategy.LEAST_ALLOCATED;
+        if (scored == 2) {
+            scoreTwo(least, nodes, count, scores); // cpu and memory, the default: one pass
+            forgetColumns(scored);
+            return;
+        }
         Arrays.fill(scores, 0, count, 0);
         Arrays.fill(missingWeights, 0, count, 0);
-        boolean least = strategy == ScoringStrategy.LEAST_ALLOCATED;
         long fullWeight = 0;
         for (int r = 0; r < scored; r++) {
             long[] allocatableColumn = scoredAllocatable[r];
@@ -201,9 +206,63 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
             scores[i] = weightSum == fullWeight ? quotient(scores[i], fullWeight, fullWeightInverse)
                     : weightSum == 0 ? 0 : scores[i] / weightSum;
         }
+        forgetColumns(scored);
+    }
+
+    /** The state's columns are read during one cycle only; do not keep them beyond it. */
+    private void forgetColumns(int scored) {
         Arrays.fill(scoredAllocatable, 0, scored, null);
         Arrays.fill(scoredRequested, 0, scored, null);
         Arrays.fill(scoredInverse, 0, scored, null);
+    }
+
+    /** The score over exactly two resources in one pass over the nodes, six columns in locals. */
+    private void scoreTwo(boolean least, int[] nodes, int count, long[] scores) {
+        long[] allocatableA = scoredAllocatable[0];
+        long[] requestedA = scoredRequested[0];
+        long[] inverseA = scoredInverse[0];
+        long[] allocatableB = scoredAllocatable[1];
+        long[] requestedB = scoredRequested[1];
+        long[] inverseB = scoredInverse[1];
+        long weightA = scoredWeights[0];
+        long weightB = scoredWeights[1];
+        long requestA = podRequests[0];
+        long requestB = podRequests[1];
+        long fullWeight = weightA + weightB;
+        long fullWeightInverse = Long.MAX_VALUE / fullWeight;
+        for (int i = 0; i < count; i++) {
+            int node = nodes[i];
+            long a = allocatableA[node];
+            long b = allocatableB[node];
+            if (a == 0 || b == 0) {
+                scores[i] = scoreLacking(least, node, a, b);
+                continue;
+            }
+            long usedA = requestedA[node] + requestA;
+            long usedB = requestedB[node] + requestB;
+            long partA = least ? Math.max(a - usedA, 0) : Math.min(usedA, a);
+            long partB = least ? Math.max(b - usedB, 0) : Math.min(usedB, b);
+            long weighted = weightA * scaledQuotient(partA, a, inverseA[node])
+                    + weightB * scaledQuotient(partB, b, inverseB[node]);
+            scores[i] = quotient(weighted, fullWeight, fullWeightInverse);
+        }
+    }
+
+    /** {@link #scoreTwo} for a node without one or both resources: those are not scored. */
+    private long scoreLacking(boolean least, int node, long a, long b) {
+        long weighted = 0;
+        long weightSum = 0;
+        for (int r = 0; r < 2; r++) {
+            long allocatable = r == 0 ? a : b;
+            if (allocatable == 0) {
+                continue;
+            }
+            long used = scoredRequested[r][node] + podRequests[r];
+            long part = least ? Math.max(allocatable - used, 0) : Math.min(used, allocatable);
+            weighted += scoredWeights[r] * scaledQuotient(part, allocatable, scoredInverse[r][node]);
+            weightSum += scoredWeights[r];
+        }
+        return weightSum == 0 ? 0 : weighted / weightSum;
     }
 
     /**
