@@ -5,6 +5,7 @@ import io.kubenexus.scheduler.core.framework.GroupPlan;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.gang.GangPlanner;
@@ -38,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link ClusterState#forget} of each member) after each invocation, so every invocation plans
  * against the same cluster.
  *
- * <p>Groups ({@code group} parameter):
+ * <p>Members made from one template share its request lists and the rest, as the pod translator's
+ * copies do ({@code CanonicalValues} in scheduler-kube). Groups ({@code group} parameter):
  * <ul>
  *   <li>{@code spark-1+100}: a Spark driver (1 cpu, 4Gi) and 100 identical executors (4 cpu, 16Gi).
  *       Goal: at most 2 ms.</li>
@@ -48,6 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code impossible-1024x8gpu}: 1,024 workers with 8 GPUs each: 8,192 GPUs, more than the 8,000
  *       the cluster has in all. Rejected by the aggregate check, without per-node work; its cost is
  *       summing the members' requests, O(members). Goal: at most 10 us.</li>
+ *   <li>{@code impossible-1024x8gpu-distinct}: the same with every member's request objects its own
+ *       (members of one template share them when translated from the API; this is the worst case).</li>
  *   <li>{@code impossible-1+100-mig}: a driver and 100 executors asking for
  *       {@code nvidia.com/mig-1g.10gb}, which no node offers. Rejected by the aggregate check.
  *       Goal: at most 10 us.</li>
@@ -66,7 +70,8 @@ public class GangBenchmark {
     private static final int PODS_PER_NODE = 30;
     private static final long GI = BenchClusters.GI;
 
-    @Param({"spark-1+100", "mixed-1+52", "impossible-1024x8gpu", "impossible-1+100-mig"})
+    @Param({"spark-1+100", "mixed-1+52", "impossible-1024x8gpu", "impossible-1024x8gpu-distinct",
+            "impossible-1+100-mig"})
     String group;
 
     private ClusterState state;
@@ -103,37 +108,41 @@ public class GangBenchmark {
         switch (group) {
             case "spark-1+100" -> {
                 members.add(BenchClusters.pendingPod("driver", 1000, 4 * GI, 0, false, Map.of()));
-                for (int i = 0; i < 100; i++) {
-                    members.add(BenchClusters.pendingPod("exec-" + i, 4000, 16 * GI, 0, false, Map.of()));
-                }
+                copies(members, 100, "exec-", BenchClusters.pendingPod("exec", 4000, 16 * GI, 0, false, Map.of()));
             }
             case "mixed-1+52" -> {
                 members.add(BenchClusters.pendingPod("launcher", 1000, 2 * GI, 0, false, Map.of()));
-                for (int i = 0; i < 4; i++) {
-                    members.add(BenchClusters.pendingPod("worker-8gpu-" + i, 48_000, 384 * GI, 8, true, Map.of()));
-                }
-                for (int i = 0; i < 16; i++) {
-                    members.add(BenchClusters.pendingPod("worker-2gpu-" + i, 12_000, 96 * GI, 2, true, Map.of()));
-                }
-                for (int i = 0; i < 32; i++) {
-                    members.add(BenchClusters.pendingPod("loader-" + i, 4000, 16 * GI, 0, false, Map.of()));
-                }
+                copies(members, 4, "worker-8gpu-", BenchClusters.pendingPod("w8", 48_000, 384 * GI, 8, true, Map.of()));
+                copies(members, 16, "worker-2gpu-", BenchClusters.pendingPod("w2", 12_000, 96 * GI, 2, true, Map.of()));
+                copies(members, 32, "loader-", BenchClusters.pendingPod("loader", 4000, 16 * GI, 0, false, Map.of()));
             }
-            case "impossible-1024x8gpu" -> {
+            case "impossible-1024x8gpu" -> copies(members, 1024, "worker-",
+                    BenchClusters.pendingPod("worker", 48_000, 384 * GI, 8, true, Map.of()));
+            case "impossible-1024x8gpu-distinct" -> {
+                // Every member with request objects of its own: what a gang costs when its members'
+                // translations share nothing (they do share when translated from the API).
                 for (int i = 0; i < 1024; i++) {
                     members.add(BenchClusters.pendingPod("worker-" + i, 48_000, 384 * GI, 8, true, Map.of()));
                 }
             }
             case "impossible-1+100-mig" -> {
                 members.add(BenchClusters.pendingPod("driver", 1000, 4 * GI, 0, false, Map.of()));
-                for (int i = 0; i < 100; i++) {
-                    members.add(BenchClusters.pendingPod("exec-" + i, 4000, 16 * GI, 0, true,
-                            Map.of("nvidia.com/mig-1g.10gb", 1L)));
-                }
+                copies(members, 100, "exec-", BenchClusters.pendingPod("exec", 4000, 16 * GI, 0, true,
+                        Map.of("nvidia.com/mig-1g.10gb", 1L)));
             }
             default -> throw new IllegalArgumentException("group: unknown '" + group + "'");
         }
         return List.copyOf(members);
+    }
+
+    /**
+     * {@code count} members made from one template, sharing its request lists, tolerations and the
+     * rest as the pod translator makes copies of one template share them.
+     */
+    private static void copies(List<PodInfo> members, int count, String prefix, PodInfo template) {
+        for (int i = 0; i < count; i++) {
+            members.add(BenchClusters.copy(template, prefix + i, null, PodPhase.PENDING));
+        }
     }
 
     private GroupPlan plan() {
