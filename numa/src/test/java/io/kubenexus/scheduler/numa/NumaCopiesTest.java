@@ -8,6 +8,7 @@ import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.state.ClusterState;
+import io.kubenexus.scheduler.core.testing.OneByOne;
 import io.kubenexus.scheduler.core.testing.PodFixture;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,15 +57,8 @@ class NumaCopiesTest {
             }
 
             ClusterState oneByOneState = cluster(seed);
-            SchedulingAlgorithm oneByOne = new SchedulingAlgorithm(NumaPlugins.profiles(numa).create(settings), 100);
-            List<Decision> expected = new ArrayList<>();
-            for (PodInfo copy : copies) {
-                Decision decision = oneByOne.schedule(copy, oneByOneState);
-                expected.add(decision);
-                if (decision instanceof Decision.Placed placed) {
-                    oneByOneState.assume(copy.withNodeName(placed.nodeName()));
-                }
-            }
+            List<Decision> expected = OneByOne.decide(
+                    new SchedulingAlgorithm(NumaPlugins.profiles(numa).create(settings), 100), oneByOneState, copies);
 
             ClusterState copiesState = cluster(seed);
             SchedulingAlgorithm together = new SchedulingAlgorithm(NumaPlugins.profiles(numa).create(settings), 100);

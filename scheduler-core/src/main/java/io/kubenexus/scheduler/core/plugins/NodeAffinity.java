@@ -111,21 +111,7 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
     /** kube-scheduler's DefaultNormalizeScore: MAX*raw/max, unchanged (all zero) when no node matched. */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
-        long max = 0;
-        for (int i = 0; i < count; i++) {
-            max = Math.max(max, scores[i]);
-        }
-        if (max == 0) {
-            return;
-        }
-        // Raw scores are sums of term weights (0..max): one division per sum, not per node.
-        long[] normalized = normalizedScores.table(max);
-        for (int raw = 0; raw <= max; raw++) {
-            normalized[raw] = MAX_NODE_SCORE * raw / max;
-        }
-        for (int i = 0; i < count; i++) {
-            scores[i] = normalized[(int) scores[i]];
-        }
+        normalizedScores.normalize(scores, count, false);
     }
 
     @Override

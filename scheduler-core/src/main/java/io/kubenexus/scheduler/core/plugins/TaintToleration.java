@@ -10,7 +10,6 @@ import io.kubenexus.scheduler.core.model.Taint;
 import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.state.TaintedNodes;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -146,22 +145,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
     /** kube-scheduler's DefaultNormalizeScore with reverse: MAX - MAX*raw/max, all MAX when no node is tainted. */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
-        long max = 0;
-        for (int i = 0; i < count; i++) {
-            max = Math.max(max, scores[i]);
-        }
-        if (max == 0) {
-            Arrays.fill(scores, 0, count, MAX_NODE_SCORE);
-            return;
-        }
-        // Raw scores are taint counts (0..max): one division per count, not per node.
-        long[] normalized = normalizedScores.table(max);
-        for (int raw = 0; raw <= max; raw++) {
-            normalized[raw] = MAX_NODE_SCORE - MAX_NODE_SCORE * raw / max;
-        }
-        for (int i = 0; i < count; i++) {
-            scores[i] = normalized[(int) scores[i]];
-        }
+        normalizedScores.normalize(scores, count, true);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.core.testing.NodeFixture;
+import io.kubenexus.scheduler.core.testing.OneByOne;
 import io.kubenexus.scheduler.core.testing.PodFixture;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +71,8 @@ class ScheduleCopiesTest {
                 }
 
                 ClusterState oneByOneState = randomCluster(seed, preferTaints);
-                SchedulingAlgorithm oneByOne = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
-                List<Decision> expected = new ArrayList<>();
-                for (PodInfo copy : copies) {
-                    Decision decision = oneByOne.schedule(copy, oneByOneState);
-                    expected.add(decision);
-                    if (decision instanceof Decision.Placed placed) {
-                        oneByOneState.assume(copy.withNodeName(placed.nodeName()));
-                    }
-                }
+                List<Decision> expected = OneByOne.decide(
+                        new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100), oneByOneState, copies);
 
                 ClusterState copiesState = randomCluster(seed, preferTaints);
                 SchedulingAlgorithm together = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
@@ -99,13 +93,9 @@ class ScheduleCopiesTest {
             copies.add(pod("exec-" + i).cpu(4).memoryGi(16).build());
         }
         ClusterState expectedState = randomCluster(3, false);
-        SchedulingAlgorithm oneByOne = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 10);
-        List<Decision> expected = new ArrayList<>();
-        for (PodInfo copy : copies) {
-            Decision decision = oneByOne.schedule(copy, expectedState);
-            expected.add(decision);
-            expectedState.assume(copy.withNodeName(((Decision.Placed) decision).nodeName()));
-        }
+        List<Decision> expected = OneByOne.decide(
+                new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 10), expectedState, copies);
+        assertThat(expected).allMatch(Decision.Placed.class::isInstance);
         ClusterState state = randomCluster(3, false);
 
         List<Decision> actual = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 10)
