@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Retained heap per cached pod and per cached node: what a running scheduler keeps for each object
  * of the cluster, i.e. the informer caches (fabric8's {@link CacheImpl} with its namespace index,
- * holding {@link TranslatingItemStore}'s stubs and translations for pods and
+ * holding {@link TranslatingItemStore}'s placeholders and translations for pods and
  * {@link TrimmingItemStore}'s trimmed copies for nodes, as {@code ClusterInformers} sets them up) plus
  * the scheduling loop's {@code ClusterState} accounting of the translated {@link PodInfo} and
  * {@link NodeInfo}, built exactly as {@code KubeScheduler} builds them.
@@ -113,7 +113,7 @@ public final class MemoryFootprint {
             return String.format(Locale.ROOT, """
                     MemoryFootprint: %,d pods, %,d nodes (what the running scheduler keeps)
                       per cached pod    %,6d bytes   (goal <= %,d: %s)
-                        informer cache  %,6d bytes   (fabric8 CacheImpl + namespace index + stub and entry)
+                        informer cache  %,6d bytes   (fabric8 CacheImpl + namespace index + placeholder and entry)
                         ClusterState    %,6d bytes   (PodInfo and its accounting in the scheduling loop)
                       per cached node   %,6d bytes   (trimmed node in the cache + NodeInfo, columns, label bitsets, view)
                       untrimmed Pod     %,6d bytes   (a fully deserialized fabric8 Pod, sample of %,d; %.1fx the cached pod)
@@ -248,7 +248,7 @@ public final class MemoryFootprint {
         return loop;
     }
 
-    /** The pod store {@code ClusterInformers} uses: each pod kept as its translation and a stub. */
+    /** The pod store {@code ClusterInformers} uses: each pod kept as its translation and a placeholder. */
     private static TranslatingItemStore<Pod, TranslatedPod> podStore(PodTranslator podTranslator) {
         return TranslatingItemStore.forPods(TranslatedPod.translator(podTranslator, new ExecutorResourcesAnnotation()));
     }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every pod is watched: our pending pods to schedule, and every assigned pod of any scheduler
  * so node capacity is accounted. The node cache holds trimmed copies ({@link TrimmingItemStore}); the
- * pod cache holds each pod's translation and a stub ({@link TranslatingItemStore}): pods are
+ * pod cache holds each pod's translation and a placeholder ({@link TranslatingItemStore}): pods are
  * translated once, when the informer stores them.
  *
  * <p>Start-up barrier: once both informers have listed, the full cache contents are posted again
@@ -40,7 +40,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final SchedulingLoop loop;
     private final NodeTranslator nodeTranslator;
-    /** Pods are kept as their translations (shared with the loop) and stubs, not as copies. */
+    /** Pods are kept as their translations (shared with the loop) and placeholders, not as copies. */
     private final TranslatingItemStore<Pod, TranslatedPod> podStore;
     private SharedIndexInformer<Node> nodeInformer;
     private SharedIndexInformer<Pod> podInformer;
@@ -116,7 +116,7 @@ public final class ClusterInformers implements AutoCloseable {
 
     private void postPod(Pod pod) {
         TranslatedPod translated = podStore.translation(pod);
-        if (translated != null) { // null: a stub of a pod deleted since; its delete follows
+        if (translated != null) { // null: a placeholder of a pod deleted since; its delete follows
             translated.postTo(loop);
         }
     }

@@ -18,19 +18,19 @@ import java.util.stream.Stream;
  * An informer item store that translates each object once, as the informer stores it, and keeps
  * that translation instead of a copy of the object. What the informer itself needs back (the key,
  * the resourceVersion it compares to decide whether an object changed, the namespace for its
- * index) stays in a stub: a bare object with only name, namespace, uid and resourceVersion.
+ * index) stays in a placeholder: a bare object with only name, namespace, uid and resourceVersion.
  *
  * <p>Why: the scheduler reads pods only through their translation ({@code PodInfo}), which the
  * scheduling loop keeps anyway; a trimmed fabric8 copy beside it cost 6.7 KB per pod (every model
- * object carries its own maps and lists), a stub and an entry cost a few hundred bytes. The
+ * object carries its own maps and lists), a placeholder and an entry cost a few hundred bytes. The
  * translation is the same object the loop keeps, so it is held once.
  *
  * <p>Handlers: fabric8 hands watch events the full object, but the adds of the initial list (and
- * resyncs) are read back from the store, so they see the stub. Handlers therefore ask
- * {@link #translation} for what was stored under the object's key: for a stub, and for a full
+ * resyncs) are read back from the store, so they see the placeholder. Handlers therefore ask
+ * {@link #translation} for what was stored under the object's key: for a placeholder, and for a full
  * object whose version is the stored one, that is the stored translation; for an object the store
  * has moved past (a newer version, or deleted since), the handler's own object is translated, or
- * null is returned for a stub of a deleted object (its delete event follows).
+ * null is returned for a placeholder of a deleted object (its delete event follows).
  *
  * <p>Thread-safe: the informer writes from one thread while handlers read from another.
  *
@@ -39,27 +39,27 @@ import java.util.stream.Stream;
  */
 public final class TranslatingItemStore<T extends HasMetadata, R> implements ItemStore<T> {
     private final ConcurrentHashMap<String, Entry<T, R>> items = new ConcurrentHashMap<>();
-    private final Supplier<T> stubs;
+    private final Supplier<T> placeholders;
     private final Function<T, R> translator;
 
-    private record Entry<T, R>(T stub, R translation) {
+    private record Entry<T, R>(T placeholder, R translation) {
     }
 
-    /** A store of pods, each kept as its translation and a stub. */
+    /** A store of pods, each kept as its translation and a placeholder. */
     public static <R> TranslatingItemStore<Pod, R> forPods(Function<Pod, R> translator) {
         return new TranslatingItemStore<>(() -> {
-            Pod stub = new Pod();
-            stub.setAdditionalProperties(Collections.emptyMap());
-            return stub;
+            Pod placeholder = new Pod();
+            placeholder.setAdditionalProperties(Collections.emptyMap());
+            return placeholder;
         }, translator);
     }
 
     /**
-     * @param stubs      makes an empty object of the resource type (e.g. {@code Pod::new})
+     * @param placeholders makes an empty object of the resource type (e.g. {@code Pod::new})
      * @param translator translates a full object; must not throw (report bad input in {@code R})
      */
-    public TranslatingItemStore(Supplier<T> stubs, Function<T, R> translator) {
-        this.stubs = Objects.requireNonNull(stubs, "stubs");
+    public TranslatingItemStore(Supplier<T> placeholders, Function<T, R> translator) {
+        this.placeholders = Objects.requireNonNull(placeholders, "placeholders");
         this.translator = Objects.requireNonNull(translator, "translator");
     }
 
@@ -70,14 +70,14 @@ public final class TranslatingItemStore<T extends HasMetadata, R> implements Ite
 
     @Override
     public T put(String key, T obj) {
-        Entry<T, R> previous = items.put(key, new Entry<>(stub(obj), translator.apply(obj)));
-        return previous == null ? null : previous.stub();
+        Entry<T, R> previous = items.put(key, new Entry<>(placeholder(obj), translator.apply(obj)));
+        return previous == null ? null : previous.placeholder();
     }
 
     @Override
     public T remove(String key) {
         Entry<T, R> removed = items.remove(key);
-        return removed == null ? null : removed.stub();
+        return removed == null ? null : removed.placeholder();
     }
 
     @Override
@@ -87,7 +87,7 @@ public final class TranslatingItemStore<T extends HasMetadata, R> implements Ite
 
     @Override
     public Stream<T> values() {
-        return items.values().stream().map(Entry::stub);
+        return items.values().stream().map(Entry::placeholder);
     }
 
     @Override
@@ -98,43 +98,43 @@ public final class TranslatingItemStore<T extends HasMetadata, R> implements Ite
     @Override
     public T get(String key) {
         Entry<T, R> entry = items.get(key);
-        return entry == null ? null : entry.stub();
+        return entry == null ? null : entry.placeholder();
     }
 
     /**
      * The translation of {@code obj} as a handler received it: the stored one when {@code obj} is
-     * the stored stub or the stored version; otherwise {@code obj} translated anew, or null when
-     * {@code obj} is a stub the store no longer holds (the object was deleted or replaced since).
+     * the stored placeholder or the stored version; otherwise {@code obj} translated anew, or null when
+     * {@code obj} is a placeholder the store no longer holds (the object was deleted or replaced since).
      */
     public R translation(T obj) {
         Entry<T, R> entry = items.get(getKey(obj));
-        if (entry != null && (entry.stub() == obj || sameVersion(entry.stub(), obj))) {
+        if (entry != null && (entry.placeholder() == obj || sameVersion(entry.placeholder(), obj))) {
             return entry.translation();
         }
-        return isStub(obj) ? null : translator.apply(obj);
+        return isPlaceholder(obj) ? null : translator.apply(obj);
     }
 
-    /** Whether {@code obj} is one of this store's stubs (the informer hands them to handlers). */
-    boolean isStub(T obj) {
+    /** Whether {@code obj} is one of this store's placeholders (the informer hands them to handlers). */
+    boolean isPlaceholder(T obj) {
         Entry<T, R> entry = items.get(getKey(obj));
-        if (entry != null && entry.stub() == obj) {
+        if (entry != null && entry.placeholder() == obj) {
             return true;
         }
-        // A stub of a version no longer stored: stubs share one (empty) map instance.
+        // A placeholder of a version no longer stored: placeholders share one (empty) map instance.
         ObjectMeta meta = obj.getMetadata();
-        return meta != null && meta.getAdditionalProperties() == STUB_PROPERTIES;
+        return meta != null && meta.getAdditionalProperties() == PLACEHOLDER_PROPERTIES;
     }
 
-    /** Every stub's metadata holds this very (empty, unmodifiable) map: how a stub is told apart. */
-    private static final Map<String, Object> STUB_PROPERTIES = Collections.unmodifiableMap(new LinkedHashMap<>());
+    /** Every placeholder's metadata holds this very (empty, unmodifiable) map: how a placeholder is told apart. */
+    private static final Map<String, Object> PLACEHOLDER_PROPERTIES = Collections.unmodifiableMap(new LinkedHashMap<>());
 
     private static boolean sameVersion(HasMetadata stored, HasMetadata obj) {
         String version = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
         return version != null && version.equals(stored.getMetadata().getResourceVersion());
     }
 
-    private T stub(T obj) {
-        T stub = stubs.get();
+    private T placeholder(T obj) {
+        T placeholder = placeholders.get();
         ObjectMeta meta = obj.getMetadata();
         ObjectMeta kept = new ObjectMeta();
         if (meta != null) {
@@ -143,14 +143,14 @@ public final class TranslatingItemStore<T extends HasMetadata, R> implements Ite
             kept.setUid(meta.getUid());
             kept.setResourceVersion(meta.getResourceVersion());
         }
-        // fabric8 model objects allocate their maps and lists up front; a stub needs none of them.
+        // fabric8 model objects allocate their maps and lists up front; a placeholder needs none of them.
         kept.setLabels(null);
         kept.setAnnotations(null);
         kept.setFinalizers(null);
         kept.setManagedFields(null);
         kept.setOwnerReferences(null);
-        kept.setAdditionalProperties(STUB_PROPERTIES);
-        stub.setMetadata(kept);
-        return stub;
+        kept.setAdditionalProperties(PLACEHOLDER_PROPERTIES);
+        placeholder.setMetadata(kept);
+        return placeholder;
     }
 }

@@ -12,9 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pod cache keeps translations and stubs: each version is translated once, handlers get the
- * stored translation for the stored version and for its stub (the initial list's adds), a fresh
- * one for versions the store has moved past, and nothing for a stub of a deleted pod.
+ * The pod cache keeps translations and placeholders: each version is translated once, handlers get the
+ * stored translation for the stored version and for its placeholder (the initial list's adds), a fresh
+ * one for versions the store has moved past, and nothing for a placeholder of a deleted pod.
  */
 class TranslatingItemStoreTest {
     private final PodTranslator translator = new PodTranslator();
@@ -34,33 +34,33 @@ class TranslatingItemStoreTest {
     }
 
     @Test
-    void keepsAStubWithOnlyTheIdentityTheInformerReadsBack() {
+    void keepsAPlaceholderWithOnlyTheIdentityTheInformerReadsBack() {
         Pod full = executor("7", "worker-1");
 
         store.put(store.getKey(full), full);
-        Pod stub = store.get("spark-jobs/exec-1");
+        Pod placeholder = store.get("spark-jobs/exec-1");
 
-        assertThat(stub.getMetadata().getName()).isEqualTo("exec-1");
-        assertThat(stub.getMetadata().getNamespace()).isEqualTo("spark-jobs");
-        assertThat(stub.getMetadata().getUid()).isEqualTo("uid-1");
-        assertThat(stub.getMetadata().getResourceVersion()).isEqualTo("7");
-        assertThat(stub.getSpec()).isNull();
-        assertThat(stub.getStatus()).isNull();
-        assertThat(stub.getMetadata().getLabels()).isNull();
-        assertThat(stub.getMetadata().getAnnotations()).isNull();
-        assertThat(stub.getMetadata().getManagedFields()).isNull();
-        assertThat(Cache.metaNamespaceKeyFunc(stub)).isEqualTo("spark-jobs/exec-1");
+        assertThat(placeholder.getMetadata().getName()).isEqualTo("exec-1");
+        assertThat(placeholder.getMetadata().getNamespace()).isEqualTo("spark-jobs");
+        assertThat(placeholder.getMetadata().getUid()).isEqualTo("uid-1");
+        assertThat(placeholder.getMetadata().getResourceVersion()).isEqualTo("7");
+        assertThat(placeholder.getSpec()).isNull();
+        assertThat(placeholder.getStatus()).isNull();
+        assertThat(placeholder.getMetadata().getLabels()).isNull();
+        assertThat(placeholder.getMetadata().getAnnotations()).isNull();
+        assertThat(placeholder.getMetadata().getManagedFields()).isNull();
+        assertThat(Cache.metaNamespaceKeyFunc(placeholder)).isEqualTo("spark-jobs/exec-1");
     }
 
     @Test
-    void theStoredVersionAndItsStubGiveTheStoredTranslationTranslatedOnce() {
+    void theStoredVersionAndItsPlaceholderGiveTheStoredTranslationTranslatedOnce() {
         Pod full = executor("7", "worker-1");
         store.put(store.getKey(full), full);
 
         PodInfo fromFull = store.translation(full);
-        PodInfo fromStub = store.translation(store.get("spark-jobs/exec-1"));
+        PodInfo fromPlaceholder = store.translation(store.get("spark-jobs/exec-1"));
 
-        assertThat(fromStub).isSameAs(fromFull);
+        assertThat(fromPlaceholder).isSameAs(fromFull);
         assertThat(fromFull.nodeName()).isEqualTo("worker-1");
         assertThat(fromFull.requests().get("cpu")).isEqualTo(4000);
         assertThat(translated).containsExactly("exec-1@7");
@@ -71,24 +71,24 @@ class TranslatingItemStoreTest {
         Pod first = executor("7", "worker-1");
         Pod second = executor("8", "worker-2");
         store.put(store.getKey(first), first);
-        Pod firstStub = store.get("spark-jobs/exec-1");
+        Pod firstPlaceholder = store.get("spark-jobs/exec-1");
         store.put(store.getKey(second), second);
 
         assertThat(store.translation(first).nodeName()).as("an update handled late").isEqualTo("worker-1");
         assertThat(store.translation(second).nodeName()).isEqualTo("worker-2");
-        assertThat(store.translation(firstStub)).as("a stub of a replaced version").isNull();
+        assertThat(store.translation(firstPlaceholder)).as("a placeholder of a replaced version").isNull();
     }
 
     @Test
-    void aStubOfADeletedPodHasNoTranslationButTheDeletedObjectDoes() {
+    void aPlaceholderOfADeletedPodHasNoTranslationButTheDeletedObjectDoes() {
         Pod full = executor("7", "worker-1");
         store.put(store.getKey(full), full);
-        Pod stub = store.get("spark-jobs/exec-1");
+        Pod placeholder = store.get("spark-jobs/exec-1");
 
         Pod removed = store.remove("spark-jobs/exec-1");
 
-        assertThat(removed).isSameAs(stub);
-        assertThat(store.translation(stub)).isNull();
+        assertThat(removed).isSameAs(placeholder);
+        assertThat(store.translation(placeholder)).isNull();
         assertThat(store.translation(full).nodeName()).isEqualTo("worker-1");
         assertThat(store.size()).isZero();
     }
