@@ -32,7 +32,8 @@ import java.util.TreeMap;
  *       O(resources), before any per-node work;</li>
  *   <li>otherwise place members largest first, each assumed before the next is placed so they never
  *       count the same capacity twice (copies of one template decided together, with the same
- *       result, see {@link SchedulingAlgorithm#scheduleCopies}). If fewer than min-available fit, every assumption is undone.
+ *       result, see {@link SchedulingAlgorithm#scheduleCopies}). If fewer than min-available fit,
+ *       every assumption is undone.
  *       Members beyond min-available that do not fit are left pending; the gang proceeds.</li>
  * </ol>
  */

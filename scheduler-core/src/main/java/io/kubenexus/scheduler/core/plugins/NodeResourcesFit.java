@@ -164,17 +164,17 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
             Arrays.fill(scores, 0, count, 0);
             return;
         }
-        // Resource by resource over all nodes: each pass is a short loop over three columns that the
-        // JIT keeps in registers, without a data-dependent branch; the weighted sum builds up in
-        // scores[], the weight of resources a node lacks (rare) in missingWeights[].
-        if (missingWeights.length < count) {
-            missingWeights = new long[Math.max(count, missingWeights.length * 2)];
-        }
         boolean least = strategy == ScoringStrategy.LEAST_ALLOCATED;
         if (scored == 2) {
             scoreTwo(least, nodes, count, scores); // cpu and memory, the default: one pass
             forgetColumns(scored);
             return;
+        }
+        // Resource by resource over all nodes: each pass is a short loop over three columns that the
+        // JIT keeps in registers, without a data-dependent branch; the weighted sum builds up in
+        // scores[], the weight of resources a node lacks (rare) in missingWeights[].
+        if (missingWeights.length < count) {
+            missingWeights = new long[Math.max(count, missingWeights.length * 2)];
         }
         Arrays.fill(scores, 0, count, 0);
         Arrays.fill(missingWeights, 0, count, 0);
@@ -193,11 +193,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
                     missingWeights[i] += weight; // a node without the resource is not scored on it
                     continue;
                 }
-                long requested = requestedColumn[node] + podRequest;
-                // leastRequestedScore: an over-committed node scores 0; mostRequestedScore caps at
-                // full, as non-zero defaults can exceed allocatable.
-                long part = least ? Math.max(allocatable - requested, 0) : Math.min(requested, allocatable);
-                scores[i] += weight * scaledQuotient(part, allocatable, inverseColumn[node]);
+                scores[i] += weight * share(least, allocatable, requestedColumn[node] + podRequest,
+                        inverseColumn[node]);
             }
         }
         long fullWeightInverse = Long.MAX_VALUE / fullWeight;
@@ -238,12 +235,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
                 scores[i] = scoreLacking(least, node, a, b);
                 continue;
             }
-            long usedA = requestedA[node] + requestA;
-            long usedB = requestedB[node] + requestB;
-            long partA = least ? Math.max(a - usedA, 0) : Math.min(usedA, a);
-            long partB = least ? Math.max(b - usedB, 0) : Math.min(usedB, b);
-            long weighted = weightA * scaledQuotient(partA, a, inverseA[node])
-                    + weightB * scaledQuotient(partB, b, inverseB[node]);
+            long weighted = weightA * share(least, a, requestedA[node] + requestA, inverseA[node])
+                    + weightB * share(least, b, requestedB[node] + requestB, inverseB[node]);
             scores[i] = quotient(weighted, fullWeight, fullWeightInverse);
         }
     }
@@ -257,9 +250,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
             if (allocatable == 0) {
                 continue;
             }
-            long used = scoredRequested[r][node] + podRequests[r];
-            long part = least ? Math.max(allocatable - used, 0) : Math.min(used, allocatable);
-            weighted += scoredWeights[r] * scaledQuotient(part, allocatable, scoredInverse[r][node]);
+            weighted += scoredWeights[r]
+                    * share(least, allocatable, scoredRequested[r][node] + podRequests[r], scoredInverse[r][node]);
             weightSum += scoredWeights[r];
         }
         return weightSum == 0 ? 0 : weighted / weightSum;
@@ -296,6 +288,16 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
             scored++;
         }
         return scored;
+    }
+
+    /**
+     * One resource's score on a node with {@code requested} (the node's and the pod's) of
+     * {@code allocatable > 0}: kube-scheduler's leastRequestedScore (an over-committed node scores
+     * 0) or mostRequestedScore (capped at full, as non-zero defaults can exceed allocatable).
+     */
+    private static long share(boolean least, long allocatable, long requested, long allocatableInverse) {
+        long part = least ? Math.max(allocatable - requested, 0) : Math.min(requested, allocatable);
+        return scaledQuotient(part, allocatable, allocatableInverse);
     }
 
     /**

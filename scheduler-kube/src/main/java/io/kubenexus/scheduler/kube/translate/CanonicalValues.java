@@ -40,7 +40,7 @@ final class CanonicalValues {
 
     /** An immutable map with interned keys and values, shared with every equal map. */
     Map<String, String> strings(Map<String, String> map) {
-        return map.isEmpty() ? Map.of() : of(Map.copyOf(internedMap(map)));
+        return map.isEmpty() ? Map.of() : of(internedMap(map));
     }
 
     /**
