@@ -6,21 +6,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.framework.FilterDiagnosis;
+import io.kubenexus.scheduler.core.framework.FilterPlugin;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.core.framework.PodContext;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.state.NodeView;
 import io.kubenexus.scheduler.core.testing.MutableClock;
 import io.kubenexus.scheduler.core.testing.PodFixture;
 import io.kubenexus.scheduler.core.testing.RecordingEventSink;
 import io.kubenexus.scheduler.core.testing.ScriptedBinder;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -208,5 +215,66 @@ class SparkGangSchedulingTest {
 
         assertThat(binder.bindings()).containsKeys("pi-exec-1", "pi-exec-2");
         assertThat(loop.stats().reservations()).isZero();
+    }
+
+    /**
+     * An executor its reserved node refuses for a reason other than capacity (here a gate standing
+     * for, e.g., a NUMA zone still settling) waits in the unschedulable pool. The general attempt
+     * sees the node full of the reservation and blames capacity; the executor must still be retried
+     * when the event that can lift the refusal comes, or it waits minutes with its place held.
+     */
+    @Test
+    void anExecutorRefusedByItsReservedPlaceIsRetriedOnTheEventThatCanLiftTheRefusal() {
+        ExecutorGate gate = new ExecutorGate();
+        SchedulingLoop gated = new SchedulingLoop(settings, SchedulingProfile.defaults(settings).with(gate, null),
+                new GangLabels(), new GangPlanner(), GangSettings.defaults(), binder, events, SchedulerMetrics.NONE,
+                clock);
+        gated.onLeadershipChanged(true);
+        gated.onCachesSynced();
+        gated.onNodeUpserted(node("n0").cpu(3).memoryGi(64).build());
+        gated.onExecutorTemplate("spark", "pi", twoCoreExecutors(1));
+        gated.onPodUpserted(driver("pi", 2));
+        gated.runUntilIdle();
+        assertThat(binder.bindings()).containsOnlyKeys("pi-driver");
+        assertThat(gated.stats().reservations()).isEqualTo(1);
+
+        gate.closed = true;
+        gated.onPodUpserted(driver("pi", 2).withNodeName("n0"));
+        gated.onPodUpserted(executor("pi", 1, 2));
+        gated.runUntilIdle();
+        assertThat(binder.bindings()).doesNotContainKey("pi-exec-1");
+
+        // The gate opens and the event it declares happens (a label change on the node).
+        gate.closed = false;
+        gated.onNodeUpserted(node("n0").cpu(3).memoryGi(64).label("ready", "true").build());
+        gated.runUntilIdle();
+        clock.advance(Duration.ofSeconds(11)); // past the retry backoff, far from the 5-minute flush
+        gated.runUntilIdle();
+
+        assertThat(binder.bindings()).containsEntry("pi-exec-1", "n0");
+        assertThat(gated.stats().reservations()).isZero();
+    }
+
+    /** Rejects executors everywhere while closed; a node label change may open it. */
+    private static final class ExecutorGate implements FilterPlugin {
+        boolean closed;
+
+        @Override
+        public String name() {
+            return "ExecutorGate";
+        }
+
+        @Override
+        public void filter(PodContext pod, ClusterSnapshot snapshot, BitSet candidates, FilterDiagnosis diagnosis) {
+            if (closed && "executor".equals(pod.pod().labels().get("spark-role"))) {
+                diagnosis.rejectCount(this, "executor gate closed", candidates.cardinality());
+                candidates.clear();
+            }
+        }
+
+        @Override
+        public Set<ClusterEventType> eventsThatMayHelp() {
+            return Set.of(ClusterEventType.NODE_LABELS_CHANGED);
+        }
     }
 }

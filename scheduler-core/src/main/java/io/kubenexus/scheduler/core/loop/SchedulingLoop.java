@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -465,6 +466,11 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     private void scheduleSingle(QueuedPod entry) {
+        scheduleSingle(entry, Set.of());
+    }
+
+    /** @param alsoHelpful events that may help beyond those of this attempt's rejections */
+    private void scheduleSingle(QueuedPod entry, Set<ClusterEventType> alsoHelpful) {
         long start = System.nanoTime();
         PodInfo pod = entry.pod();
         attempts++;
@@ -484,7 +490,12 @@ public final class SchedulingLoop implements AutoCloseable {
         } else if (decision instanceof Decision.Unschedulable unschedulable) {
             unschedulableAttempts++;
             metrics.attempt("unschedulable", System.nanoTime() - start);
-            queue.unschedulable(entry, unschedulable.helpfulEvents());
+            Set<ClusterEventType> helpful = unschedulable.helpfulEvents();
+            if (!alsoHelpful.isEmpty()) {
+                helpful = EnumSet.copyOf(alsoHelpful);
+                helpful.addAll(unschedulable.helpfulEvents());
+            }
+            queue.unschedulable(entry, helpful);
             if (leader) {
                 events.unschedulable(pod, unschedulable.message());
             }
@@ -686,6 +697,10 @@ public final class SchedulingLoop implements AutoCloseable {
      */
     private void scheduleExecutor(QueuedPod entry, String groupId) {
         PodInfo executor = entry.pod();
+        // Why the reserved places refused it: the general attempt below sees those nodes taken by
+        // the reservations again and blames capacity, so without these the executor would wait for
+        // a capacity event, not for the one that frees its reserved place (e.g. a NUMA zone settling).
+        Set<ClusterEventType> reservedPlacesRefused = EnumSet.noneOf(ClusterEventType.class);
         for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
             Reservation reservation = it.next();
             if (!reservation.groupId().equals(groupId)) {
@@ -698,7 +713,11 @@ public final class SchedulingLoop implements AutoCloseable {
                 onlyThere.set(node);
             }
             attempts++;
-            if (node >= 0 && algorithm.schedule(executor, state, onlyThere) instanceof Decision.Placed placed) {
+            Decision there = node >= 0 ? algorithm.schedule(executor, state, onlyThere) : null;
+            if (there instanceof Decision.Unschedulable refused) {
+                reservedPlacesRefused.addAll(refused.helpfulEvents());
+            }
+            if (there instanceof Decision.Placed placed) {
                 it.remove();
                 state.assume(executor.withNodeName(placed.nodeName()));
                 moveMember(groupId, executor.key(), true);
@@ -709,7 +728,7 @@ public final class SchedulingLoop implements AutoCloseable {
             }
             state.assume(reservation.placeholder());
         }
-        scheduleSingle(entry);
+        scheduleSingle(entry, reservedPlacesRefused);
     }
 
     /**
