@@ -45,4 +45,8 @@ sealed interface LoopEvent {
 
     record LeadershipChanged(boolean leader) implements LoopEvent {
     }
+
+    /** Asks for the sizes of the loop's own books, answered on the loop thread. */
+    record Inspect(java.util.concurrent.CompletableFuture<java.util.Map<String, Integer>> answer) implements LoopEvent {
+    }
 }

@@ -359,6 +359,8 @@ public final class SchedulingLoop implements AutoCloseable {
             synced = true;
             LOG.log(Level.INFO, "caches synced: {0} nodes, {1} pods accounted, {2} pending",
                     state.nodeCount(), state.accountedPodCount(), queue.size());
+        } else if (event instanceof LoopEvent.Inspect e) {
+            e.answer().complete(bookkeeping());
         } else if (event instanceof LoopEvent.LeadershipChanged e) {
             leader = e.leader();
             if (!leader) {
@@ -1062,6 +1064,36 @@ public final class SchedulingLoop implements AutoCloseable {
         metrics.queueSize("active", queue.activeCount());
         metrics.queueSize("backoff", queue.backoffCount());
         metrics.queueSize("unschedulable", queue.unschedulableCount());
+    }
+
+    /**
+     * The sizes of every collection the loop keeps (queue, accounted pods, memberships,
+     * reservations, ...), read on the loop thread in order with the events before it: for soak
+     * tests that check nothing grows without bound. Completes once the loop next runs.
+     */
+    public java.util.concurrent.CompletableFuture<Map<String, Integer>> bookkeepingSizes() {
+        java.util.concurrent.CompletableFuture<Map<String, Integer>> answer = new java.util.concurrent.CompletableFuture<>();
+        inbox.add(new LoopEvent.Inspect(answer));
+        return answer;
+    }
+
+    private Map<String, Integer> bookkeeping() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        sizes.put("queue", queue.size());
+        sizes.put("accountedPods", state.accountedPodCount());
+        sizes.put("nodes", state.nodeCount());
+        sizes.put("memberships", memberships.size());
+        sizes.put("pendingGroups", pendingMembers.size());
+        sizes.put("boundGroups", boundMembers.size());
+        sizes.put("warnedMembers", warnedMembers.size());
+        sizes.put("reservations", reservations.size());
+        sizes.put("policies", policies.size());
+        sizes.put("templates", templates.size());
+        sizes.put("unsizedDrivers", unsizedDrivers.size());
+        sizes.put("groupWaitingSince", groupWaitingSince.size());
+        sizes.put("invalidPods", invalidPods.size());
+        sizes.put("inbox", inbox.size());
+        return sizes;
     }
 
     /** Counters as of the last iteration; any thread. */
