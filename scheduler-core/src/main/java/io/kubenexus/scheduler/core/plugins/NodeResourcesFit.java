@@ -108,9 +108,14 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         for (int j = 0; j < columns.length; j++) {
             long[] free = snapshot.unrequestedColumn(columns[j]);
             if (free == null) {
-                free = noneFree(bound); // a resource no node has: a zero request still fits
+                free = noneFree(bound); // a resource no node has
             }
             long amount = amounts[j];
+            if (amount <= 0) {
+                // kube-scheduler checks only what the pod requests: a node over-committed in a resource
+                // (free below zero after its allocatable shrank) still takes pods that ask for none of it.
+                continue;
+            }
             int shortNodes = 0;
             if (dense) {
                 for (int n = 0; n < bound; n++) {

@@ -94,6 +94,32 @@ class NodeResourcesFitTest {
         assertThat(outcome.reasons()).isEqualTo(reasons);
     }
 
+    /**
+     * kube-scheduler checks only the resources a pod requests. A node over-committed in cpu (its
+     * allocatable shrank under running pods, or another scheduler over-packed it) has a negative
+     * free amount; a context that names cpu with a zero amount (a request source that keeps zeros)
+     * must still fit there.
+     */
+    @Test
+    void aResourceRequestedAtZeroIsNotCheckedEvenWhereTheNodeIsOverCommittedInIt() {
+        ClusterUnderTest cluster = ClusterUnderTest.of(List.of(node("n1").cpu(2).memoryGi(16).build()),
+                List.of(pod("running").cpu(3).boundTo("n1").build()));
+        io.kubenexus.scheduler.core.state.ClusterState state = cluster.state();
+        PodInfo pod = pod("p").memoryGi(1).build();
+        io.kubenexus.scheduler.core.framework.PodContext zeroCpu = new io.kubenexus.scheduler.core.framework.PodContext(
+                pod, new int[] {io.kubenexus.scheduler.core.state.ResourceColumns.PODS,
+                        io.kubenexus.scheduler.core.state.ResourceColumns.CPU,
+                        io.kubenexus.scheduler.core.state.ResourceColumns.MEMORY},
+                new long[] {1, 0, GI}, 100, GI);
+        java.util.BitSet candidates = new java.util.BitSet();
+        candidates.or(state.liveNodes());
+        io.kubenexus.scheduler.core.framework.FilterDiagnosis diagnosis = new io.kubenexus.scheduler.core.framework.FilterDiagnosis();
+
+        fit.filter(zeroCpu, state, candidates, diagnosis);
+
+        assertThat(candidates.cardinality()).as(diagnosis.message(1)).isEqualTo(1);
+    }
+
     @Test
     void messageCountsANodeUnderEveryResourceItLacks() {
         ClusterUnderTest cluster = ClusterUnderTest.of(List.of(
