@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.framework.FilterDiagnosis;
 import io.kubenexus.scheduler.core.framework.FilterPlugin;
 import io.kubenexus.scheduler.core.framework.PodContext;
@@ -29,6 +30,8 @@ import java.util.function.BiConsumer;
  * <p>Single writer: used only by the scheduling loop thread.
  */
 public final class SchedulingAlgorithm {
+    private static final Set<ClusterEventType> ANY_EVENT = Set.copyOf(java.util.EnumSet.allOf(ClusterEventType.class));
+
     private static final int MIN_NODES_TO_SCORE = 100;
     /** Feasible nodes are collected bit by bit when at least 1 in this many is feasible. */
     private static final int DENSE_COLLECT_FACTOR = 2;
@@ -229,8 +232,11 @@ public final class SchedulingAlgorithm {
         }
         int feasibleCount = candidates.cardinality();
         if (feasibleCount == 0) {
-            return new Decision.Unschedulable(diagnosis.message(totalNodes), Set.copyOf(diagnosis.eventsThatMayHelp()),
-                    false);
+            Set<ClusterEventType> helpful = diagnosis.eventsThatMayHelp();
+            // No filter rejected a node (there were none to look at): none can say what helps, so any
+            // cluster event does, as kube-scheduler retries a pod without rejecting plugins on every event.
+            return new Decision.Unschedulable(diagnosis.message(totalNodes),
+                    helpful.isEmpty() ? ANY_EVENT : Set.copyOf(helpful), false);
         }
         ensureCapacity(feasibleCount + 1); // dense collection writes one slot past the last feasible node
         int count = collectNodesToScore(feasibleCount);
