@@ -34,6 +34,8 @@ public final class GangLabels implements PodGroups {
     public static final String SPARK_ROLE = "spark-role";
     public static final String SPARK_APP_SELECTOR = "spark-app-selector";
     public static final String OPERATOR_APP_NAME = "sparkoperator.k8s.io/app-name";
+    /** Spark's executor id label: 1 for the first executor a driver creates, and up. */
+    public static final String SPARK_EXEC_ID = "spark-exec-id";
 
     private static final List<String[]> LABEL_PAIRS = List.of(
             new String[] {NAME, MIN_AVAILABLE},
@@ -60,6 +62,20 @@ public final class GangLabels implements PodGroups {
                     : GroupMembership.ofPodGroup(groupId, role, appName);
         }
         return null;
+    }
+
+    @Override
+    public int executorOrdinal(PodInfo pod) {
+        String id = pod.labels().get(SPARK_EXEC_ID);
+        if (id == null || id.isEmpty() || id.length() > 9) {
+            return 0;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return 0; // not Spark's numbering: the count of executors seen is used instead
+            }
+        }
+        return Integer.parseInt(id);
     }
 
     private static GroupMembership fromLabels(PodInfo pod, String name, String[] pair, GroupRole role, String appName) {

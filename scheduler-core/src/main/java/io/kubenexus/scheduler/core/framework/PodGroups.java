@@ -13,4 +13,14 @@ public interface PodGroups {
 
     /** The pod's group, or null when the pod is scheduled on its own. */
     GroupMembership membership(PodInfo pod);
+
+    /**
+     * For an executor, its sequence number among the executors its driver created (Spark's
+     * {@code spark-exec-id}: 1, 2, ...), or 0 when unknown. After a restart the highest number seen
+     * says how many executors were created, even those that ran and are gone, so room is not
+     * reserved again for them.
+     */
+    default int executorOrdinal(PodInfo pod) {
+        return 0;
+    }
 }

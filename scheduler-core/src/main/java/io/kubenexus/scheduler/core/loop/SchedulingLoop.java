@@ -91,7 +91,26 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Set<PodKey> warnedMembers = new HashSet<>();
     /** Executor places held for drivers, by the reservation's synthetic pod key. */
     private final Map<PodKey, Reservation> reservations = new LinkedHashMap<>();
+    /**
+     * Places an executor took whose bind has not succeeded yet, by the executor's key: given back to
+     * the reservation when the bind fails or the executor is deleted first, so the room never goes to
+     * just anyone.
+     */
+    private final Map<PodKey, Reservation> takenReservations = new HashMap<>();
+    /** No reservation expires before this (a lower bound; null when none is held). */
+    private Instant earliestExpiry;
     private long reservationsExpired;
+    /** The highest executor ordinal seen per group (Spark's spark-exec-id), for rebuilding reservations. */
+    private final Map<String, Integer> executorOrdinals = new HashMap<>();
+    /** When the next check of PodGroup schedule timeouts is due. */
+    private Instant nextTimeoutCheck = Instant.MIN;
+    private static final Duration TIMEOUT_CHECK_INTERVAL = Duration.ofSeconds(1);
+    // The attempt under way (scheduleOne): what it took out of the queue, what it may have assumed and
+    // what it handed to the binder, so that a bug in the middle of it can be undone (containFailedAttempt).
+    private final List<QueuedPod> attemptEntries = new ArrayList<>();
+    private final List<PodKey> attemptMembers = new ArrayList<>();
+    private final Set<PodKey> attemptBinding = new HashSet<>();
+    private boolean attemptUnderWay;
     private final Map<String, GroupPolicy> policies = new HashMap<>();
     /** Executor templates by application ("ns/app"), or by driver ("pod:ns/name") for the annotation. */
     private final Map<String, ExecutorTemplate> templates = new HashMap<>();
@@ -276,7 +295,7 @@ public final class SchedulingLoop implements AutoCloseable {
         }
         LoopEvent event = inbox.poll(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
         if (event != null) {
-            apply(event);
+            applyContained(event);
         }
     }
 
@@ -289,10 +308,12 @@ public final class SchedulingLoop implements AutoCloseable {
         boolean tried = false;
         if (synced && leader) {
             if (!reservationsRebuilt) {
-                rebuildReservations();
+                // Set first: a rebuild that fails is reported per driver, never retried on every iteration.
                 reservationsRebuilt = true;
+                rebuildReservations();
             }
             expireReservations();
+            timeOutWaitingGroups();
             QueuedPod next = queue.pop();
             if (next != null) {
                 scheduleOne(next);
@@ -315,7 +336,16 @@ public final class SchedulingLoop implements AutoCloseable {
     private void drainInbox() {
         LoopEvent event;
         while ((event = inbox.poll()) != null) {
+            applyContained(event);
+        }
+    }
+
+    /** One event's bug must not cost the events after it, nor the attempt this iteration makes. */
+    private void applyContained(LoopEvent event) {
+        try {
             apply(event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "applying " + event.getClass().getSimpleName() + " failed", e);
         }
     }
 
@@ -388,6 +418,11 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     private void applyPod(PodInfo pod) {
+        if (isAnotherIncarnation(pod)) {
+            // Deleted and recreated under the same name (a StatefulSet, spark-operator retrying a driver)
+            // without a delete we applied (the informer relisted): the old UID is gone all the same.
+            applyPodRemoved(pod.key());
+        }
         invalidPods.remove(pod.key());
         GroupMembership membership = isOurs(pod) ? groups.membership(pod) : null;
         trackMembership(pod, membership);
@@ -398,6 +433,7 @@ public final class SchedulingLoop implements AutoCloseable {
         if (pod.isAssigned()) {
             // Bound by us (confirming an assumption) or by anyone else: account it, stop queueing it.
             queue.remove(pod.key());
+            takenReservations.remove(pod.key()); // an executor's bind confirmed: its place is its own
             PodInfo before = state.accountedPod(pod.key());
             if (state.upsertPod(pod)) {
                 queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
@@ -419,6 +455,8 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     private void applyPodRemoved(PodKey key) {
+        // An executor deleted before its bind answered: Spark creates another, the place waits for it.
+        giveBackTakenReservation(key);
         invalidPods.remove(key);
         untrackMembership(key);
         queue.remove(key);
@@ -443,7 +481,65 @@ public final class SchedulingLoop implements AutoCloseable {
 
     // ------------------------------------------------------------------ scheduling
 
+    /**
+     * One attempt, contained: whatever a plugin, the planner or a sink throws costs only the pods of
+     * this attempt, which are reported and back off with nothing of theirs left assumed or reserved.
+     */
     private void scheduleOne(QueuedPod entry) {
+        attemptUnderWay = true;
+        try {
+            dispatch(entry);
+        } catch (RuntimeException e) {
+            containFailedAttempt(entry, e);
+        } finally {
+            attemptUnderWay = false;
+            attemptEntries.clear();
+            attemptMembers.clear();
+            attemptBinding.clear();
+        }
+    }
+
+    private void containFailedAttempt(QueuedPod entry, RuntimeException failure) {
+        PodInfo pod = entry.pod();
+        LOG.log(Level.ERROR, "scheduling " + pod.key() + " failed; it backs off and is retried", failure);
+        metrics.attempt("error", 0);
+        // Members the attempt may have assumed (the planner's contract does not hold when it throws)
+        // and stand-ins it may have reserved, unless their bind was under way: a driver whose bind
+        // started keeps the places reserved with it.
+        boolean poppedIsBinding = attemptBinding.contains(pod.key());
+        for (PodKey key : attemptMembers) {
+            if (attemptBinding.contains(key) || (poppedIsBinding && reservations.containsKey(key))) {
+                continue;
+            }
+            reservations.remove(key);
+            state.forget(key);
+        }
+        List<QueuedPod> involved = new ArrayList<>(attemptEntries.size() + 1);
+        involved.add(entry);
+        involved.addAll(attemptEntries);
+        for (QueuedPod member : involved) {
+            PodKey key = member.pod().key();
+            if (!attemptBinding.contains(key)) {
+                if (!attemptMembers.contains(key)) {
+                    state.forget(key);
+                }
+                giveBackTakenReservation(key);
+                GroupMembership membership = memberships.get(key);
+                if (membership != null && membership.isValid() && !state.isAssumed(key)
+                        && state.accountedPod(key) == null) {
+                    moveMember(membership.groupId(), key, false);
+                }
+                queue.retryAfterBackoff(member);
+            }
+        }
+        publishReservedCapacity();
+        if (leader) {
+            events.warning(pod, "SchedulingError", "scheduling failed with an internal error and is retried after "
+                    + "backoff: " + failure);
+        }
+    }
+
+    private void dispatch(QueuedPod entry) {
         GroupMembership membership = memberships.get(entry.pod().key());
         if (membership != null && membership.isValid() && membership.role() == GroupRole.EXECUTOR) {
             scheduleExecutor(entry, membership.groupId());
@@ -476,15 +572,7 @@ public final class SchedulingLoop implements AutoCloseable {
         long start = System.nanoTime();
         PodInfo pod = entry.pod();
         attempts++;
-        Decision decision;
-        try {
-            decision = algorithm.schedule(pod, state);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "scheduling " + pod.key() + " failed", e);
-            metrics.attempt("error", System.nanoTime() - start);
-            queue.retryAfterBackoff(entry);
-            return;
-        }
+        Decision decision = algorithm.schedule(pod, state);
         if (decision instanceof Decision.Placed placed) {
             state.assume(pod.withNodeName(placed.nodeName()));
             metrics.attempt("scheduled", System.nanoTime() - start);
@@ -504,15 +592,26 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
-    /** The pod is assumed on {@code nodeName}; the API call runs off the loop thread. */
+    /**
+     * The pod is assumed on {@code nodeName}; the API call runs off the loop thread. A binder that
+     * throws instead of answering counts as a failed bind, so the pod is never left in flight.
+     */
     private void bind(PodInfo pod, String nodeName) {
         long bindStart = System.nanoTime();
-        binder.bind(pod, nodeName).whenComplete((result, error) -> {
-            BindResult outcome = error != null
-                    ? BindResult.of(BindOutcome.FAILED, String.valueOf(error.getMessage()))
-                    : result;
-            inbox.add(new LoopEvent.BindCompleted(pod, nodeName, outcome, bindStart));
-        });
+        if (attemptUnderWay) {
+            attemptBinding.add(pod.key());
+        }
+        try {
+            binder.bind(pod, nodeName).whenComplete((result, error) -> {
+                BindResult outcome = error != null || result == null
+                        ? BindResult.of(BindOutcome.FAILED, String.valueOf(error == null ? "no result" : error.getMessage()))
+                        : result;
+                inbox.add(new LoopEvent.BindCompleted(pod, nodeName, outcome, bindStart));
+            });
+        } catch (RuntimeException e) {
+            inbox.add(new LoopEvent.BindCompleted(pod, nodeName, BindResult.of(BindOutcome.FAILED,
+                    "binder failed: " + e), bindStart));
+        }
     }
 
     // ------------------------------------------------------------------ groups
@@ -531,22 +630,17 @@ public final class SchedulingLoop implements AutoCloseable {
                 QueuedPod claimed = queue.claim(sibling);
                 if (claimed != null) {
                     entries.add(claimed);
+                    attemptEntries.add(claimed);
                 }
             }
         }
         warnIfMembersDisagree(groupId, minMembers, entries);
         List<PodInfo> pods = new ArrayList<>(entries.size());
         entries.forEach(e -> pods.add(e.pod()));
+        pods.forEach(p -> attemptMembers.add(p.key()));
         attempts += entries.size();
         int bound = boundMembers.getOrDefault(groupId, Set.of()).size();
-        GroupPlan plan;
-        try {
-            plan = groupPlanner.plan(groupId, minMembers, pods, bound, state, algorithm);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "planning gang " + groupId + " failed", e);
-            entries.forEach(queue::retryAfterBackoff);
-            return;
-        }
+        GroupPlan plan = groupPlanner.plan(groupId, minMembers, pods, bound, state, algorithm);
         long elapsed = System.nanoTime() - start;
         if (plan instanceof GroupPlan.Placed placed) {
             for (QueuedPod entry : entries) {
@@ -669,12 +763,13 @@ public final class SchedulingLoop implements AutoCloseable {
         List<PodInfo> members = new ArrayList<>(standIns.size() + 1);
         members.add(driver);
         members.addAll(standIns);
+        members.forEach(m -> attemptMembers.add(m.key()));
         GroupPlan plan = groupPlanner.plan(groupId, members.size(), members, 0, state, algorithm);
         long elapsed = System.nanoTime() - start;
         if (plan instanceof GroupPlan.Placed placed) {
             Instant expiry = clock.instant().plus(gang.reservationTtl());
             for (PodInfo standIn : standIns) {
-                reservations.put(standIn.key(), new Reservation(standIn.withNodeName(placed.nodes().get(standIn.key())),
+                holdReservation(new Reservation(standIn.withNodeName(placed.nodes().get(standIn.key())),
                         groupId, driver, expiry));
             }
             moveMember(groupId, driver.key(), true);
@@ -715,12 +810,19 @@ public final class SchedulingLoop implements AutoCloseable {
                 onlyThere.set(node);
             }
             attempts++;
-            Decision there = node >= 0 ? algorithm.schedule(executor, state, onlyThere) : null;
+            Decision there;
+            try {
+                there = node >= 0 ? algorithm.schedule(executor, state, onlyThere) : null;
+            } catch (RuntimeException e) {
+                state.assume(reservation.placeholder()); // the place stays held for the retry
+                throw e;
+            }
             if (there instanceof Decision.Unschedulable refused) {
                 reservedPlacesRefused.addAll(refused.helpfulEvents());
             }
             if (there instanceof Decision.Placed placed) {
                 it.remove();
+                takenReservations.put(executor.key(), reservation);
                 state.assume(executor.withNodeName(placed.nodeName()));
                 moveMember(groupId, executor.key(), true);
                 metrics.attempt("scheduled", 0);
@@ -801,25 +903,27 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     /**
-     * Reservations past their TTL are released; the driver is told once per release. Reservations
-     * are kept in the order they were made with one TTL, so they expire in that order: the scan
-     * stops at the first live one and costs nothing per iteration while none is due.
+     * Reservations past their TTL are released; the driver is told once per release. A lower bound
+     * of the earliest expiry is kept, so the scan costs nothing per iteration while none is due.
      */
     private void expireReservations() {
-        if (reservations.isEmpty()) {
+        Instant now = clock.instant();
+        if (earliestExpiry == null || earliestExpiry.isAfter(now)) {
             return;
         }
-        Instant now = clock.instant();
         Map<String, List<Reservation>> expired = new LinkedHashMap<>();
+        Instant next = null;
         for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
             Reservation reservation = it.next();
             if (reservation.expiresAt().isAfter(now)) {
-                break;
+                next = earliest(next, reservation.expiresAt());
+                continue;
             }
             it.remove();
             state.forget(reservation.placeholder().key());
             expired.computeIfAbsent(reservation.groupId(), g -> new ArrayList<>()).add(reservation);
         }
+        earliestExpiry = next;
         if (expired.isEmpty()) {
             return;
         }
@@ -836,7 +940,84 @@ public final class SchedulingLoop implements AutoCloseable {
         queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
     }
 
+    /** Holds a place: the placeholder is assumed where the plan put it. */
+    private void holdReservation(Reservation reservation) {
+        reservations.put(reservation.placeholder().key(), reservation);
+        earliestExpiry = earliest(earliestExpiry, reservation.expiresAt());
+    }
+
+    /**
+     * The executor {@code key} took a place whose bind did not succeed (it failed, or the executor was
+     * deleted first): the place is held again, with its original expiry, for the executor that comes next.
+     */
+    private void giveBackTakenReservation(PodKey key) {
+        Reservation reservation = takenReservations.remove(key);
+        if (reservation == null) {
+            return;
+        }
+        if (state.nodeIndex(reservation.placeholder().nodeName()) < 0) {
+            return; // the node is gone: nothing to hold there
+        }
+        state.forget(key);
+        state.assume(reservation.placeholder());
+        holdReservation(reservation);
+        publishReservedCapacity();
+    }
+
+    /**
+     * A gang whose PodGroup sets {@code scheduleTimeoutSeconds} and that has not reached min-available
+     * within it times out, as coscheduling's does: every waiting member is told (event and condition)
+     * and backs off, the wait starts over. It never held anything, so nothing is released.
+     */
+    private void timeOutWaitingGroups() {
+        if (groupWaitingSince.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(nextTimeoutCheck)) {
+            return;
+        }
+        nextTimeoutCheck = now.plus(TIMEOUT_CHECK_INTERVAL);
+        List<String> timedOut = new ArrayList<>();
+        for (Map.Entry<String, Instant> waiting : groupWaitingSince.entrySet()) {
+            GroupPolicy policy = policies.get(waiting.getKey());
+            if (policy != null && policy.scheduleTimeout() != null
+                    && !now.isBefore(waiting.getValue().plus(policy.scheduleTimeout()))
+                    && boundMembers.getOrDefault(waiting.getKey(), Set.of()).size() < groupMinimum(waiting.getKey())) {
+                timedOut.add(waiting.getKey());
+            }
+        }
+        for (String groupId : timedOut) {
+            timeOut(groupId, policies.get(groupId), Duration.between(groupWaitingSince.put(groupId, now), now));
+        }
+    }
+
+    private void timeOut(String groupId, GroupPolicy policy, Duration waited) {
+        metrics.groupWaited("timeout", waited.toNanos());
+        Set<PodKey> waiting = pendingMembers.getOrDefault(groupId, Set.of());
+        int present = waiting.size() + boundMembers.getOrDefault(groupId, Set.of()).size();
+        String timeout = Quantities.duration(policy.scheduleTimeout());
+        String warning = "gang " + groupId + ": not placed within the PodGroup's scheduleTimeoutSeconds (" + timeout
+                + "): " + present + "/" + groupMinimum(groupId) + " members present; the members back off and are "
+                + "tried again when the cluster or the group changes";
+        String condition = "gang " + groupId + ": timed out after " + timeout + " (scheduleTimeoutSeconds of "
+                + policy.source() + ") with " + present + "/" + groupMinimum(groupId) + " members placeable";
+        for (PodKey key : List.copyOf(waiting)) {
+            QueuedPod entry = queue.claim(key);
+            if (entry == null) {
+                continue; // its attempt is under way
+            }
+            queue.unschedulableAgain(entry);
+            if (leader) {
+                events.warning(entry.pod(), "GangScheduleTimeout", warning);
+                events.unschedulable(entry.pod(), condition);
+            }
+        }
+    }
+
     private void releaseReservations(String groupId) {
+        takenReservations.values().removeIf(r -> r.groupId().equals(groupId));
+        executorOrdinals.remove(groupId);
         boolean released = false;
         for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
             Reservation reservation = it.next();
@@ -855,47 +1036,110 @@ public final class SchedulingLoop implements AutoCloseable {
     private void releaseAllReservations() {
         reservations.values().forEach(r -> state.forget(r.placeholder().key()));
         reservations.clear();
+        takenReservations.clear();
+        earliestExpiry = null;
         publishReservedCapacity();
     }
 
     /**
-     * After a restart or a change of leader: every bound driver whose executors have not all
-     * arrived gets its places reserved again, from what the API shows, with a fresh TTL.
+     * After a restart or a change of leader, from what the API shows: every bound driver gets a place
+     * for each expected executor that is not bound, whether it exists and waits (pending) or has not
+     * been created yet, and none for executors that already ran (finished, or removed after running:
+     * Spark numbers its executors, so the highest number seen says how many were created). A driver
+     * whose places cannot be rebuilt (no room, or a plugin's bug) is told; the others go on.
      */
     private void rebuildReservations() {
+        Map<String, ExecutorCounts> counts = executorCounts();
         for (Map.Entry<PodKey, GroupMembership> entry : List.copyOf(memberships.entrySet())) {
             GroupMembership membership = entry.getValue();
             PodInfo driver = state.accountedPod(entry.getKey());
-            if (membership.role() != GroupRole.DRIVER || driver == null) {
+            if (membership.role() != GroupRole.DRIVER || driver == null || state.isAssumed(driver.key())) {
                 continue;
             }
-            String groupId = membership.groupId();
-            int executorsKnown = boundMembers.getOrDefault(groupId, Set.of()).size() - 1
-                    + pendingMembers.getOrDefault(groupId, Set.of()).size();
-            ExecutorTemplate template = executorTemplate(driver, membership);
-            if (template == null || executorsKnown >= template.count()) {
-                continue;
-            }
-            int missing = template.count() - executorsKnown;
-            List<PodInfo> standIns = standIns(driver, new ExecutorTemplate(template.requests(), missing,
-                    template.nodeSelector(), template.tolerations(), template.source()), executorsKnown);
-            GroupPlan plan = groupPlanner.plan(groupId, standIns.size(), standIns, 0, state, algorithm);
-            if (plan instanceof GroupPlan.Placed placed) {
-                Instant expiry = clock.instant().plus(gang.reservationTtl());
-                standIns.forEach(s -> reservations.put(s.key(), new Reservation(
-                        s.withNodeName(placed.nodes().get(s.key())), groupId, driver, expiry)));
-                LOG.log(Level.INFO, "gang {0}: reserved {1} executor place(s) again after a restart", groupId, missing);
-            } else if (plan instanceof GroupPlan.Waiting waiting && leader) {
-                events.warning(driver, "ReservationLost", "gang " + groupId + ": " + missing + " executor place(s) could "
-                        + "not be reserved again after a restart: " + waiting.message());
+            try {
+                rebuildReservations(driver, membership, counts.getOrDefault(membership.groupId(), ExecutorCounts.NONE));
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "rebuilding the reservations of " + driver.key() + " failed", e);
+                reservations.values().removeIf(r -> {
+                    boolean ours = r.groupId().equals(membership.groupId());
+                    if (ours) {
+                        state.forget(r.placeholder().key());
+                    }
+                    return ours;
+                });
+                if (leader) {
+                    events.warning(driver, "ReservationLost", "gang " + membership.groupId() + ": the executors' "
+                            + "places could not be reserved again after a restart: internal error: " + e);
+                }
             }
         }
         publishReservedCapacity();
     }
 
-    /** The first reservation made is the first to expire (one TTL for all). */
+    private void rebuildReservations(PodInfo driver, GroupMembership membership, ExecutorCounts counts) {
+        String groupId = membership.groupId();
+        ExecutorTemplate template = executorTemplate(driver, membership);
+        if (template == null) {
+            return;
+        }
+        int created = Math.max(counts.seen(), executorOrdinals.getOrDefault(groupId, 0));
+        int notCreated = Math.max(0, template.count() - created);
+        int missing = Math.min(Math.max(0, template.count() - counts.bound()), counts.pending() + notCreated);
+        if (missing == 0) {
+            return;
+        }
+        List<PodInfo> standIns = standIns(driver, new ExecutorTemplate(template.requests(), missing,
+                template.nodeSelector(), template.tolerations(), template.source()), counts.bound());
+        List<PodKey> planned = new ArrayList<>(standIns.size());
+        standIns.forEach(standIn -> planned.add(standIn.key()));
+        GroupPlan plan;
+        try {
+            plan = groupPlanner.plan(groupId, standIns.size(), standIns, 0, state, algorithm);
+        } catch (RuntimeException e) {
+            planned.forEach(state::forget); // the planner's all-or-nothing contract does not hold when it throws
+            throw e;
+        }
+        if (plan instanceof GroupPlan.Placed placed) {
+            Instant expiry = clock.instant().plus(gang.reservationTtl());
+            standIns.forEach(standIn -> holdReservation(new Reservation(
+                    standIn.withNodeName(placed.nodes().get(standIn.key())), groupId, driver, expiry)));
+            LOG.log(Level.INFO, "gang {0}: reserved {1} executor place(s) again ({2} waiting, {3} not created yet)",
+                    groupId, missing, counts.pending(), notCreated);
+        } else if (plan instanceof GroupPlan.Waiting waiting && leader) {
+            events.warning(driver, "ReservationLost", "gang " + groupId + ": " + missing + " executor place(s) could "
+                    + "not be reserved again after a restart: " + waiting.message());
+        }
+    }
+
+    /** A group's executors as the API shows them: bound (holding room), pending, and all seen in any phase. */
+    private record ExecutorCounts(int bound, int pending, int seen) {
+        static final ExecutorCounts NONE = new ExecutorCounts(0, 0, 0);
+    }
+
+    private Map<String, ExecutorCounts> executorCounts() {
+        Map<String, int[]> counts = new HashMap<>();
+        for (Map.Entry<PodKey, GroupMembership> entry : memberships.entrySet()) {
+            GroupMembership membership = entry.getValue();
+            if (membership.role() != GroupRole.EXECUTOR) {
+                continue;
+            }
+            int[] c = counts.computeIfAbsent(membership.groupId(), g -> new int[3]);
+            c[2]++;
+            PodInfo accounted = state.accountedPod(entry.getKey());
+            if (accounted != null && !state.isAssumed(entry.getKey())) {
+                c[0]++;
+            } else if (pendingMembers.getOrDefault(membership.groupId(), Set.of()).contains(entry.getKey())) {
+                c[1]++;
+            }
+        }
+        Map<String, ExecutorCounts> out = new HashMap<>();
+        counts.forEach((group, c) -> out.put(group, new ExecutorCounts(c[0], c[1], c[2])));
+        return out;
+    }
+
+    /** No reservation expires before this. */
     private Instant nextReservationExpiry() {
-        return reservations.isEmpty() ? null : reservations.values().iterator().next().expiresAt();
+        return earliestExpiry;
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -934,6 +1178,12 @@ public final class SchedulingLoop implements AutoCloseable {
             return;
         }
         GroupMembership previous = memberships.put(pod.key(), membership);
+        if (membership.role() == GroupRole.EXECUTOR) {
+            int ordinal = groups.executorOrdinal(pod);
+            if (ordinal > 0) {
+                executorOrdinals.merge(membership.groupId(), ordinal, Math::max);
+            }
+        }
         if (previous != null && !previous.groupId().equals(membership.groupId())) {
             removeFrom(pendingMembers, previous.groupId(), pod.key());
             removeFrom(boundMembers, previous.groupId(), pod.key());
@@ -996,24 +1246,42 @@ public final class SchedulingLoop implements AutoCloseable {
         PodInfo pod = completed.pod();
         BindResult result = completed.result();
         metrics.bind(result.outcome(), System.nanoTime() - completed.startedNanos());
+        if (!isCurrentIncarnation(pod)) {
+            // The pod was deleted (and maybe recreated under its name) while the call was open: the
+            // answer is about a UID that is gone and must not touch the new pod's attempt or charge.
+            LOG.log(Level.DEBUG, "bind result {0} for {1} (uid {2}) ignored: that pod is gone",
+                    result.outcome(), pod.key(), pod.uid());
+            return;
+        }
         switch (result.outcome()) {
             case BOUND -> {
                 scheduled++;
+                takenReservations.remove(pod.key());
                 finishInFlight(pod.key());
                 events.scheduled(pod, completed.nodeName(), state.describePlacement(pod.key()));
             }
             case ALREADY_BOUND -> {
-                // Someone else bound it; the informer will report where. Ours was never true.
+                // Someone else bound it; the informer will report where. Ours was never true, and an
+                // executor bound elsewhere needs no place held for it.
                 bindConflicts++;
+                takenReservations.remove(pod.key());
                 state.forget(pod.key());
                 finishInFlight(pod.key());
             }
             case POD_GONE -> {
+                giveBackTakenReservation(pod.key());
                 state.forget(pod.key());
                 queue.remove(pod.key());
                 untrackMembership(pod.key());
             }
             case FAILED -> {
+                if (state.accountedPod(pod.key()) != null && !state.isAssumed(pod.key())) {
+                    // The call failed as we saw it (a timeout), but the informer already shows the pod bound:
+                    // the binding was applied. Nothing to undo or retry.
+                    takenReservations.remove(pod.key());
+                    finishInFlight(pod.key());
+                    return;
+                }
                 bindFailures++;
                 GroupMembership membership = memberships.get(pod.key());
                 if (membership != null) {
@@ -1022,6 +1290,7 @@ public final class SchedulingLoop implements AutoCloseable {
                 if (state.forget(pod.key())) {
                     queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
                 }
+                giveBackTakenReservation(pod.key());
                 LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}", pod.key(), completed.nodeName(),
                         result.detail());
                 if (leader) {
@@ -1030,6 +1299,32 @@ public final class SchedulingLoop implements AutoCloseable {
                 requeueInFlight(pod);
             }
         }
+    }
+
+    /**
+     * Whether {@code pod} (as a bind call carried it) is still the pod the loop knows under its name:
+     * assumed or accounted with the same UID, or queued with it. Pods without a UID (tests) always are.
+     */
+    private boolean isCurrentIncarnation(PodInfo pod) {
+        PodInfo known = knownPod(pod.key());
+        return known != null && !differentUids(known, pod);
+    }
+
+    /** An upsert for a pod of a name we know under another UID: the one we know is gone. */
+    private boolean isAnotherIncarnation(PodInfo pod) {
+        PodInfo known = knownPod(pod.key());
+        return known != null && differentUids(known, pod);
+    }
+
+    private PodInfo knownPod(PodKey key) {
+        PodInfo accounted = state.accountedPod(key);
+        return accounted != null ? accounted : queue.queuedPod(key);
+    }
+
+    private static boolean differentUids(PodInfo a, PodInfo b) {
+        String x = a.uid();
+        String y = b.uid();
+        return x != null && y != null && !x.isEmpty() && !y.isEmpty() && !x.equals(y);
     }
 
     private void finishInFlight(PodKey key) {
@@ -1087,6 +1382,8 @@ public final class SchedulingLoop implements AutoCloseable {
         sizes.put("boundGroups", boundMembers.size());
         sizes.put("warnedMembers", warnedMembers.size());
         sizes.put("reservations", reservations.size());
+        sizes.put("takenReservations", takenReservations.size());
+        sizes.put("executorOrdinals", executorOrdinals.size());
         sizes.put("policies", policies.size());
         sizes.put("templates", templates.size());
         sizes.put("unsizedDrivers", unsizedDrivers.size());

@@ -106,6 +106,12 @@ public final class SchedulingQueue {
         entry.location(QueuedPod.Location.NONE);
     }
 
+    /** The pod the queue holds under {@code key}, wherever it waits (in flight included), or null. */
+    public PodInfo queuedPod(PodKey key) {
+        QueuedPod entry = entries.get(key);
+        return entry == null ? null : entry.pod();
+    }
+
     public boolean contains(PodKey key) {
         return entries.containsKey(key);
     }
@@ -172,6 +178,15 @@ public final class SchedulingQueue {
         entry.unschedulableSince(clock.instant());
         entry.location(QueuedPod.Location.UNSCHEDULABLE);
         unschedulable.put(entry.pod().key(), entry);
+    }
+
+    /**
+     * The pod's group gave up for now (its schedule timeout passed): it counts a failed attempt, so it
+     * backs off longer, and waits again for the events it waited for before.
+     */
+    public void unschedulableAgain(QueuedPod entry) {
+        Set<ClusterEventType> events = entry.helpfulEvents();
+        unschedulable(entry, events == null ? Set.of() : events);
     }
 
     /** The attempt failed for a transient reason (bind error): retry after backoff. */

@@ -1,0 +1,286 @@
+package io.kubenexus.scheduler.gang;
+
+import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
+import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodPhase;
+import io.kubenexus.scheduler.core.model.ResourceList;
+import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
+import io.kubenexus.scheduler.core.ports.BindOutcome;
+import io.kubenexus.scheduler.core.ports.Binder;
+import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.testing.HeldBinder;
+import io.kubenexus.scheduler.core.testing.MutableClock;
+import io.kubenexus.scheduler.core.testing.PodFixture;
+import io.kubenexus.scheduler.core.testing.PoisonFilter;
+import io.kubenexus.scheduler.core.testing.RecordingEventSink;
+import io.kubenexus.scheduler.core.testing.ScriptedBinder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gang and Spark defects found in the reliability review, each reproduced first: plugin bugs in
+ * driver, executor and rebuild attempts, an executor's reserved place lost on a failed bind or a
+ * delete, reservations rebuilt from what the API shows, and PodGroup schedule timeouts.
+ */
+class GangReliabilityTest {
+    private static final long GI = 1024L * 1024 * 1024;
+
+    private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    private final RecordingEventSink events = new RecordingEventSink();
+    private final SchedulerSettings settings = SchedulerSettings.defaults();
+    private final PoisonFilter poison = new PoisonFilter();
+
+    private SchedulingLoop loop(Binder binder, int nodes, double cpu) {
+        SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings).with(poison, null),
+                new GangLabels(), new GangPlanner(), GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
+        loop.onLeadershipChanged(true);
+        loop.onCachesSynced();
+        for (int i = 0; i < nodes; i++) {
+            loop.onNodeUpserted(node("n" + i).cpu(cpu).memoryGi(64).build());
+        }
+        return loop;
+    }
+
+    private static PodFixture spark(String name, String app, String role, int minAvailable) {
+        return pod(name).namespace("spark").label("spark-role", role).label("spark-app-selector", "spark-" + app)
+                .label("sparkoperator.k8s.io/app-name", app)
+                .label(GangLabels.NAME, app).label(GangLabels.MIN_AVAILABLE, Integer.toString(minAvailable));
+    }
+
+    private static PodInfo driver(String app, int minAvailable) {
+        return spark(app + "-driver", app, "driver", minAvailable).cpu(1).memoryGi(2).build();
+    }
+
+    private static PodFixture executor(String app, int id, int minAvailable) {
+        return spark(app + "-exec-" + id, app, "executor", minAvailable).label("spark-exec-id", Integer.toString(id))
+                .cpu(2).memoryGi(4);
+    }
+
+    private static ExecutorTemplate twoCoreExecutors(int count) {
+        return new ExecutorTemplate(ResourceList.of(Map.of("cpu", 2000L, "memory", 4 * GI)), count, Map.of(), List.of(),
+                "SparkApplication spark/pi");
+    }
+
+    private static long requestedCpu(SchedulingLoop loop) {
+        return loop.view().nodes().stream().mapToLong(v -> v.requested(0)).sum();
+    }
+
+    // ---------------------------------------------------------------- contained attempts
+
+    @Test
+    void aPluginThatThrowsForADriverLeavesNoReservationAndTheDriverIsRetried() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 2, 4);
+        poison.poison("pi-driver");
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.onPodUpserted(pod("web").cpu(1).createdAtSecond(100).build());
+        loop.runUntilIdle();
+
+        assertThat(binder.bindings()).containsOnlyKeys("web");
+        assertThat(loop.stats().reservations()).isZero();
+        assertThat(requestedCpu(loop)).as("nothing of the failed plan stays assumed").isEqualTo(1000);
+        assertThat(events.linesAbout("pi-driver")).anySatisfy(l -> assertThat(l).startsWith("SchedulingError pi-driver: "));
+
+        poison.cure();
+        clock.advance(Duration.ofSeconds(11));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsKey("pi-driver");
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+    }
+
+    @Test
+    void aPluginThatThrowsForAnExecutorKeepsItsReservedPlace() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+
+        poison.poison("pi-exec");
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        loop.onPodUpserted(executor("pi", 1, 3).build());
+        loop.onPodUpserted(pod("intruder").cpu(2).createdAtSecond(100).build());
+        loop.runUntilIdle();
+
+        assertThat(loop.stats().reservations()).as("the place is still held").isEqualTo(2);
+        assertThat(requestedCpu(loop)).isEqualTo(5000);
+        assertThat(binder.bindings()).doesNotContainKeys("pi-exec-1", "intruder");
+
+        poison.cure();
+        clock.advance(Duration.ofSeconds(11));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsEntry("pi-exec-1", "n0").doesNotContainKey("intruder");
+        assertThat(loop.stats().reservations()).isEqualTo(1);
+    }
+
+    @Test
+    void aPluginThatThrowsWhileReservationsAreRebuiltDoesNotStopScheduling() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 2, 8);
+        poison.poison("not created yet");
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        loop.onPodUpserted(pod("web").cpu(1).build());
+        loop.runUntilIdle();
+
+        assertThat(binder.bindings()).containsKey("web");
+        assertThat(events.linesAbout("pi-driver")).anySatisfy(l -> assertThat(l).startsWith("ReservationLost pi-driver: "));
+    }
+
+    // ---------------------------------------------------------------- an executor's reserved place
+
+    @Test
+    void aFailedExecutorBindGivesItsPlaceBackToTheReservationNotToAnyone() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        loop.runUntilIdle();
+
+        binder.thenAnswer(BindOutcome.FAILED);
+        loop.onPodUpserted(executor("pi", 1, 3).build());
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).doesNotContainKey("pi-exec-1");
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+
+        loop.onPodUpserted(pod("intruder").cpu(2).build());
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).as("the room is still reserved").doesNotContainKey("intruder");
+
+        clock.advance(Duration.ofSeconds(11));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsEntry("pi-exec-1", "n0").doesNotContainKey("intruder");
+    }
+
+    @Test
+    void anExecutorDeletedBeforeItsBindAnswersGivesItsPlaceBack() {
+        HeldBinder held = new HeldBinder();
+        SchedulingLoop loop = loop(held, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        held.take("pi-driver").answer(BindOutcome.BOUND);
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        loop.onPodUpserted(executor("pi", 1, 3).build());
+        loop.runUntilIdle();
+        HeldBinder.Call executorBind = held.take("pi-exec-1");
+        assertThat(loop.stats().reservations()).isEqualTo(1);
+
+        loop.onPodRemoved(new PodKey("spark", "pi-exec-1"));
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).as("Spark will create another executor for it").isEqualTo(2);
+        assertThat(requestedCpu(loop)).isEqualTo(5000);
+
+        executorBind.answer(BindOutcome.POD_GONE);
+        loop.onPodUpserted(pod("intruder").cpu(2).build());
+        loop.runUntilIdle();
+        assertThat(held.calls()).extracting(c -> c.pod().key().name()).doesNotContain("intruder");
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- rebuilt from what the API shows
+
+    /** After a restart the executors exist but are unbound: each gets its place back before anyone else. */
+    @Test
+    void afterARestartExecutorsThatExistButAreUnboundHaveTheirRoomReserved() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        loop.onPodUpserted(executor("pi", 1, 3).build());
+        loop.onPodUpserted(executor("pi", 2, 3).build());
+        // Popped before the executors (higher priority): only reservations keep it off their room.
+        loop.onPodUpserted(pod("intruder").cpu(2).priority(1000).build());
+        loop.runUntilIdle();
+
+        assertThat(binder.bindings()).containsOnlyKeys("pi-exec-1", "pi-exec-2");
+        assertThat(loop.stats().reservations()).isZero();
+    }
+
+    /** Executors that ran and finished (or were scaled down) will not come back: nothing is held for them. */
+    @Test
+    void afterARestartNoRoomIsHeldForExecutorsThatAlreadyRan() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 9);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(4));
+        loop.onPodUpserted(driver("pi", 5).withNodeName("n0"));
+        loop.onPodUpserted(executor("pi", 1, 5).boundTo("n0").phase(PodPhase.SUCCEEDED).build());
+        loop.onPodUpserted(executor("pi", 2, 5).boundTo("n0").phase(PodPhase.FAILED).build());
+        // Executors 3 and 4 were removed by dynamic allocation; 5 and 6 run now.
+        loop.onPodUpserted(executor("pi", 5, 5).boundTo("n0").build());
+        loop.onPodUpserted(executor("pi", 6, 5).boundTo("n0").build());
+        loop.runUntilIdle();
+
+        assertThat(loop.stats().reservations()).isZero();
+        loop.onPodUpserted(pod("web").cpu(4).build());
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsKey("web");
+    }
+
+    @Test
+    void afterARestartExecutorsNotCreatedYetHaveTheirRoomReserved() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 9);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        loop.onPodUpserted(driver("pi", 4).withNodeName("n0"));
+        loop.onPodUpserted(executor("pi", 1, 4).boundTo("n0").build());
+        loop.runUntilIdle();
+
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+        assertThat(requestedCpu(loop)).isEqualTo(1000 + 3 * 2000);
+    }
+
+    // ---------------------------------------------------------------- PodGroup scheduleTimeoutSeconds
+
+    @Test
+    void aGangThatNeverReachesMinAvailableTimesOutAsItsPodGroupSaysAndHoldsNothing() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 16);
+        loop.onGroupPolicy("ml/train", new GroupPolicy("ml/train", 3, ResourceList.EMPTY, Duration.ofSeconds(60),
+                "PodGroup scheduling.x-k8s.io/v1alpha1 ml/train"));
+        loop.onPodUpserted(pod("w-0").namespace("ml").label(GangLabels.POD_GROUP, "train").cpu(1).build());
+        loop.onPodUpserted(pod("w-1").namespace("ml").label(GangLabels.POD_GROUP, "train").cpu(1).build());
+        loop.runUntilIdle();
+        assertThat(events.linesAbout("w-0")).noneMatch(l -> l.startsWith("GangScheduleTimeout"));
+
+        clock.advance(Duration.ofSeconds(61));
+        loop.runUntilIdle();
+
+        for (String member : List.of("w-0", "w-1")) {
+            assertThat(events.linesAbout(member)).anySatisfy(l -> assertThat(l)
+                    .startsWith("GangScheduleTimeout " + member + ": gang ml/train: not placed within the PodGroup's "
+                            + "scheduleTimeoutSeconds (1m0s)"));
+            assertThat(events.linesAbout(member)).last().asString().startsWith("FailedScheduling " + member)
+                    .contains("timed out");
+        }
+        assertThat(binder.bindings()).isEmpty();
+        assertThat(requestedCpu(loop)).isZero();
+
+        // Told once per timeout, not on every iteration.
+        long told = events.lines().stream().filter(l -> l.startsWith("GangScheduleTimeout")).count();
+        clock.advance(Duration.ofSeconds(5));
+        loop.runUntilIdle();
+        assertThat(events.lines().stream().filter(l -> l.startsWith("GangScheduleTimeout")).count()).isEqualTo(told);
+
+        // The third member arrives: the group is placed after all.
+        loop.onPodUpserted(pod("w-2").namespace("ml").label(GangLabels.POD_GROUP, "train").cpu(1).build());
+        clock.advance(Duration.ofSeconds(20));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsOnlyKeys("w-0", "w-1", "w-2");
+    }
+}
