@@ -46,7 +46,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
 
     private static final List<String> ATTEMPT_RESULTS = List.of("scheduled", "unschedulable", "error");
     private static final List<String> QUEUES = List.of("active", "backoff", "unschedulable");
-    private static final List<String> GANG_RESULTS = List.of("placed", "abandoned");
+    private static final List<String> GANG_RESULTS = List.of("placed", "abandoned", "timeout");
 
     // One cycle is sub-millisecond to a few ms at thousands of nodes; seconds mean trouble.
     private static final Duration[] ATTEMPT_BUCKETS = seconds(

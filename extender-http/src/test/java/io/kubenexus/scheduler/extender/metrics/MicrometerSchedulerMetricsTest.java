@@ -55,7 +55,7 @@ class MicrometerSchedulerMetricsTest {
         assertThat(s.labelValues("kubenexus_pending_pods", "queue"))
                 .containsExactlyInAnyOrder("active", "backoff", "unschedulable");
         assertThat(s.labelValues("kubenexus_gang_wait_duration_seconds_count", "result"))
-                .containsExactlyInAnyOrder("placed", "abandoned");
+                .containsExactlyInAnyOrder("placed", "abandoned", "timeout");
         assertThat(s.labelValues("kubenexus_reserved_capacity", "resource")).containsExactlyInAnyOrder("cpu", "memory");
         assertThat(s.get("kubenexus_schedule_attempts_total{result=\"error\"}")).isZero();
         assertThat(s.get("kubenexus_reservations_expired_total")).isZero();

@@ -19,7 +19,7 @@ public interface SchedulerMetrics {
     default void groupsWaiting(int count) {
     }
 
-    /** A gang finished waiting: placed, or given up (deleted); {@code nanos} since it first waited. */
+    /** A gang finished waiting: "placed", "abandoned" (deleted) or "timeout" (its schedule timeout passed); {@code nanos} since it first waited. */
     default void groupWaited(String result, long nanos) {
     }
 
