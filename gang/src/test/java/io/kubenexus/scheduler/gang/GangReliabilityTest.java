@@ -193,6 +193,52 @@ class GangReliabilityTest {
         assertThat(loop.stats().reservations()).isEqualTo(2);
     }
 
+    /**
+     * A bind that timed out as we saw it but was applied: the place was given back, then the informer
+     * shows the executor bound. The executor counts against its group's places all the same, so
+     * nothing stays reserved for an executor that has arrived.
+     */
+    @Test
+    void anExecutorBoundDespiteAFailedAnswerTakesItsPlaceWhenTheInformerShowsIt() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        binder.thenAnswer(BindOutcome.FAILED);
+        loop.onPodUpserted(executor("pi", 1, 3).build());
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+
+        loop.onPodUpserted(executor("pi", 1, 3).boundTo("n0").build());
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).as("one place left, for executor 2").isEqualTo(1);
+        assertThat(requestedCpu(loop)).as("driver, executor 1, one reserved place").isEqualTo(5000);
+
+        loop.onPodUpserted(executor("pi", 2, 3).build());
+        clock.advance(Duration.ofSeconds(11));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsKey("pi-exec-2");
+        assertThat(loop.stats().reservations()).isZero();
+    }
+
+    /** An executor that arrives already bound (placed by a previous leader, or by hand) still fills one of its group's places. */
+    @Test
+    void anExecutorBoundByAnyoneFillsOneOfItsGroupsPlaces() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 2, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+
+        loop.onPodUpserted(driver("pi", 3).withNodeName(binder.bindings().get("pi-driver")));
+        loop.onPodUpserted(executor("pi", 1, 3).boundTo("n1").build());
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------- rebuilt from what the API shows
 
     /** After a restart the executors exist but are unbound: each gets its place back before anyone else. */

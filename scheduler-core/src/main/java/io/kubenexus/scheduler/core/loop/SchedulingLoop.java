@@ -97,6 +97,13 @@ public final class SchedulingLoop implements AutoCloseable {
      * just anyone.
      */
     private final Map<PodKey, Reservation> takenReservations = new HashMap<>();
+    /**
+     * Executors already matched against their group's places: they took one, or arrived bound and
+     * released one. An executor that shows up bound without having taken a place (its bind timed out
+     * as we saw it but was applied, a previous leader placed it) fills one all the same, so the places
+     * held always match the executors still expected.
+     */
+    private final Set<PodKey> countedExecutors = new HashSet<>();
     /** No reservation expires before this (a lower bound; null when none is held). */
     private Instant earliestExpiry;
     private long reservationsExpired;
@@ -434,6 +441,10 @@ public final class SchedulingLoop implements AutoCloseable {
             // Bound by us (confirming an assumption) or by anyone else: account it, stop queueing it.
             queue.remove(pod.key());
             takenReservations.remove(pod.key()); // an executor's bind confirmed: its place is its own
+            if (membership != null && membership.isValid() && membership.role() == GroupRole.EXECUTOR
+                    && pod.holdsResources() && countedExecutors.add(pod.key())) {
+                fillOnePlace(membership.groupId(), pod.nodeName());
+            }
             PodInfo before = state.accountedPod(pod.key());
             if (state.upsertPod(pod)) {
                 queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
@@ -823,6 +834,7 @@ public final class SchedulingLoop implements AutoCloseable {
             if (there instanceof Decision.Placed placed) {
                 it.remove();
                 takenReservations.put(executor.key(), reservation);
+                countedExecutors.add(executor.key());
                 state.assume(executor.withNodeName(placed.nodeName()));
                 moveMember(groupId, executor.key(), true);
                 metrics.attempt("scheduled", 0);
@@ -940,6 +952,26 @@ public final class SchedulingLoop implements AutoCloseable {
         queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
     }
 
+    /** An executor of {@code groupId} arrived bound on {@code nodeName} without taking a place: one place fewer is needed. */
+    private void fillOnePlace(String groupId, String nodeName) {
+        Reservation chosen = null;
+        for (Reservation reservation : reservations.values()) {
+            if (reservation.groupId().equals(groupId)) {
+                if (chosen == null || reservation.placeholder().nodeName().equals(nodeName)) {
+                    chosen = reservation;
+                }
+                if (reservation.placeholder().nodeName().equals(nodeName)) {
+                    break;
+                }
+            }
+        }
+        if (chosen != null) {
+            reservations.remove(chosen.placeholder().key());
+            state.forget(chosen.placeholder().key());
+            publishReservedCapacity();
+        }
+    }
+
     /** Holds a place: the placeholder is assumed where the plan put it. */
     private void holdReservation(Reservation reservation) {
         reservations.put(reservation.placeholder().key(), reservation);
@@ -955,6 +987,7 @@ public final class SchedulingLoop implements AutoCloseable {
         if (reservation == null) {
             return;
         }
+        countedExecutors.remove(key);
         if (state.nodeIndex(reservation.placeholder().nodeName()) < 0) {
             return; // the node is gone: nothing to hold there
         }
@@ -1203,6 +1236,7 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     private void untrackMembership(PodKey key) {
+        countedExecutors.remove(key);
         GroupMembership previous = memberships.remove(key);
         warnedMembers.remove(key);
         unsizedDrivers.remove(key);
@@ -1260,19 +1294,16 @@ public final class SchedulingLoop implements AutoCloseable {
                 finishInFlight(pod.key());
                 events.scheduled(pod, completed.nodeName(), state.describePlacement(pod.key()));
             }
-            case ALREADY_BOUND -> {
-                // Someone else bound it; the informer will report where. Ours was never true, and an
-                // executor bound elsewhere needs no place held for it.
-                bindConflicts++;
-                takenReservations.remove(pod.key());
-                state.forget(pod.key());
-                finishInFlight(pod.key());
-            }
-            case POD_GONE -> {
-                giveBackTakenReservation(pod.key());
-                state.forget(pod.key());
-                queue.remove(pod.key());
-                untrackMembership(pod.key());
+            case ALREADY_BOUND, POD_GONE -> {
+                // A 409 says someone bound it, a 404 that it is gone; only the informer says for sure (and
+                // where). Until it does, the pod waits in backoff rather than being forgotten: an answer
+                // that was wrong (a proxy, a fault) must not lose the pod. Its place, if it took one, is
+                // held again; an executor that turns out bound fills one when the informer shows it.
+                if (result.outcome() == BindOutcome.ALREADY_BOUND) {
+                    bindConflicts++;
+                }
+                undoAssumption(pod);
+                requeueInFlight(pod);
             }
             case FAILED -> {
                 if (state.accountedPod(pod.key()) != null && !state.isAssumed(pod.key())) {
@@ -1283,14 +1314,7 @@ public final class SchedulingLoop implements AutoCloseable {
                     return;
                 }
                 bindFailures++;
-                GroupMembership membership = memberships.get(pod.key());
-                if (membership != null) {
-                    moveMember(membership.groupId(), pod.key(), false);
-                }
-                if (state.forget(pod.key())) {
-                    queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
-                }
-                giveBackTakenReservation(pod.key());
+                undoAssumption(pod);
                 LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}", pod.key(), completed.nodeName(),
                         result.detail());
                 if (leader) {
@@ -1298,6 +1322,18 @@ public final class SchedulingLoop implements AutoCloseable {
                 }
                 requeueInFlight(pod);
             }
+        }
+    }
+
+    /** A bind did not take: the pod is pending again, its charge forgotten, an executor's place held again. */
+    private void undoAssumption(PodInfo pod) {
+        GroupMembership membership = memberships.get(pod.key());
+        if (membership != null) {
+            moveMember(membership.groupId(), pod.key(), false);
+        }
+        giveBackTakenReservation(pod.key());
+        if (state.forget(pod.key())) {
+            queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
         }
     }
 
@@ -1383,6 +1419,7 @@ public final class SchedulingLoop implements AutoCloseable {
         sizes.put("warnedMembers", warnedMembers.size());
         sizes.put("reservations", reservations.size());
         sizes.put("takenReservations", takenReservations.size());
+        sizes.put("countedExecutors", countedExecutors.size());
         sizes.put("executorOrdinals", executorOrdinals.size());
         sizes.put("policies", policies.size());
         sizes.put("templates", templates.size());

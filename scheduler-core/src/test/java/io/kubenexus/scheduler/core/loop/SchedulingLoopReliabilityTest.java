@@ -140,4 +140,42 @@ class SchedulingLoopReliabilityTest {
         loop.runUntilIdle();
         assertThat(binder.bindings()).containsKey("bad");
     }
+
+    /**
+     * A 409 says "someone bound it", but only the informer says where: until it does, the pod is not
+     * forgotten. A conflict the API answered for a pod that is not bound (a proxy, a fault) would
+     * otherwise lose the pod until something about it changes.
+     */
+    @Test
+    void aConflictAnswerForAPodTheInformerNeverShowsBoundDoesNotLoseIt() {
+        ScriptedBinder binder = new ScriptedBinder().thenAnswer(BindOutcome.ALREADY_BOUND);
+        SchedulingLoop loop = loop(binder, SchedulingProfile.defaults(settings));
+        loop.onNodeUpserted(node("a").cpu(4).build());
+        loop.onPodUpserted(pod("p").cpu(1).build());
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).isEmpty();
+        assertThat(requestedCpu(loop)).as("the conflicting assumption is forgotten").isZero();
+
+        clock.advance(Duration.ofSeconds(2));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsEntry("p", "a");
+    }
+
+    /** A 404 for a pod whose delete never comes (a fault, a stale cache in front of the API) is looked at again. */
+    @Test
+    void aNotFoundAnswerForAPodTheInformerStillShowsIsTriedAgain() {
+        ScriptedBinder binder = new ScriptedBinder().thenAnswer(BindOutcome.POD_GONE);
+        SchedulingLoop loop = loop(binder, SchedulingProfile.defaults(settings));
+        loop.onNodeUpserted(node("a").cpu(4).build());
+        loop.onPodUpserted(pod("p").cpu(1).build());
+        loop.runUntilIdle();
+        clock.advance(Duration.ofSeconds(2));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsEntry("p", "a");
+
+        // A real delete ends it for good.
+        loop.onPodRemoved(new PodKey("default", "p"));
+        loop.runUntilIdle();
+        assertThat(loop.stats().pending()).isZero();
+    }
 }
