@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
  * The {@code kubenexus-scheduler} command line: {@code run} schedules pods of a real cluster,
  * {@code demo} runs everything against an embedded API server with a synthetic cluster.
  *
- * <p>Exit codes: 0 success, 1 runtime failure (including a demo that found a capacity violation),
+ * <p>Exit codes: 0 success, 1 runtime failure (including a demo that found a capacity violation, and
+ * a {@code run} that lost its Lease with {@code leaderElection.onLostLease: exit}),
  * 2 bad usage or configuration. Errors are one line on stderr, {@code error: <message>}, without a
  * stack trace.
  */
@@ -174,11 +176,19 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 String effective = "starting with " + settings.describe();
                 LOG.log(System.Logger.Level.INFO, () -> effective);
                 SchedulerService service = serviceFactory.create(settings, client);
+                CompletableFuture<String> exitRequested;
                 try {
                     service.start();
-                    shutdown.await();
+                    exitRequested = service.exitRequested().toCompletableFuture();
+                    shutdown.await(exitRequested);
                 } finally {
                     close(service);
+                }
+                if (exitRequested.isDone()) {
+                    // The service gave up on its own (a lost Lease with onLostLease: exit): exit 1
+                    // so that the kubelet restarts the container.
+                    err.println("error: " + exitRequested.join());
+                    return EXIT_FAILURE;
                 }
                 return EXIT_OK;
             } catch (InterruptedException e) {

@@ -1,5 +1,8 @@
 package io.kubenexus.scheduler.app;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * One running scheduler replica: informers, the scheduling loop, binding, events, leader election
  * and the HTTP endpoints, built from a validated configuration by a {@link ServiceFactory}.
@@ -16,6 +19,15 @@ public interface SchedulerService extends AutoCloseable {
      * server is unreachable or RBAC forbids listing pods; the CLI then exits with status 1.
      */
     void start();
+
+    /**
+     * Completes, with a message for the operator, when the service has stopped working on its own
+     * and the process should exit non-zero (a lost Lease with {@code leaderElection.onLostLease:
+     * exit}); {@code run} then closes the service and exits 1. Never completes by default.
+     */
+    default CompletionStage<String> exitRequested() {
+        return new CompletableFuture<>();
+    }
 
     /**
      * Stops scheduling and binding, releases the Lease if this replica holds it (so a standby takes

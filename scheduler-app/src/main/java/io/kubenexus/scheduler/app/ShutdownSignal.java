@@ -1,5 +1,7 @@
 package io.kubenexus.scheduler.app;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +13,15 @@ interface ShutdownSignal {
 
     /** Blocks until the process is asked to stop. */
     void await() throws InterruptedException;
+
+    /**
+     * Blocks until the process is asked to stop or {@code serviceEnded} completes (the service
+     * gave up on its own). Signals that are never woken early (tests that stop at once) may keep
+     * this default, which waits for the stop only.
+     */
+    default void await(CompletionStage<?> serviceEnded) throws InterruptedException {
+        await();
+    }
 
     /** The service is closed; called once, after {@link #await} returned or failed. */
     void stopped();
@@ -26,6 +37,12 @@ interface ShutdownSignal {
         return new ShutdownSignal() {
             @Override
             public void await() throws InterruptedException {
+                await(new CompletableFuture<>());
+            }
+
+            @Override
+            public void await(CompletionStage<?> serviceEnded) throws InterruptedException {
+                serviceEnded.whenComplete((ignored, error) -> requested.countDown());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     requested.countDown();
                     try {

@@ -11,6 +11,7 @@ import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
 
 /** The real implementations behind the CLI's seams, built by plain constructors (no DI framework). */
 public final class Wiring {
@@ -33,6 +34,11 @@ public final class Wiring {
                 }
 
                 @Override
+                public CompletionStage<String> exitRequested() {
+                    return scheduler.exitRequested();
+                }
+
+                @Override
                 public void close() {
                     scheduler.close();
                 }
@@ -50,7 +56,8 @@ public final class Wiring {
         LeaderElectionConfig election = config.leaderElection();
         LeaderElectionSettings leaderElection = election.enabled()
                 ? new LeaderElectionSettings(true, election.namespace(), election.leaseName(), election.identity(),
-                        election.leaseDuration(), election.renewDeadline(), election.retryPeriod())
+                        election.leaseDuration(), election.renewDeadline(), election.retryPeriod(),
+                        election.onLostLease())
                 : LeaderElectionSettings.disabled();
         return new KubeSchedulerOptions(config.settings(), config.gang(), leaderElection, config.binding().parallelism(),
                 config.events().aggregationInterval(), election.identity(), config.numa());

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Nested;
@@ -261,6 +264,38 @@ class KubenexusSchedulerTest {
             assertThat(shutdownsStopped).isOne();
         }
 
+        @Test
+        void aServiceThatGivesUpOnItsOwnIsClosedAndTheProcessExitsOneSaySoWhy() throws IOException {
+            service.exitRequested.complete("replica-0 lost lease kube-system/kubenexus-scheduler; exiting "
+                    + "(leaderElection.onLostLease: exit) so that the process is restarted");
+
+            int code = execute("run", "--kubeconfig", kubeconfig().toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).isEqualTo("error: replica-0 lost lease kube-system/kubenexus-scheduler; exiting "
+                    + "(leaderElection.onLostLease: exit) so that the process is restarted" + System.lineSeparator());
+            assertThat(service.events).containsExactly("start", "close");
+            assertThat(shutdownsStopped).isOne();
+        }
+
+        @Test
+        void theJvmSignalWakesWhenTheServiceGivesUp() throws Exception {
+            ShutdownSignal signal = ShutdownSignal.jvm(1);
+            CompletableFuture<String> gaveUp = new CompletableFuture<>();
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try {
+                    signal.await(gaveUp);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            gaveUp.complete("lost lease");
+
+            waiting.get(5, TimeUnit.SECONDS);
+            signal.stopped();
+        }
+
         private Path kubeconfig() throws IOException {
             return Files.writeString(dir.resolve("kubeconfig"), KUBECONFIG);
         }
@@ -392,6 +427,12 @@ class KubenexusSchedulerTest {
         final List<String> events = new ArrayList<>();
         RuntimeException startFailure;
         RuntimeException closeFailure;
+        final CompletableFuture<String> exitRequested = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<String> exitRequested() {
+            return exitRequested;
+        }
 
         @Override
         public void start() {

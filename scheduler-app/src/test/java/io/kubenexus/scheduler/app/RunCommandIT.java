@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import io.kubenexus.scheduler.kube.testing.LeaseThief;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -104,10 +106,56 @@ class RunCommandIT {
         assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
     }
 
+    @Test
+    void withOnLostLeaseExitALostLeaseEndsRunWithStatusOneAndSaysWhy() throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: embedded
+                  cluster: {server: "%s"}
+                users:
+                - name: operator
+                  user: {token: not-checked-by-the-embedded-api}
+                contexts:
+                - name: embedded
+                  context: {cluster: embedded, user: operator, namespace: default}
+                current-context: embedded
+                """.formatted(api.url()));
+        Path config = Files.writeString(dir.resolve("config.yaml"), """
+                leaderElection:
+                  namespace: kube-system
+                  leaseName: batch-scheduler
+                  identity: replica-1
+                  leaseDuration: 3s
+                  renewDeadline: 2s
+                  retryPeriod: 500ms
+                  onLostLease: exit
+                """);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> scheduler().execute(
+                "run", "--kubeconfig", kubeconfig.toString(), "--config", config.toString()));
+        LeaseThief otherReplica = new LeaseThief(client, "kube-system", "batch-scheduler");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "replica-1".equals(otherReplica.holder()));
+
+        otherReplica.steal("replica-2");
+
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: replica-1 lost lease "
+                + "kube-system/batch-scheduler; exiting (leaderElection.onLostLease: exit) so that the process is restarted");
+        assertThat(stopped.getCount()).as("the shutdown signal was told that the service is closed").isZero();
+    }
+
     private KubenexusScheduler scheduler() {
         ShutdownSignal signal = new ShutdownSignal() {
             @Override
             public void await() throws InterruptedException {
+                stop.await();
+            }
+
+            /** As the JVM's signal: woken by the stop or by the service giving up. */
+            @Override
+            public void await(CompletionStage<?> serviceEnded) throws InterruptedException {
+                serviceEnded.whenComplete((ignored, error) -> stop.countDown());
                 stop.await();
             }
 

@@ -16,6 +16,7 @@ import io.kubenexus.scheduler.kube.groups.PodGroupStatusUpdater;
 import io.kubenexus.scheduler.kube.groups.PodGroupTranslator;
 import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
 import io.kubenexus.scheduler.kube.informers.ClusterInformers;
+import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
 import io.kubenexus.scheduler.kube.topology.NodeTopologyEvents;
 import io.kubenexus.scheduler.kube.topology.TopologyInformers;
@@ -86,9 +87,15 @@ public final class KubeScheduler implements AutoCloseable {
         this.events = new KubernetesEventSink(client, options.scheduling().schedulerName(), options.identity(),
                 eventPool, eventFlusher, options.eventAggregationInterval(), clock);
         SchedulingProfile.Factory profiles = NumaPlugins.profiles(options.numa());
+        // The binder needs the Lease's owner (its gate) before the loop exists; the owner calls
+        // back only after start(), when every field is set.
+        this.podGroupStatusPool = Executors.newSingleThreadExecutor(daemonThreads("kubenexus-podgroup-status"));
+        this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
+                new PodGroupTranslator(), podGroupStatusPool, clock);
+        this.leadership = new LeaseLeadership(client, options.leaderElection(), this::leadershipChanged, clock);
         this.loop = new SchedulingLoop(options.scheduling(), profiles.create(options.scheduling()),
                 new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
-                binderDecorator.apply(new KubernetesBinder(client, bindPool)), events, metrics, clock);
+                binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
         if (options.numa().enabled()) {
             loop.addStateExtension(new NumaZones(options.numa()));
@@ -98,16 +105,14 @@ public final class KubeScheduler implements AutoCloseable {
         } else {
             this.topologySources = null;
         }
-        this.podGroupStatusPool = Executors.newSingleThreadExecutor(daemonThreads("kubenexus-podgroup-status"));
-        this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
-                new PodGroupTranslator(), podGroupStatusPool, clock);
         this.groupSources = new GroupSourceInformers(client, loop, new PodGroupTranslator(),
                 new SparkApplicationTranslator());
         groupSources.addSchedulerPluginsPodGroupHandler(podGroupStatus.podGroupHandler());
-        this.leadership = new LeaseLeadership(client, options.leaderElection(), leading -> {
-            podGroupStatus.setLeader(leading);
-            loop.onLeadershipChanged(leading);
-        });
+    }
+
+    private void leadershipChanged(boolean leading) {
+        podGroupStatus.setLeader(leading);
+        loop.onLeadershipChanged(leading);
     }
 
     /**
@@ -128,6 +133,23 @@ public final class KubeScheduler implements AutoCloseable {
         });
         leadership.start();
         return synced;
+    }
+
+    /**
+     * Where this replica stands in leader election (leading, standing by, stopped), since when, and
+     * how many times it lost the Lease; what a readiness probe reports.
+     */
+    public Leadership leadership() {
+        return leadership.leadership();
+    }
+
+    /**
+     * Completes with the reason when this replica has stopped scheduling for good and the process
+     * should exit non-zero: a lost Lease with {@code leaderElection.onLostLease: exit}. Never
+     * completes otherwise (a lost Lease with the default policy is followed by standing by).
+     */
+    public CompletionStage<String> exitRequested() {
+        return leadership.exitRequested();
     }
 
     public LoopStats stats() {

@@ -26,7 +26,7 @@ record ConfigDocument(
     }
 
     record LeaderElection(Boolean enabled, String namespace, String leaseName, String identity,
-                          String leaseDuration, String renewDeadline, String retryPeriod) {
+                          String leaseDuration, String renewDeadline, String retryPeriod, String onLostLease) {
     }
 
     record Binding(Integer parallelism) {

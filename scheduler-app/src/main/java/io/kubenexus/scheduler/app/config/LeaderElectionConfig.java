@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.app.config;
 
+import io.kubenexus.scheduler.kube.leader.LostLeasePolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param leaseDuration how long standbys wait after the last renewal before taking over
  * @param renewDeadline how long the leader keeps retrying to renew before it gives up leadership
  * @param retryPeriod   interval between attempts to acquire or renew
+ * @param onLostLease   what a leader does when it loses the Lease: stand by and compete again, or exit
  */
 public record LeaderElectionConfig(
         boolean enabled,
@@ -22,7 +24,8 @@ public record LeaderElectionConfig(
         String identity,
         Duration leaseDuration,
         Duration renewDeadline,
-        Duration retryPeriod) {
+        Duration retryPeriod,
+        LostLeasePolicy onLostLease) {
 
     public static final String DEFAULT_NAMESPACE = "kube-system";
     public static final String DEFAULT_LEASE_NAME = "kubenexus-scheduler";
@@ -38,7 +41,10 @@ public record LeaderElectionConfig(
     private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS_SUBDOMAIN = DNS_LABEL + "(\\." + DNS_LABEL + ")*";
 
+    public static final LostLeasePolicy DEFAULT_ON_LOST_LEASE = LostLeasePolicy.STANDBY;
+
     public LeaderElectionConfig {
+        onLostLease = onLostLease == null ? DEFAULT_ON_LOST_LEASE : onLostLease;
         if (namespace == null || namespace.length() > 63 || !namespace.matches(DNS_LABEL)) {
             throw new IllegalArgumentException("leaderElection.namespace: not a valid namespace name '" + namespace
                     + "' (lower-case letters, digits and '-', at most 63)");
@@ -65,10 +71,16 @@ public record LeaderElectionConfig(
         }
     }
 
+    /** With the default {@code onLostLease} (standby). */
+    public LeaderElectionConfig(boolean enabled, String namespace, String leaseName, String identity,
+                                Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        this(enabled, namespace, leaseName, identity, leaseDuration, renewDeadline, retryPeriod, DEFAULT_ON_LOST_LEASE);
+    }
+
     /** Defaults in {@code namespace} with {@code identity}: 15s lease, 10s renew deadline, 2s retry (kube-scheduler's). */
     public static LeaderElectionConfig defaults(String namespace, String identity) {
         return new LeaderElectionConfig(true, namespace, DEFAULT_LEASE_NAME, identity, DEFAULT_LEASE_DURATION,
-                DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY_PERIOD);
+                DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY_PERIOD, DEFAULT_ON_LOST_LEASE);
     }
 
     /** The shortest renewDeadline is exclusive: this value itself is refused, as fabric8 refuses it. */

@@ -16,6 +16,7 @@ import io.kubenexus.scheduler.numa.NumaSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
+import io.kubenexus.scheduler.kube.leader.LostLeasePolicy;
 import java.io.IOException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -152,6 +153,7 @@ public record SchedulerConfig(
         out.put("leaderElection.leaseDuration", GoDuration.format(leaderElection.leaseDuration()));
         out.put("leaderElection.renewDeadline", GoDuration.format(leaderElection.renewDeadline()));
         out.put("leaderElection.retryPeriod", GoDuration.format(leaderElection.retryPeriod()));
+        out.put("leaderElection.onLostLease", leaderElection.onLostLease().apiName());
         out.put("binding.parallelism", Integer.toString(binding.parallelism()));
         out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
         out.put("gang.reservationTtl", GoDuration.format(gang.reservationTtl()));
@@ -199,7 +201,7 @@ public record SchedulerConfig(
             ConfigDocument.Scoring scoring = orEmpty(doc.scoring(), () -> new ConfigDocument.Scoring(null, null, null));
             ConfigDocument.Backoff backoff = orEmpty(doc.backoff(), () -> new ConfigDocument.Backoff(null, null, null));
             ConfigDocument.LeaderElection election = orEmpty(doc.leaderElection(),
-                    () -> new ConfigDocument.LeaderElection(null, null, null, null, null, null, null));
+                    () -> new ConfigDocument.LeaderElection(null, null, null, null, null, null, null, null));
             SchedulerSettings defaults = SchedulerSettings.defaults();
 
             Map<String, Integer> resourceWeights = scoring.resourceWeights() == null
@@ -223,7 +225,8 @@ public record SchedulerConfig(
                     orDefault(election.identity(), () -> defaultIdentity(env)),
                     duration("leaderElection.leaseDuration", election.leaseDuration(), LeaderElectionConfig.DEFAULT_LEASE_DURATION),
                     duration("leaderElection.renewDeadline", election.renewDeadline(), LeaderElectionConfig.DEFAULT_RENEW_DEADLINE),
-                    duration("leaderElection.retryPeriod", election.retryPeriod(), LeaderElectionConfig.DEFAULT_RETRY_PERIOD));
+                    duration("leaderElection.retryPeriod", election.retryPeriod(), LeaderElectionConfig.DEFAULT_RETRY_PERIOD),
+                    onLostLease(election.onLostLease()));
             BindingConfig binding = doc.binding() == null || doc.binding().parallelism() == null
                     ? BindingConfig.defaults() : new BindingConfig(doc.binding().parallelism());
             EventsConfig events = new EventsConfig(duration("events.aggregationInterval",
@@ -255,6 +258,17 @@ public record SchedulerConfig(
             throw new IllegalArgumentException("numa.weight: must be 0..100, was " + weight);
         }
         return new NumaSettings(numa.enabled() == null ? defaults.enabled() : numa.enabled(), scoring, weight);
+    }
+
+    private static LostLeasePolicy onLostLease(String value) {
+        if (value == null) {
+            return LeaderElectionConfig.DEFAULT_ON_LOST_LEASE;
+        }
+        try {
+            return LostLeasePolicy.fromApiName(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("leaderElection.onLostLease: " + e.getMessage(), e);
+        }
     }
 
     private static ScoringStrategy strategy(String value, ScoringStrategy defaultStrategy) {

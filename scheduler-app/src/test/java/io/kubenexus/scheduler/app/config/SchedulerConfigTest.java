@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
+import io.kubenexus.scheduler.kube.leader.LostLeasePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,10 @@ class SchedulerConfigTest {
                     assertThat(config.settings().podMaxBackoff()).isEqualTo(Duration.ofSeconds(90));
                     assertThat(config.settings().podMaxInUnschedulablePods()).isEqualTo(Duration.ofHours(1));
                 }),
+                valid("a lost Lease can make the process exit", "leaderElection: {onLostLease: exit}\n",
+                        config -> assertThat(config.leaderElection().onLostLease()).isEqualTo(LostLeasePolicy.EXIT)),
+                valid("standing by after a lost Lease spelled out", "leaderElection: {onLostLease: standby}\n",
+                        config -> assertThat(config.leaderElection().onLostLease()).isEqualTo(LostLeasePolicy.STANDBY)),
                 valid("leader election can be switched off", "leaderElection: {enabled: false}\n",
                         config -> assertThat(config.leaderElection().enabled()).isFalse()),
                 valid("quoted numbers are numbers", "percentageOfNodesToScore: \"40\"\n",
@@ -113,7 +118,7 @@ class SchedulerConfigTest {
                         "unknown key 'backoff.intial' (known: initial, max, maxInUnschedulable)"),
                 invalid("leader election typo", "leaderElection:\n  leaseDurationSeconds: 15\n",
                         "unknown key 'leaderElection.leaseDurationSeconds' (known: enabled, namespace, leaseName, identity, "
-                                + "leaseDuration, renewDeadline, retryPeriod)"),
+                                + "leaseDuration, renewDeadline, retryPeriod, onLostLease)"),
                 invalid("binding typo", "binding: {paralelism: 4}\n", "unknown key 'binding.paralelism' (known: parallelism)"),
                 invalid("events typo", "events: {interval: 30s}\n", "unknown key 'events.interval' (known: aggregationInterval)"),
                 invalid("gang typo", "gang: {reservationTTL: 5m}\n", "unknown key 'gang.reservationTTL' (known: reservationTtl)"),
@@ -160,6 +165,10 @@ class SchedulerConfigTest {
                 invalid("zero backoff", "backoff: {initial: 0s}\n", "backoff.initial: must be a positive duration, was PT0S"),
                 invalid("max backoff below initial", "backoff: {initial: 5s, max: 2s}\n",
                         "backoff.max: must be at least backoff.initial (PT5S), was PT2S"),
+                invalid("unknown lost-lease policy", "leaderElection: {onLostLease: restart}\n",
+                        "leaderElection.onLostLease: unknown value 'restart' (expected standby or exit)"),
+                invalid("lost-lease policy in the wrong case", "leaderElection: {onLostLease: Exit}\n",
+                        "leaderElection.onLostLease: unknown value 'Exit' (expected standby or exit)"),
                 invalid("enabled not a boolean", "leaderElection: {enabled: maybe}\n",
                         "leaderElection.enabled: expected true or false, was 'maybe'"),
                 invalid("lease not longer than renew deadline", "leaderElection: {leaseDuration: 10s, renewDeadline: 10s}\n",
@@ -279,7 +288,8 @@ class SchedulerConfigTest {
                 .containsEntry("events.aggregationInterval", "1m")
                 .containsEntry("gang.reservationTtl", "5m")
                 .containsEntry("numa.zoneScoring", "pack")
-                .hasSize(21);
+                .containsEntry("leaderElection.onLostLease", "standby")
+                .hasSize(22);
     }
 
     @Test
@@ -314,6 +324,7 @@ class SchedulerConfigTest {
         assertThat(election.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
         assertThat(election.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
         assertThat(election.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(election.onLostLease()).isEqualTo(LostLeasePolicy.STANDBY);
         assertThat(config.binding()).isEqualTo(new BindingConfig(16));
         assertThat(config.events()).isEqualTo(new EventsConfig(Duration.ofSeconds(30)));
     }

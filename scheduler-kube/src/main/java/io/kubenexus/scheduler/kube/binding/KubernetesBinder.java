@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The HTTP call runs on the injected executor, a bounded pool owned by the caller, so the
  * scheduling loop never waits on the network. The returned stage never completes exceptionally.
+ *
+ * <p>A {@link BindGate} keeps a bind from going out after the leadership term it was decided in
+ * ended: the term is taken when the loop asks, and checked again just before the request is sent
+ * (a bind may wait in the pool's queue). A refused bind is FAILED, so the loop requeues the pod and
+ * whoever leads next decides it. A request already sent is left to finish: the API server binds a
+ * pod once, and the next leader sees the result through its informer or as a 409.
  */
 public final class KubernetesBinder implements Binder {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesBinder.class);
@@ -37,16 +43,25 @@ public final class KubernetesBinder implements Binder {
 
     private final KubernetesClient client;
     private final Executor executor;
+    private final BindGate gate;
 
+    /** A binder that binds whenever asked (no leader election). */
     public KubernetesBinder(KubernetesClient client, Executor executor) {
+        this(client, executor, BindGate.ALWAYS_OPEN);
+    }
+
+    public KubernetesBinder(KubernetesClient client, Executor executor, BindGate gate) {
         this.client = Objects.requireNonNull(client, "client");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.gate = Objects.requireNonNull(gate, "gate");
     }
 
     @Override
     public CompletionStage<BindResult> bind(PodInfo pod, String nodeName) {
+        long term = gate.term();
         try {
-            return CompletableFuture.supplyAsync(() -> bindNow(pod, nodeName), executor);
+            return CompletableFuture.supplyAsync(() -> gate.isOpen(term) ? bindNow(pod, nodeName) : notLeading(pod, nodeName),
+                    executor);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(
                     BindResult.of(BindOutcome.FAILED, "bind executor rejected the call: " + e.getMessage()));
@@ -76,6 +91,11 @@ public final class KubernetesBinder implements Binder {
             LOG.debug("binding failure detail", e);
             return BindResult.of(BindOutcome.FAILED, String.valueOf(e.getMessage()));
         }
+    }
+
+    private static BindResult notLeading(PodInfo pod, String nodeName) {
+        LOG.info("not binding {} to {}: this replica stopped leading before the bind went out", pod.key(), nodeName);
+        return BindResult.of(BindOutcome.FAILED, "not sent: this replica stopped leading before the bind went out");
     }
 
     static BindResult classify(KubernetesClientException e) {

@@ -10,14 +10,19 @@ import io.kubenexus.scheduler.core.ports.BindOutcome;
 import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(value = 15, unit = TimeUnit.SECONDS) // a hang guard; each test takes well under a second once warm
 class KubernetesBinderIT {
@@ -117,5 +122,69 @@ class KubernetesBinderIT {
         BindResult result = rejecting.bind(pod, "node-1").toCompletableFuture().join();
         assertThat(result.outcome()).isEqualTo(BindOutcome.FAILED);
         assertThat(result.detail()).contains("queue full");
+    }
+
+    /** When the leadership term ends relative to the bind; the table of the gate's cases. */
+    enum TermEnds {
+        /** The loop asked after the Lease was lost (it had not heard yet). */
+        BEFORE_THE_LOOP_ASKS(false),
+        /** The bind waited in the pool's queue behind other binds while the Lease was lost. */
+        WHILE_THE_BIND_IS_QUEUED(false),
+        /** The term outlives the bind: it goes out. */
+        NOT_DURING_THE_BIND(true);
+
+        final boolean sent;
+
+        TermEnds(boolean sent) {
+            this.sent = sent;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TermEnds.class)
+    void aBindGoesOutOnlyWhileTheTermItWasAskedInLasts(TermEnds when) throws Exception {
+        PodInfo pod = created("gated-" + when.ordinal());
+        AtomicLong term = new AtomicLong(when == TermEnds.BEFORE_THE_LOOP_ASKS ? 0 : 7);
+        BindGate gate = new BindGate() {
+            @Override
+            public long term() {
+                return term.get();
+            }
+
+            @Override
+            public boolean isOpen(long asked) {
+                return asked != 0 && asked == term.get();
+            }
+        };
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        CountDownLatch busy = new CountDownLatch(1);
+        try {
+            single.execute(() -> {
+                try {
+                    busy.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<BindResult> result = new KubernetesBinder(client, single, gate).bind(pod, "node-1")
+                    .toCompletableFuture();
+            if (when == TermEnds.WHILE_THE_BIND_IS_QUEUED) {
+                term.set(0);
+            }
+            busy.countDown();
+
+            BindResult outcome = result.get(10, TimeUnit.SECONDS);
+            String node = client.pods().inNamespace(NS).withName(pod.key().name()).get().getSpec().getNodeName();
+            if (when.sent) {
+                assertThat(outcome).isEqualTo(BindResult.BOUND);
+                assertThat(node).isEqualTo("node-1");
+            } else {
+                assertThat(outcome.outcome()).isEqualTo(BindOutcome.FAILED);
+                assertThat(outcome.detail()).isEqualTo("not sent: this replica stopped leading before the bind went out");
+                assertThat(node).as("never sent").isNull();
+            }
+        } finally {
+            single.shutdownNow();
+        }
     }
 }
