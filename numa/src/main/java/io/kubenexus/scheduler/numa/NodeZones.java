@@ -383,9 +383,17 @@ final class NodeZones {
         int islandGpus;
         long runningSequence;
         boolean reflected;
+        /**
+         * The pod's charged slots, how the kubelet aligns each and the amount it pins (0 for shared-pool
+         * CPU and listed-only amounts), shared with its {@code PodDemand}: what a report must hold to count it.
+         */
+        final int[] demandSlots;
+        final byte[] pinnedKinds;
+        final long[] pinnedAmounts;
 
         Charge(io.kubenexus.scheduler.core.model.PodKey key, int node, int mask, long[] amounts, boolean isolated,
-               int island, int islandGpus) {
+               int island, int islandGpus, int[] demandSlots, byte[] pinnedKinds,
+               long[] pinnedAmounts) {
             this.key = key;
             this.node = node;
             this.mask = mask;
@@ -393,6 +401,9 @@ final class NodeZones {
             this.isolated = isolated;
             this.island = island;
             this.islandGpus = islandGpus;
+            this.demandSlots = demandSlots;
+            this.pinnedKinds = pinnedKinds;
+            this.pinnedAmounts = pinnedAmounts;
         }
     }
 }

@@ -22,8 +22,9 @@ import java.util.Map;
  * <p>What we place is charged to its zones at once, because reports lag: NodeResourceTopology
  * exporters publish every few seconds to a minute after the kubelet admitted a pod. A charge is
  * reconciled without double counting: once the pod has been seen Running and a newer report for
- * its node arrives, that report counts the pod, so our charge stops counting (it still marks the
- * zone as used by an aligned pod, for {@code isolated}). Topology from the node annotation is static,
+ * its node holds, unexplained by other pods, what the kubelet pinned for it, that report counts the
+ * pod, so our charge stops counting (it still marks the zone as used by an aligned pod, for
+ * {@code isolated}). A report that does not hold it was computed before the pod started. Topology from the node annotation is static,
  * so there every pod stays charged by us while it holds its node.
  *
  * <p>Which zones a pod is charged to follows the kubelet: the narrowest set that holds it, lowest zone
@@ -218,7 +219,7 @@ public final class NumaZones implements StateExtension {
      * amounts that no other reported pod explains and that cover this pod, that report counts it.
      */
     private void reflectIfReported(NodeZones node, NodeZones.Charge charge) {
-        if (node.source != TopologySource.NODE_RESOURCE_TOPOLOGY || charge.reflected) {
+        if (node.source != TopologySource.NODE_RESOURCE_TOPOLOGY || charge.reflected || !pinsReported(node, charge)) {
             return;
         }
         long[] unexplained = new long[node.reported.length];
@@ -330,11 +331,12 @@ public final class NumaZones implements StateExtension {
     }
 
     /**
-     * After a report from the node's exporter: pods seen Running before it are in its numbers, so
-     * their charges stop counting. The report also says where they are: a zone's allocatable minus
-     * its available is what its pods hold, so each newly reported pod is attributed (in the order it
-     * was charged) to the narrowest set of zones whose held amounts explain it, lowest ids first:
-     * after a restart our guess is corrected from the node's own numbers.
+     * After a report from the node's exporter: a pod seen Running before it is in its numbers when the
+     * report's held amounts (a zone's allocatable minus its available) explain what the kubelet pinned
+     * for it; then its charge stops counting, and the pod is attributed (in the order it was charged)
+     * to the narrowest set of zones that explains it, lowest ids first: after a restart our guess is
+     * corrected from the node's own numbers. A report that does not explain the pod was computed
+     * before the pod started (exporters lag, and deliver late): the pod stays charged until one does.
      */
     private void reflectRunningPods(NodeZones node) {
         if (node.source != TopologySource.NODE_RESOURCE_TOPOLOGY) {
@@ -346,21 +348,24 @@ public final class NumaZones implements StateExtension {
         for (int i = 0; i < unexplained.length; i++) {
             unexplained[i] = Math.max(0, node.allocatable[i] - node.reported[i]);
         }
-        List<NodeZones.Charge> newlyReported = new ArrayList<>();
+        List<NodeZones.Charge> running = new ArrayList<>();
         for (NodeZones.Charge charge : node.charges) {
             if (charge.reflected) {
                 subtract(unexplained, charge.amounts);
             } else if (charge.runningSequence > 0) {
-                charge.reflected = true;
-                for (int i = 0; i < charge.amounts.length; i++) {
-                    node.charged[i] -= charge.amounts[i];
-                }
-                newlyReported.add(charge);
+                running.add(charge);
             }
         }
-        for (NodeZones.Charge charge : newlyReported) {
+        for (NodeZones.Charge charge : running) {
             int mask = explainingMask(node, charge, unexplained);
-            if (mask != 0 && mask != charge.mask) {
+            if (mask == 0) {
+                continue;
+            }
+            charge.reflected = true;
+            for (int i = 0; i < charge.amounts.length; i++) {
+                node.charged[i] -= charge.amounts[i];
+            }
+            if (mask != charge.mask) {
                 move(node, charge, mask, unexplained);
             }
             subtract(unexplained, charge.amounts);
@@ -387,22 +392,47 @@ public final class NumaZones implements StateExtension {
         return 0;
     }
 
+    /**
+     * Whether the held amounts not yet explained, in {@code mask}, cover the exclusive CPUs and devices
+     * the kubelet pinned for the charge: exporters report those for every pod; the shared pool never,
+     * and memory only under the kubelet's Static memory manager (not its default), so neither decides.
+     * A charge that pins nothing of the kind is explained by any report, as before the pod ran.
+     */
     private static boolean explains(NodeZones node, NodeZones.Charge charge, int mask, long[] unexplained) {
         int zones = node.zoneCount;
-        for (int s = 0; s < node.slotCount; s++) {
-            long total = 0;
+        for (int k = 0; k < charge.demandSlots.length; k++) {
+            int s = charge.demandSlots[k];
+            if (!countsInReports(node, charge, k)) {
+                continue;
+            }
+            long pinned = charge.pinnedAmounts[k];
             long held = 0;
             for (int z = 0; z < zones; z++) {
-                total += charge.amounts[s * zones + z];
                 if ((mask & (1 << z)) != 0) {
                     held += unexplained[s * zones + z];
                 }
             }
-            if (held < total) {
+            if (held < pinned) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether the kubelet pins exclusive CPUs or devices of the charge that the node reports per zone. */
+    private static boolean pinsReported(NodeZones node, NodeZones.Charge charge) {
+        for (int k = 0; k < charge.demandSlots.length; k++) {
+            if (countsInReports(node, charge, k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean countsInReports(NodeZones node, NodeZones.Charge charge, int k) {
+        byte kind = charge.pinnedKinds[k];
+        return (kind == PodDemand.CPU || kind == PodDemand.DEVICE) && charge.pinnedAmounts[k] > 0
+                && node.reports(charge.demandSlots[k]);
     }
 
     /** Re-attributes a reported charge to {@code mask}, filling each zone up to what it holds unexplained. */
@@ -484,7 +514,7 @@ public final class NumaZones implements StateExtension {
         long gpus = node.gpuSlot >= 0 ? demand.amountOf(node.gpuSlot) : 0;
         int island = gpus > 0 ? node.bestIsland(mask, gpus) : -1;
         NodeZones.Charge charge = new NodeZones.Charge(demand.pod.key(), index, mask, amounts, isolated, island,
-                island >= 0 ? (int) gpus : 0);
+                island >= 0 ? (int) gpus : 0, demand.slots, demand.kubeletKind, demand.kubeletAmounts);
         charge.runningSequence = runningSince.getOrDefault(demand.pod.key(), 0L);
         for (int i = 0; i < amounts.length; i++) {
             node.charged[i] += amounts[i];

@@ -15,10 +15,12 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.core.testing.PodFixture;
+import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Per-zone accounting over time on the 8-GPU node: our charges take effect at once, NodeResourceTopology
@@ -154,6 +156,66 @@ class NumaReconciliationTest {
         gpuNode().report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
         assertThat(freeGpus(0)).isEqualTo(4);
         assertThat(freeCores(0)).isEqualTo(48);
+    }
+
+    /**
+     * What the exporter reports after t1 (placed on zone 0) was seen Running: only a report whose held
+     * amounts explain t1 may stop our charge. Otherwise (a lagging exporter) t1 stays charged and the
+     * next trainer goes to zone 1, not onto t1's GPUs (where the kubelet would fail it).
+     */
+    record LateReport(String name, TopologyFixture report, long freeGpus0, long freeCores0, long freeGpus1,
+                      String t1Zones, String nextZones) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<LateReport> lateReports() {
+        return Stream.of(
+                new LateReport("computed before t1 started: zone 0 still empty", gpuNode(),
+                        0, 40, 4, "NUMA zone 0, NVLink island nvl0", "NUMA zone 1, NVLink island nvl1"),
+                new LateReport("counts t1 on zone 0", gpuNode().freeGpus(0, 0).freeCores(0, 40).freeMemoryGi(0, 448),
+                        0, 40, 4, "NUMA zone 0, NVLink island nvl0", "NUMA zone 1, NVLink island nvl1"),
+                new LateReport("counts t1 on zone 1, where the kubelet put it",
+                        gpuNode().freeGpus(1, 0).freeCores(1, 40).freeMemoryGi(1, 448),
+                        4, 48, 0, "NUMA zone 1, NVLink island nvl1", "NUMA zone 0, NVLink island nvl0"),
+                new LateReport("counts someone else's 8 cores on zone 0, not t1's GPUs", gpuNode().freeCores(0, 40),
+                        0, 32, 4, "NUMA zone 0, NVLink island nvl0", "NUMA zone 1, NVLink island nvl1"),
+                new LateReport("counts t1's GPUs and cores; memory not per zone (the kubelet's default memory manager)",
+                        gpuNode().freeGpus(0, 0).freeCores(0, 40),
+                        0, 40, 4, "NUMA zone 0, NVLink island nvl0", "NUMA zone 1, NVLink island nvl1"),
+                new LateReport("counts t1's cores and memory but not its GPUs",
+                        gpuNode().freeCores(0, 40).freeMemoryGi(0, 448),
+                        0, 32, 4, "NUMA zone 0, NVLink island nvl0", "NUMA zone 1, NVLink island nvl1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("lateReports")
+    void aReportArrivingAfterThePodRanStopsItsChargeOnlyWhenItAccountsForThePod(LateReport c) {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+        state.upsertPod(running("t1"));
+
+        c.report().report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(freeGpus(0)).as("free GPUs of zone 0").isEqualTo(c.freeGpus0());
+            softly.assertThat(freeCores(0)).as("free cores of zone 0").isEqualTo(c.freeCores0());
+            softly.assertThat(freeGpus(1)).as("free GPUs of zone 1").isEqualTo(c.freeGpus1());
+            softly.assertThat(zonesOf("t1")).as("t1").isEqualTo(c.t1Zones());
+        });
+        place(trainer("t2").build());
+        assertThat(zonesOf("t2")).as("the next trainer").isEqualTo(c.nextZones());
+        assertThat(algorithm.schedule(trainer("t3").build(), state)).as("a third trainer: the node is full")
+                .isInstanceOf(Decision.Unschedulable.class);
+
+        // The exporter catches up with both: nothing is counted twice.
+        state.upsertPod(trainer("t2").boundTo(NODE).phase(PodPhase.RUNNING).build());
+        gpuNode().freeGpus(0, 0).freeCores(0, 40).freeMemoryGi(0, 448).freeGpus(1, 0).freeCores(1, 40).freeMemoryGi(1, 448)
+                .report(zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        assertThat(freeCores(0)).as("zone 0 cores once a report counts both").isEqualTo(40);
+        assertThat(freeCores(1)).as("zone 1 cores once a report counts both").isEqualTo(40);
     }
 
     @Test

@@ -163,15 +163,18 @@ public record SchedulerConfig(
         return out;
     }
 
+    /** Configured once, then only read from (a mapper is thread-safe after configuration). */
+    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // 16.5 silently truncated to 16 would hide a mistake.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // A key written twice: YAML says it is an error, SnakeYAML would keep the last one.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
     private static ConfigDocument read(String yaml, String source) {
-        YAMLMapper mapper = YAMLMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                // 16.5 silently truncated to 16 would hide a mistake.
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                // A key written twice: YAML says it is an error, SnakeYAML would keep the last one.
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
+        YAMLMapper mapper = MAPPER;
         try (JsonParser parser = mapper.createParser(yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null || first == JsonToken.VALUE_NULL) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.kube.informers.ContainedHandler;
 import io.kubenexus.scheduler.kube.informers.OptionalResourceInformer;
 import io.kubenexus.scheduler.kube.informers.OptionalResourceSet;
 import io.kubenexus.scheduler.kube.informers.UpsertRemoveHandler;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * with its own backoff. (That lifecycle is {@link OptionalResourceInformer}'s.)
  *
  * <p><b>Bad objects</b> are logged once per resourceVersion (WARN, naming the object and the
- * field) and skipped: the last readable version of the object stays in force.
+ * field) and skipped: the last readable version of the object stays in force. A bug while handling
+ * one object (translating it, or in a consumer added with
+ * {@link #addSchedulerPluginsPodGroupHandler}) is contained to that object and logged once.
  *
  * <p><b>One group, two PodGroups.</b> Both PodGroup APIs name groups {@code namespace/name}. If both
  * define the same group, the one changed last applies; deleting it restores the other.
@@ -110,7 +113,10 @@ public final class GroupSourceInformers implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("handlers must be added before start()");
         }
-        schedulerPluginsHandlers.add(Objects.requireNonNull(handler, "handler"));
+        // Each consumer's bug stays its own: the others (and the policy) still get the object.
+        schedulerPluginsHandlers.add(new ContainedHandler<>(SCHEDULER_PLUGINS_POD_GROUPS.getKind() + " "
+                + SCHEDULER_PLUGINS_POD_GROUPS.getGroup() + "/" + SCHEDULER_PLUGINS_POD_GROUPS.getVersion() + " consumer",
+                Objects.requireNonNull(handler, "handler")));
     }
 
     /**
@@ -187,7 +193,14 @@ public final class GroupSourceInformers implements AutoCloseable {
 
         @Override
         public void upsert(GenericKubernetesResource object) {
-            Translation<GroupPolicy> translated = translate.apply(object);
+            Translation<GroupPolicy> translated;
+            try {
+                translated = translate.apply(object);
+            } catch (RuntimeException e) {
+                // A translator bug: reported like a bad object, the stack at DEBUG.
+                translated = Translation.invalid(kind + " " + PodGroupTranslator.key(object) + " cannot be read: " + e);
+                LOG.debug("translating {} {} failed", kind, PodGroupTranslator.key(object), e);
+            }
             if (translated instanceof Translation.Valid<GroupPolicy> valid) {
                 forget(object);
                 policies.put(kind, valid.value());
@@ -221,6 +234,9 @@ public final class GroupSourceInformers implements AutoCloseable {
                 translated = Translation.invalid(e.toString());
                 LOG.debug("translating {} {} failed", kind, PodGroupTranslator.key(app), e);
             }
+            if (meta == null || meta.getName() == null) {
+                return; // the API server always names objects; nothing to key a template by
+            }
             if (translated instanceof Translation.Valid<ExecutorTemplate> valid) {
                 forget(app);
                 loop.onExecutorTemplate(meta.getNamespace(), meta.getName(), valid.value());
@@ -234,7 +250,10 @@ public final class GroupSourceInformers implements AutoCloseable {
         @Override
         public void remove(GenericKubernetesResource app) {
             forget(app);
-            loop.onExecutorTemplate(app.getMetadata().getNamespace(), app.getMetadata().getName(), null);
+            ObjectMeta meta = app.getMetadata();
+            if (meta != null && meta.getName() != null) {
+                loop.onExecutorTemplate(meta.getNamespace(), meta.getName(), null);
+            }
         }
     }
 

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * 403, which stops it: the objects it held are removed and the resource is off again.
  *
  * <p><b>Threads.</b> The handler is called on the informer's thread, and at sync and removal on
- * whichever thread completes them; the state below changes under this object's lock.
+ * whichever thread completes them; the state below changes under this object's lock. An exception
+ * from the handler is contained to its object ({@link ContainedHandler}).
  */
 public final class OptionalResourceInformer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OptionalResourceInformer.class);
@@ -85,7 +86,9 @@ public final class OptionalResourceInformer implements AutoCloseable {
         this.kind = resource.getKind() + " " + resource.getGroup() + "/" + resource.getVersion();
         this.whileOff = Objects.requireNonNull(whileOff, "whileOff");
         this.timing = Objects.requireNonNull(timing, "timing");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        // Every object reaches the handler through here (events, the sync hand-over, removal when the
+        // API goes): a bug with one object must not stop the others, the sync or the re-check.
+        this.handler = new ContainedHandler<>(kind, Objects.requireNonNull(handler, "handler"));
     }
 
     /** For logs and diagnostics, e.g. {@code PodGroup scheduling.x-k8s.io/v1alpha1}. */

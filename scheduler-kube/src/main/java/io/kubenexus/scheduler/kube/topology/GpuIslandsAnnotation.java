@@ -5,6 +5,7 @@ import io.kubenexus.scheduler.kube.translate.Translation;
 import io.kubenexus.scheduler.numa.GpuInterconnect;
 import io.kubenexus.scheduler.numa.GpuIsland;
 import io.kubenexus.scheduler.numa.NodeTopology;
+import io.kubenexus.scheduler.numa.NumaMask;
 import io.kubenexus.scheduler.numa.NumaZone;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,8 +116,8 @@ public final class GpuIslandsAnnotation {
                 throw new MalformedTopologyException(where + path + ".name \"" + name + "\" repeats islands[" + previous + "]");
             }
             int zone = AnnotationJson.integer(island.get("zone"), where, path + ".zone");
-            if (zone < 0) {
-                throw new MalformedTopologyException(where + path + ".zone " + zone + " must not be negative");
+            if (zone < 0 || zone >= NumaMask.MAX_ZONES) {
+                throw new MalformedTopologyException(where + path + ".zone " + zone + " must be in 0.." + (NumaMask.MAX_ZONES - 1));
             }
             int gpus = AnnotationJson.integer(island.get("gpus"), where, path + ".gpus");
             if (gpus < 1) {

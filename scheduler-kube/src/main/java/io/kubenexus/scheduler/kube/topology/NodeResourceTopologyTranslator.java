@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import io.kubenexus.scheduler.numa.NodeTopology;
+import io.kubenexus.scheduler.numa.NumaMask;
 import io.kubenexus.scheduler.numa.NumaZone;
 import io.kubenexus.scheduler.numa.TopologyManagerPolicy;
 import io.kubenexus.scheduler.numa.TopologyManagerScope;
@@ -150,6 +151,10 @@ public final class NodeResourceTopologyTranslator {
                 throw new MalformedTopologyException(at + ".name \"" + name + "\" is not of the form node-<id>");
             }
             int id = Integer.parseInt(matcher.group(1));
+            if (id >= NumaMask.MAX_ZONES) {
+                throw new MalformedTopologyException(at + ".name \"" + name + "\": the zone id must be at most "
+                        + (NumaMask.MAX_ZONES - 1));
+            }
             Integer previous = seenIds.put(id, z);
             if (previous != null) {
                 throw new MalformedTopologyException(at + ".name \"" + name + "\" repeats zones[" + previous + "]");
@@ -159,7 +164,11 @@ public final class NodeResourceTopologyTranslator {
         if (numaZones.isEmpty()) {
             throw new MalformedTopologyException(where + "zones has no zone of type " + ZONE_TYPE_NODE);
         }
-        return new NodeTopology(numaZones, policy, scope);
+        try {
+            return new NodeTopology(numaZones, policy, scope);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedTopologyException(where + "zones: " + e.getMessage()); // too many zones
+        }
     }
 
     private static NumaZone zone(int id, Object resourcesField, String where) throws MalformedTopologyException {

@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.kube.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import io.kubenexus.scheduler.numa.NodeTopology;
+import io.kubenexus.scheduler.numa.NumaMask;
 import io.kubenexus.scheduler.numa.NumaZone;
 import io.kubenexus.scheduler.numa.TopologyManagerPolicy;
 import io.kubenexus.scheduler.numa.TopologyManagerScope;
@@ -84,8 +85,8 @@ public final class TopologyAnnotation {
             JsonNode zone = AnnotationJson.object(zones.get(z), where, path);
             AnnotationJson.onlyKeys(zone, ZONE_KEYS, where, path);
             int id = AnnotationJson.integer(zone.get("id"), where, path + ".id");
-            if (id < 0) {
-                throw new MalformedTopologyException(where + path + ".id " + id + " must not be negative");
+            if (id < 0 || id >= NumaMask.MAX_ZONES) {
+                throw new MalformedTopologyException(where + path + ".id " + id + " must be in 0.." + (NumaMask.MAX_ZONES - 1));
             }
             Integer previous = seenIds.put(id, z);
             if (previous != null) {
@@ -113,7 +114,11 @@ public final class TopologyAnnotation {
             // Available is never read from the annotation: it equals allocatable, and the scheduler charges the pods.
             result.add(new NumaZone(id, capacity, allocatable, allocatable));
         }
-        return new NodeTopology(result, policy, scope);
+        try {
+            return new NodeTopology(result, policy, scope);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedTopologyException(where + "zones: " + e.getMessage()); // too many zones
+        }
     }
 
     private static Map<String, Long> amounts(JsonNode object, String where, String path)

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.kube.informers.ContainedHandler;
 import io.kubenexus.scheduler.kube.informers.OptionalResourceInformer;
 import io.kubenexus.scheduler.kube.informers.OptionalResourceSet;
 import io.kubenexus.scheduler.kube.informers.UpsertRemoveHandler;
@@ -42,13 +43,11 @@ public final class TopologyInformers implements AutoCloseable {
     public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_ABSENT_RECHECK = Duration.ofMinutes(5);
 
-    private static final String KIND = "NodeResourceTopology " + NodeResourceTopologyTranslator.NODE_RESOURCE_TOPOLOGIES.getGroup()
-            + "/" + NodeResourceTopologyTranslator.NODE_RESOURCE_TOPOLOGIES.getVersion();
-
     private final NodeTopologySources sources;
     private final OptionalResourceInformer nrtInformer;
     private final OptionalResourceSet optionalInformers;
-    private final NodeHandler nodeHandler = new NodeHandler();
+    /** A bug with one Node costs that Node's topology only, logged once (the NRT informer does the same). */
+    private final ContainedHandler<Node> nodeHandler = new ContainedHandler<>("Node (topology annotations)", new NodeHandler());
 
     public TopologyInformers(KubernetesClient client, SchedulingLoop loop, InvalidTopologyReporter reporter) {
         this(client, loop, reporter, DEFAULT_SYNC_TIMEOUT, DEFAULT_ABSENT_RECHECK);
@@ -104,23 +103,16 @@ public final class TopologyInformers implements AutoCloseable {
     // ------------------------------------------------------------------ handlers
 
     private final class NrtHandler implements UpsertRemoveHandler<GenericKubernetesResource> {
+        // Exceptions are contained per object by the OptionalResourceInformer.
         @Override
         public void upsert(GenericKubernetesResource nrt) {
-            try {
-                sources.nrtUpserted(nrt);
-            } catch (RuntimeException e) {
-                LOG.error("{} {}: handling it failed", KIND, NodeResourceTopologyTranslator.nameOf(nrt), e);
-            }
+            sources.nrtUpserted(nrt);
         }
 
         @Override
         public void remove(GenericKubernetesResource nrt) {
-            try {
-                if (nrt != null && nrt.getMetadata() != null && nrt.getMetadata().getName() != null) {
-                    sources.nrtRemoved(nrt.getMetadata().getName());
-                }
-            } catch (RuntimeException e) {
-                LOG.error("{} {}: handling its deletion failed", KIND, NodeResourceTopologyTranslator.nameOf(nrt), e);
+            if (nrt != null && nrt.getMetadata() != null && nrt.getMetadata().getName() != null) {
+                sources.nrtRemoved(nrt.getMetadata().getName());
             }
         }
     }
@@ -128,21 +120,13 @@ public final class TopologyInformers implements AutoCloseable {
     private final class NodeHandler implements UpsertRemoveHandler<Node> {
         @Override
         public void upsert(Node node) {
-            try {
-                sources.nodeUpserted(node);
-            } catch (RuntimeException e) {
-                LOG.error("node topology: handling a node failed", e);
-            }
+            sources.nodeUpserted(node);
         }
 
         @Override
         public void remove(Node node) {
-            try {
-                if (node != null && node.getMetadata() != null && node.getMetadata().getName() != null) {
-                    sources.nodeRemoved(node.getMetadata().getName());
-                }
-            } catch (RuntimeException e) {
-                LOG.error("node topology: handling the deletion of a node failed", e);
+            if (node != null && node.getMetadata() != null && node.getMetadata().getName() != null) {
+                sources.nodeRemoved(node.getMetadata().getName());
             }
         }
     }

@@ -24,6 +24,7 @@ import io.kubenexus.scheduler.core.testing.RecordingEventSink;
 import io.kubenexus.scheduler.core.testing.ScriptedBinder;
 import io.kubenexus.scheduler.kube.EmbeddedScheduler;
 import io.kubenexus.scheduler.kube.KubeScheduler;
+import io.kubenexus.scheduler.kube.informers.UpsertRemoveHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,6 +175,54 @@ class GroupSourcesIT {
         }
     }
 
+    /**
+     * A malformed object of each kind, and a consumer that fails on one PodGroup (a bug), cost those
+     * objects only: the others are read at sync and while watched, and the start does not wait for
+     * the sync timeout.
+     */
+    @Test
+    void aMalformedObjectOfEachKindAndAFailingConsumerDoNotStopTheOthersFromBeingRead() throws Exception {
+        createPodGroup(GroupSourceInformers.SCHEDULER_PLUGINS_POD_GROUPS, "bad-sp", "spec: {minMember: three}");
+        createSchedulerPluginsPodGroup("good-sp", 2);
+        createSchedulerPluginsPodGroup("thrown-sp", 3);
+        createPodGroup(GroupSourceInformers.KUBERNETES_POD_GROUPS, "bad-k8s",
+                "spec: {schedulingPolicy: {basic: {}, gang: {minCount: 2}}}");
+        createPodGroup(GroupSourceInformers.KUBERNETES_POD_GROUPS, "good-k8s", "spec: {schedulingPolicy: {gang: {minCount: 2}}}");
+        createSparkApplication("bad-app", "{cores: many, instances: 2, memory: 1g}");
+        createSparkApplication("good-app", "{cores: 1, instances: 2, memory: 1g}");
+        SchedulerSettings settings = SchedulerSettings.defaults();
+        SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), new ScriptedBinder(),
+                new RecordingEventSink(), SchedulerMetrics.NONE, Clock.systemUTC());
+        List<String> consumed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (GroupSourceInformers sources = new GroupSourceInformers(client, loop, new PodGroupTranslator(),
+                new SparkApplicationTranslator(), Duration.ofSeconds(30), Duration.ofMinutes(5))) {
+            sources.addSchedulerPluginsPodGroupHandler(UpsertRemoveHandler.of(podGroup -> {
+                if (podGroup.getMetadata().getName().equals("thrown-sp")) {
+                    throw new IllegalStateException("a bug in a consumer");
+                }
+            }, podGroup -> { }));
+            sources.addSchedulerPluginsPodGroupHandler(UpsertRemoveHandler.of(
+                    podGroup -> consumed.add(podGroup.getMetadata().getName()), podGroup -> { }));
+
+            sources.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(consumed).as("every PodGroup reaches every consumer").contains("bad-sp", "good-sp", "thrown-sp");
+            assertThat(loopSizes(loop)).as("the readable objects").containsEntry("policies", 3).containsEntry("templates", 1);
+
+            createSchedulerPluginsPodGroup("late-sp", 2);
+            createSparkApplication("late-app", "{cores: 2, instances: 1, memory: 2g}");
+            await().atMost(WAIT).until(() -> consumed.contains("late-sp"));
+            await().atMost(WAIT).until(() -> loopSizes(loop).get("templates") == 2);
+            assertThat(loopSizes(loop)).containsEntry("policies", 4);
+        }
+    }
+
+    private static java.util.Map<String, Integer> loopSizes(SchedulingLoop loop) throws Exception {
+        var sizes = loop.bookkeepingSizes();
+        loop.runUntilIdle();
+        return sizes.get(5, TimeUnit.SECONDS);
+    }
+
     // ------------------------------------------------------------------ fixtures
 
     private void createNode(String name, String cpu) {
@@ -190,6 +239,29 @@ class GroupSourcesIT {
                         metadata: {name: %s, namespace: %s}
                         spec: {minMember: %d, scheduleTimeoutSeconds: 60}
                         """.formatted(name, NS, minMember), GenericKubernetesResource.class)).create();
+    }
+
+    private void createPodGroup(ResourceDefinitionContext api, String name, String spec) {
+        client.genericKubernetesResources(api).inNamespace(NS).resource(YAML.unmarshal("""
+                apiVersion: %s/%s
+                kind: PodGroup
+                metadata: {name: %s, namespace: %s}
+                %s
+                """.formatted(api.getGroup(), api.getVersion(), name, NS, spec), GenericKubernetesResource.class)).create();
+    }
+
+    private void createSparkApplication(String name, String executor) {
+        client.genericKubernetesResources(GroupSourceInformers.SPARK_APPLICATIONS).inNamespace(NS)
+                .resource(YAML.unmarshal("""
+                        apiVersion: sparkoperator.k8s.io/v1beta2
+                        kind: SparkApplication
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          type: Scala
+                          mode: cluster
+                          driver: {cores: 1, memory: 512m}
+                          executor: %s
+                        """.formatted(name, NS, executor), GenericKubernetesResource.class)).create();
     }
 
     /** A member of a scheduler-plugins PodGroup, owned (as a Job's pods are) by {@code <group>-job}. */

@@ -131,6 +131,41 @@ class OptionalResourceInformerIT {
         assertThatThrownBy(() -> gadgets.start(prober)).isInstanceOf(IllegalStateException.class);
     }
 
+    /**
+     * A handler that fails on one object (a bug in translating it) costs that object only: the others
+     * are handed over at sync, the start completes without waiting for the sync timeout, and later
+     * changes and deletions still arrive.
+     */
+    @Test
+    void aHandlerFailingOnOneObjectDoesNotStopTheOthers() throws Exception {
+        for (String name : List.of("g-1", "g-2", "g-3", "g-4")) {
+            create(GADGETS, null, name);
+        }
+        informer = new OptionalResourceInformer(client, GADGETS, "", new OptionalResourceInformer.Timing(
+                Duration.ofSeconds(30), RECHECK), UpsertRemoveHandler.of(object -> {
+                    if (name(object).equals("g-2")) {
+                        throw new IllegalStateException("translator bug");
+                    }
+                    upserted.add(name(object));
+                }, object -> {
+                    if (name(object).equals("g-3")) {
+                        throw new IllegalStateException("bug handling a removal");
+                    }
+                    removed.add(name(object));
+                }));
+
+        informer.start(prober).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(upserted).as("handed over at sync").contains("g-1", "g-3", "g-4");
+        create(GADGETS, null, "g-5");
+        await().atMost(WAIT).until(() -> upserted.contains("g-5"));
+
+        client.genericKubernetesResources(GADGETS).withName("g-3").delete();
+        client.genericKubernetesResources(GADGETS).withName("g-4").delete();
+        await().atMost(WAIT).until(() -> removed.contains("g-4"));
+        assertThat(removed).doesNotContain("g-3");
+    }
+
     @Test
     void timingsMustBePositive() {
         assertThatThrownBy(() -> new OptionalResourceInformer.Timing(Duration.ZERO, RECHECK))

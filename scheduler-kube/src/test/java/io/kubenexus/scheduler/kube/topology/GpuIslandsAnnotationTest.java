@@ -102,7 +102,7 @@ class GpuIslandsAnnotationTest {
                 Arguments.of("zone not an integer", "{\"islands\": [{\"name\": \"a\", \"zone\": 0.5, \"gpus\": 1}]}",
                         WHERE + "islands[0].zone is 0.5, expected an integer"),
                 Arguments.of("zone negative", "{\"islands\": [{\"name\": \"a\", \"zone\": -1, \"gpus\": 1}]}",
-                        WHERE + "islands[0].zone -1 must not be negative"),
+                        WHERE + "islands[0].zone -1 must be in 0..63"),
                 Arguments.of("gpus zero", "{\"islands\": [{\"name\": \"a\", \"zone\": 0, \"gpus\": 0}]}",
                         WHERE + "islands[0].gpus 0 must be at least 1"),
                 Arguments.of("gpus a string", "{\"islands\": [{\"name\": \"a\", \"zone\": 0, \"gpus\": \"4\"}]}",

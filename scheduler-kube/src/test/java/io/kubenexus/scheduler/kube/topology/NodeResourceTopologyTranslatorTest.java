@@ -174,7 +174,7 @@ class NodeResourceTopologyTranslatorTest {
                         where + "zones[1].name \"node-0\" repeats zones[0]"),
                 Arguments.of("zone id too large for the model", "zones:\n"
                         + "- {name: node-99, type: Node, resources: []}\n",
-                        where + "NUMA zone id must be in 0..63, got 99"),
+                        where + "zones[0].name \"node-99\": the zone id must be at most 63"),
                 Arguments.of("zone without type", "zones:\n- {name: node-0, resources: []}\n",
                         where + "zones[0].type is missing"),
                 Arguments.of("no Node zones", "zones:\n- {name: socket-0, type: Socket, resources: []}\n",
@@ -213,7 +213,7 @@ class NodeResourceTopologyTranslatorTest {
             zones.append("- {name: node-").append(i).append(", type: Node, resources: [{name: cpu, capacity: '8'}]}\n");
         }
         assertThat(translator.translate(nrt(zones.toString())).errorOrNull())
-                .startsWith("NodeResourceTopology gpu-a: at most ");
+                .startsWith("NodeResourceTopology gpu-a: zones: at most ");
     }
 
     @Test

@@ -83,7 +83,7 @@ class TopologyAnnotationTest {
                 Arguments.of("zone id a string", "{\"zones\": [{\"id\": \"0\", \"resources\": {}}]}",
                         where + "zones[0].id is \"0\", expected an integer"),
                 Arguments.of("zone id negative", "{\"zones\": [{\"id\": -1, \"resources\": {}}]}",
-                        where + "zones[0].id -1 must not be negative"),
+                        where + "zones[0].id -1 must be in 0..63"),
                 Arguments.of("zone id repeated", "{\"zones\": [" + zone0 + ", " + zone0 + "]}",
                         where + "zones[1].id 0 repeats zones[0]"),
                 Arguments.of("resources missing", "{\"zones\": [{\"id\": 0}]}",
@@ -101,7 +101,7 @@ class TopologyAnnotationTest {
                                 + "\"allocatable\": {\"cpu\": \"9\"}}]}",
                         where + "zones[0].allocatable.cpu \"9\" exceeds the zone's resources"),
                 Arguments.of("zone id too large for the model", "{\"zones\": [{\"id\": 64, \"resources\": {}}]}",
-                        where + "NUMA zone id must be in 0..63, got 64"));
+                        where + "zones[0].id 64 must be in 0..63"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -167,6 +167,60 @@ class TopologySourcesIT {
         assertThat(invalidTopologyEvents("gpu-b")).isEmpty();
     }
 
+    /**
+     * A malformed object of each kind (an NRT whose fields have the wrong JSON types, a topology
+     * annotation, an islands annotation), listed at start and arriving while watched, costs its own
+     * node only: every other node's topology is read, each problem is reported once.
+     */
+    @Test
+    void aMalformedSourceOfEachKindDoesNotStopTheOthersFromBeingRead() {
+        String annotation = """
+                {"zones": [{"id": 0, "resources": {"cpu": "32", "memory": "256Gi", "nvidia.com/gpu": "4"}},
+                           {"id": 1, "resources": {"cpu": "32", "memory": "256Gi", "nvidia.com/gpu": "4"}}]}""";
+        createGpuNode("bad-nrt", null);
+        createGpuNode("bad-annotation", "{\"zones\": {\"id\": 0}}");
+        createGpuNode("bad-islands", annotation, "{\"islands\": [{\"name\": \"nvl0\", \"zone\": \"zero\", \"gpus\": 4}]}");
+        createGpuNode("good-nrt", null);
+        createGpuNode("good-annotation", annotation);
+        client.genericKubernetesResources(NodeResourceTopologyTranslator.NODE_RESOURCE_TOPOLOGIES).resource(nrt("bad-nrt", """
+                zones: {name: node-0, type: Node}
+                """)).create();
+        createNrt("good-nrt", 4, 4);
+        startScheduler();
+
+        await().atMost(WAIT).until(() -> published("good-nrt") != null && published("good-annotation") != null
+                && published("bad-islands") != null);
+        assertThat(published("good-nrt").source()).isEqualTo(TopologySource.NODE_RESOURCE_TOPOLOGY);
+        assertThat(published("good-annotation").source()).isEqualTo(TopologySource.NODE_ANNOTATION);
+        assertThat(published("bad-islands").interconnect()).as("the topology applies without islands").isNull();
+        assertThat(published("bad-nrt")).isNull();
+        assertThat(published("bad-annotation")).isNull();
+
+        // While watched: a malformed NRT for a node that had none, then a valid one for another node.
+        createGpuNode("late-bad", null);
+        createGpuNode("late-good", null);
+        client.genericKubernetesResources(NodeResourceTopologyTranslator.NODE_RESOURCE_TOPOLOGIES).resource(nrt("late-bad", """
+                zones:
+                - {name: node-0, type: Node, resources: [{name: cpu, capacity: [32]}]}
+                """)).create();
+        createNrt("late-good", 1, 4);
+
+        await().atMost(WAIT).until(() -> published("late-good") != null);
+        await().atMost(WAIT).until(() -> invalidTopologyEvents("late-bad").size() == 1);
+        assertThat(invalidTopologyEvents("late-bad").get(0).getMessage())
+                .isEqualTo("NodeResourceTopology late-bad: zones[0].resources[0].capacity is a list, expected a quantity");
+        assertThat(invalidTopologyEvents("bad-nrt").get(0).getMessage())
+                .isEqualTo("NodeResourceTopology bad-nrt: zones is an object, expected a list");
+        assertThat(invalidTopologyEvents("bad-annotation").get(0).getMessage()).isEqualTo("node bad-annotation: annotation "
+                + TopologyAnnotation.KEY + ": zones is an object, expected a list");
+        assertThat(invalidTopologyEvents("bad-islands").get(0).getMessage()).isEqualTo("node bad-islands: annotation "
+                + GpuIslandsAnnotation.KEY + ": islands[0].zone is \"zero\", expected an integer");
+        for (String node : List.of("bad-nrt", "bad-annotation", "bad-islands", "late-bad")) {
+            assertThat(invalidTopologyEvents(node)).as("reported once: %s", node).hasSize(1);
+        }
+        assertThat(invalidTopologyEvents("good-nrt")).isEmpty();
+    }
+
     @Test
     void annotatedNodesWithoutNrtPlaceOnTheirZonesAndIslands() {
         createGpuNode("gpu-a", """
