@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -42,12 +43,21 @@ public final class KubeQuantities {
         }
     }
 
+    /**
+     * Decimal exponents beyond this cannot give an amount a long holds (nor a positive one that rounds
+     * to less than one unit worth telling apart); checked before BigDecimal arithmetic, which takes
+     * seconds for an exponent like {@code 1e9999999}.
+     */
+    private static final int MAX_EXPONENT = 40;
+    private static final Pattern EXPONENT = Pattern.compile("[eE]([+-]?)([0-9]+)$");
+
     /** Amount of {@code resource} in the scheduler's units. */
     public static long toUnits(String resource, Quantity quantity) throws BadQuantity {
         String raw = text(quantity);
         if (!GRAMMAR.matcher(raw).matches()) {
             throw new BadQuantity(raw, "is not a valid quantity");
         }
+        checkExponent(raw);
         BigDecimal value;
         try {
             value = Quantity.getAmountInBytes(quantity);
@@ -65,6 +75,36 @@ public final class KubeQuantities {
             return units.setScale(0, RoundingMode.CEILING).longValueExact();
         } catch (ArithmeticException e) {
             throw new BadQuantity(raw, "is too large");
+        }
+    }
+
+    /**
+     * Amount of {@code resource} written as text (an annotation's value); the text is checked
+     * against the API server's grammar before fabric8 parses it, since fabric8's parser throws on
+     * some strings and accepts others the API server rejects.
+     */
+    public static long toUnits(String resource, String text) throws BadQuantity {
+        String raw = text == null ? "" : text;
+        if (!GRAMMAR.matcher(raw).matches()) {
+            throw new BadQuantity(raw, "is not a valid quantity");
+        }
+        Quantity quantity;
+        try {
+            quantity = Quantity.parse(raw);
+        } catch (RuntimeException e) {
+            throw new BadQuantity(raw, "is not a valid quantity");
+        }
+        return toUnits(resource, quantity);
+    }
+
+    private static void checkExponent(String raw) throws BadQuantity {
+        Matcher exponent = EXPONENT.matcher(raw);
+        if (!exponent.find()) {
+            return;
+        }
+        String digits = exponent.group(2).replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 3 || Integer.parseInt(digits) > MAX_EXPONENT) {
+            throw new BadQuantity(raw, "-".equals(exponent.group(1)) ? "is too small" : "is too large");
         }
     }
 
