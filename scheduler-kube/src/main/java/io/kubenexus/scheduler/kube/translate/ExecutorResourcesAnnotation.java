@@ -25,6 +25,8 @@ public final class ExecutorResourcesAnnotation {
     private static final Pattern RESOURCE_NAME =
             Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
+    private static final Pattern STANDARD = Pattern.compile("cpu|memory|ephemeral-storage|hugepages-[0-9A-Za-z]+");
+
     /** The template, null when the pod has no such annotation, or invalid naming the bad part. Never throws. */
     public Translation<ExecutorTemplate> read(Pod pod) {
         Map<String, String> annotations = pod == null || pod.getMetadata() == null ? null
@@ -46,6 +48,12 @@ public final class ExecutorResourcesAnnotation {
             String quantity = trimmed.substring(eq + 1).trim();
             if (!RESOURCE_NAME.matcher(resource).matches()) {
                 return Translation.invalid(where + "\"" + resource + "\" is not a resource name");
+            }
+            if (resource.indexOf('/') < 0 && !STANDARD.matcher(resource).matches()) {
+                // The API's rule: a name without a domain must be a standard resource (a typo like cpuu is not).
+                return Translation.invalid(where + "\"" + resource
+                        + "\" is not a standard resource (cpu, memory, ephemeral-storage, hugepages-<size>)"
+                        + " and has no domain (e.g. nvidia.com/gpu)");
             }
             if (amounts.containsKey(resource)) {
                 return Translation.invalid(where + "names " + resource + " twice");

@@ -19,10 +19,20 @@ public final class KubeQuantities {
     /**
      * The API server's quantity grammar (apimachinery resource.ParseQuantity): a signed decimal
      * number, then a binary suffix, a decimal SI suffix or a decimal exponent. fabric8's parser
-     * accepts some strings the API server rejects, so the grammar is checked first.
+     * accepts some strings the API server rejects (and its arithmetic goes through doubles: 1Ei
+     * came out 24 bytes off), so the grammar is checked and the amount computed here, exactly.
      */
-    private static final Pattern GRAMMAR =
-            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?");
+    private static final Pattern GRAMMAR = Pattern.compile(
+            "([+-]?)([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE]([+-]?)([0-9]+))?");
+    private static final Map<String, BigDecimal> SUFFIXES = Map.ofEntries(
+            Map.entry("Ki", BigDecimal.valueOf(1L << 10)), Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
+            Map.entry("Gi", BigDecimal.valueOf(1L << 30)), Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
+            Map.entry("Pi", BigDecimal.valueOf(1L << 50)), Map.entry("Ei", BigDecimal.valueOf(1L << 60)),
+            Map.entry("n", BigDecimal.ONE.scaleByPowerOfTen(-9)), Map.entry("u", BigDecimal.ONE.scaleByPowerOfTen(-6)),
+            Map.entry("m", BigDecimal.ONE.scaleByPowerOfTen(-3)), Map.entry("k", BigDecimal.ONE.scaleByPowerOfTen(3)),
+            Map.entry("M", BigDecimal.ONE.scaleByPowerOfTen(6)), Map.entry("G", BigDecimal.ONE.scaleByPowerOfTen(9)),
+            Map.entry("T", BigDecimal.ONE.scaleByPowerOfTen(12)), Map.entry("P", BigDecimal.ONE.scaleByPowerOfTen(15)),
+            Map.entry("E", BigDecimal.ONE.scaleByPowerOfTen(18)));
 
     private KubeQuantities() {
     }
@@ -45,24 +55,32 @@ public final class KubeQuantities {
 
     /**
      * Decimal exponents beyond this cannot give an amount a long holds (nor a positive one that rounds
-     * to less than one unit worth telling apart); checked before BigDecimal arithmetic, which takes
-     * seconds for an exponent like {@code 1e9999999}.
+     * to less than one unit worth telling apart).
      */
     private static final int MAX_EXPONENT = 40;
-    private static final Pattern EXPONENT = Pattern.compile("[eE]([+-]?)([0-9]+)$");
 
     /** Amount of {@code resource} in the scheduler's units. */
     public static long toUnits(String resource, Quantity quantity) throws BadQuantity {
         String raw = text(quantity);
-        if (!GRAMMAR.matcher(raw).matches()) {
+        Matcher parts = GRAMMAR.matcher(raw);
+        if (!parts.matches()) {
             throw new BadQuantity(raw, "is not a valid quantity");
         }
-        checkExponent(raw);
-        BigDecimal value;
-        try {
-            value = Quantity.getAmountInBytes(quantity);
-        } catch (RuntimeException e) {
-            throw new BadQuantity(raw, "is not a valid quantity");
+        BigDecimal value = new BigDecimal(parts.group(2));
+        String suffix = parts.group(3);
+        if (parts.group(5) != null) {
+            // Bounded before BigDecimal arithmetic, which takes seconds for an exponent like 1e9999999.
+            String digits = parts.group(5).replaceFirst("^0+(?=.)", "");
+            if (digits.length() > 3 || Integer.parseInt(digits) > MAX_EXPONENT) {
+                throw new BadQuantity(raw, "-".equals(parts.group(4)) ? "is too small" : "is too large");
+            }
+            value = value.scaleByPowerOfTen("-".equals(parts.group(4)) ? -Integer.parseInt(digits)
+                    : Integer.parseInt(digits));
+        } else if (suffix != null) {
+            value = value.multiply(SUFFIXES.get(suffix));
+        }
+        if ("-".equals(parts.group(1))) {
+            value = value.negate();
         }
         if (value.signum() < 0) {
             throw new BadQuantity(raw, "must not be negative");
@@ -79,33 +97,14 @@ public final class KubeQuantities {
     }
 
     /**
-     * Amount of {@code resource} written as text (an annotation's value); the text is checked
-     * against the API server's grammar before fabric8 parses it, since fabric8's parser throws on
-     * some strings and accepts others the API server rejects.
+     * Amount of {@code resource} written as text (an annotation's value), read with the API
+     * server's grammar (fabric8's {@code new Quantity(text)} is never involved: it throws on some
+     * strings and accepts others the API server rejects).
      */
     public static long toUnits(String resource, String text) throws BadQuantity {
-        String raw = text == null ? "" : text;
-        if (!GRAMMAR.matcher(raw).matches()) {
-            throw new BadQuantity(raw, "is not a valid quantity");
-        }
-        Quantity quantity;
-        try {
-            quantity = Quantity.parse(raw);
-        } catch (RuntimeException e) {
-            throw new BadQuantity(raw, "is not a valid quantity");
-        }
+        Quantity quantity = new Quantity();
+        quantity.setAmount(text == null ? "" : text);
         return toUnits(resource, quantity);
-    }
-
-    private static void checkExponent(String raw) throws BadQuantity {
-        Matcher exponent = EXPONENT.matcher(raw);
-        if (!exponent.find()) {
-            return;
-        }
-        String digits = exponent.group(2).replaceFirst("^0+(?=.)", "");
-        if (digits.length() > 3 || Integer.parseInt(digits) > MAX_EXPONENT) {
-            throw new BadQuantity(raw, "-".equals(exponent.group(1)) ? "is too small" : "is too large");
-        }
     }
 
     /**
