@@ -37,7 +37,7 @@ public final class ExecutorResourcesAnnotation {
         }
         String where = "annotation " + KEY + " \"" + value + "\": ";
         Map<String, Long> amounts = new LinkedHashMap<>();
-        for (String part : value.split(",", -1)) {
+        for (String part : value.split(",")) { // a trailing comma is tolerated, as it always was
             String trimmed = part.trim();
             int eq = trimmed.indexOf('=');
             if (eq <= 0 || eq == trimmed.length() - 1) {
@@ -63,6 +63,9 @@ public final class ExecutorResourcesAnnotation {
             } catch (KubeQuantities.BadQuantity bad) {
                 return Translation.invalid(bad.describe(where + resource));
             }
+        }
+        if (amounts.isEmpty()) {
+            return Translation.invalid(where + "names no resource (e.g. cpu=2,memory=8Gi)");
         }
         String namespace = pod.getMetadata().getNamespace();
         return Translation.valid(new ExecutorTemplate(KubeQuantities.resourceList(amounts), 0, Map.of(), List.of(),

@@ -23,7 +23,7 @@ class ExecutorResourcesAnnotationTest {
 
     @Test
     void oneExecutorsRequests() {
-        ExecutorTemplate template = read("cpu=2, memory=8Gi,nvidia.com/gpu=1").orElseThrow();
+        ExecutorTemplate template = read("cpu=2, memory=8Gi,nvidia.com/gpu=1,").orElseThrow();
         assertThat(template.requests()).isEqualTo(ResourceList.of(Map.of("cpu", 2000L, "memory", 8L << 30,
                 "nvidia.com/gpu", 1L)));
         assertThat(template.source()).isEqualTo("annotation " + KEY + " on spark-jobs/driver");
@@ -40,6 +40,7 @@ class ExecutorResourcesAnnotationTest {
                 arguments("negative", "memory=-1Gi", "memory \"-1Gi\" must not be negative"),
                 arguments("no quantity", "cpu=2,memory=", "\"memory=\" is not resource=quantity (e.g. cpu=2,memory=8Gi)"),
                 arguments("an empty part", "cpu=2,,memory=1Gi", "\"\" is not resource=quantity (e.g. cpu=2,memory=8Gi)"),
+                arguments("only commas", ",", "names no resource (e.g. cpu=2,memory=8Gi)"),
                 arguments("a typo of a standard name", "cpuu=2", "\"cpuu\" is not a standard resource"),
                 arguments("not a resource name", "nvidia.com/g pu=1", "\"nvidia.com/g pu\" is not a resource name"),
                 arguments("named twice", "cpu=1,cpu=2", "names cpu twice"),
