@@ -96,7 +96,8 @@ public final class KubeScheduler implements AutoCloseable {
         this.loop = new SchedulingLoop(options.scheduling(), profiles.create(options.scheduling()),
                 new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
                 binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), events, metrics, clock);
-        this.informers = new ClusterInformers(client, loop, new PodTranslator(), new NodeTranslator());
+        this.informers = new ClusterInformers(client, loop,
+                new PodTranslator(options.scheduling().schedulerName()), new NodeTranslator());
         if (options.numa().enabled()) {
             loop.addStateExtension(new NumaZones(options.numa()));
             this.topologySources = new TopologyInformers(client, loop, new NodeTopologyEvents(client,

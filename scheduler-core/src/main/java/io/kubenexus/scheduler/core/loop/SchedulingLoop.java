@@ -190,8 +190,12 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     /**
-     * A pod whose spec could not be translated: reported to the user, not scheduled, and
-     * everything else goes on. {@code pod} carries what could be read (key, uid, scheduler name).
+     * A pod whose spec could not be translated: not scheduled, and everything else goes on.
+     * {@code pod} carries what accounting needs when it could be read (key, uid, scheduler name,
+     * node, phase, terminating, requests and non-zero requests; empty requests when unreadable):
+     * an assigned pod is charged where it runs like any assigned pod, since its node is just as full;
+     * an unassigned one holds nothing and leaves the queue (a bind of ours in flight keeps its
+     * assumption until the bind's result), and if it is ours it is reported once.
      */
     public void onPodInvalid(PodInfo pod, String message) {
         inbox.add(new LoopEvent.PodInvalid(pod, message));
@@ -477,8 +481,17 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     private void applyInvalid(PodInfo pod, String message) {
+        if (pod.isAssigned()) {
+            // Accounting needs only requests, node and phase: charged like any assigned pod.
+            applyPod(pod);
+            return;
+        }
         queue.remove(pod.key());
-        if (!pod.isAssigned() && isOurs(pod)) {
+        // No stale charge: an unassigned pod holds nothing, unless our bind of it is in flight.
+        if (!state.isAssumed(pod.key()) && state.removePod(pod.key())) {
+            queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+        }
+        if (isOurs(pod)) {
             PodInfo previous = invalidPods.put(pod.key(), pod);
             if (previous == null && leader) {
                 events.invalid(pod, message);

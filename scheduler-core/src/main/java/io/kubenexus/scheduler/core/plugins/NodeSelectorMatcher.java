@@ -12,7 +12,8 @@ import java.util.Map;
  * Evaluates node selectors against the snapshot's label bitsets, with the Kubernetes API's
  * semantics: terms ORed, requirements within a term ANDed, an empty term matches nothing; NotIn and
  * DoesNotExist match nodes without the label; Gt and Lt compare integers and never match a label
- * value that is not one. Called once per cycle; results go into bitsets the caller owns and
+ * value that is not one, and a Gt or Lt whose own value is not an integer matches no node (kube-scheduler
+ * fails to parse such a term, which then matches nothing while the other terms still count). Called once per cycle; results go into bitsets the caller owns and
  * reuses, so a decision allocates nothing that grows with the cluster.
  */
 final class NodeSelectorMatcher {

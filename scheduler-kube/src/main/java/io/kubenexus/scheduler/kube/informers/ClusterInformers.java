@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * pod cache holds each pod's translation and a placeholder ({@link TranslatingItemStore}): pods are
  * translated once, when the informer stores them.
  *
+ * <p>Nothing read from an object may throw on an informer thread: translation failures become an
+ * invalid-object report for that object alone (pods: {@link SchedulingLoop#onPodInvalid}, still
+ * charged where they run; nodes: left out and logged), and a bug in a translator, handler or
+ * listener is contained to the object it failed on ({@link InformerCallbacks}).
+ *
  * <p>Start-up barrier: once both informers have listed, the full cache contents are posted again
  * and then {@link SchedulingLoop#onCachesSynced()}: since the loop applies events in order, every
  * pod bound before a restart is charged before the first decision.
@@ -53,7 +58,8 @@ public final class ClusterInformers implements AutoCloseable {
         this.loop = loop;
         this.nodeTranslator = nodeTranslator;
         this.podStore = TranslatingItemStore.forPods(
-                TranslatedPod.translator(podTranslator, new ExecutorResourcesAnnotation()));
+                TranslatedPod.translator(podTranslator, new ExecutorResourcesAnnotation()),
+                (pod, failure) -> TranslatedPod.unreadable(podTranslator, pod, failure));
     }
 
     /**
@@ -81,11 +87,12 @@ public final class ClusterInformers implements AutoCloseable {
         CompletableFuture<Void> nodes = nodeInformer.start().toCompletableFuture();
         CompletableFuture<Void> pods = podInformer.start().toCompletableFuture();
         return CompletableFuture.allOf(nodes, pods).thenRun(() -> {
+            // One object that fails here must not keep the loop from ever syncing.
             nodeInformer.getStore().list().forEach(node -> {
-                postNode(node);
-                nodeListeners.forEach(listener -> listener.onAdd(node));
+                InformerCallbacks.contained("sync", node, () -> postNode(node));
+                notifyListeners("sync", node, listener -> listener.onAdd(node));
             });
-            podInformer.getStore().list().forEach(this::postPod);
+            podInformer.getStore().list().forEach(pod -> InformerCallbacks.contained("sync", pod, () -> postPod(pod)));
             LOG.info("informers synced: {} nodes, {} pods", nodeInformer.getStore().list().size(),
                     podInformer.getStore().list().size());
             loop.onCachesSynced();
@@ -109,8 +116,19 @@ public final class ClusterInformers implements AutoCloseable {
             loop.onNodeUpserted(valid.value());
         } else {
             // A node we cannot read is left out rather than guessed at; the reason is logged once per change.
-            LOG.warn("node {} ignored: {}", node.getMetadata().getName(), translated.errorOrNull());
-            loop.onNodeRemoved(node.getMetadata().getName());
+            String name = node == null || node.getMetadata() == null ? null : node.getMetadata().getName();
+            LOG.warn("node {} ignored: {}", name, translated.errorOrNull());
+            if (name != null) {
+                loop.onNodeRemoved(name);
+            }
+        }
+    }
+
+    /** Hands a node event to every listener, each contained: one listener's bug must not starve the others. */
+    private void notifyListeners(String what, Node node,
+                                 java.util.function.Consumer<ResourceEventHandler<Node>> event) {
+        for (ResourceEventHandler<Node> listener : nodeListeners) {
+            InformerCallbacks.contained(what + " (node listener)", node, () -> event.accept(listener));
         }
     }
 
@@ -124,24 +142,25 @@ public final class ClusterInformers implements AutoCloseable {
     private final class NodeHandler implements ResourceEventHandler<Node> {
         @Override
         public void onAdd(Node node) {
-            postNode(node);
-            nodeListeners.forEach(listener -> listener.onAdd(node));
+            InformerCallbacks.contained("add", node, () -> postNode(node));
+            notifyListeners("add", node, listener -> listener.onAdd(node));
         }
 
         @Override
         public void onUpdate(Node oldNode, Node newNode) {
-            postNode(newNode);
-            nodeListeners.forEach(listener -> listener.onUpdate(oldNode, newNode));
+            InformerCallbacks.contained("update", newNode, () -> postNode(newNode));
+            notifyListeners("update", newNode, listener -> listener.onUpdate(oldNode, newNode));
         }
 
         @Override
         public void onDelete(Node node, boolean deletedFinalStateUnknown) {
-            loop.onNodeRemoved(node.getMetadata().getName());
-            nodeListeners.forEach(listener -> listener.onDelete(node, deletedFinalStateUnknown));
+            InformerCallbacks.contained("delete", node, () -> loop.onNodeRemoved(node.getMetadata().getName()));
+            notifyListeners("delete", node, listener -> listener.onDelete(node, deletedFinalStateUnknown));
         }
     }
 
     private void removePod(Pod pod) {
-        loop.onPodRemoved(new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
+        String namespace = pod.getMetadata().getNamespace();
+        loop.onPodRemoved(new PodKey(namespace == null ? "" : namespace, pod.getMetadata().getName()));
     }
 }

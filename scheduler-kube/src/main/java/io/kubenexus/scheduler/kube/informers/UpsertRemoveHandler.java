@@ -7,7 +7,9 @@ import java.util.function.Consumer;
 /**
  * An informer handler for consumers that only want each object's latest version: an add and an
  * update both {@link #upsert} it (the old version of an update is dropped), a delete
- * {@link #remove}s it whether or not its final state is known. Called on the informer's thread.
+ * {@link #remove}s it whether or not its final state is known. Called on the informer's thread;
+ * an exception from {@code upsert} or {@code remove} is contained to its object (logged, the
+ * informer goes on), never left to end the informer's thread.
  */
 public interface UpsertRemoveHandler<T> extends ResourceEventHandler<T> {
 
@@ -24,28 +26,28 @@ public interface UpsertRemoveHandler<T> extends ResourceEventHandler<T> {
         return new UpsertRemoveHandler<>() {
             @Override
             public void upsert(T object) {
-                upsert.accept(object);
+                InformerCallbacks.contained("upsert", object, () -> upsert.accept(object));
             }
 
             @Override
             public void remove(T object) {
-                remove.accept(object);
+                InformerCallbacks.contained("remove", object, () -> remove.accept(object));
             }
         };
     }
 
     @Override
     default void onAdd(T object) {
-        upsert(object);
+        InformerCallbacks.contained("add", object, () -> upsert(object));
     }
 
     @Override
     default void onUpdate(T oldObject, T newObject) {
-        upsert(newObject);
+        InformerCallbacks.contained("update", newObject, () -> upsert(newObject));
     }
 
     @Override
     default void onDelete(T object, boolean deletedFinalStateUnknown) {
-        remove(object);
+        InformerCallbacks.contained("delete", object, () -> remove(object));
     }
 }

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,10 +19,20 @@ public final class KubeQuantities {
     /**
      * The API server's quantity grammar (apimachinery resource.ParseQuantity): a signed decimal
      * number, then a binary suffix, a decimal SI suffix or a decimal exponent. fabric8's parser
-     * accepts some strings the API server rejects, so the grammar is checked first.
+     * accepts some strings the API server rejects (and its arithmetic goes through doubles: 1Ei
+     * came out 24 bytes off), so the grammar is checked and the amount computed here, exactly.
      */
-    private static final Pattern GRAMMAR =
-            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?");
+    private static final Pattern GRAMMAR = Pattern.compile(
+            "([+-]?)([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE]([+-]?)([0-9]+))?");
+    private static final Map<String, BigDecimal> SUFFIXES = Map.ofEntries(
+            Map.entry("Ki", BigDecimal.valueOf(1L << 10)), Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
+            Map.entry("Gi", BigDecimal.valueOf(1L << 30)), Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
+            Map.entry("Pi", BigDecimal.valueOf(1L << 50)), Map.entry("Ei", BigDecimal.valueOf(1L << 60)),
+            Map.entry("n", BigDecimal.ONE.scaleByPowerOfTen(-9)), Map.entry("u", BigDecimal.ONE.scaleByPowerOfTen(-6)),
+            Map.entry("m", BigDecimal.ONE.scaleByPowerOfTen(-3)), Map.entry("k", BigDecimal.ONE.scaleByPowerOfTen(3)),
+            Map.entry("M", BigDecimal.ONE.scaleByPowerOfTen(6)), Map.entry("G", BigDecimal.ONE.scaleByPowerOfTen(9)),
+            Map.entry("T", BigDecimal.ONE.scaleByPowerOfTen(12)), Map.entry("P", BigDecimal.ONE.scaleByPowerOfTen(15)),
+            Map.entry("E", BigDecimal.ONE.scaleByPowerOfTen(18)));
 
     private KubeQuantities() {
     }
@@ -42,17 +53,34 @@ public final class KubeQuantities {
         }
     }
 
+    /**
+     * Decimal exponents beyond this cannot give an amount a long holds (nor a positive one that rounds
+     * to less than one unit worth telling apart).
+     */
+    private static final int MAX_EXPONENT = 40;
+
     /** Amount of {@code resource} in the scheduler's units. */
     public static long toUnits(String resource, Quantity quantity) throws BadQuantity {
         String raw = text(quantity);
-        if (!GRAMMAR.matcher(raw).matches()) {
+        Matcher parts = GRAMMAR.matcher(raw);
+        if (!parts.matches()) {
             throw new BadQuantity(raw, "is not a valid quantity");
         }
-        BigDecimal value;
-        try {
-            value = Quantity.getAmountInBytes(quantity);
-        } catch (RuntimeException e) {
-            throw new BadQuantity(raw, "is not a valid quantity");
+        BigDecimal value = new BigDecimal(parts.group(2));
+        String suffix = parts.group(3);
+        if (parts.group(5) != null) {
+            // Bounded before BigDecimal arithmetic, which takes seconds for an exponent like 1e9999999.
+            String digits = parts.group(5).replaceFirst("^0+(?=.)", "");
+            if (digits.length() > 3 || Integer.parseInt(digits) > MAX_EXPONENT) {
+                throw new BadQuantity(raw, "-".equals(parts.group(4)) ? "is too small" : "is too large");
+            }
+            value = value.scaleByPowerOfTen("-".equals(parts.group(4)) ? -Integer.parseInt(digits)
+                    : Integer.parseInt(digits));
+        } else if (suffix != null) {
+            value = value.multiply(SUFFIXES.get(suffix));
+        }
+        if ("-".equals(parts.group(1))) {
+            value = value.negate();
         }
         if (value.signum() < 0) {
             throw new BadQuantity(raw, "must not be negative");
@@ -66,6 +94,17 @@ public final class KubeQuantities {
         } catch (ArithmeticException e) {
             throw new BadQuantity(raw, "is too large");
         }
+    }
+
+    /**
+     * Amount of {@code resource} written as text (an annotation's value), read with the API
+     * server's grammar (fabric8's {@code new Quantity(text)} is never involved: it throws on some
+     * strings and accepts others the API server rejects).
+     */
+    public static long toUnits(String resource, String text) throws BadQuantity {
+        Quantity quantity = new Quantity();
+        quantity.setAmount(text == null ? "" : text);
+        return toUnits(resource, quantity);
     }
 
     /**

@@ -3,8 +3,10 @@ package io.kubenexus.scheduler.kube.translate;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -56,15 +58,35 @@ import java.util.Map;
  * Preferred inter-pod affinity and ScheduleAnyway spreads are not listed: they only change scores,
  * so ignoring them still yields a valid placement.
  *
- * <p>The NUMA annotations ({@link NumaRequest#POLICY_ANNOTATION}, {@link NumaRequest#RESOURCES_ANNOTATION})
- * are validated here: a malformed one makes the translation invalid with the parser's message.
+ * <p>In-place resize (kube-scheduler 1.33+, component-helpers {@code resource.PodRequests}): an app
+ * container or sidecar whose status reports {@code resources} is charged, per resource, the largest
+ * of its spec request, {@code status.containerStatuses[].resources.requests} and
+ * {@code allocatedResources}, since the kubelet may still hold the old amount while a resize is
+ * pending or in progress; when the resize is Infeasible ({@code PodResizePending} with reason
+ * {@code Infeasible}) the spec is left out, as the kubelet will never grant it. The QoS class stays
+ * the spec's (a resize cannot change it).
  *
- * <p>Stateless and thread-safe. {@link #translate} never throws.
+ * <p>Node affinity {@code Gt}/{@code Lt} with a value that is not an integer is accepted, as the API
+ * server accepts it: kube-scheduler's parser fails that term, so it matches nothing, and the other
+ * terms still count (the matcher does the same).
+ *
+ * <p>The NUMA annotations ({@link NumaRequest#POLICY_ANNOTATION}, {@link NumaRequest#RESOURCES_ANNOTATION})
+ * are ours: on pods of our scheduler (see {@link #PodTranslator(String)}) a malformed one makes the
+ * translation invalid with the parser's message; on anyone else's pod they mean nothing and are not
+ * checked, so they cannot make a running pod unreadable.
+ *
+ * <p>A pod that cannot be translated is still charged where it runs: {@link #accounting} reads what
+ * accounting needs (identity, node, phase, requests) whatever its constraints hold.
+ *
+ * <p>Thread-safe. {@link #translate} and {@link #accounting} never throw.
  */
 public final class PodTranslator {
     private final CanonicalValues shared = new CanonicalValues();
     /** What the API server fills in when {@code spec.schedulerName} is empty. */
     public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
+    /** The pod condition types and reason of in-place resize (k8s.io/api core/v1, 1.33+). */
+    static final String RESIZE_PENDING = "PodResizePending";
+    static final String RESIZE_INFEASIBLE = "Infeasible";
 
     public static final String INTER_POD_AFFINITY = "inter-pod affinity";
     public static final String INTER_POD_ANTI_AFFINITY = "inter-pod anti-affinity";
@@ -74,7 +96,22 @@ public final class PodTranslator {
 
     private static final List<String> POD_LEVEL_RESOURCES = List.of(ResourceNames.CPU, ResourceNames.MEMORY);
 
+    /** Whose pods carry our annotations; null: every pod's are read (tools outside a scheduler). */
+    private final String schedulerName;
+
+    /** A translator that reads our annotations on every pod (audits, tests, the embedded API). */
     public PodTranslator() {
+        this(null);
+    }
+
+    /** A translator for the scheduler named {@code schedulerName}: our annotations are read on its pods only. */
+    public PodTranslator(String schedulerName) {
+        this.schedulerName = schedulerName;
+    }
+
+    /** Whether the kubenexus annotations of {@code pod} mean something (it is ours, or every pod's are read). */
+    public boolean readsOwnAnnotations(PodInfo pod) {
+        return schedulerName == null || schedulerName.equals(pod.schedulerName());
     }
 
     /** The pod in the scheduler's model, or the first problem found, naming the field and value. */
@@ -90,17 +127,50 @@ public final class PodTranslator {
     }
 
     /**
-     * The pod's identity and metadata without its spec, so that a pod whose translation failed can
-     * still be recognized (scheduler name, namespace) and reported on. Never throws.
+     * What accounting needs of a pod whatever its constraints hold: identity and metadata (to
+     * recognize and report it), node, phase and, when they can be read, requests, host ports and
+     * containers (with the status's resize amounts, or from the spec alone when the status cannot be
+     * read). Constraints (affinity, tolerations) are left empty. For a pod {@link #translate}
+     * rejected. Never throws.
      */
-    public PodInfo identity(Pod pod) {
+    public PodInfo accounting(Pod pod) {
+        PodInfo identity = identity(pod);
+        PodSpec spec = pod == null || pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        for (boolean withStatus : new boolean[] {true, false}) {
+            try {
+                Resources resources = resources(spec, withStatus ? pod.getStatus() : null);
+                return new PodInfo(identity.key(), identity.uid(), identity.schedulerName(), identity.nodeName(),
+                        identity.phase(), identity.terminating(), identity.priority(), identity.createdAt(),
+                        identity.labels(), identity.annotations(), resources.requests(), resources.nonZero(),
+                        resources.hostPorts(), identity.nodeSelector(), NodeAffinity.NONE, List.of(),
+                        resources.qos(), List.of(), identity.schedulingGated(), identity.schedulingGroup(),
+                        resources.containers());
+            } catch (InvalidSpecException | RuntimeException e) {
+                // try without the status, then give the identity alone: it still counts as a pod on its node
+            }
+        }
+        return identity;
+    }
+
+    /** The pod's identity and metadata without requests or constraints. Never throws. */
+    PodInfo identity(Pod pod) {
         try {
             return readIdentity(pod);
         } catch (RuntimeException e) {
             ObjectMeta meta = pod == null || pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
+            PodSpec spec = pod == null || pod.getSpec() == null ? new PodSpec() : pod.getSpec();
             return new PodInfo(new PodKey(nullToEmpty(meta.getNamespace()), nullToEmpty(meta.getName())),
-                    meta.getUid(), null, null, null, false, 0, null, null, null, null, null, null, null, null,
+                    meta.getUid(), stringOrNull(() -> schedulerName(spec)), stringOrNull(spec::getNodeName),
+                    null, false, 0, null, null, null, null, null, null, null, null,
                     null, null, null, false, null, null);
+        }
+    }
+
+    private static String stringOrNull(java.util.function.Supplier<String> field) {
+        try {
+            return field.get();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -133,38 +203,10 @@ public final class PodTranslator {
         }
         ObjectMeta meta = pod.getMetadata();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
-        checkNumaRequest(meta.getAnnotations());
-
-        List<ContainerResources> containers = containers(spec.getContainers(), false);
-        List<ContainerResources> initContainers = containers(spec.getInitContainers(), true);
-        ResourceList overhead = KubeQuantities.resourceList(
-                KubeQuantities.toUnits(spec.getOverhead(), "overhead: ", ""));
-        PodLevel podLevel = podLevel(spec.getResources());
-
-        ResourceList requests;
-        ResourceList nonZero;
-        QosClass qos;
-        if (podLevel == null) {
-            requests = PodRequests.effective(containers, initContainers, overhead);
-            nonZero = PodRequests.nonZero(containers, initContainers, overhead);
-            qos = PodRequests.qosClass(containers, initContainers);
-        } else {
-            requests = podLevel.override(PodRequests.effective(containers, initContainers, ResourceList.EMPTY))
-                    .plus(overhead);
-            nonZero = podLevel.override(PodRequests.nonZero(containers, initContainers, ResourceList.EMPTY))
-                    .plus(overhead);
-            qos = PodRequests.qosClass(List.of(podLevel.asContainer()), List.of());
+        if (schedulerName == null || schedulerName.equals(schedulerName(spec))) {
+            checkNumaRequest(meta.getAnnotations());
         }
-
-        List<HostPort> hostPorts = new ArrayList<>();
-        for (ContainerResources container : containers) {
-            hostPorts.addAll(container.hostPorts());
-        }
-        for (ContainerResources init : initContainers) {
-            if (init.restartable()) {
-                hostPorts.addAll(init.hostPorts());
-            }
-        }
+        Resources resources = resources(spec, pod.getStatus());
 
         PodStatus status = pod.getStatus();
         // What copies of one template have in common is shared between them (see CanonicalValues):
@@ -180,17 +222,132 @@ public final class PodTranslator {
                 timestamp(meta.getCreationTimestamp()),
                 CanonicalValues.internedMap(safeMap(meta.getLabels())),
                 shared.strings(RetainedAnnotations.forPod(safeMap(meta.getAnnotations()))),
-                shared.of(requests),
-                shared.of(nonZero),
-                shared.list(hostPorts),
+                shared.of(resources.requests()),
+                shared.of(resources.nonZero()),
+                shared.list(resources.hostPorts()),
                 shared.strings(safeMap(spec.getNodeSelector())),
                 shared.of(nodeAffinity(spec.getAffinity())),
                 shared.list(tolerations(spec.getTolerations())),
-                qos,
+                resources.qos(),
                 shared.list(unsupportedConstraints(spec)),
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
                 CanonicalValues.intern(schedulingGroup(spec)),
-                shared.list(containers));
+                shared.list(resources.containers()));
+    }
+
+    /** What a pod asks of its node: requests as charged, host ports, containers as charged, QoS class. */
+    private record Resources(ResourceList requests, ResourceList nonZero, QosClass qos, List<HostPort> hostPorts,
+                             List<ContainerResources> containers) {
+    }
+
+    /**
+     * @param status the pod's status, for the amounts of an in-place resize; null to read the spec alone
+     */
+    private static Resources resources(PodSpec spec, PodStatus status) throws InvalidSpecException {
+        List<ContainerResources> containers = containers(spec.getContainers(), false);
+        List<ContainerResources> initContainers = containers(spec.getInitContainers(), true);
+        // QoS comes from the spec: a resize cannot change a pod's class.
+        QosClass specQos = PodRequests.qosClass(containers, initContainers);
+        if (status != null) {
+            boolean infeasible = resizeInfeasible(status);
+            containers = withResize(containers, false, status, infeasible);
+            initContainers = withResize(initContainers, true, status, infeasible);
+        }
+        ResourceList overhead = KubeQuantities.resourceList(
+                KubeQuantities.toUnits(spec.getOverhead(), "overhead: ", ""));
+        PodLevel podLevel = podLevel(spec.getResources());
+
+        ResourceList requests;
+        ResourceList nonZero;
+        QosClass qos;
+        try {
+            if (podLevel == null) {
+                requests = PodRequests.effective(containers, initContainers, overhead);
+                nonZero = PodRequests.nonZero(containers, initContainers, overhead);
+                qos = specQos;
+            } else {
+                requests = podLevel.override(PodRequests.effective(containers, initContainers, ResourceList.EMPTY))
+                        .plus(overhead);
+                nonZero = podLevel.override(PodRequests.nonZero(containers, initContainers, ResourceList.EMPTY))
+                        .plus(overhead);
+                qos = PodRequests.qosClass(List.of(podLevel.asContainer()), List.of());
+            }
+        } catch (ArithmeticException e) {
+            throw new InvalidSpecException("pod requests are too large: their sum overflows");
+        }
+
+        List<HostPort> hostPorts = new ArrayList<>();
+        for (ContainerResources container : containers) {
+            hostPorts.addAll(container.hostPorts());
+        }
+        for (ContainerResources init : initContainers) {
+            if (init.restartable()) {
+                hostPorts.addAll(init.hostPorts());
+            }
+        }
+        return new Resources(requests, nonZero, qos, hostPorts, containers);
+    }
+
+    /** kube's IsPodResizeInfeasible: the PodResizePending condition with reason Infeasible. */
+    private static boolean resizeInfeasible(PodStatus status) {
+        if (status.getConditions() == null) {
+            return false;
+        }
+        for (PodCondition condition : status.getConditions()) {
+            if (condition != null && RESIZE_PENDING.equals(condition.getType())) {
+                return RESIZE_INFEASIBLE.equals(condition.getReason());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The containers as the kubelet may hold them during an in-place resize (kube's
+     * determineContainerReqs): for an app container or sidecar whose status reports resources, the
+     * larger of spec, status and allocated requests per resource; without the spec when infeasible.
+     * Ordinary init containers have finished and keep their spec requests.
+     */
+    private static List<ContainerResources> withResize(List<ContainerResources> containers, boolean init,
+                                                       PodStatus status, boolean infeasible)
+            throws InvalidSpecException {
+        if (containers.isEmpty()) {
+            return containers;
+        }
+        Map<String, ContainerStatus> statuses = new HashMap<>();
+        for (List<ContainerStatus> list : List.of(safeList(status.getContainerStatuses()),
+                safeList(status.getInitContainerStatuses()))) {
+            for (ContainerStatus containerStatus : list) {
+                if (containerStatus != null && containerStatus.getName() != null) {
+                    statuses.putIfAbsent(containerStatus.getName(), containerStatus);
+                }
+            }
+        }
+        if (statuses.isEmpty()) {
+            return containers;
+        }
+        List<ContainerResources> result = null;
+        for (int i = 0; i < containers.size(); i++) {
+            ContainerResources container = containers.get(i);
+            ContainerStatus containerStatus = statuses.get(container.name());
+            boolean runsBesideApps = !init || container.restartable();
+            if (!runsBesideApps || containerStatus == null || containerStatus.getResources() == null) {
+                continue;
+            }
+            String where = "status of container \"" + container.name() + "\": ";
+            ResourceList actual = KubeQuantities.resourceList(
+                    KubeQuantities.toUnits(containerStatus.getResources().getRequests(), where, "request"));
+            ResourceList allocated = KubeQuantities.resourceList(
+                    KubeQuantities.toUnits(containerStatus.getAllocatedResources(), where, "allocated"));
+            ResourceList charged = (infeasible ? actual : container.requests().max(actual)).max(allocated);
+            if (!charged.equals(container.requests())) {
+                if (result == null) {
+                    result = new ArrayList<>(containers);
+                }
+                result.set(i, new ContainerResources(container.name(), charged, container.limits(),
+                        container.hostPorts(), container.restartable()));
+            }
+        }
+        return result == null ? containers : result;
     }
 
     /**
@@ -219,7 +376,11 @@ public final class PodTranslator {
             return List.of();
         }
         List<ContainerResources> result = new ArrayList<>(containers.size());
-        for (Container container : containers) {
+        for (int i = 0; i < containers.size(); i++) {
+            Container container = containers.get(i);
+            if (container == null) {
+                throw new InvalidSpecException((init ? "spec.initContainers[" : "spec.containers[") + i + "] is null");
+            }
             String where = (init ? "init container \"" : "container \"") + container.getName() + "\": ";
             ResourceRequirements resources = container.getResources();
             Map<String, Long> limits = Map.of();
@@ -234,6 +395,13 @@ public final class PodTranslator {
             if (container.getPorts() != null) {
                 hostPorts = new ArrayList<>();
                 for (ContainerPort port : container.getPorts()) {
+                    if (port == null) {
+                        throw new InvalidSpecException(where + "a port is null");
+                    }
+                    if (port.getHostPort() != null && port.getHostPort() > 65535) {
+                        throw new InvalidSpecException(where + "host port " + port.getHostPort()
+                                + " is outside 1..65535");
+                    }
                     if (port.getHostPort() != null && port.getHostPort() > 0) {
                         hostPorts.add(new HostPort(port.getHostIP(), port.getProtocol(), port.getHostPort()));
                     }
@@ -308,6 +476,9 @@ public final class PodTranslator {
         }
         List<Toleration> result = new ArrayList<>(tolerations.size());
         for (io.fabric8.kubernetes.api.model.Toleration toleration : tolerations) {
+            if (toleration == null) {
+                throw new InvalidSpecException("spec.tolerations: an entry is null");
+            }
             String key = nullToEmpty(toleration.getKey());
             String operatorName = nullToEmpty(toleration.getOperator());
             Toleration.Operator operator = switch (operatorName) {
@@ -343,6 +514,9 @@ public final class PodTranslator {
             required = new ArrayList<>();
             if (selector.getNodeSelectorTerms() != null) {
                 for (io.fabric8.kubernetes.api.model.NodeSelectorTerm term : selector.getNodeSelectorTerms()) {
+                    if (term == null) {
+                        throw new InvalidSpecException("node affinity: a required term is null");
+                    }
                     required.add(term(term));
                 }
             }
@@ -351,6 +525,9 @@ public final class PodTranslator {
         if (nodeAffinity.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
             for (io.fabric8.kubernetes.api.model.PreferredSchedulingTerm term
                     : nodeAffinity.getPreferredDuringSchedulingIgnoredDuringExecution()) {
+                if (term == null) {
+                    throw new InvalidSpecException("node affinity: a preferred term is null");
+                }
                 int weight = term.getWeight() == null ? 0 : term.getWeight();
                 if (weight < 1 || weight > 100) {
                     throw new InvalidSpecException(
@@ -369,12 +546,18 @@ public final class PodTranslator {
         List<NodeSelectorRequirement> expressions = new ArrayList<>();
         if (term.getMatchExpressions() != null) {
             for (io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement : term.getMatchExpressions()) {
+                if (requirement == null) {
+                    throw new InvalidSpecException("node affinity: a match expression is null");
+                }
                 expressions.add(labelRequirement(requirement));
             }
         }
         List<NodeSelectorRequirement> fields = new ArrayList<>();
         if (term.getMatchFields() != null) {
             for (io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement : term.getMatchFields()) {
+                if (requirement == null) {
+                    throw new InvalidSpecException("node affinity: a match field is null");
+                }
                 fields.add(fieldRequirement(requirement));
             }
         }
@@ -388,7 +571,7 @@ public final class PodTranslator {
             throw new InvalidSpecException("node affinity: a match expression has no key");
         }
         NodeSelectorOperator operator = operator(key, requirement.getOperator());
-        List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+        List<String> values = values(key, requirement);
         String where = "node affinity: key \"" + key + "\": operator " + operator.apiName();
         switch (operator) {
             case IN, NOT_IN -> {
@@ -402,8 +585,9 @@ public final class PodTranslator {
                 }
             }
             case GT, LT -> {
-                if (values.size() != 1 || !isInteger(values.get(0))) {
-                    throw new InvalidSpecException(where + " needs exactly one integer value, got " + values);
+                // The API server checks only the count; a value that is no integer makes the term match nothing.
+                if (values.size() != 1) {
+                    throw new InvalidSpecException(where + " needs exactly one value, got " + values);
                 }
             }
             default -> throw new IllegalStateException(operator.toString());
@@ -420,7 +604,7 @@ public final class PodTranslator {
                     + "\" is not supported (only " + NodeSelectorTerm.FIELD_NODE_NAME + ")");
         }
         NodeSelectorOperator operator = operator(key, requirement.getOperator());
-        List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+        List<String> values = values(key, requirement);
         if (operator != NodeSelectorOperator.IN && operator != NodeSelectorOperator.NOT_IN) {
             throw new InvalidSpecException("node affinity: match field \"" + key + "\": operator "
                     + operator.apiName() + " is not supported (only In and NotIn)");
@@ -432,21 +616,24 @@ public final class PodTranslator {
         return new NodeSelectorRequirement(key, operator, values);
     }
 
+    private static List<String> values(String key, io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement)
+            throws InvalidSpecException {
+        List<String> values = requirement.getValues();
+        if (values == null) {
+            return List.of();
+        }
+        if (values.contains(null)) {
+            throw new InvalidSpecException("node affinity: key \"" + key + "\": a value is null");
+        }
+        return values;
+    }
+
     private static NodeSelectorOperator operator(String key, String name) throws InvalidSpecException {
         try {
             return NodeSelectorOperator.fromApiName(name);
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException(
                     "node affinity: key \"" + key + "\": unknown operator \"" + name + "\"");
-        }
-    }
-
-    private static boolean isInteger(String value) {
-        try {
-            Long.parseLong(value);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 
@@ -508,6 +695,10 @@ public final class PodTranslator {
 
     private static boolean notEmpty(List<?> list) {
         return list != null && !list.isEmpty();
+    }
+
+    private static <E> List<E> safeList(List<E> list) {
+        return list == null ? List.of() : list;
     }
 
     private static <K, V> Map<K, V> safeMap(Map<K, V> map) {

@@ -10,9 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An informer item store that translates each object once, as the informer stores it, and keeps
@@ -32,35 +35,55 @@ import java.util.stream.Stream;
  * has moved past (a newer version, or deleted since), the handler's own object is translated, or
  * null is returned for a placeholder of a deleted object (its delete event follows).
  *
+ * <p>Never throws from {@link #put}: it runs on the informer's thread, where an exception fails the
+ * initial list (the informer never syncs) or ends the watch thread (no later object is stored). A
+ * translator that throws anyway (a bug) is logged, and the object is kept with what
+ * {@code unreadable} makes of it (for pods: the accounting view and the error).
+ *
  * <p>Thread-safe: the informer writes from one thread while handlers read from another.
  *
  * @param <T> the resource type
  * @param <R> its translation
  */
 public final class TranslatingItemStore<T extends HasMetadata, R> implements ItemStore<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(TranslatingItemStore.class);
     private final ConcurrentHashMap<String, Entry<T, R>> items = new ConcurrentHashMap<>();
     private final Supplier<T> placeholders;
     private final Function<T, R> translator;
+    private final BiFunction<T, RuntimeException, R> unreadable;
 
     private record Entry<T, R>(T placeholder, R translation) {
     }
 
-    /** A store of pods, each kept as its translation and a placeholder. */
+    /** A store of pods, each kept as its translation and a placeholder; a pod the translator throws on is kept as null. */
     public static <R> TranslatingItemStore<Pod, R> forPods(Function<Pod, R> translator) {
+        return forPods(translator, (pod, failure) -> null);
+    }
+
+    /**
+     * A store of pods, each kept as its translation and a placeholder.
+     *
+     * @param unreadable what to keep of a pod the translator threw on
+     */
+    public static <R> TranslatingItemStore<Pod, R> forPods(Function<Pod, R> translator,
+                                                           BiFunction<Pod, RuntimeException, R> unreadable) {
         return new TranslatingItemStore<>(() -> {
             Pod placeholder = new Pod();
             placeholder.setAdditionalProperties(Collections.emptyMap());
             return placeholder;
-        }, translator);
+        }, translator, unreadable);
     }
 
     /**
      * @param placeholders makes an empty object of the resource type (e.g. {@code Pod::new})
-     * @param translator translates a full object; must not throw (report bad input in {@code R})
+     * @param translator translates a full object; should not throw (report bad input in {@code R})
+     * @param unreadable what to keep of an object the translator threw on anyway; may return null
      */
-    public TranslatingItemStore(Supplier<T> placeholders, Function<T, R> translator) {
+    public TranslatingItemStore(Supplier<T> placeholders, Function<T, R> translator,
+                                BiFunction<T, RuntimeException, R> unreadable) {
         this.placeholders = Objects.requireNonNull(placeholders, "placeholders");
         this.translator = Objects.requireNonNull(translator, "translator");
+        this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
     }
 
     @Override
@@ -70,7 +93,7 @@ public final class TranslatingItemStore<T extends HasMetadata, R> implements Ite
 
     @Override
     public T put(String key, T obj) {
-        Entry<T, R> previous = items.put(key, new Entry<>(placeholder(obj), translator.apply(obj)));
+        Entry<T, R> previous = items.put(key, new Entry<>(placeholder(obj), translate(obj)));
         return previous == null ? null : previous.placeholder();
     }
 
@@ -111,7 +134,24 @@ public final class TranslatingItemStore<T extends HasMetadata, R> implements Ite
         if (entry != null && (entry.placeholder() == obj || sameVersion(entry.placeholder(), obj))) {
             return entry.translation();
         }
-        return isPlaceholder(obj) ? null : translator.apply(obj);
+        return isPlaceholder(obj) ? null : translate(obj);
+    }
+
+    /** The translator's answer, contained: a translator bug must not escape onto the informer's thread. */
+    private R translate(T obj) {
+        try {
+            return translator.apply(obj);
+        } catch (RuntimeException e) {
+            String name = obj == null || obj.getMetadata() == null ? null
+                    : obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
+            LOG.error("{} cannot be translated (a translator bug); kept as unreadable", name, e);
+            try {
+                return unreadable.apply(obj, e);
+            } catch (RuntimeException again) {
+                LOG.error("{}: no unreadable stand-in either; kept without a translation", name, again);
+                return null;
+            }
+        }
     }
 
     /** Whether {@code obj} is one of this store's placeholders (the informer hands them to handlers). */

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An informer item store that keeps a trimmed copy of each object: only what the translators and
@@ -37,6 +39,7 @@ import java.util.stream.Stream;
  * @param <T> the resource type
  */
 public final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrimmingItemStore.class);
     private final ConcurrentHashMap<String, T> items = new ConcurrentHashMap<>();
     private final UnaryOperator<T> trimmer;
 
@@ -53,9 +56,17 @@ public final class TrimmingItemStore<T extends HasMetadata> implements ItemStore
         return Cache.metaNamespaceKeyFunc(obj);
     }
 
+    /** Never throws (it runs on the informer's thread): an object the trimmer fails on is kept whole. */
     @Override
     public T put(String key, T obj) {
-        return items.put(key, trimmer.apply(obj));
+        T kept;
+        try {
+            kept = trimmer.apply(obj);
+        } catch (RuntimeException e) {
+            LOG.error("{} cannot be trimmed (a trimmer bug); kept whole", key, e);
+            kept = obj;
+        }
+        return items.put(key, kept);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.kube.testing;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EphemeralVolumeSource;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -409,8 +410,46 @@ public final class PodObjects {
         return this;
     }
 
+    /**
+     * {@code resources.requests[resource]} in the status of container {@code container} (what the
+     * kubelet has actuated; differs from the spec during an in-place resize). Init containers'
+     * statuses go to {@code initContainerStatuses}.
+     */
+    public PodObjects actualRequest(String container, String resource, String quantity) {
+        ContainerStatus status = containerStatus(container);
+        if (status.getResources() == null) {
+            status.setResources(new ResourceRequirements());
+        }
+        status.getResources().getRequests().put(resource, new Quantity(quantity));
+        return this;
+    }
+
+    /** {@code allocatedResources[resource]} in the status of container {@code container}. */
+    public PodObjects allocated(String container, String resource, String quantity) {
+        ContainerStatus status = containerStatus(container);
+        if (status.getAllocatedResources() == null) {
+            status.setAllocatedResources(new LinkedHashMap<>());
+        }
+        status.getAllocatedResources().put(resource, new Quantity(quantity));
+        return this;
+    }
+
     public Pod build() {
         return pod;
+    }
+
+    private ContainerStatus containerStatus(String container) {
+        boolean init = spec.getInitContainers().stream().anyMatch(c -> container.equals(c.getName()));
+        List<ContainerStatus> statuses = init ? status().getInitContainerStatuses() : status().getContainerStatuses();
+        for (ContainerStatus status : statuses) {
+            if (container.equals(status.getName())) {
+                return status;
+            }
+        }
+        ContainerStatus status = new ContainerStatus();
+        status.setName(container);
+        statuses.add(status);
+        return status;
     }
 
     // ------------------------------------------------------------ helpers

@@ -195,6 +195,16 @@ class PodTranslatorTest {
                         "container \"main\": nvidia.com/gpu request \"500m\" must be a whole number for an extended resource"),
                 arguments("too large", pod("p").container("main").memory("1e30"),
                         "container \"main\": memory request \"1e30\" is too large"),
+                arguments("an exponent far beyond any amount is refused before arithmetic",
+                        pod("p").container("main").memory("1e9999999"),
+                        "container \"main\": memory request \"1e9999999\" is too large"),
+                arguments("an exponent far below any amount", pod("p").container("main").cpu("1e-9999999"),
+                        "container \"main\": cpu request \"1e-9999999\" is too small"),
+                arguments("containers whose sum overflows",
+                        pod("p").container("a").memory("5Ei").container("b").memory("5Ei"),
+                        "pod requests are too large: their sum overflows"),
+                arguments("a host port beyond the range", pod("p").container("main").hostPort(70000),
+                        "container \"main\": host port 70000 is outside 1..65535"),
                 arguments("init container", pod("p").initContainer("setup").memory("1Gx").container("main"),
                         "init container \"setup\": memory request \"1Gx\" is not a valid quantity"),
                 arguments("overhead", pod("p").container("main").overhead("cpu", "x1"),
@@ -314,6 +324,16 @@ class PodTranslatorTest {
                                         req("b", NodeSelectorOperator.NOT_IN, "x")), List.of()),
                                 new NodeSelectorTerm(List.of(req("cores", NodeSelectorOperator.GT, "16"),
                                         req("age", NodeSelectorOperator.LT, "-3")), List.of())), List.of())),
+                arguments("Gt with a value that is no integer is kept: the API server accepts it, the term matches nothing",
+                        pod("p").requiredTerm(term(expr("cores", "Gt", "abc"))).requiredTerm(term(expr("a", "Exists"))),
+                        new NodeAffinity(List.of(
+                                new NodeSelectorTerm(List.of(req("cores", NodeSelectorOperator.GT, "abc")), List.of()),
+                                new NodeSelectorTerm(List.of(req("a", NodeSelectorOperator.EXISTS)), List.of())),
+                                List.of())),
+                arguments("Lt with a decimal value in a preferred term is kept too",
+                        pod("p").preferredTerm(10, term(expr("cores", "Lt", "2.5"))),
+                        new NodeAffinity(null, List.of(new PreferredSchedulingTerm(10, new NodeSelectorTerm(
+                                List.of(req("cores", NodeSelectorOperator.LT, "2.5")), List.of()))))),
                 arguments("match field on node name",
                         pod("p").requiredTerm(fieldTerm(expr("metadata.name", "In", "node-7"))),
                         new NodeAffinity(List.of(new NodeSelectorTerm(List.of(),
@@ -332,10 +352,8 @@ class PodTranslatorTest {
 
     static Stream<Arguments> invalidAffinities() {
         return Stream.of(
-                arguments("Gt needs an integer", pod("p").requiredTerm(term(expr("cores", "Gt", "many"))),
-                        "node affinity: key \"cores\": operator Gt needs exactly one integer value, got [many]"),
                 arguments("Lt needs exactly one value", pod("p").requiredTerm(term(expr("cores", "Lt", "1", "2"))),
-                        "node affinity: key \"cores\": operator Lt needs exactly one integer value, got [1, 2]"),
+                        "node affinity: key \"cores\": operator Lt needs exactly one value, got [1, 2]"),
                 arguments("In needs a value", pod("p").requiredTerm(term(expr("pool", "In"))),
                         "node affinity: key \"pool\": operator In needs at least one value"),
                 arguments("NotIn needs a value", pod("p").preferredTerm(1, term(expr("pool", "NotIn"))),
@@ -478,7 +496,7 @@ class PodTranslatorTest {
 
         Pod nullContainer = pod("p").container("main").build();
         nullContainer.getSpec().getContainers().add(null);
-        assertThat(translator.translate(nullContainer).errorOrNull()).startsWith("pod cannot be read: ");
+        assertThat(translator.translate(nullContainer).errorOrNull()).isEqualTo("spec.containers[1] is null");
     }
 
     @Test
@@ -487,13 +505,13 @@ class PodTranslatorTest {
                 .container("main").memory("12x").build();
         assertThat(translator.translate(invalid).isValid()).isFalse();
 
-        PodInfo identity = translator.identity(invalid);
+        PodInfo identity = translator.accounting(invalid);
         assertThat(identity.key()).isEqualTo(new PodKey("ns", "bad"));
         assertThat(identity.uid()).isEqualTo("u-9");
         assertThat(identity.schedulerName()).isEqualTo("kubenexus-scheduler");
         assertThat(identity.labels()).containsEntry("app", "x");
         assertThat(identity.requests()).isEqualTo(ResourceList.EMPTY);
-        assertThat(translator.identity(null).key()).isEqualTo(new PodKey("", ""));
+        assertThat(translator.accounting(null).key()).isEqualTo(new PodKey("", ""));
     }
 
     // ------------------------------------------------------------------ NUMA annotations
@@ -525,5 +543,132 @@ class PodTranslatorTest {
         assertThat(info.annotations()).containsOnlyKeys("numa.scheduling.kubenexus.io/policy",
                 "numa.scheduling.kubenexus.io/resources");
         assertThat(RetainedAnnotations.isPodKey("numa.scheduling.kubenexus.io/anything-new")).isTrue();
+    }
+
+    // ------------------------------------------------------------------ in-place resize
+
+    private static final String INFEASIBLE = "Infeasible";
+
+    /** kube-scheduler 1.33+ (component-helpers resource.PodRequests, determineContainerReqs). */
+    static Stream<Arguments> resizeCases() {
+        return Stream.of(
+                arguments("no status: the spec", pod("p").container("main").cpu("2"), resources("cpu", 2000)),
+                arguments("status equal to the spec: the spec",
+                        pod("p").container("main").cpu("2").actualRequest("main", "cpu", "2").allocated("main", "cpu", "2"),
+                        resources("cpu", 2000)),
+                arguments("growing, not actuated yet: the larger spec",
+                        pod("p").container("main").cpu("4").actualRequest("main", "cpu", "2").allocated("main", "cpu", "4")
+                                .condition("PodResizeInProgress", "True", null, null),
+                        resources("cpu", 4000)),
+                arguments("shrinking, the kubelet still holds the old amount",
+                        pod("p").container("main").cpu("1").actualRequest("main", "cpu", "3").allocated("main", "cpu", "3")
+                                .condition("PodResizePending", "True", "Deferred", null),
+                        resources("cpu", 3000)),
+                arguments("allocated above both",
+                        pod("p").container("main").cpu("1").actualRequest("main", "cpu", "1").allocated("main", "cpu", "5"),
+                        resources("cpu", 5000)),
+                arguments("per resource: the larger of each",
+                        pod("p").container("main").cpu("4").memory("1Gi")
+                                .actualRequest("main", "cpu", "2").actualRequest("main", "memory", "2Gi"),
+                        resources("cpu", 4000, "memory", 2 * GI)),
+                arguments("infeasible: the status, not the spec the kubelet will never grant",
+                        pod("p").container("main").cpu("64").actualRequest("main", "cpu", "2").allocated("main", "cpu", "2")
+                                .condition("PodResizePending", "True", INFEASIBLE, "Node didn't have enough capacity"),
+                        resources("cpu", 2000)),
+                arguments("a resize reported without resources counts nothing but the spec (as kube 1.33)",
+                        pod("p").container("main").cpu("1").allocated("main", "cpu", "3"),
+                        resources("cpu", 1000)),
+                arguments("per container: each charged its own larger amount",
+                        pod("p").container("a").cpu("1").container("b").cpu("1")
+                                .actualRequest("a", "cpu", "3"),
+                        resources("cpu", 4000)),
+                arguments("a sidecar's resize counts",
+                        pod("p").sidecar("proxy").cpu("1").container("main").cpu("1")
+                                .actualRequest("proxy", "cpu", "2"),
+                        resources("cpu", 3000)),
+                arguments("an ordinary init container has finished: its status is not read",
+                        pod("p").initContainer("setup").cpu("1").container("main").cpu("1")
+                                .actualRequest("setup", "cpu", "9"),
+                        resources("cpu", 1000)),
+                arguments("overhead is added to the resized sum",
+                        pod("p").container("main").cpu("1").actualRequest("main", "cpu", "2").overhead("cpu", "250m"),
+                        resources("cpu", 2250)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("resizeCases")
+    void inPlaceResizeIsChargedAsKubeSchedulerChargesIt(String name, PodObjects pod, ResourceList expected) {
+        PodInfo info = valid(pod.nodeName("n1").phase("Running").build());
+        assertThat(info.requests()).isEqualTo(expected);
+    }
+
+    @Test
+    void aResizeKeepsTheSpecsQosClassAndChargesTheContainersItResizes() {
+        PodInfo info = valid(pod("p").container("main").cpu("2").limit("cpu", "2").memory("1Gi").limit("memory", "1Gi")
+                .actualRequest("main", "cpu", "4").nodeName("n1").build());
+
+        assertThat(info.qosClass()).isEqualTo(QosClass.GUARANTEED);
+        assertThat(info.requests().get("cpu")).isEqualTo(4000);
+        assertThat(info.nonZeroRequests().get("cpu")).isEqualTo(4000);
+        assertThat(info.containers()).singleElement().satisfies(c -> assertThat(c.requests().get("cpu")).isEqualTo(4000));
+    }
+
+    @Test
+    void aStatusQuantityThatCannotBeReadIsAnErrorNamingTheContainer() {
+        Pod pod = pod("p").container("main").cpu("1").actualRequest("main", "cpu", "1").nodeName("n1").build();
+        pod.getStatus().getContainerStatuses().get(0).getResources().getRequests()
+                .put("cpu", new io.fabric8.kubernetes.api.model.Quantity("lots"));
+
+        assertThat(translator.translate(pod).errorOrNull())
+                .isEqualTo("status of container \"main\": cpu request \"lots\" is not a valid quantity");
+        assertThat(translator.accounting(pod).requests()).as("the spec still counts").isEqualTo(resources("cpu", 1000));
+    }
+
+    // ------------------------------------------------------------------ accounting of unreadable pods
+
+    @Test
+    void aPodWhoseConstraintsCannotBeReadKeepsWhatAccountingNeeds() {
+        Pod pod = pod("bound").namespace("ns").uid("u-1").schedulerName("default-scheduler")
+                .toleration("gpu", "Sometimes", null, "NoSchedule")
+                .container("main").cpu("3").memory("1Gi").hostPort(8080).nodeName("n1").phase("Running").deleting()
+                .build();
+        assertThat(translator.translate(pod).errorOrNull()).isEqualTo("toleration \"gpu\": unknown operator \"Sometimes\"");
+
+        PodInfo accounting = translator.accounting(pod);
+
+        assertThat(accounting.key()).isEqualTo(new PodKey("ns", "bound"));
+        assertThat(accounting.uid()).isEqualTo("u-1");
+        assertThat(accounting.schedulerName()).isEqualTo("default-scheduler");
+        assertThat(accounting.nodeName()).isEqualTo("n1");
+        assertThat(accounting.phase()).isEqualTo(PodPhase.RUNNING);
+        assertThat(accounting.terminating()).isTrue();
+        assertThat(accounting.requests()).isEqualTo(resources("cpu", 3000, "memory", GI));
+        assertThat(accounting.nonZeroRequests()).isEqualTo(resources("cpu", 3000, "memory", GI));
+        assertThat(accounting.hostPorts()).containsExactly(new HostPort(null, null, 8080));
+        assertThat(accounting.tolerations()).isEmpty();
+    }
+
+    @Test
+    void aPodWhoseRequestsCannotBeReadIsStillAPodOnItsNode() {
+        Pod pod = pod("bound").container("main").memory("12x").nodeName("n1").phase("Running").build();
+
+        PodInfo accounting = translator.accounting(pod);
+
+        assertThat(accounting.nodeName()).isEqualTo("n1");
+        assertThat(accounting.holdsResources()).isTrue();
+        assertThat(accounting.requests()).isEqualTo(ResourceList.EMPTY);
+        assertThat(translator.accounting(null).key()).isEqualTo(new PodKey("", ""));
+    }
+
+    @Test
+    void numaAnnotationsOfAnotherSchedulersPodMeanNothing() {
+        PodTranslator ours = new PodTranslator("kubenexus-scheduler");
+        PodObjects mistyped = pod("p").annotation("numa.scheduling.kubenexus.io/policy", "single-numa-node")
+                .container("main").cpu("1").nodeName("n1");
+
+        assertThat(ours.translate(mistyped.schedulerName("default-scheduler").build()).isValid()).isTrue();
+        assertThat(ours.translate(mistyped.schedulerName("kubenexus-scheduler").build()).errorOrNull())
+                .startsWith("annotation numa.scheduling.kubenexus.io/policy: unknown NUMA policy 'single-numa-node'");
+        assertThat(ours.readsOwnAnnotations(valid(pod("x").schedulerName("other").container("main").build()))).isFalse();
     }
 }

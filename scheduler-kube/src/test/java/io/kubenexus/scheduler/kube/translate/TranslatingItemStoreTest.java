@@ -109,4 +109,34 @@ class TranslatingItemStoreTest {
         assertThat(cache.byIndex(Cache.NAMESPACE_INDEX, "spark-jobs")).isEmpty();
         assertThat(cache.list()).isEmpty();
     }
+
+    /** A translator's bug must not escape onto the informer's thread: the pod is kept, as unreadable. */
+    @Test
+    void aTranslatorThatThrowsIsContainedToItsPod() {
+        TranslatingItemStore<Pod, String> contained = TranslatingItemStore.forPods(pod -> {
+            if (pod.getMetadata().getName().equals("exec-1")) {
+                throw new ArithmeticException("BigInteger would overflow supported range");
+            }
+            return "ok";
+        }, (pod, failure) -> "unreadable: " + failure.getMessage());
+        Pod bad = executor("7", "worker-1");
+        Pod good = pod("exec-2").namespace("spark-jobs").container("main").build();
+
+        contained.put(contained.getKey(bad), bad);
+        contained.put(contained.getKey(good), good);
+
+        assertThat(contained.size()).isEqualTo(2);
+        assertThat(contained.translation(contained.get("spark-jobs/exec-1")))
+                .isEqualTo("unreadable: BigInteger would overflow supported range");
+        assertThat(contained.translation(contained.get("spark-jobs/exec-2"))).isEqualTo("ok");
+
+        TranslatingItemStore<Pod, String> noStandIn = TranslatingItemStore.forPods(pod -> {
+            throw new IllegalStateException("bug");
+        }, (pod, failure) -> {
+            throw new IllegalStateException("another bug");
+        });
+        noStandIn.put(noStandIn.getKey(bad), bad);
+        assertThat(noStandIn.get("spark-jobs/exec-1")).as("still stored for the informer's bookkeeping").isNotNull();
+        assertThat(noStandIn.translation(bad)).isNull();
+    }
 }

@@ -70,4 +70,17 @@ class TrimmingItemStoreTest {
         assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys("numa.kubenexus.io/topology");
         assertThat((double) jsonBytes(trimmed) / jsonBytes(original)).isLessThan(0.5);
     }
+
+    @Test
+    void aTrimmerThatThrowsKeepsTheObjectWhole() {
+        TrimmingItemStore<Node> store = new TrimmingItemStore<>(node -> {
+            throw new NullPointerException("a null taint");
+        });
+        Node node = new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("n1").endMetadata()
+                .build();
+
+        store.put("n1", node);
+
+        assertThat(store.get("n1")).isSameAs(node);
+    }
 }
