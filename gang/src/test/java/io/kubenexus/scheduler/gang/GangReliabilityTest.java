@@ -329,4 +329,51 @@ class GangReliabilityTest {
         loop.runUntilIdle();
         assertThat(binder.bindings()).containsOnlyKeys("w-0", "w-1", "w-2");
     }
+
+    // ---------------------------------------------------------------- bounded books
+
+    /** What the loop keeps about a driver and its members goes with them: nothing grows with pods that came and went. */
+    @Test
+    void aDeletedDriverLeavesNothingOfItsOwnBehind() throws Exception {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 8);
+        PodInfo driver = driver("pi", 3);
+        loop.onDriverExecutorTemplate(driver.key(), twoCoreExecutors(0));
+        loop.onPodUpserted(driver);
+        loop.runUntilIdle();
+        loop.onPodUpserted(driver.withNodeName("n0"));
+        loop.onPodUpserted(executor("pi", 1, 3).build());
+        loop.runUntilIdle();
+        loop.onPodUpserted(executor("pi", 1, 3).boundTo("n0").build());
+        loop.runUntilIdle();
+
+        loop.onPodRemoved(new PodKey("spark", "pi-exec-1"));
+        loop.onPodRemoved(driver.key());
+        java.util.concurrent.CompletableFuture<Map<String, Integer>> sizes = loop.bookkeepingSizes();
+        loop.runUntilIdle();
+
+        assertThat(sizes.get(1, java.util.concurrent.TimeUnit.SECONDS)).as("every book is empty again")
+                .allSatisfy((book, size) -> assertThat(size).as(book).isEqualTo(book.equals("nodes") ? 1 : 0));
+    }
+
+    /** A pending gang member that turns unreadable no longer counts as present. */
+    @Test
+    void aMemberThatBecomesInvalidNoLongerCountsTowardsItsGang() throws Exception {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 16);
+        PodFixture member = pod("w-0").namespace("ml").label(GangLabels.NAME, "train").label(GangLabels.MIN_AVAILABLE, "3").cpu(1);
+        loop.onPodUpserted(member.build());
+        loop.onPodUpserted(pod("w-1").namespace("ml").label(GangLabels.NAME, "train").label(GangLabels.MIN_AVAILABLE, "3").cpu(1).build());
+        loop.runUntilIdle();
+        loop.onPodInvalid(member.build(), "annotation numa.scheduling.kubenexus.io/policy: unknown value");
+        loop.onPodUpserted(pod("w-2").namespace("ml").label(GangLabels.NAME, "train").label(GangLabels.MIN_AVAILABLE, "3").cpu(1).build());
+        loop.runUntilIdle();
+
+        java.util.concurrent.CompletableFuture<Map<String, Integer>> sizes = loop.bookkeepingSizes();
+        loop.runUntilIdle();
+
+        assertThat(binder.bindings()).as("2 readable members of 3 are not a gang").isEmpty();
+        assertThat(events.linesAbout("w-2")).last().asString().contains("2/3 members present");
+        assertThat(sizes.get(1, java.util.concurrent.TimeUnit.SECONDS)).containsEntry("memberships", 2);
+    }
 }

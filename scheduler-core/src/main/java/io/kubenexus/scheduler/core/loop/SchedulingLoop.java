@@ -473,6 +473,7 @@ public final class SchedulingLoop implements AutoCloseable {
         // An executor deleted before its bind answered: Spark creates another, the place waits for it.
         giveBackTakenReservation(key);
         invalidPods.remove(key);
+        templates.remove("pod:" + key); // a driver's own executor-resources annotation
         untrackMembership(key);
         queue.remove(key);
         if (state.removePod(key)) {
@@ -488,8 +489,12 @@ public final class SchedulingLoop implements AutoCloseable {
         }
         queue.remove(pod.key());
         // No stale charge: an unassigned pod holds nothing, unless our bind of it is in flight.
-        if (!state.isAssumed(pod.key()) && state.removePod(pod.key())) {
-            queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+        if (!state.isAssumed(pod.key())) {
+            // Nor does it count as a member its gang waits for, until it can be read again.
+            untrackMembership(pod.key());
+            if (state.removePod(pod.key())) {
+                queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+            }
         }
         if (isOurs(pod)) {
             PodInfo previous = invalidPods.put(pod.key(), pod);
