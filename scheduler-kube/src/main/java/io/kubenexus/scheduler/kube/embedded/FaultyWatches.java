@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +20,27 @@ import org.slf4j.LoggerFactory;
  * <p>The mock's own watch listener, when its socket closes, shuts its sender down and waits for it
  * (up to a minute) on the server's event loop, which stalls every other request meanwhile. With
  * the fault layer active, watches are closed all the time, so every watch's close and failure
- * callbacks are handed to {@code closer} instead of running on the event loop.
+ * callbacks are handed to {@code closer} instead of running on the event loop. Off the event loop
+ * the listener would shut its sender down while the mock still holds it among its watchers, and the
+ * next change would fail in the middle of a write with the sender's RejectedExecutionException
+ * (and its request never be answered): so the listener is first taken out of the mock's watchers
+ * ({@code unregister}, on the event loop) and closed a moment later, when no change that saw it can
+ * still be sending to it.
  */
 final class FaultyWatches {
     private static final Logger LOG = LoggerFactory.getLogger(FaultyWatches.class);
     /** RFC 6455 "going away": the server ends the stream, as an API server restarting does. */
     private static final int GOING_AWAY = 1001;
 
-    private final ScheduledExecutorService closer;
+    /** Long enough for a change that saw the listener before it was taken out to have sent to it. */
+    private static final Duration CLOSE_DELAY = Duration.ofSeconds(1);
 
-    FaultyWatches(ScheduledExecutorService closer) {
+    private final ScheduledExecutorService closer;
+    private final Consumer<WebSocketListener> unregister;
+
+    FaultyWatches(ScheduledExecutorService closer, Consumer<WebSocketListener> unregister) {
         this.closer = closer;
+        this.unregister = unregister;
     }
 
     /** The mock's watch answer, its close callbacks off the event loop and, if given, closed after {@code lifetime}. */
@@ -104,12 +115,14 @@ final class FaultyWatches {
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
-            offload(() -> delegate.onClosed(webSocket, code, reason), Duration.ZERO);
+            unregister.accept(delegate);
+            offload(() -> delegate.onClosed(webSocket, code, reason), CLOSE_DELAY);
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-            offload(() -> delegate.onFailure(webSocket, t, response), Duration.ZERO);
+            unregister.accept(delegate);
+            offload(() -> delegate.onFailure(webSocket, t, response), CLOSE_DELAY);
         }
     }
 

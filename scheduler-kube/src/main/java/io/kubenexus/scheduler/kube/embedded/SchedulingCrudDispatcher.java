@@ -19,6 +19,8 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.lang.reflect.Field;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,9 +30,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,6 +87,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulingCrudDispatcher.class);
     private static final Pattern POD_BINDING = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/binding/?");
     private static final Pattern BINDINGS = Pattern.compile("/api/v1/namespaces/([^/]+)/bindings/?");
     private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/?");
@@ -130,10 +137,28 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
                 thread.setDaemon(true);
                 return thread;
             });
-            this.watches = new FaultyWatches(watchCloser);
+            this.watches = new FaultyWatches(watchCloser, mockWatchers());
         } else {
             this.watchCloser = null;
             this.watches = null;
+        }
+    }
+
+    /**
+     * Takes a listener out of the mock's watchers (its private set, read once by reflection: the
+     * mock has no API for it). Without it, a watch closed off the event loop can fail a write
+     * (see {@link FaultyWatches}); if the field cannot be read, watches are only closed later.
+     */
+    private Consumer<WebSocketListener> mockWatchers() {
+        try {
+            Field field = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            field.setAccessible(true);
+            Set<?> watchers = (Set<?>) field.get(this);
+            return watchers::remove;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("the mock's watchers cannot be read ({}); closed watches are taken out late", e.toString());
+            return listener -> {
+            };
         }
     }
 
