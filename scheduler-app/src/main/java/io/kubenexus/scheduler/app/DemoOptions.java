@@ -1,6 +1,7 @@
 package io.kubenexus.scheduler.app;
 
 import io.kubenexus.scheduler.app.config.GoDuration;
+import io.kubenexus.scheduler.kube.embedded.FaultPlan;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,8 +15,11 @@ import java.util.Objects;
  * @param seed    seed of the synthetic cluster and workload: equal seeds give equal demos
  * @param timeout how long to wait for the pods to be bound or reported unschedulable
  * @param json    the summary is printed as one JSON object on stdout, progress on stderr
+ * @param faults  what the embedded API injects into the scheduler's requests ({@code --chaos},
+ *                {@code --chaos-rates}); {@link FaultPlan#NONE} without {@code --chaos}
  */
-public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json) {
+public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
+                          FaultPlan faults) {
     public static final int DEFAULT_NODES = 50;
     public static final int DEFAULT_PODS = 500;
     public static final int DEFAULT_SPARK_APPS = 20;
@@ -35,6 +39,37 @@ public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duratio
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("--timeout: must be a positive duration, was " + GoDuration.format(timeout));
+        }
+        Objects.requireNonNull(faults, "faults");
+    }
+
+    /** Without faults. */
+    public DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json) {
+        this(nodes, pods, sparkApps, seed, timeout, json, FaultPlan.NONE);
+    }
+
+    /**
+     * The fault plan of {@code --chaos} and {@code --chaos-rates}: none without {@code --chaos},
+     * else the default rates (docs/chaos.md) overridden by {@code rates} ({@code kind=rate,...}),
+     * seeded with the demo's seed.
+     *
+     * @throws IllegalArgumentException naming the option: rates without {@code --chaos}, or a bad entry
+     */
+    public static FaultPlan faults(boolean chaos, String rates, long seed) {
+        if (!chaos) {
+            if (rates != null) {
+                throw new IllegalArgumentException("--chaos-rates: needs --chaos");
+            }
+            return FaultPlan.NONE;
+        }
+        FaultPlan plan = FaultPlan.chaos(seed);
+        if (rates == null) {
+            return plan;
+        }
+        try {
+            return plan.withRates(rates);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--chaos-rates: " + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +29,9 @@ import java.util.TreeMap;
  * @param pendingReasons             pending pods per reason, e.g. {@code "0/50 nodes are available: ..."}
  * @param numa                       the NUMA workload's placements; {@link NumaPlacements#NONE} when the
  *                                   run had no nodes with a NUMA topology audited
+ * @param podsBoundMoreThanOnce      pods (by UID) the API applied more than one bind to, counted by the
+ *                                   API itself; must be 0
+ * @param chaos                      the faults the API injected ({@code --chaos}); {@link Chaos#NONE} without
  */
 public record DemoSummary(
         int nodes,
@@ -42,7 +46,9 @@ public record DemoSummary(
         long elapsedMillis,
         double bindRatePerSecond,
         Map<String, Integer> pendingReasons,
-        NumaPlacements numa) {
+        NumaPlacements numa,
+        int podsBoundMoreThanOnce,
+        Chaos chaos) {
 
     public DemoSummary {
         requireNotNegative("nodes", nodes);
@@ -62,6 +68,18 @@ public record DemoSummary(
         // Sorted by reason so that the JSON of equal runs is byte-for-byte equal.
         pendingReasons = pendingReasons == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pendingReasons));
         numa = numa == null ? NumaPlacements.NONE : numa;
+        requireNotNegative("podsBoundMoreThanOnce", podsBoundMoreThanOnce);
+        chaos = chaos == null ? Chaos.NONE : chaos;
+    }
+
+    /** A summary of a run without faults whose binds the API applied once each. */
+    public DemoSummary(int nodes, int podsCreated, int podsBound, int podsPending, int podsExpectedUnschedulable,
+                       int capacityViolations, int podsPendingThatFit, int cacheMismatches, SparkGangs spark,
+                       long elapsedMillis, double bindRatePerSecond, Map<String, Integer> pendingReasons,
+                       NumaPlacements numa) {
+        this(nodes, podsCreated, podsBound, podsPending, podsExpectedUnschedulable, capacityViolations,
+                podsPendingThatFit, cacheMismatches, spark, elapsedMillis, bindRatePerSecond, pendingReasons, numa, 0,
+                Chaos.NONE);
     }
 
     /** A summary without a NUMA audit. */
@@ -77,10 +95,11 @@ public record DemoSummary(
      * One JSON object on one line, keys in a fixed order: {@code nodes, pods_created, pods_bound,
      * pods_pending, pods_expected_unschedulable, capacity_violations, pods_pending_that_fit,
      * cache_mismatches, spark_apps, gangs_completed, gangs_waiting, partial_gangs,
-     * reserved_capacity_left, elapsed_millis, bind_rate_per_second, pending_reasons}, then, when the run
-     * audited NUMA placements, {@code numa_pods_bound, numa_pods_pending, numa_aligned, numa_misaligned,
-     * topology_affinity_errors, numa_by_shape}; the rate is rounded to 0.01 and the reasons and shapes
-     * are sorted.
+     * reserved_capacity_left, pods_bound_more_than_once, elapsed_millis, bind_rate_per_second,
+     * pending_reasons}, then, when the run audited NUMA placements, {@code numa_pods_bound,
+     * numa_pods_pending, numa_aligned, numa_misaligned, topology_affinity_errors, numa_by_shape}, then,
+     * with {@code --chaos}, {@code chaos: {seed, rates, faults_injected: {kind: n, ...}, faults_total}};
+     * the rate is rounded to 0.01 and the reasons and shapes are sorted.
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -97,6 +116,7 @@ public record DemoSummary(
         json.put("gangs_waiting", spark.waiting());
         json.put("partial_gangs", spark.partial());
         json.put("reserved_capacity_left", spark.reservationsLeft());
+        json.put("pods_bound_more_than_once", podsBoundMoreThanOnce);
         json.put("elapsed_millis", elapsedMillis);
         json.put("bind_rate_per_second", Math.round(bindRatePerSecond * 100) / 100.0);
         json.put("pending_reasons", pendingReasons);
@@ -118,6 +138,14 @@ public record DemoSummary(
             });
             json.put("numa_by_shape", shapes);
         }
+        if (chaos.enabled()) {
+            Map<String, Object> faults = new LinkedHashMap<>();
+            faults.put("seed", chaos.seed());
+            faults.put("rates", chaos.rates());
+            faults.put("faults_injected", chaos.faultsInjected());
+            faults.put("faults_total", chaos.total());
+            json.put("chaos", faults);
+        }
         try {
             return new ObjectMapper().writeValueAsString(json);
         } catch (JsonProcessingException e) {
@@ -138,6 +166,7 @@ public record DemoSummary(
         row(out, "capacity violations", Integer.toString(capacityViolations));
         row(out, "pending pods that fit", Integer.toString(podsPendingThatFit));
         row(out, "cache/API mismatches", Integer.toString(cacheMismatches));
+        row(out, "pods bound twice", Integer.toString(podsBoundMoreThanOnce));
         if (spark.apps() > 0 || spark.partial() > 0) {
             row(out, "spark applications", Integer.toString(spark.apps()));
             row(out, "  gangs completed", Integer.toString(spark.completed()));
@@ -154,6 +183,10 @@ public record DemoSummary(
             numa.byShape().forEach((shape, counts) -> row(out, "  on " + shape, String.format(Locale.ROOT,
                     "%d/%d/%d/%d", counts.podsBound(), counts.aligned(), counts.misaligned(), counts.kubeletPinned())));
         }
+        if (chaos.enabled()) {
+            row(out, "faults injected", Long.toString(chaos.total()));
+            chaos.faultsInjected().forEach((kind, n) -> row(out, "  " + kind, Long.toString(n)));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -168,11 +201,36 @@ public record DemoSummary(
 
     /**
      * Whether the run showed a defect: an over-committed node, a missed pod (or gang), a stale cache,
-     * or a driver bound without room for its executors.
+     * a driver bound without room for its executors, a misaligned NUMA pod, a pod bound twice, or a
+     * reservation left when every executor had come.
      */
     public boolean failed() {
         return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
-                || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0;
+                || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0 || podsBoundMoreThanOnce > 0
+                || spark.reservationsLeft() > 0;
+    }
+
+    /**
+     * The faults the embedded API injected into the scheduler's requests.
+     *
+     * @param enabled        whether the run had {@code --chaos}
+     * @param seed           the seed of the faults (the demo's)
+     * @param rates          the rates, {@code kind=rate,...}
+     * @param faultsInjected per kind (every kind, zeros included), in a fixed order
+     */
+    public record Chaos(boolean enabled, long seed, String rates, Map<String, Long> faultsInjected) {
+        public static final Chaos NONE = new Chaos(false, 0, "none", Map.of());
+
+        public Chaos {
+            Objects.requireNonNull(rates, "rates");
+            faultsInjected = faultsInjected == null ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(faultsInjected));
+            faultsInjected.forEach((kind, n) -> requireNotNegative("chaos." + kind, n));
+        }
+
+        public long total() {
+            return faultsInjected.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     /**

@@ -239,7 +239,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 "Run the scheduler against an embedded API server with a synthetic cluster "
                         + "(CPU and 8-GPU nodes) and a mixed workload with Spark applications, then report.",
                 "Needs no cluster. Exits 1 if any node was given more than its allocatable, a pod or gang that fits "
-                        + "was left pending, or a Spark driver was bound without room for its executors."})
+                        + "was left pending, a Spark driver was bound without room for its executors, a pod was bound "
+                        + "more than once or a reservation was left behind."})
     final class DemoCommand implements Callable<Integer> {
         @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DemoOptions.DEFAULT_NODES,
                 description = "Synthetic nodes, about 20%% of them GPU nodes (default: ${DEFAULT-VALUE}).")
@@ -265,11 +266,23 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 description = "How long to wait for the pods, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--chaos", description = "Inject faults into the scheduler's API requests (failed, conflicting, "
+                + "throttled and timed-out binds, failed status and Event writes, watches cut or answered 410 Gone, "
+                + "slow answers) at the default rates of docs/chaos.md, seeded with --seed; the summary counts them.")
+        boolean chaos;
+
+        @Option(names = "--chaos-rates", paramLabel = "KIND=RATE[,KIND=RATE...]",
+                description = "With --chaos: override rates, e.g. bind-conflict=0.2,watch-gone=0. Kinds: "
+                        + "bind-error, bind-conflict, bind-throttled, bind-timeout-applied, bind-timeout-lost, "
+                        + "status-write-error, event-write-error, watch-closed, watch-gone, slow-response.")
+        String chaosRates;
+
         @Override
         public Integer call() {
             DemoOptions options;
             try {
-                options = new DemoOptions(nodes, pods, sparkApps, seed, timeout, json);
+                options = new DemoOptions(nodes, pods, sparkApps, seed, timeout, json,
+                        DemoOptions.faults(chaos, chaosRates, seed));
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return EXIT_USAGE;
@@ -298,7 +311,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 err.println("error: the demo found defects: " + summary.capacityViolations()
                         + " over-committed node(s), " + summary.podsPendingThatFit() + " missed pod(s), "
                         + summary.cacheMismatches() + " cache/API mismatch(es), " + summary.spark().partial()
-                        + " partial gang(s)");
+                        + " partial gang(s), " + summary.podsBoundMoreThanOnce() + " pod(s) bound more than once, "
+                        + summary.spark().reservationsLeft() + " reservation(s) leaked");
                 return EXIT_FAILURE;
             }
             return EXIT_OK;

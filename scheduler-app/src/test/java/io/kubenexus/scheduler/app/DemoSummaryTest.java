@@ -23,7 +23,7 @@ class DemoSummaryTest {
         assertThat(summary.toJson()).isEqualTo("{\"nodes\":50,\"pods_created\":500,\"pods_bound\":480,\"pods_pending\":20,"
                 + "\"pods_expected_unschedulable\":10,\"capacity_violations\":0,\"pods_pending_that_fit\":0,\"cache_mismatches\":0,"
                 + "\"spark_apps\":20,\"gangs_completed\":15,\"gangs_waiting\":5,\"partial_gangs\":0,\"reserved_capacity_left\":0,"
-                + "\"elapsed_millis\":2345,"
+                + "\"pods_bound_more_than_once\":0,\"elapsed_millis\":2345,"
                 + "\"bind_rate_per_second\":204.69,\"pending_reasons\":{\"a: first\":2,\"z: last \\\"quoted\\\"\":1}}");
     }
 
@@ -103,5 +103,31 @@ class DemoSummaryTest {
     void countsMustNotBeNegative() {
         assertThatThrownBy(() -> new DemoSummary(1, 1, -1, 0, 0, 0, 0, 0, null, 0, 0, Map.of()))
                 .hasMessage("podsBound: must not be negative, was -1");
+    }
+
+    @Test
+    void chaosRunsCountTheirFaultsByKindInJsonAndText() {
+        Map<String, Long> faults = new LinkedHashMap<>();
+        faults.put("bind-error", 3L);
+        faults.put("watch-gone", 0L);
+        DemoSummary summary = new DemoSummary(1, 2, 2, 0, 0, 0, 0, 0, null, 10, 200, Map.of(),
+                DemoSummary.NumaPlacements.NONE, 0, new DemoSummary.Chaos(true, 7, "bind-error=0.05", faults));
+
+        assertThat(summary.toJson()).endsWith(",\"chaos\":{\"seed\":7,\"rates\":\"bind-error=0.05\","
+                + "\"faults_injected\":{\"bind-error\":3,\"watch-gone\":0},\"faults_total\":3}}");
+        assertThat(summary.toHumanReadable()).containsPattern("faults injected +3")
+                .containsPattern("  bind-error +3").containsPattern("  watch-gone +0");
+        assertThat(summary.failed()).isFalse();
+        assertThat(new DemoSummary(1, 2, 2, 0, 0, 0, 0, 0, null, 10, 200, Map.of()).toJson()).doesNotContain("chaos");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"a pod bound twice, 1, 0", "a reservation leaked, 0, 1"})
+    void aPodBoundTwiceOrAReservationLeftBehindIsADefect(String name, int boundTwice, int reservationsLeft) {
+        DemoSummary summary = new DemoSummary(1, 2, 2, 0, 0, 0, 0, 0,
+                new DemoSummary.SparkGangs(1, 1, 0, 0, reservationsLeft), 10, 200, Map.of(),
+                DemoSummary.NumaPlacements.NONE, boundTwice, DemoSummary.Chaos.NONE);
+        assertThat(summary.failed()).isTrue();
+        assertThat(summary.toJson()).contains("\"pods_bound_more_than_once\":" + boundTwice);
     }
 }

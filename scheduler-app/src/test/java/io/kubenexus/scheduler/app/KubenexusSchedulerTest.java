@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import io.kubenexus.scheduler.kube.embedded.FaultKind;
+import io.kubenexus.scheduler.kube.embedded.FaultPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KubenexusSchedulerTest {
@@ -314,7 +317,8 @@ class KubenexusSchedulerTest {
             json.fieldNames().forEachRemaining(keys::add);
             assertThat(keys).containsExactly("nodes", "pods_created", "pods_bound", "pods_pending",
                     "pods_expected_unschedulable", "capacity_violations", "pods_pending_that_fit", "cache_mismatches", "spark_apps", "gangs_completed",
-                    "gangs_waiting", "partial_gangs", "reserved_capacity_left", "elapsed_millis", "bind_rate_per_second",
+                    "gangs_waiting", "partial_gangs", "reserved_capacity_left", "pods_bound_more_than_once", "elapsed_millis",
+                    "bind_rate_per_second",
                     "pending_reasons");
             assertThat(json.get("pods_bound").asInt()).isEqualTo(478);
             assertThat(json.get("pending_reasons").get("0/50 nodes are available: 50 Insufficient cpu.").asInt()).isEqualTo(10);
@@ -335,6 +339,30 @@ class KubenexusSchedulerTest {
                     "--json");
 
             assertThat(demoOptionsSeen).containsExactly(new DemoOptions(200, 5000, 7, 42, Duration.ofMinutes(5), true));
+        }
+
+        @Test
+        void chaosTurnsOnTheDefaultRatesSeededWithTheDemoSeedAndRatesOverrideThem() {
+            execute("demo", "--chaos", "--seed", "5", "--chaos-rates", "bind-conflict=0.2,watch-gone=0");
+
+            FaultPlan faults = demoOptionsSeen.get(0).faults();
+            assertThat(faults.seed()).isEqualTo(5);
+            assertThat(faults.rate(FaultKind.BIND_CONFLICT)).isEqualTo(0.2);
+            assertThat(faults.rate(FaultKind.WATCH_GONE)).isZero();
+            assertThat(faults.rate(FaultKind.BIND_ERROR)).isEqualTo(FaultPlan.DEFAULT_CHAOS_RATES.get(FaultKind.BIND_ERROR));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "--chaos-rates bind-error=0.1        | error: --chaos-rates: needs --chaos",
+                "--chaos --chaos-rates bind-eror=0.1 | error: --chaos-rates: unknown fault kind \"bind-eror\"; known: bind-error,",
+                "--chaos --chaos-rates bind-error=2  | error: --chaos-rates: \"bind-error=2\": a rate must be in [0, 1]"})
+        void badChaosRatesAreUsageErrorsNamingTheOption(String args, String message) {
+            int code = execute(("demo " + args.trim()).split(" "));
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).contains(message.trim());
+            assertThat(demoOptionsSeen).isEmpty();
         }
 
         @Test

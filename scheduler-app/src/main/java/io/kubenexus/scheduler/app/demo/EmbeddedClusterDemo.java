@@ -14,7 +14,9 @@ import io.kubenexus.scheduler.core.sim.SyntheticNode;
 import io.kubenexus.scheduler.core.sim.WorkloadGenerator;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
+import io.kubenexus.scheduler.kube.embedded.BindLedger;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import io.kubenexus.scheduler.kube.embedded.FaultPlan;
 import io.kubenexus.scheduler.kube.topology.PublishedTopology;
 import io.kubenexus.scheduler.numa.NodeTopology;
 import java.io.PrintStream;
@@ -107,8 +109,13 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         // The mock server closes a watch on its event loop and waits there (up to a minute) until the
         // watch's backlog of events is sent, stalling every other request meanwhile: the simulators'
         // watches close just before the audit, so give requests more than the default 10 s.
+        FaultPlan faults = options.faults();
+        if (faults.active()) {
+            progress.printf(Locale.ROOT, "demo: chaos: the API injects faults into the scheduler's requests: %s "
+                    + "(seed %d)%n", faults.describeRates(), faults.seed());
+        }
         try (EmbeddedKubernetesApi api = new EmbeddedKubernetesApi(InetAddress.getLoopbackAddress(), 0,
-                AUDIT_REQUEST_TIMEOUT, Clock.systemUTC())) {
+                AUDIT_REQUEST_TIMEOUT, Clock.systemUTC(), faults)) {
             KubernetesClient client = api.client();
             for (SyntheticNode node : synthetic) {
                 client.nodes().resource(DemoObjects.node(node)).create();
@@ -118,7 +125,9 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             // The exporters publish before the scheduler starts, as on a cluster that has run for a while.
             kubelets.createTopologies();
             ReservedCapacityGauge reserved = new ReservedCapacityGauge();
-            KubeScheduler scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(settings),
+            // Only the scheduler's requests get faults: the workload, the kubelets and the audit see a sound API.
+            KubeScheduler scheduler = new KubeScheduler(api.newClientUnderFaults(),
+                    KubeSchedulerOptions.singleReplica(settings),
                     clock, reserved);
             SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, settings.schedulerName(),
                     progress);
@@ -134,7 +143,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 started = clock.instant();
                 Creation creation = create(client, withNuma(interleave(pods, apps), numaPods), spark,
                         settings.schedulerName(), progress);
-                finished = awaitSettled(scheduler, spark, kubelets, creation,
+                finished = awaitSettled(scheduler, api.binds(), faults.active(), spark, kubelets, creation,
                         pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
                         progress);
                 // Nothing more is created, admitted or reported from here: the audit sees a still API.
@@ -171,13 +180,26 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                             + String.join(", ", audit.unreported().subList(0, Math.min(5, audit.unreported().size())))
                             + (audit.unreported().size() > 5 ? ", ..." : ""));
                 }
+                List<String> boundTwice = api.binds().boundMoreThanOnce();
+                boundTwice.forEach(p -> progress.println("demo: BOUND MORE THAN ONCE " + p));
+                if (reservations > 0) {
+                    progress.printf("demo: RESERVATIONS LEAKED: %d executor place(s) still held at the end%n",
+                            reservations);
+                }
+                DemoSummary.Chaos chaos = DemoSummary.Chaos.NONE;
+                if (faults.active()) {
+                    Map<String, Long> injected = new LinkedHashMap<>();
+                    api.faults().counts().forEach((kind, n) -> injected.put(kind.optionName(), n));
+                    chaos = new DemoSummary.Chaos(true, faults.seed(), faults.describeRates(), injected);
+                    progress.printf(Locale.ROOT, "demo: chaos: %d faults injected %s%n", chaos.total(), injected);
+                }
                 long elapsed = Duration.between(started, finished).toMillis();
                 DemoSummary.SparkGangs sparkGangs = new DemoSummary.SparkGangs(gangs.apps(), gangs.completed(),
                         gangs.waiting(), gangs.partial(), reservations);
                 return new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
                         audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
                         cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
-                        audit.pendingReasons(), numa);
+                        audit.pendingReasons(), numa, boundTwice.size(), chaos);
             } finally {
                 // Stop creating and watching before the API server goes: the mock can stall on a watch
                 // closed mid-event.
@@ -328,7 +350,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * (a bind result, a retry or a driver's next look may be on its way). Reservations that outlive
      * every executor's creation by {@link #RESERVATION_PATIENCE} are reported, not waited for.
      */
-    private Instant awaitSettled(KubeScheduler scheduler, SparkOperatorSimulator spark, KubeletLoop kubelets,
+    private Instant awaitSettled(KubeScheduler scheduler, BindLedger binds, boolean underFaults,
+                                 SparkOperatorSimulator spark, KubeletLoop kubelets,
                                  Creation creation,
                                  int submissions, boolean withSpark, Duration timeout, Instant started,
                                  PrintStream progress) throws InterruptedException {
@@ -347,9 +370,12 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 lastBind = now;
             }
             int podsCreated = creation.plainPods().get() + spark.podsCreated();
+            // Under faults a bind may apply while its answer is lost (the loop then learns of the pod
+            // from the informer, not as a bind of its own): count what the API applied.
+            long bound = underFaults ? binds.applied() : stats.scheduled();
             boolean idle = creation.submissions() == submissions
                     && spark.executorsOwed() == 0
-                    && stats.scheduled() + stats.pending() == podsCreated
+                    && bound + stats.pending() == podsCreated
                     && stats.pending() == stats.unschedulable()
                     && kubelets.idle();
             reservedSince = idle && stats.reservations() > 0 ? (reservedSince == null ? now : reservedSince) : null;

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EmbeddedClusterDemoIT {
     private static final int PODS = 500;
     private static final int SPARK_APPS = 20;
+    /** Fewer pods under faults: retries and timeouts make each run slower. */
+    private static final int CHAOS_PODS = 300;
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
@@ -58,6 +60,75 @@ class EmbeddedClusterDemoIT {
         assertThat(numa.aligned()).as(log).isPositive();
         assertThat(numa.byShape()).as(log).containsOnlyKeys("cpu-numa-node", "gpu-numa-node");
         assertThat(numa.byShape().get("gpu-numa-node").kubeletPinned()).as(log).isPositive();
+        assertThat(summary.failed()).as(log).isFalse();
+    }
+
+    /** Every kind except the bind failures, at their default rates (docs/chaos.md). */
+    private static final String NO_BIND_FAILURES = "bind-error=0,bind-conflict=0,bind-throttled=0,"
+            + "bind-timeout-applied=0,bind-timeout-lost=0";
+
+    /**
+     * {@code demo --chaos} with the faults the loop copes with today: failed status and Event
+     * writes, watches closed mid-stream and answered 410 Gone, slow answers, Spark applications
+     * included. Every pod that fits is bound exactly once, nothing is over-committed or missed, no
+     * gang is split, no reservation is left, the cache equals the API. (Each bind fault alone, with a
+     * gang, is {@code ChaosIT}'s.)
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2})
+    void underApiFaultsEveryPodIsBoundOnceOrCorrectlyPending(long seed) {
+        DemoSummary summary = chaosRun(seed, SPARK_APPS, NO_BIND_FAILURES);
+        assertInvariants(summary, lastLog);
+        assertThat(summary.chaos().faultsInjected()).as(lastLog)
+                .containsEntry("bind-error", 0L).containsEntry("bind-conflict", 0L);
+        assertThat(summary.chaos().faultsInjected().get("slow-response")).as(lastLog).isPositive();
+        assertThat(summary.chaos().faultsInjected().get("event-write-error")).as(lastLog).isPositive();
+        assertThat(summary.spark().completed()).as(lastLog).isPositive();
+    }
+
+    /**
+     * Every fault at its default rate. A gang member (Spark executor, or member of a co-created
+     * gang) whose bind fails loses its place (see {@code FailedExecutorBindIT}): the other members
+     * are bound, the room goes to other pods, and the run ends with partial gangs and members that
+     * would have fit.
+     */
+    @org.junit.jupiter.api.Disabled("loop bug (SchedulingLoop): a failed bind of a gang member or executor does not "
+            + "keep its place")
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2})
+    void underEveryFaultEveryPodIsBoundOnceOrCorrectlyPendingAndGangsStayWhole(long seed) {
+        DemoSummary summary = chaosRun(seed, SPARK_APPS, null);
+        assertInvariants(summary, lastLog);
+        assertThat(summary.chaos().faultsInjected()).as(lastLog).allSatisfy((kind, n) -> {
+            if (kind.startsWith("bind-")) {
+                assertThat(n).as(kind).isPositive();
+            }
+        });
+    }
+
+    private String lastLog = "";
+
+    private DemoSummary chaosRun(long seed, int sparkApps, String rates) {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        DemoSummary summary = new EmbeddedClusterDemo(Clock.systemUTC()).run(
+                new DemoOptions(50, CHAOS_PODS, sparkApps, seed, Duration.ofSeconds(90), true,
+                        DemoOptions.faults(true, rates, seed)),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+        lastLog = progress.toString(StandardCharsets.UTF_8) + System.lineSeparator() + summary.toHumanReadable();
+        return summary;
+    }
+
+    private static void assertInvariants(DemoSummary summary, String log) {
+        assertThat(summary.chaos().enabled()).as(log).isTrue();
+        assertThat(summary.chaos().total()).as(log).isPositive();
+        assertThat(summary.podsBound() + summary.podsPending()).as(log).isEqualTo(summary.podsCreated());
+        assertThat(summary.podsBoundMoreThanOnce()).as(log).isZero();
+        assertThat(summary.capacityViolations()).as(log).isZero();
+        assertThat(summary.podsPendingThatFit()).as(log).isZero();
+        assertThat(summary.cacheMismatches()).as(log).isZero();
+        assertThat(summary.spark().partial()).as(log).isZero();
+        assertThat(summary.spark().reservationsLeft()).as(log).isZero();
+        assertThat(summary.podsPending()).as(log).isGreaterThanOrEqualTo(summary.podsExpectedUnschedulable());
         assertThat(summary.failed()).as(log).isFalse();
     }
 }

@@ -38,6 +38,8 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
     public static final String DEFAULT_NAMESPACE = "default";
 
     private final KubernetesMockServer server;
+    private final SchedulingCrudDispatcher dispatcher;
+    private final FaultPlan faultPlan;
     private final Duration requestTimeout;
     private final List<KubernetesClient> clients = new ArrayList<>();
     private final KubernetesClient client;
@@ -62,17 +64,39 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
      * @param clock          timestamps written by the API (binding conditions)
      */
     public EmbeddedKubernetesApi(InetAddress address, int port, Duration requestTimeout, Clock clock) {
+        this(address, port, requestTimeout, clock, FaultPlan.NONE);
+    }
+
+    /**
+     * With a fault layer: clients made with {@link #newClientUnderFaults()} get {@code faults}
+     * ({@link FaultPlan#NONE}: none, exactly as the other constructors).
+     */
+    public EmbeddedKubernetesApi(InetAddress address, int port, Duration requestTimeout, Clock clock,
+                                 FaultPlan faults) {
         Objects.requireNonNull(address, "address");
+        this.faultPlan = Objects.requireNonNull(faults, "faults");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         // The mock logs every request at INFO: thousands of lines that bury the demo's progress.
         requestLog.setLevel(java.util.logging.Level.WARNING);
         ObjectMapper mapper = new ObjectMapper();
         new KubernetesSerialization(mapper, true); // registers fabric8's modules on the mapper
+        this.dispatcher = new SchedulingCrudDispatcher(clock, new FaultInjector(faults));
         this.server = new KubernetesMockServer(new Context(mapper), new MockWebServer(), new HashMap<>(),
-                new SchedulingCrudDispatcher(clock), false);
+                dispatcher, false);
         server.init(address, port);
         this.client = newClient();
-        LOG.info("embedded Kubernetes API listening on {}", url());
+        LOG.info("embedded Kubernetes API listening on {}{}", url(),
+                faults.active() ? " with faults " + faults.describeRates() + " (seed " + faults.seed() + ")" : "");
+    }
+
+    /** The faults injected so far, by kind. */
+    public FaultInjector faults() {
+        return dispatcher.faults();
+    }
+
+    /** The binds applied so far, per pod: the witness of "bound exactly once". */
+    public BindLedger binds() {
+        return dispatcher.ledger();
     }
 
     /** A client shared by everyone who only needs requests; closed by {@link #close()}. */
@@ -94,14 +118,38 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
         return created;
     }
 
+    /**
+     * A new client whose requests get the fault plan's faults (the scheduler under test), with the
+     * plan's request timeout so that timed-out answers time out; closed by {@link #close()}.
+     * Without an active plan it is an ordinary {@link #newClient()}.
+     */
+    public synchronized KubernetesClient newClientUnderFaults() {
+        if (closed) {
+            throw new IllegalStateException("the embedded API is closed");
+        }
+        if (!faultPlan.active()) {
+            return newClient();
+        }
+        Config config = new ConfigBuilder(config(faultPlan.requestTimeout()))
+                .addToCustomHeaders(SchedulingCrudDispatcher.UNDER_FAULTS_HEADER, "true")
+                .build();
+        KubernetesClient created = server.createClient(builder -> builder.withConfig(config));
+        clients.add(created);
+        return created;
+    }
+
     /** The configuration of the clients made here, for callers that build their own. */
     public Config config() {
+        return config(requestTimeout);
+    }
+
+    private Config config(Duration timeout) {
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(url())
                 .withNamespace(DEFAULT_NAMESPACE)
                 .withTrustCerts(true)
                 .withHttp2Disable(true)
-                .withRequestTimeout((int) requestTimeout.toMillis())
+                .withRequestTimeout((int) timeout.toMillis())
                 .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
                 .withRequestRetryBackoffLimit(0)
                 .build();

@@ -19,13 +19,24 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.lang.reflect.Field;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,6 +64,13 @@ import java.util.regex.Pattern;
  * base handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
  * a version document instead of the mock's list of stored objects.
  *
+ * <p><b>Faults.</b> With a {@link FaultInjector} whose plan is active, requests of clients under
+ * faults (header {@value #UNDER_FAULTS_HEADER}) may get the plan's faults ({@link FaultKind}):
+ * binds answered 500, 409 or 429, or answered too late with and without being applied; status and
+ * Event writes answered 500; watches closed mid-stream or answered 410 Gone; slow answers. Every
+ * watch's close is then handled off the server's event loop ({@link FaultyWatches}). Applied binds
+ * are counted per pod UID ({@link #ledger()}) with or without faults.
+ *
  * <p><b>Known differences of the mock that remain</b> (see shared/REFERENCE.md):
  * <ul>
  *   <li>Closing a watch while the mock still has events queued for it can block the mock's event
@@ -69,6 +87,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulingCrudDispatcher.class);
     private static final Pattern POD_BINDING = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/binding/?");
     private static final Pattern BINDINGS = Pattern.compile("/api/v1/namespaces/([^/]+)/bindings/?");
     private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/?");
@@ -79,7 +98,20 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
             "system-node-critical", 2_000_001_000,
             "system-cluster-critical", 2_000_000_000);
 
+    private static final Pattern POD_STATUS = Pattern.compile("/api/v1/namespaces/[^/]+/pods/[^/]+/status/?");
+    private static final Pattern EVENTS = Pattern.compile(
+            "(/api/v1|/apis/events\\.k8s\\.io/v1)/namespaces/[^/]+/events(/[^/]+)?/?");
+    private static final Pattern RESOURCE_VERSION = Pattern.compile("[?&]resourceVersion=([^&]*)");
+    private static final Pattern WATCH = Pattern.compile("[?&]watch=(true|1)(&|$)");
+    /** The header that marks the requests of clients under faults ({@link EmbeddedKubernetesApi#newClientUnderFaults()}). */
+    public static final String UNDER_FAULTS_HEADER = "X-Kubenexus-Under-Faults";
+
     private final Clock clock;
+    private final FaultInjector faults;
+    private final BindLedger ledger = new BindLedger();
+    /** Null without faults: watches then behave exactly as the mock's. */
+    private final ScheduledExecutorService watchCloser;
+    private final FaultyWatches watches;
     private final ObjectMapper mapper = new ObjectMapper();
     private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
     private final PodTranslator podTranslator = new PodTranslator();
@@ -91,7 +123,151 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     public SchedulingCrudDispatcher(Clock clock) {
+        this(clock, new FaultInjector(FaultPlan.NONE));
+    }
+
+    /** With a fault layer; {@link FaultPlan#NONE} behaves exactly as without one. */
+    public SchedulingCrudDispatcher(Clock clock, FaultInjector faults) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.faults = Objects.requireNonNull(faults, "faults");
+        if (faults.active()) {
+            AtomicInteger threads = new AtomicInteger();
+            this.watchCloser = Executors.newScheduledThreadPool(8, runnable -> {
+                Thread thread = new Thread(runnable, "embedded-api-watch-closer-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.watches = new FaultyWatches(watchCloser, mockWatchers());
+        } else {
+            this.watchCloser = null;
+            this.watches = null;
+        }
+    }
+
+    /**
+     * Takes a listener out of the mock's watchers (its private set, read once by reflection: the
+     * mock has no API for it). Without it, a watch closed off the event loop can fail a write
+     * (see {@link FaultyWatches}); if the field cannot be read, watches are only closed later.
+     */
+    private Consumer<WebSocketListener> mockWatchers() {
+        try {
+            Field field = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            field.setAccessible(true);
+            Set<?> watchers = (Set<?>) field.get(this);
+            return watchers::remove;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("the mock's watchers cannot be read ({}); closed watches are taken out late", e.toString());
+            return listener -> {
+            };
+        }
+    }
+
+    /** The binds applied so far, per pod. */
+    public BindLedger ledger() {
+        return ledger;
+    }
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if (!faults.active() || request.getHeader(UNDER_FAULTS_HEADER) == null) {
+            return super.dispatch(request);
+        }
+        String fullPath = request.getPath() == null ? "" : request.getPath();
+        String path = pathOf(fullPath);
+        String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT);
+        if ("GET".equals(method) && WATCH.matcher(fullPath).find()) {
+            return watch(request, path, fullPath);
+        }
+        FaultKind fault = null;
+        if ("POST".equals(method) && (POD_BINDING.matcher(path).matches() || BINDINGS.matcher(path).matches())) {
+            fault = faults.decide(FaultKind.Target.BIND, bindKey(path, request));
+        } else if (("PATCH".equals(method) || "PUT".equals(method)) && POD_STATUS.matcher(path).matches()) {
+            fault = faults.decide(FaultKind.Target.STATUS_WRITE, path);
+        } else if (("POST".equals(method) || "PATCH".equals(method) || "PUT".equals(method))
+                && EVENTS.matcher(path).matches()) {
+            fault = faults.decide(FaultKind.Target.EVENT_WRITE, path);
+        }
+        if (fault != null) {
+            return injected(fault, request, path);
+        }
+        MockResponse response = super.dispatch(request);
+        Duration delay = faults.slowDelay(method + " " + path);
+        return delay.isZero() ? response : response.setBodyDelay(delay);
+    }
+
+    private MockResponse watch(RecordedRequest request, String path, String fullPath) {
+        FaultKind fault = faults.decide(FaultKind.Target.WATCH, path);
+        if (fault == FaultKind.WATCH_GONE) {
+            Matcher rv = RESOURCE_VERSION.matcher(fullPath);
+            return watches.gone(rv.find() ? rv.group(1) : "");
+        }
+        Duration lifetime = null;
+        if (fault == FaultKind.WATCH_CLOSED) {
+            long max = faults.plan().watchLifetime().toMillis();
+            lifetime = Duration.ofMillis(Math.max(50, (long) (max * faults.fraction(path))));
+        }
+        return watches.guarded(super.dispatch(request), lifetime);
+    }
+
+    private MockResponse injected(FaultKind fault, RecordedRequest request, String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return switch (fault) {
+            case BIND_ERROR, STATUS_WRITE_ERROR, EVENT_WRITE_ERROR -> status(HttpURLConnection.HTTP_INTERNAL_ERROR,
+                    "InternalError", "Internal error occurred: injected by the embedded API's fault layer ("
+                            + fault.optionName() + ")", null, null);
+            case BIND_CONFLICT -> conflict(podName(path, request), "pods/binding",
+                    "the object has been modified; please apply your changes to the latest version and try again");
+            case BIND_THROTTLED -> {
+                long seconds = Math.max(1, faults.plan().retryAfter().toSeconds());
+                // As the API server's priority and fairness answers: the header and details.retryAfterSeconds.
+                Status throttled = new StatusBuilder()
+                        .withApiVersion("v1").withKind("Status").withNewMetadata().endMetadata()
+                        .withStatus("Failure").withCode(429).withReason("TooManyRequests")
+                        .withMessage("the server has received too many requests and has asked us to try again later")
+                        .withNewDetails().withRetryAfterSeconds((int) seconds).endDetails()
+                        .build();
+                yield new MockResponse().setResponseCode(429).setHeader("Retry-After", Long.toString(seconds))
+                        .setBody(serialization.asJson(throttled));
+            }
+            case BIND_TIMEOUT_APPLIED -> super.dispatch(request).setBodyDelay(faults.plan().timeoutDelay());
+            case BIND_TIMEOUT_LOST -> status(504, "Timeout", "Timeout: request did not complete within the allowed "
+                    + "duration", name, "pods/binding").setBodyDelay(faults.plan().timeoutDelay());
+            default -> super.dispatch(request);
+        };
+    }
+
+    private String bindKey(String path, RecordedRequest request) {
+        Matcher podBinding = POD_BINDING.matcher(path);
+        if (podBinding.matches()) {
+            return podBinding.group(1) + "/" + podBinding.group(2);
+        }
+        Matcher bindings = BINDINGS.matcher(path);
+        return (bindings.matches() ? bindings.group(1) : "") + "/" + podName(path, request);
+    }
+
+    /** The pod a binding request names: from the path, or the Binding's metadata.name. */
+    private String podName(String path, RecordedRequest request) {
+        Matcher podBinding = POD_BINDING.matcher(path);
+        if (podBinding.matches()) {
+            return podBinding.group(2);
+        }
+        try {
+            return mapper.readTree(request.getUtf8Body()).path("metadata").path("name").asText("");
+        } catch (JsonProcessingException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (watchCloser != null) {
+            watchCloser.shutdownNow();
+        }
+        super.shutdown();
     }
 
     @Override
@@ -198,6 +374,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
             if (written.code() >= 300) {
                 return written;
             }
+            ledger.applied(uid, namespace + "/" + podName);
             return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(
                     "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}");
         }

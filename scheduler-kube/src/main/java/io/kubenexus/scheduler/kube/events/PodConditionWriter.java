@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class PodConditionWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PodConditionWriter.class);
     static final String POD_SCHEDULED = "PodScheduled";
-    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_ATTEMPTS = 5;
 
     /** What the condition should say. */
     record Verdict(String status, String reason, String message) {
@@ -142,19 +142,25 @@ final class PodConditionWriter {
                 if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                     return true;
                 }
-                // 409/422: the conditions changed between read and patch (the test op failed); read again.
-                boolean retry = (e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == 422)
-                        && attempt < MAX_ATTEMPTS;
-                if (!retry) {
-                    LOG.warn("could not set PodScheduled on {}: {}", key, e.getMessage());
+                // 409/422: the conditions changed between read and patch (the test op failed); read
+                // again. 429, 5xx and no answer (code 0: a timeout, a reset) are transient: try again,
+                // since an unschedulable pod may not be tried (and reported) again for minutes.
+                if (!isRetriable(e.getCode()) || attempt == MAX_ATTEMPTS) {
+                    LOG.warn("could not set PodScheduled on {} ({} attempts): {}", key, attempt, e.getMessage());
                     return false;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("could not set PodScheduled on {}", key, e);
-                return false;
+                if (attempt == MAX_ATTEMPTS) {
+                    LOG.warn("could not set PodScheduled on {} ({} attempts)", key, attempt, e);
+                    return false;
+                }
             }
         }
         return false;
+    }
+
+    private static boolean isRetriable(int code) {
+        return code == HttpURLConnection.HTTP_CONFLICT || code == 422 || code == 429 || code == 0 || code >= 500;
     }
 
     /** The JSON patch that makes the pod show {@code verdict}, or null if it already does. */

@@ -1,0 +1,143 @@
+package io.kubenexus.scheduler.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.ports.BindOutcome;
+import io.kubenexus.scheduler.core.ports.BindResult;
+import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Found by {@code demo --chaos} (partial gangs, reservations left, pods that fit left pending): an
+ * executor whose bind fails loses the place reserved for it. The loop forgets the executor's
+ * assumption, which had taken the reservation, and does not put the reservation back; the room
+ * goes to whoever is tried first (here a pod that was kept out by the reservation), and the
+ * executor, retried after its backoff, finds none: the driver runs without it. Expected: the place
+ * is reserved again for the executor, the intruder stays pending, every executor is bound.
+ */
+@Disabled("loop bug (SchedulingLoop, the lead's rewrite): a failed executor bind does not restore its reservation")
+class FailedExecutorBindIT {
+    private static final String NS = "spark-jobs";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private EmbeddedKubernetesApi api;
+    private KubernetesClient client;
+    private KubeScheduler scheduler;
+
+    @BeforeEach
+    void start() {
+        api = new EmbeddedKubernetesApi();
+        client = api.client();
+    }
+
+    @AfterEach
+    void stop() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        api.close();
+    }
+
+    @Test
+    void anExecutorWhoseBindFailsKeepsItsReservedPlace() {
+        createNode("node-0", "8");
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        // The first bind of etl-exec-1 fails as a 500 would: nothing applied.
+        scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(
+                SchedulerSettings.defaults().withBackoff(Duration.ofMillis(300), Duration.ofMillis(500)))
+                .withGang(new GangSettings(Duration.ofMinutes(5))), Clock.systemUTC(), SchedulerMetrics.NONE,
+                binder -> (pod, node) -> pod.key().name().equals("etl-exec-1") && failedOnce.compareAndSet(false, true)
+                        ? CompletableFuture.completedFuture(BindResult.of(BindOutcome.FAILED, "injected: 500"))
+                        : binder.bind(pod, node));
+        scheduler.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+
+        // Driver 1 cpu + 3 executors x 2 cpu = 7 of 8 cpus: the driver binds, 6 cpus are reserved.
+        createDriver("etl", 4, "cpu=2,memory=2Gi");
+        await().atMost(WAIT).until(() -> nodeOf("etl-driver") != null);
+        await().atMost(WAIT).until(() -> scheduler.stats().reservations() == 3);
+        // 3 cpus: fits only in the reserved places, so it waits.
+        createPlainPod("intruder", "3");
+        await().atMost(WAIT).until(() -> scheduler.stats().unschedulable() == 1);
+
+        createExecutors("etl", 3, 4);
+
+        await().atMost(WAIT).until(() -> failedOnce.get() && scheduler.stats().pending() <= 1
+                && scheduler.stats().pending() == scheduler.stats().unschedulable());
+        assertThat(executors("etl")).as("executors bound").allSatisfy(p -> assertThat(p.getSpec().getNodeName())
+                .as(p.getMetadata().getName()).isNotNull());
+        assertThat(nodeOf("intruder")).as("the intruder took a reserved place").isNull();
+        assertThat(scheduler.stats().reservations()).isZero();
+    }
+
+    private void createDriver(String app, int minAvailable, String executorResources) {
+        client.pods().inNamespace(NS).resource(sparkPod(app + "-driver", app, "driver", minAvailable, "1")
+                .editMetadata().addToAnnotations("pod-group.scheduling.kubenexus.io/executor-resources", executorResources)
+                .endMetadata().build()).create();
+    }
+
+    private void createExecutors(String app, int count, int minAvailable) {
+        Pod driver = client.pods().inNamespace(NS).withName(app + "-driver").get();
+        for (int i = 1; i <= count; i++) {
+            client.pods().inNamespace(NS).resource(sparkPod(app + "-exec-" + i, app, "executor", minAvailable, "2")
+                    .editMetadata().addToLabels("spark-exec-id", Integer.toString(i))
+                    .addNewOwnerReference().withApiVersion("v1").withKind("Pod").withName(driver.getMetadata().getName())
+                    .withUid(driver.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+                    .build()).create();
+        }
+    }
+
+    private static PodBuilder sparkPod(String name, String app, String role, int minAvailable, String cpu) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(NS)
+                .addToLabels("spark-role", role)
+                .addToLabels("spark-app-selector", "spark-" + app)
+                .addToLabels("pod-group.scheduling.kubenexus.io/name", app)
+                .addToLabels("pod-group.scheduling.kubenexus.io/min-available", Integer.toString(minAvailable))
+                .endMetadata()
+                .withNewSpec().withSchedulerName("kubenexus-scheduler")
+                .addNewContainer().withName("spark-kubernetes-" + role).withImage("spark:3.5.3")
+                .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity("2Gi"))
+                .endResources().endContainer().endSpec();
+    }
+
+    private void createPlainPod(String name, String cpu) {
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .endMetadata().withNewSpec().withSchedulerName("kubenexus-scheduler").addNewContainer().withName("main")
+                .withImage("app").withNewResources().addToRequests("cpu", new Quantity(cpu)).endResources().endContainer()
+                .endSpec().build()).create();
+    }
+
+    private void createNode(String name, String cpu) {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewStatus().addToAllocatable("cpu", new Quantity(cpu)).addToAllocatable("memory", new Quantity("64Gi"))
+                .addToAllocatable("pods", new Quantity("110")).endStatus().build()).create();
+    }
+
+    private String nodeOf(String pod) {
+        Pod found = client.pods().inNamespace(NS).withName(pod).get();
+        return found == null ? null : found.getSpec().getNodeName();
+    }
+
+    private List<Pod> executors(String app) {
+        return client.pods().inNamespace(NS).withLabel("spark-app-selector", "spark-" + app).list().getItems().stream()
+                .filter(p -> "executor".equals(p.getMetadata().getLabels().get("spark-role"))).toList();
+    }
+}
