@@ -22,18 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * Found by {@code demo --chaos} (partial gangs, reservations left, pods that fit left pending): an
- * executor whose bind fails loses the place reserved for it. The loop forgets the executor's
- * assumption, which had taken the reservation, and does not put the reservation back; the room
- * goes to whoever is tried first (here a pod that was kept out by the reservation), and the
- * executor, retried after its backoff, finds none: the driver runs without it. Expected: the place
- * is reserved again for the executor, the intruder stays pending, every executor is bound.
+ * executor whose bind failed lost the place reserved for it. The loop forgot the executor's
+ * assumption, which had taken the reservation, and did not put the reservation back; the room
+ * went to whoever was tried first (here a pod that was kept out by the reservation), and the
+ * executor, retried after its backoff, found none: the driver ran without it. Now the place is
+ * reserved again for the executor, the intruder stays pending, every executor is bound.
  */
-@Disabled("loop bug (SchedulingLoop, the lead's rewrite): a failed executor bind does not restore its reservation")
 class FailedExecutorBindIT {
     private static final String NS = "spark-jobs";
     private static final Duration WAIT = Duration.ofSeconds(20);
