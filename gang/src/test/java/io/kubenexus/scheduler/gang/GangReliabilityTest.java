@@ -239,6 +239,42 @@ class GangReliabilityTest {
         assertThat(loop.stats().reservations()).isEqualTo(1);
     }
 
+    /**
+     * Found by demo --chaos: a driver whose bind failed kept the places reserved with it; its retry
+     * then planned against its own old places and, on a cluster that fits it exactly, never fit.
+     */
+    @Test
+    void aDriverWhoseBindFailedHoldsNothingAndFitsAgainOnItsRetry() {
+        ScriptedBinder binder = new ScriptedBinder().thenAnswer(BindOutcome.FAILED);
+        SchedulingLoop loop = loop(binder, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        assertThat(loop.stats().reservations()).as("a driver that is not bound holds nothing").isZero();
+        assertThat(requestedCpu(loop)).isZero();
+
+        clock.advance(Duration.ofSeconds(2));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsKey("pi-driver");
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+    }
+
+    /** The driver's bind timed out as we saw it but was applied: when the informer shows it bound, its places are reserved again. */
+    @Test
+    void aDriverBoundDespiteAFailedAnswerGetsItsPlacesBackWhenTheInformerShowsIt() {
+        ScriptedBinder binder = new ScriptedBinder().thenAnswer(BindOutcome.FAILED);
+        SchedulingLoop loop = loop(binder, 1, 5);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        loop.onPodUpserted(pod("intruder").cpu(2).createdAtSecond(100).build());
+        loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
+        loop.runUntilIdle();
+
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+        assertThat(binder.bindings()).doesNotContainKey("intruder");
+    }
+
     // ---------------------------------------------------------------- rebuilt from what the API shows
 
     /** After a restart the executors exist but are unbound: each gets its place back before anyone else. */

@@ -456,6 +456,13 @@ public final class SchedulingLoop implements AutoCloseable {
             if (pod.phase() == PodPhase.RUNNING && (before == null || before.phase() != PodPhase.RUNNING)) {
                 queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_STARTED);
             }
+            if (before == null && membership != null && membership.isValid() && membership.role() == GroupRole.DRIVER
+                    && pod.holdsResources() && synced && leader && reservationsRebuilt) {
+                // A driver shows up bound that this term did not just bind: its bind timed out as we saw
+                // it but was applied (its places were released with the failure), or someone else bound
+                // it. Its executors' places are reserved again, as after a restart.
+                rebuildReservationsOf(pod, membership);
+            }
             return;
         }
         if (state.isAssumed(pod.key())) {
@@ -541,7 +548,9 @@ public final class SchedulingLoop implements AutoCloseable {
                 continue;
             }
             reservations.remove(key);
-            state.forget(key);
+            if (state.forget(key)) {
+                queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+            }
         }
         List<QueuedPod> involved = new ArrayList<>(attemptEntries.size() + 1);
         involved.add(entry);
@@ -985,7 +994,9 @@ public final class SchedulingLoop implements AutoCloseable {
         }
         if (chosen != null) {
             reservations.remove(chosen.placeholder().key());
-            state.forget(chosen.placeholder().key());
+            if (state.forget(chosen.placeholder().key()) && !chosen.placeholder().nodeName().equals(nodeName)) {
+                queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
+            }
             publishReservedCapacity();
         }
     }
@@ -1167,11 +1178,28 @@ public final class SchedulingLoop implements AutoCloseable {
         static final ExecutorCounts NONE = new ExecutorCounts(0, 0, 0);
     }
 
+    /** Reserves again, now, for one driver that turned out bound (see {@link #rebuildReservations()}). */
+    private void rebuildReservationsOf(PodInfo driver, GroupMembership membership) {
+        try {
+            rebuildReservations(driver, membership,
+                    executorCounts(membership.groupId()).getOrDefault(membership.groupId(), ExecutorCounts.NONE));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "reserving the executors' places of " + driver.key() + " failed", e);
+        }
+        publishReservedCapacity();
+    }
+
     private Map<String, ExecutorCounts> executorCounts() {
+        return executorCounts(null);
+    }
+
+    /** Per group (or for {@code onlyGroup} alone when not null). */
+    private Map<String, ExecutorCounts> executorCounts(String onlyGroup) {
         Map<String, int[]> counts = new HashMap<>();
         for (Map.Entry<PodKey, GroupMembership> entry : memberships.entrySet()) {
             GroupMembership membership = entry.getValue();
-            if (membership.role() != GroupRole.EXECUTOR) {
+            if (membership.role() != GroupRole.EXECUTOR
+                    || (onlyGroup != null && !onlyGroup.equals(membership.groupId()))) {
                 continue;
             }
             int[] c = counts.computeIfAbsent(membership.groupId(), g -> new int[3]);
@@ -1348,6 +1376,12 @@ public final class SchedulingLoop implements AutoCloseable {
         GroupMembership membership = memberships.get(pod.key());
         if (membership != null) {
             moveMember(membership.groupId(), pod.key(), false);
+            if (membership.role() == GroupRole.DRIVER) {
+                // A driver that is not bound holds nothing: its retry plans the places again (against its
+                // own old places it might never fit), and if the bind was applied after all, the informer
+                // shows the driver bound and the places are reserved again then.
+                releaseReservations(membership.groupId());
+            }
         }
         giveBackTakenReservation(pod.key());
         if (state.forget(pod.key())) {
