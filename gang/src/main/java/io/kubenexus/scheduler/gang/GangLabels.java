@@ -65,6 +65,11 @@ public final class GangLabels implements PodGroups {
     }
 
     @Override
+    public boolean sizedByApplication(PodInfo pod) {
+        return pod.labels().containsKey(OPERATOR_APP_NAME);
+    }
+
+    @Override
     public int executorOrdinal(PodInfo pod) {
         String id = pod.labels().get(SPARK_EXEC_ID);
         if (id == null || id.isEmpty() || id.length() > 9) {

@@ -275,6 +275,27 @@ class GangReliabilityTest {
         assertThat(binder.bindings()).doesNotContainKey("intruder");
     }
 
+    /**
+     * Found by demo --chaos: with the SparkApplication watch cut (relisting), an operator's driver was
+     * seen first and placed at once without room for its executors. It now waits for its application
+     * and is placed, with its executors' places, as soon as the application is seen.
+     */
+    @Test
+    void aDriverSeenBeforeItsSparkApplicationWaitsForItAndIsPlacedWithItsPlacesWhenItArrives() {
+        ScriptedBinder binder = new ScriptedBinder();
+        SchedulingLoop loop = loop(binder, 1, 8);
+        loop.onPodUpserted(driver("pi", 3));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).isEmpty();
+
+        clock.advance(Duration.ofMillis(200));
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).as("without waiting out its backoff").containsKey("pi-driver");
+        assertThat(loop.stats().reservations()).isEqualTo(2);
+        assertThat(events.linesAbout("pi-driver")).noneMatch(l -> l.startsWith("ExecutorsNotSized"));
+    }
+
     // ---------------------------------------------------------------- rebuilt from what the API shows
 
     /** After a restart the executors exist but are unbound: each gets its place back before anyone else. */

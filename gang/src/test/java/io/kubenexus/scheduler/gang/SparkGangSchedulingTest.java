@@ -195,6 +195,14 @@ class SparkGangSchedulingTest {
         start(loop, 1, 8);
         loop.onPodUpserted(driver("mystery", 5));
         loop.runUntilIdle();
+        assertThat(binder.bindings()).as("first it waits for its SparkApplication").isEmpty();
+        assertThat(events.linesAbout("mystery-driver")).last().asString()
+                .endsWith("waiting for SparkApplication spark/mystery to size the executors");
+
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            loop.runUntilIdle();
+        }
 
         assertThat(binder.bindings()).containsOnlyKeys("mystery-driver");
         assertThat(loop.stats().reservations()).isZero();

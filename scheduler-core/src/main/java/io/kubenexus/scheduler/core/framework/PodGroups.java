@@ -23,4 +23,13 @@ public interface PodGroups {
     default int executorOrdinal(PodInfo pod) {
         return 0;
     }
+
+    /**
+     * Whether a driver was created from an application object that sizes its executors (spark-operator's
+     * pods name their SparkApplication), so that a driver seen before that object (its watch was cut
+     * and is relisting) is worth a short wait rather than being placed without room for its executors.
+     */
+    default boolean sizedByApplication(PodInfo pod) {
+        return false;
+    }
 }

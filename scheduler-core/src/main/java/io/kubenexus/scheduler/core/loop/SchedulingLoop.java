@@ -121,6 +121,8 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Map<String, GroupPolicy> policies = new HashMap<>();
     /** Executor templates by application ("ns/app"), or by driver ("pod:ns/name") for the annotation. */
     private final Map<String, ExecutorTemplate> templates = new HashMap<>();
+    /** Drivers waiting for the application that sizes their executors, by "ns/app". */
+    private final Map<String, PodKey> driversAwaitingApplication = new HashMap<>();
     /** Drivers already told that their executors cannot be sized (told once). */
     private final Set<PodKey> unsizedDrivers = new HashSet<>();
     private final GangSettings gang;
@@ -387,6 +389,11 @@ public final class SchedulingLoop implements AutoCloseable {
                 templates.remove(e.appKey());
             } else {
                 templates.put(e.appKey(), e.template());
+                PodKey waiting = driversAwaitingApplication.remove(e.appKey());
+                QueuedPod entry = waiting == null ? null : queue.claim(waiting);
+                if (entry != null) {
+                    queue.retryNow(entry); // its application arrived: no need to wait out the backoff
+                }
             }
         } else if (event instanceof LoopEvent.StateUpdate e) {
             try {
@@ -481,6 +488,7 @@ public final class SchedulingLoop implements AutoCloseable {
         giveBackTakenReservation(key);
         invalidPods.remove(key);
         templates.remove("pod:" + key); // a driver's own executor-resources annotation
+        driversAwaitingApplication.values().remove(key);
         untrackMembership(key);
         queue.remove(key);
         if (state.removePod(key)) {
@@ -731,6 +739,27 @@ public final class SchedulingLoop implements AutoCloseable {
         return false;
     }
 
+    /**
+     * A driver spark-operator created names its SparkApplication, which sizes the executors; the two
+     * come through different watches, and after a cut watch the application may be seen late. The
+     * driver waits for it up to {@link #POD_GROUP_GRACE}, and is tried again as soon as it arrives,
+     * rather than being placed at once without room for its executors.
+     */
+    private boolean awaitingApplication(QueuedPod entry, GroupMembership membership) {
+        PodInfo driver = entry.pod();
+        if (membership.appName() == null || !groups.sizedByApplication(driver)
+                || Duration.between(entry.firstQueued(), clock.instant()).compareTo(POD_GROUP_GRACE) >= 0) {
+            return false;
+        }
+        driversAwaitingApplication.put(driver.key().namespace() + "/" + membership.appName(), driver.key());
+        queue.retryAfterBackoff(entry);
+        if (leader) {
+            events.unschedulable(driver, "gang " + membership.groupId() + ": waiting for SparkApplication "
+                    + driver.key().namespace() + "/" + membership.appName() + " to size the executors");
+        }
+        return true;
+    }
+
     /** How long a member waits for the PodGroup object it names. */
     static final Duration POD_GROUP_GRACE = Duration.ofSeconds(30);
 
@@ -785,6 +814,9 @@ public final class SchedulingLoop implements AutoCloseable {
         PodInfo driver = entry.pod();
         String groupId = membership.groupId();
         ExecutorTemplate template = executorTemplate(driver, membership);
+        if (template == null && awaitingApplication(entry, membership)) {
+            return;
+        }
         if (template == null || template.count() == 0) {
             if (template == null && unsizedDrivers.add(driver.key()) && leader) {
                 events.warning(driver, "ExecutorsNotSized", "gang " + groupId + ": cannot size the executors (no "
@@ -1476,6 +1508,7 @@ public final class SchedulingLoop implements AutoCloseable {
         sizes.put("policies", policies.size());
         sizes.put("templates", templates.size());
         sizes.put("unsizedDrivers", unsizedDrivers.size());
+        sizes.put("driversAwaitingApplication", driversAwaitingApplication.size());
         sizes.put("groupWaitingSince", groupWaitingSince.size());
         sizes.put("invalidPods", invalidPods.size());
         sizes.put("inbox", inbox.size());
