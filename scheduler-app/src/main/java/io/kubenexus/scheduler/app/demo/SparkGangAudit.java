@@ -26,6 +26,7 @@ record SparkGangAudit(int apps, int completed, int waiting, int partial, List<St
         List<Pod> drivers = new ArrayList<>();
         Map<String, Integer> boundExecutors = new HashMap<>();
         Map<String, Integer> executors = new HashMap<>();
+        Map<String, List<String>> pendingExecutors = new HashMap<>();
         for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
             String role = labels.get(GangLabels.SPARK_ROLE);
@@ -36,6 +37,9 @@ record SparkGangAudit(int apps, int completed, int waiting, int partial, List<St
                 executors.merge(app, 1, Integer::sum);
                 if (pod.getSpec().getNodeName() != null) {
                     boundExecutors.merge(app, 1, Integer::sum);
+                } else {
+                    pendingExecutors.computeIfAbsent(app, a -> new ArrayList<>()).add(pod.getMetadata().getName()
+                            + " (" + whyPending(pod) + ")");
                 }
             }
         }
@@ -53,10 +57,20 @@ record SparkGangAudit(int apps, int completed, int waiting, int partial, List<St
                 completed++;
             } else {
                 partial.add(driver.getMetadata().getName() + " on " + driver.getSpec().getNodeName() + ": " + bound + "/"
-                        + wanted + " executors bound, " + executors.getOrDefault(app, 0) + " created");
+                        + wanted + " executors bound, " + executors.getOrDefault(app, 0) + " created; pending: "
+                        + pendingExecutors.getOrDefault(app, List.of()));
             }
         }
         return new SparkGangAudit(apps, completed, waiting, partial.size(), List.copyOf(partial));
+    }
+
+    /** The pod's PodScheduled=False message, as kubectl describe shows it, or "no condition". */
+    private static String whyPending(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return "no condition";
+        }
+        return pod.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType()))
+                .map(c -> c.getReason() + ": " + c.getMessage()).findFirst().orElse("no condition");
     }
 
     /** A driver without a readable min-available is a gang of itself. */

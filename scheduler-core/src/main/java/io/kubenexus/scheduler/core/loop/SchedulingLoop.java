@@ -1365,6 +1365,17 @@ public final class SchedulingLoop implements AutoCloseable {
                     result.outcome(), pod.key(), pod.uid());
             return;
         }
+        if (result.outcome() != BindOutcome.BOUND && state.accountedPod(pod.key()) != null
+                && !state.isAssumed(pod.key())) {
+            // Whatever the call answered (a timeout, a 409 for our own earlier bind whose answer was
+            // lost), the informer already shows the pod bound: the binding was applied. Nothing to undo.
+            if (result.outcome() == BindOutcome.ALREADY_BOUND) {
+                bindConflicts++;
+            }
+            takenReservations.remove(pod.key());
+            finishInFlight(pod.key());
+            return;
+        }
         switch (result.outcome()) {
             case BOUND -> {
                 scheduled++;
@@ -1384,13 +1395,6 @@ public final class SchedulingLoop implements AutoCloseable {
                 requeueInFlight(pod);
             }
             case FAILED -> {
-                if (state.accountedPod(pod.key()) != null && !state.isAssumed(pod.key())) {
-                    // The call failed as we saw it (a timeout), but the informer already shows the pod bound:
-                    // the binding was applied. Nothing to undo or retry.
-                    takenReservations.remove(pod.key());
-                    finishInFlight(pod.key());
-                    return;
-                }
                 bindFailures++;
                 undoAssumption(pod);
                 LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}", pod.key(), completed.nodeName(),
