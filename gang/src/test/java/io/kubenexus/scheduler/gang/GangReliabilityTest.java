@@ -296,6 +296,38 @@ class GangReliabilityTest {
         assertThat(events.linesAbout("pi-driver")).noneMatch(l -> l.startsWith("ExecutorsNotSized"));
     }
 
+    /**
+     * Found by demo --chaos: one member's bind of a placed gang failed (429, a timeout) while its
+     * siblings' succeeded. Forgetting it and planning it again let other pods take its room, and the
+     * gang stayed partial. Now the member keeps its place and its bind is retried on the same node.
+     */
+    @Test
+    void aGangMemberWhoseBindFailedKeepsItsPlaceAndIsBoundThereOnRetry() {
+        HeldBinder held = new HeldBinder();
+        SchedulingLoop loop = loop(held, 1, 3);
+        for (int i = 0; i < 3; i++) {
+            loop.onPodUpserted(pod("w-" + i).namespace("ml").label(GangLabels.NAME, "train")
+                    .label(GangLabels.MIN_AVAILABLE, "3").cpu(1).build());
+        }
+        loop.runUntilIdle();
+        held.take("w-0").answer(BindOutcome.BOUND);
+        held.take("w-1").answer(BindOutcome.BOUND);
+        held.take("w-2").answer(BindOutcome.FAILED);
+        loop.onPodUpserted(pod("intruder").cpu(1).priority(1000).build());
+        loop.runUntilIdle();
+        assertThat(requestedCpu(loop)).as("w-2's place is still held").isEqualTo(3000);
+        assertThat(held.calls()).extracting(c -> c.pod().key().name()).doesNotContain("intruder");
+
+        clock.advance(Duration.ofSeconds(2));
+        loop.runUntilIdle();
+        HeldBinder.Call retry = held.take("w-2");
+        assertThat(retry.nodeName()).isEqualTo("n0");
+        retry.answer(BindOutcome.BOUND);
+        loop.runUntilIdle();
+        assertThat(held.calls()).extracting(c -> c.pod().key().name()).doesNotContain("intruder");
+        assertThat(events.linesAbout("w-2")).last().asString().startsWith("Scheduled w-2: n0");
+    }
+
     // ---------------------------------------------------------------- rebuilt from what the API shows
 
     /** After a restart the executors exist but are unbound: each gets its place back before anyone else. */

@@ -32,11 +32,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -129,7 +127,8 @@ final class PlacementAudit {
         }
         List<PodInfo> pending = new ArrayList<>();
         Map<String, List<PodInfo>> pendingGroups = new LinkedHashMap<>();
-        Set<String> groupsWithBoundMembers = new HashSet<>();
+        Map<String, Integer> boundMembers = new HashMap<>();
+        Map<String, Integer> minAvailable = new HashMap<>();
         for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
             if (KubeletLoop.isTerminal(pod)) {
                 continue;
@@ -138,10 +137,14 @@ final class PlacementAudit {
                 // Spark pods are judged with their application below; other groups' members together.
                 String group = valid.value().labels().containsKey(GangLabels.SPARK_ROLE) ? null
                         : valid.value().labels().get(GangLabels.NAME);
+                if (group != null) {
+                    minAvailable.merge(group, minAvailable(valid.value().labels().get(GangLabels.MIN_AVAILABLE)),
+                            Math::max);
+                }
                 if (valid.value().isAssigned()) {
                     state.upsertPod(valid.value());
                     if (group != null) {
-                        groupsWithBoundMembers.add(group);
+                        boundMembers.merge(group, 1, Integer::sum);
                     }
                 } else if (namespace.equals(valid.value().key().namespace())) {
                     if (group != null) {
@@ -159,7 +162,8 @@ final class PlacementAudit {
         SchedulingAlgorithm algorithm = algorithm(settings);
         int fit = 0;
         for (Map.Entry<String, List<PodInfo>> group : pendingGroups.entrySet()) {
-            if (groupsWithBoundMembers.contains(group.getKey())) {
+            int bound = boundMembers.getOrDefault(group.getKey(), 0);
+            if (bound >= minAvailable.getOrDefault(group.getKey(), 1)) {
                 // Members beyond min-available are placed on their own.
                 pending.addAll(group.getValue());
             } else if (fitsTogether(group.getValue(), state, algorithm)) {
@@ -250,5 +254,14 @@ final class PlacementAudit {
             members.add(readable(translator, pod));
         }
         return members;
+    }
+
+    /** A member without a readable min-available is a group of itself. */
+    private static int minAvailable(String label) {
+        try {
+            return label == null ? 1 : Math.max(1, Integer.parseInt(label.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -86,15 +86,12 @@ class EmbeddedClusterDemoIT {
     }
 
     /**
-     * Every fault at its default rate, Spark applications included. Two loop bugs make it fail
-     * today: a gang member (Spark executor, or member of a co-created gang) whose bind fails loses
-     * its place (see {@code FailedExecutorBindIT}), and a driver decided while the SparkApplication
-     * informer has not yet seen its application (its watch cut or answered 410) is placed without
-     * room for its executors ("ExecutorsNotSized"): partial gangs, places left reserved, pods that
-     * would have fit.
+     * Every fault at its default rate, Spark applications included. This found the loop's gang bugs
+     * under faults: an executor or gang member whose bind failed lost its place, a driver whose bind
+     * failed kept the places reserved with it (and could not fit against them on its retry), and a
+     * driver seen before its SparkApplication (its watch cut) was placed without room for its
+     * executors; each has a loop test of its own now (GangReliabilityTest).
      */
-    @org.junit.jupiter.api.Disabled("loop bugs (SchedulingLoop): a failed bind of a gang member or executor does not "
-            + "keep its place; a driver seen before its SparkApplication is bound without reservations")
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2})
     void underEveryFaultEveryPodIsBoundOnceOrCorrectlyPendingAndGangsStayWhole(long seed) {

@@ -109,6 +109,18 @@ public final class SchedulingLoop implements AutoCloseable {
     private long reservationsExpired;
     /** The highest executor ordinal seen per group (Spark's spark-exec-id), for rebuilding reservations. */
     private final Map<String, Integer> executorOrdinals = new HashMap<>();
+    /**
+     * Members of a placed gang whose bind failed: they keep their place (still assumed) and the same
+     * bind is sent again when due, so a failed call never leaves the gang partial while others take
+     * the member's room. By pod key; few at a time.
+     */
+    private final Map<PodKey, Rebind> rebinds = new LinkedHashMap<>();
+    /** Binds of one gang member sent again before it is given up and planned anew. */
+    static final int MAX_REBINDS = 5;
+
+    private record Rebind(PodInfo pod, String nodeName, Instant due, int attempt) {
+    }
+
     /** When the next check of PodGroup schedule timeouts is due. */
     private Instant nextTimeoutCheck = Instant.MIN;
     private static final Duration TIMEOUT_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -299,7 +311,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private void waitForWork() throws InterruptedException {
         publishIfDue(true);
         Duration wait = IDLE_WAIT;
-        Instant wake = earliest(queue.nextWakeUp(), nextReservationExpiry());
+        Instant wake = earliest(earliest(queue.nextWakeUp(), nextReservationExpiry()), nextRebind());
         if (wake != null) {
             Duration untilWake = Duration.between(clock.instant(), wake);
             if (untilWake.compareTo(wait) < 0) {
@@ -327,6 +339,7 @@ public final class SchedulingLoop implements AutoCloseable {
             }
             expireReservations();
             timeOutWaitingGroups();
+            sendDueRebinds();
             QueuedPod next = queue.pop();
             if (next != null) {
                 scheduleOne(next);
@@ -412,7 +425,13 @@ public final class SchedulingLoop implements AutoCloseable {
         } else if (event instanceof LoopEvent.LeadershipChanged e) {
             leader = e.leader();
             if (!leader) {
-                // A new term starts from what the API shows; our in-memory reservations lapse with it.
+                // A new term starts from what the API shows; our in-memory reservations lapse with it,
+                // and so do binds kept for a retry: their pods are planned again by whoever leads.
+                for (Rebind rebind : List.copyOf(rebinds.values())) {
+                    undoAssumption(rebind.pod());
+                    requeueInFlight(rebind.pod());
+                }
+                rebinds.clear();
                 releaseAllReservations();
                 reservationsRebuilt = false;
             }
@@ -486,6 +505,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private void applyPodRemoved(PodKey key) {
         // An executor deleted before its bind answered: Spark creates another, the place waits for it.
         giveBackTakenReservation(key);
+        rebinds.remove(key);
         invalidPods.remove(key);
         templates.remove("pod:" + key); // a driver's own executor-resources annotation
         driversAwaitingApplication.values().remove(key);
@@ -1379,6 +1399,7 @@ public final class SchedulingLoop implements AutoCloseable {
         switch (result.outcome()) {
             case BOUND -> {
                 scheduled++;
+                rebinds.remove(pod.key());
                 takenReservations.remove(pod.key());
                 finishInFlight(pod.key());
                 events.scheduled(pod, completed.nodeName(), state.describePlacement(pod.key()));
@@ -1396,6 +1417,10 @@ public final class SchedulingLoop implements AutoCloseable {
             }
             case FAILED -> {
                 bindFailures++;
+                if (rebindOnTheSameNode(pod, completed.nodeName(), result)) {
+                    return;
+                }
+                rebinds.remove(pod.key());
                 undoAssumption(pod);
                 LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}", pod.key(), completed.nodeName(),
                         result.detail());
@@ -1405,6 +1430,60 @@ public final class SchedulingLoop implements AutoCloseable {
                 requeueInFlight(pod);
             }
         }
+    }
+
+    /**
+     * A member of a gang planned together whose bind failed keeps its place while its siblings keep
+     * theirs: the same bind is sent again after a backoff (1 s doubling), up to {@link #MAX_REBINDS}
+     * times; then it is given up and planned again like any failed pod.
+     */
+    private boolean rebindOnTheSameNode(PodInfo pod, String nodeName, BindResult result) {
+        GroupMembership membership = memberships.get(pod.key());
+        if (membership == null || !membership.isValid() || membership.role() != GroupRole.MEMBER
+                || groupMinimum(membership.groupId()) < 2 || !state.isAssumed(pod.key()) || !leader) {
+            return false;
+        }
+        Rebind previous = rebinds.get(pod.key());
+        int attempt = previous == null ? 1 : previous.attempt() + 1;
+        if (attempt > MAX_REBINDS) {
+            return false;
+        }
+        Duration backoff = settings.podInitialBackoff().multipliedBy(1L << Math.min(attempt - 1, 4));
+        if (backoff.compareTo(settings.podMaxBackoff()) > 0) {
+            backoff = settings.podMaxBackoff();
+        }
+        rebinds.put(pod.key(), new Rebind(pod, nodeName, clock.instant().plus(backoff), attempt));
+        LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}; its place is kept and the bind is sent again in {3}",
+                pod.key(), nodeName, result.detail(), Quantities.duration(backoff));
+        events.bindFailed(pod, nodeName, result.detail() + " (the gang's place is kept; retrying on the same node)");
+        return true;
+    }
+
+    private void sendDueRebinds() {
+        if (rebinds.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (Rebind rebind : List.copyOf(rebinds.values())) {
+            if (rebind.due().isAfter(now)) {
+                continue;
+            }
+            if (!isCurrentIncarnation(rebind.pod()) || !state.isAssumed(rebind.pod().key())) {
+                rebinds.remove(rebind.pod().key()); // gone, or bound after all (the informer showed it)
+                continue;
+            }
+            // Kept in the map (with its count) until the answer: success clears it, failure counts on.
+            rebinds.put(rebind.pod().key(), new Rebind(rebind.pod(), rebind.nodeName(), Instant.MAX, rebind.attempt()));
+            bind(rebind.pod(), rebind.nodeName());
+        }
+    }
+
+    private Instant nextRebind() {
+        Instant next = null;
+        for (Rebind rebind : rebinds.values()) {
+            next = earliest(next, rebind.due());
+        }
+        return next;
     }
 
     /** A bind did not take: the pod is pending again, its charge forgotten, an executor's place held again. */
@@ -1507,6 +1586,7 @@ public final class SchedulingLoop implements AutoCloseable {
         sizes.put("warnedMembers", warnedMembers.size());
         sizes.put("reservations", reservations.size());
         sizes.put("takenReservations", takenReservations.size());
+        sizes.put("rebinds", rebinds.size());
         sizes.put("countedExecutors", countedExecutors.size());
         sizes.put("executorOrdinals", executorOrdinals.size());
         sizes.put("policies", policies.size());
