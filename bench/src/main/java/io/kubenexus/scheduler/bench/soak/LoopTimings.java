@@ -1,0 +1,98 @@
+package io.kubenexus.scheduler.bench.soak;
+
+import io.kubenexus.scheduler.core.ports.BindOutcome;
+import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import java.util.Arrays;
+
+/**
+ * The loop's own timings while a window is open: each successful attempt (the decision and the
+ * assume, as the loop times it) and each bind round trip (call to result applied). Written by the
+ * loop thread only; read after the window is closed and an answer from the loop thread (e.g.
+ * {@code bookkeepingSizes()}) has come back, so its writes are visible.
+ */
+final class LoopTimings implements SchedulerMetrics {
+    private static final int MAX_SAMPLES = 4_000_000;
+
+    private volatile boolean open;
+    private long[] attempts = new long[1024];
+    private int attemptCount;
+    private long[] binds = new long[1024];
+    private int bindCount;
+    private long unschedulable;
+
+    void open() {
+        open = true;
+    }
+
+    void close() {
+        open = false;
+    }
+
+    @Override
+    public void attempt(String result, long durationNanos) {
+        if (!open) {
+            return;
+        }
+        if ("scheduled".equals(result)) {
+            if (attemptCount == attempts.length && attemptCount < MAX_SAMPLES) {
+                attempts = Arrays.copyOf(attempts, attemptCount * 2);
+            }
+            if (attemptCount < attempts.length) {
+                attempts[attemptCount++] = durationNanos;
+            }
+        } else {
+            unschedulable++;
+        }
+    }
+
+    @Override
+    public void bind(BindOutcome outcome, long durationNanos) {
+        if (!open) {
+            return;
+        }
+        if (bindCount == binds.length && bindCount < MAX_SAMPLES) {
+            binds = Arrays.copyOf(binds, bindCount * 2);
+        }
+        if (bindCount < binds.length) {
+            binds[bindCount++] = durationNanos;
+        }
+    }
+
+    @Override
+    public void queueSize(String queue, int size) {
+    }
+
+    /** Median of the successful attempts in the window, nanoseconds (0 if none). */
+    long attemptMedianNanos() {
+        return median(attempts, attemptCount);
+    }
+
+    long attemptMeanNanos() {
+        long sum = 0;
+        for (int i = 0; i < attemptCount; i++) {
+            sum += attempts[i];
+        }
+        return attemptCount == 0 ? 0 : sum / attemptCount;
+    }
+
+    long bindRoundTripMedianNanos() {
+        return median(binds, bindCount);
+    }
+
+    int attemptSamples() {
+        return attemptCount;
+    }
+
+    long unschedulableAttempts() {
+        return unschedulable;
+    }
+
+    private static long median(long[] values, int count) {
+        if (count == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(values, count);
+        Arrays.sort(sorted);
+        return sorted[count / 2];
+    }
+}
