@@ -52,7 +52,11 @@ final class SimulatedCluster implements Binder, EventSink {
     /** Where a created pod ended up. */
     enum Fate {
         FINISHED, DELETED_WITH_NODE, DELETED_WITH_APPLICATION, GAVE_UP_WITH_REASON,
-        /** Deleted pending, without a reason, within {@link #ATTEMPT_GRACE_NANOS} of its creation: not yet tried. */
+        /**
+         * Deleted pending, without a reason, soon after its creation (an executor whose driver ended
+         * a moment after creating it): not yet tried. Soon: {@link #ATTEMPT_GRACE_NANOS}, or half the
+         * owners' patience if that is shorter, so a pod never tried is still given up on as lost.
+         */
         DELETED_BEFORE_ATTEMPT,
         /** Deleted pending after waiting longer than that and never told why: lost. */
         GAVE_UP_WITHOUT_REASON
@@ -60,6 +64,7 @@ final class SimulatedCluster implements Binder, EventSink {
 
     /** A pending pod is expected to have been tried (placed, or told why not) this soon after creation. */
     static final long ATTEMPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final long attemptGraceNanos;
 
     private static final long EXECUTOR_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
@@ -99,6 +104,9 @@ final class SimulatedCluster implements Binder, EventSink {
     private final AtomicLong bindsOfGonePods = new AtomicLong();
     private final AtomicLong unschedulableEvents = new AtomicLong();
     private final AtomicInteger bindsInFlight = new AtomicInteger();
+    private final AtomicLong errors = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> firstError =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     SimulatedCluster(ScheduledExecutorService api, SoakOptions options, SoakWorkload workload, Clock clock) {
         this.api = api;
@@ -106,6 +114,7 @@ final class SimulatedCluster implements Binder, EventSink {
         this.workload = workload;
         this.clock = clock;
         this.churnRandom = new SplittableRandom(options.seed() * 31 + 7);
+        this.attemptGraceNanos = Math.min(ATTEMPT_GRACE_NANOS, options.patience().toNanos() / 2);
         for (Fate fate : Fate.values()) {
             fates.put(fate, 0L);
         }
@@ -156,6 +165,10 @@ final class SimulatedCluster implements Binder, EventSink {
         api.execute(() -> {
             try {
                 applyBind(pod, nodeName, result);
+            } catch (RuntimeException e) {
+                errors.incrementAndGet();
+                firstError.compareAndSet(null, e);
+                result.complete(BindResult.of(BindOutcome.FAILED, "simulated cluster: " + e));
             } finally {
                 bindsInFlight.decrementAndGet();
             }
@@ -273,9 +286,9 @@ final class SimulatedCluster implements Binder, EventSink {
                 replaceNode();
             }
         } catch (RuntimeException e) {
-            // A bug here must show, not silently stop the cluster's clock.
-            e.printStackTrace();
-            throw e;
+            // A bug here must show in the report; rethrown, it would silently stop the cluster's clock.
+            errors.incrementAndGet();
+            firstError.compareAndSet(null, e);
         }
     }
 
@@ -396,11 +409,11 @@ final class SimulatedCluster implements Binder, EventSink {
     }
 
     /** A pod deleted while pending: with a reason from the scheduler it was not lost; without one it was. */
-    private static Fate pendingFate(SimPod sim, Fate withReason) {
+    private Fate pendingFate(SimPod sim, Fate withReason) {
         if (sim.reason != null) {
             return withReason;
         }
-        return System.nanoTime() - sim.createdNanos < ATTEMPT_GRACE_NANOS ? Fate.DELETED_BEFORE_ATTEMPT
+        return System.nanoTime() - sim.createdNanos < attemptGraceNanos ? Fate.DELETED_BEFORE_ATTEMPT
                 : Fate.GAVE_UP_WITHOUT_REASON;
     }
 
@@ -563,14 +576,16 @@ final class SimulatedCluster implements Binder, EventSink {
         return new Audit(created.get(), running, runningPrefilled, pendingWithReason, pendingWithoutReason,
                 new EnumMap<>(fates), overcommitted, firstOvercommit, partialGangs, doubleBinds.get(),
                 bindsOfGonePods.get(), bindsToGoneNodes.get(), replacedNodes, nodes.size(), apps.size(), gangs.size(),
-                executorCreations.size(), bindsInFlight.get());
+                executorCreations.size(), bindsInFlight.get(), errors.get(),
+                firstError.get() == null ? null : String.valueOf(firstError.get()));
     }
 
     /** What the cluster's books say; see {@link SoakReport} for what each must be. */
     record Audit(long created, int running, int runningPrefilled, int pendingWithReason, int pendingWithoutReason,
                  Map<Fate, Long> fates, int overcommittedNodes, String firstOvercommit, int partialGangs,
                  long doubleBinds, long bindsOfGonePods, long bindsToGoneNodes, long replacedNodes, int nodes,
-                 int liveApplications, int liveGangs, int executorCreationsDue, int bindsInFlight) {
+                 int liveApplications, int liveGangs, int executorCreationsDue, int bindsInFlight, long errors,
+                 String firstError) {
         long fate(Fate fate) {
             return fates.getOrDefault(fate, 0L);
         }

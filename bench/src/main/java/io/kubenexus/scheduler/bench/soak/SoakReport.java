@@ -92,6 +92,8 @@ record SoakReport(SoakOptions options, String machine, double seconds, List<Samp
                 audit.overcommittedNodes() + (audit.firstOvercommit() == null ? "" : " (" + audit.firstOvercommit() + ")")));
         checks.add(new Check("no gang partly bound", audit.partialGangs() == 0, String.valueOf(audit.partialGangs())));
         checks.add(new Check("no pod bound twice", audit.doubleBinds() == 0, String.valueOf(audit.doubleBinds())));
+        checks.add(new Check("the simulated cluster ran without errors", audit.errors() == 0,
+                audit.errors() + (audit.firstError() == null ? "" : " (first: " + audit.firstError() + ")")));
         List<String> growing = books.entrySet().stream()
                 .filter(e -> !e.getValue().bounded(slack(e.getKey(), inboxSlack)))
                 .map(Map.Entry::getKey).toList();

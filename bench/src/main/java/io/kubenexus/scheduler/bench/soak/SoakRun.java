@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,8 @@ import java.util.function.UnaryOperator;
  * the loop being timed): heap is read at the start and the end only.
  */
 final class SoakRun {
-    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How long the end waits for the loop and the cluster to settle before auditing as they are. */
+    static final Duration SETTLE_LIMIT = Duration.ofSeconds(60);
     /** {@code SchedulingLoop}'s thread, whose CPU time is read. */
     static final String LOOP_THREAD = "kubenexus-scheduling-loop";
 
@@ -51,15 +53,21 @@ final class SoakRun {
     private final PrintStream progress;
     private final UnaryOperator<Binder> binderDecorator;
     private final Clock clock;
+    private final Duration settleLimit;
     private final HeapMeter meter = new HeapMeter();
 
     SoakRun(SoakOptions options, PrintStream progress) {
-        this(options, progress, UnaryOperator.identity(), Clock.systemUTC());
+        this(options, progress, UnaryOperator.identity(), Clock.systemUTC(), SETTLE_LIMIT);
     }
 
-    /** @param binderDecorator wraps the in-process binder (tests use it to lose binds on purpose) */
-    SoakRun(SoakOptions options, PrintStream progress, UnaryOperator<Binder> binderDecorator, Clock clock) {
+    /**
+     * @param binderDecorator wraps the in-process binder (tests use it to lose binds on purpose)
+     * @param settleLimit     how long the end waits for everything to settle (a run that loses pods never does)
+     */
+    SoakRun(SoakOptions options, PrintStream progress, UnaryOperator<Binder> binderDecorator, Clock clock,
+            Duration settleLimit) {
         this.options = options;
+        this.settleLimit = settleLimit;
         this.progress = progress;
         this.binderDecorator = binderDecorator;
         this.clock = clock;
@@ -195,10 +203,10 @@ final class SoakRun {
 
     /**
      * Waits until nothing is in flight and every pending pod was told why, and two audits around a
-     * read of the loop's books agree (the loop may still retry a pod in between), at most a minute.
+     * read of the loop's books agree (the loop may still retry a pod in between), at most {@code settleLimit}.
      */
     private SimulatedCluster.Audit settle(SimulatedCluster cluster, SchedulingLoop loop) throws InterruptedException {
-        long deadline = System.nanoTime() + SETTLE_NANOS;
+        long deadline = System.nanoTime() + settleLimit.toNanos();
         SimulatedCluster.Audit audit = await(cluster.audit());
         while (System.nanoTime() < deadline) {
             SimulatedCluster.Audit before = await(cluster.audit());
@@ -209,7 +217,7 @@ final class SoakRun {
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
-        progress.println("soak: did not settle within a minute; auditing as it is");
+        progress.println("soak: did not settle within " + settleLimit.toSeconds() + " s; auditing as it is");
         return audit;
     }
 

@@ -7,6 +7,7 @@ import io.kubenexus.scheduler.core.ports.Binder;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,11 +54,26 @@ class SoakTest {
         AtomicInteger calls = new AtomicInteger();
         // Every 20th bind never answers: the pod stays assumed and in flight in the loop, unbound in the cluster.
         SoakReport report = new SoakRun(options, quiet(), binder -> (pod, node) -> calls.incrementAndGet() % 20 == 0
-                ? new CompletableFuture<BindResult>() : binder.bind(pod, node), Clock.systemUTC()).run();
+                ? new CompletableFuture<BindResult>() : binder.bind(pod, node), Clock.systemUTC(), Duration.ofSeconds(3)).run();
 
         assertThat(report.failures()).extracting(SoakReport.Check::name)
                 .contains("no pod lost", "loop accounts = running pods + reservations");
         assertThat(report.audit().pendingWithoutReason()).isPositive();
+    }
+
+    @Test
+    void aBinderThatKeepsAKilobytePerPodShowsInTheHeapSlope() throws InterruptedException {
+        SoakOptions options = SoakOptions.parse(List.of("--nodes", "100", "--pods", "1000000", "--minutes", "0.3",
+                "--rate", "150", "--lifetime-seconds", "1", "--patience-seconds", "4", "--node-churn-seconds", "0",
+                "--sample-seconds", "1"));
+        List<byte[]> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SoakReport report = new SoakRun(options, quiet(), binder -> (pod, node) -> {
+            kept.add(new byte[1024]);
+            return binder.bind(pod, node);
+        }, Clock.systemUTC(), Duration.ofSeconds(10)).run();
+
+        assertThat(report.heapBytesPerCreatedPod()).as(report.text()).isGreaterThan(HEAP_BYTES_PER_POD_BOUND);
+        assertThat(kept).isNotEmpty();
     }
 
     private static PrintStream quiet() {
