@@ -33,6 +33,9 @@ public record SoakOptions(int pods, int nodes, Duration duration, long seed, dou
         SOAK, WEB
     }
 
+    /** Samples needed for a trend: two in each quarter of the run. */
+    static final int MIN_SAMPLES = 8;
+
     static final String USAGE = """
             usage: Soak [--pods N] [--nodes N] [--minutes M] [--seed N] [--rate R|max] [--mix soak|web]
                         [--lifetime-seconds S] [--population N] [--backlog N] [--prefill N]
@@ -69,6 +72,10 @@ public record SoakOptions(int pods, int nodes, Duration duration, long seed, dou
         require(nodeChurn != null && !nodeChurn.isNegative(), "--node-churn-seconds", "must not be negative", nodeChurn);
         require(sampleEvery != null && !sampleEvery.isNegative() && !sampleEvery.isZero(), "--sample-seconds",
                 "must be positive", sampleEvery);
+        // Trends compare the second quarter of the run with the last: each needs samples.
+        require(duration.toNanos() / sampleEvery.toNanos() >= MIN_SAMPLES, "--sample-seconds",
+                "must give at least " + MIN_SAMPLES + " samples over --minutes (" + duration.toMillis() / 1000.0 + " s)",
+                sampleEvery.toMillis() / 1000.0);
     }
 
     /** Arrivals as fast as the loop places pods. */

@@ -127,7 +127,9 @@ record SoakReport(SoakOptions options, String machine, double seconds, List<Samp
                 throughput.podsPerSecond(), throughput.windowSeconds(), throughput.binds(),
                 throughput.attemptMedianNanos() / 1e3, throughput.attemptMeanNanos() / 1e3, throughput.attemptSamples(),
                 throughput.bindRoundTripMedianNanos() / 1e3));
-        if (options.asFastAsItGoes()) {
+        if (options.asFastAsItGoes() && throughput.binds() == 0) {
+            out.append("  per bound pod: no binds in the window (is the cluster full? --population beyond its room)\n");
+        } else if (options.asFastAsItGoes()) {
             out.append(String.format(Locale.ROOT, "  per bound pod: %.1f us wall, %.1f us CPU of the loop thread; over the"
                             + " median attempt: %+.0f%% wall, %+.0f%% CPU; the process used %.2f CPUs%n",
                     1e6 / throughput.podsPerSecond(), throughput.loopCpuNanosPerPod() / 1e3,

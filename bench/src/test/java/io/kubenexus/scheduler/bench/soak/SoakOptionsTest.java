@@ -42,6 +42,7 @@ class SoakOptionsTest {
             "--prefill 500        | --prefill: must be 0..100, was 500",
             "--patience-seconds 0 | --patience-seconds: must be positive, was PT0S",
             "--pods               | --pods: a value is required",
+            "--minutes 1 --sample-seconds 10 | --sample-seconds: must give at least 8 samples over --minutes (60.0 s), was 10.0",
             "--verbose            | unknown option --verbose"})
     void badOptionsAreNamed(String args, String message) {
         assertThatThrownBy(() -> SoakOptions.parse(Arrays.asList(args.trim().split("\\s+"))))
