@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
  * <p>Bound pods share their request lists, containers and maps with a few templates, as the
  * informer's interning would, so a 10,000-node cluster with 300,000 pods fits a small heap.
  */
-final class BenchClusters {
+public final class BenchClusters {
     static final long MI = 1024L * 1024;
     static final long GI = 1024 * MI;
     /** System property naming the Alibaba trace directory. */
@@ -78,14 +78,25 @@ final class BenchClusters {
         SplittableRandom random = new SplittableRandom(seed);
         for (NodeInfo node : SyntheticCluster.builder().seed(seed).nodes(nodes).build()) {
             state.upsertNode(node);
-            int gpuPods = node.allocatable().get(ResourceNames.NVIDIA_GPU) > 0
-                    ? random.nextInt((int) node.allocatable().get(ResourceNames.NVIDIA_GPU) + 1) : 0;
-            for (int p = 0; p < podsPerNode; p++) {
-                PodInfo template = p < gpuPods ? GPU_TEMPLATE : SERVICE_TEMPLATES[random.nextInt(SERVICE_TEMPLATES.length)];
-                state.upsertPod(copy(template, node.name() + "-" + p, node.name(), PodPhase.RUNNING));
-            }
+            filler(node, podsPerNode, random).forEach(state::upsertPod);
         }
         return state;
+    }
+
+    /**
+     * The bound, Running pods {@link #synthetic} puts on {@code node}: service pods drawn at random
+     * and, on GPU nodes, 0-8 one-GPU pods among them. Draws from {@code random} in the same order
+     * for every caller, so the soak's fill equals the decision benchmark's for the same seed.
+     */
+    public static List<PodInfo> filler(NodeInfo node, int podsPerNode, SplittableRandom random) {
+        int gpuPods = node.allocatable().get(ResourceNames.NVIDIA_GPU) > 0
+                ? random.nextInt((int) node.allocatable().get(ResourceNames.NVIDIA_GPU) + 1) : 0;
+        List<PodInfo> pods = new ArrayList<>(podsPerNode);
+        for (int p = 0; p < podsPerNode; p++) {
+            PodInfo template = p < gpuPods ? GPU_TEMPLATE : SERVICE_TEMPLATES[random.nextInt(SERVICE_TEMPLATES.length)];
+            pods.add(copy(template, node.name() + "-" + p, node.name(), PodPhase.RUNNING));
+        }
+        return pods;
     }
 
     /** A bound service pod from the filler's templates (size 0..4, growing). */
@@ -103,7 +114,7 @@ final class BenchClusters {
      * nodeSelector on {@code kubernetes.io/os=linux}, tolerating nothing (so tainted GPU nodes are
      * filtered out).
      */
-    static PodInfo webPod(String name) {
+    public static PodInfo webPod(String name) {
         PodInfo template = BenchPods.pod(name, Map.of(ResourceNames.CPU, 1000L, ResourceNames.MEMORY, 2 * GI), false,
                 Map.of(), null);
         return new PodInfo(template.key(), template.uid(), template.schedulerName(), null, PodPhase.PENDING, false, 0,

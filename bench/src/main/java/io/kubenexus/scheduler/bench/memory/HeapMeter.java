@@ -8,11 +8,11 @@ import java.lang.management.MemoryMXBean;
  * with pauses so reference processing and concurrent phases finish. Differences of two readings
  * around building something, divided by the count, are its retained size per object.
  */
-final class HeapMeter {
+public final class HeapMeter {
     private static final int MAX_ROUNDS = 8;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    long usedAfterGc() throws InterruptedException {
+    public long usedAfterGc() throws InterruptedException {
         long best = Long.MAX_VALUE;
         int stable = 0;
         for (int round = 0; round < MAX_ROUNDS && stable < 2; round++) {
