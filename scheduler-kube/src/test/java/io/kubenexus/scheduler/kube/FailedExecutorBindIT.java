@@ -3,10 +3,7 @@ package io.kubenexus.scheduler.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
@@ -14,6 +11,7 @@ import io.kubenexus.scheduler.core.ports.BindOutcome;
 import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import io.kubenexus.scheduler.kube.testing.SparkSubmitObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,12 +36,14 @@ class FailedExecutorBindIT {
 
     private EmbeddedKubernetesApi api;
     private KubernetesClient client;
+    private SparkSubmitObjects objects;
     private KubeScheduler scheduler;
 
     @BeforeEach
     void start() {
         api = new EmbeddedKubernetesApi();
         client = api.client();
+        objects = new SparkSubmitObjects(client, NS);
     }
 
     @AfterEach
@@ -85,57 +85,31 @@ class FailedExecutorBindIT {
         assertThat(scheduler.stats().reservations()).isZero();
     }
 
-    private void createDriver(String app, int minAvailable, String executorResources) {
-        client.pods().inNamespace(NS).resource(sparkPod(app + "-driver", app, "driver", minAvailable, "1")
-                .editMetadata().addToAnnotations("pod-group.scheduling.kubenexus.io/executor-resources", executorResources)
-                .endMetadata().build()).create();
-    }
+    // ------------------------------------------------------------------ objects (SparkSubmitObjects)
 
-    private void createExecutors(String app, int count, int minAvailable) {
-        Pod driver = client.pods().inNamespace(NS).withName(app + "-driver").get();
-        for (int i = 1; i <= count; i++) {
-            client.pods().inNamespace(NS).resource(sparkPod(app + "-exec-" + i, app, "executor", minAvailable, "2")
-                    .editMetadata().addToLabels("spark-exec-id", Integer.toString(i))
-                    .addNewOwnerReference().withApiVersion("v1").withKind("Pod").withName(driver.getMetadata().getName())
-                    .withUid(driver.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
-                    .build()).create();
-        }
-    }
-
-    private static PodBuilder sparkPod(String name, String app, String role, int minAvailable, String cpu) {
-        return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("spark-role", role)
-                .addToLabels("spark-app-selector", "spark-" + app)
-                .addToLabels("pod-group.scheduling.kubenexus.io/name", app)
-                .addToLabels("pod-group.scheduling.kubenexus.io/min-available", Integer.toString(minAvailable))
-                .endMetadata()
-                .withNewSpec().withSchedulerName("kubenexus-scheduler")
-                .addNewContainer().withName("spark-kubernetes-" + role).withImage("spark:3.5.3")
-                .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity("2Gi"))
-                .endResources().endContainer().endSpec();
+    private void createNode(String name, String cpu) {
+        objects.createNode(name, cpu);
     }
 
     private void createPlainPod(String name, String cpu) {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
-                .endMetadata().withNewSpec().withSchedulerName("kubenexus-scheduler").addNewContainer().withName("main")
-                .withImage("app").withNewResources().addToRequests("cpu", new Quantity(cpu)).endResources().endContainer()
-                .endSpec().build()).create();
+        objects.createPlainPod(name, cpu);
     }
 
-    private void createNode(String name, String cpu) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewStatus().addToAllocatable("cpu", new Quantity(cpu)).addToAllocatable("memory", new Quantity("64Gi"))
-                .addToAllocatable("pods", new Quantity("110")).endStatus().build()).create();
+    private void createDriver(String app, int minAvailable, String executorResources) {
+        objects.createDriver(app, minAvailable, executorResources);
     }
 
     private String nodeOf(String pod) {
-        Pod found = client.pods().inNamespace(NS).withName(pod).get();
-        return found == null ? null : found.getSpec().getNodeName();
+        return objects.nodeOf(pod);
     }
 
     private List<Pod> executors(String app) {
-        return client.pods().inNamespace(NS).withLabel("spark-app-selector", "spark-" + app).list().getItems().stream()
-                .filter(p -> "executor".equals(p.getMetadata().getLabels().get("spark-role"))).toList();
+        return objects.executors(app);
+    }
+
+    private void createExecutors(String app, int count, int minAvailable) {
+        for (int i = 1; i <= count; i++) {
+            objects.createExecutor(app, i, minAvailable);
+        }
     }
 }

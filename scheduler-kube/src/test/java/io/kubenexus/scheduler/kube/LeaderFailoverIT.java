@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -17,6 +16,7 @@ import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.core.ports.Binder;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import io.kubenexus.scheduler.kube.testing.SparkSubmitObjects;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.kubenexus.scheduler.kube.testing.ApiPartition;
@@ -56,6 +56,7 @@ class LeaderFailoverIT {
 
     private EmbeddedKubernetesApi api;
     private KubernetesClient client;
+    private SparkSubmitObjects objects;
     private final List<KubeScheduler> schedulers = new ArrayList<>();
     private final List<KubernetesClient> ownClients = new ArrayList<>();
     /** Successful binding calls per pod name, by any replica (or a late request of a dead one). */
@@ -65,6 +66,7 @@ class LeaderFailoverIT {
     void startApi() {
         api = new EmbeddedKubernetesApi();
         client = api.client();
+        objects = new SparkSubmitObjects(client, NS);
     }
 
     @AfterEach
@@ -285,13 +287,7 @@ class LeaderFailoverIT {
 
     // ------------------------------------------------------------------ objects
 
-    private void createNode(String name, String cpu) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewStatus().addToAllocatable("cpu", new Quantity(cpu)).addToAllocatable("memory", new Quantity("64Gi"))
-                .addToAllocatable("pods", new Quantity("110")).endStatus().build()).create();
-    }
-
-    private void createGangMember(String name, String group, int minAvailable, String cpu) {
+        private void createGangMember(String name, String group, int minAvailable, String cpu) {
         client.pods().inNamespace(NS).resource(new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(NS)
                 .addToLabels("pod-group.scheduling.kubenexus.io/name", group)
@@ -303,56 +299,13 @@ class LeaderFailoverIT {
                 .endResources().endContainer().endSpec().build()).create();
     }
 
-    /** As spark-submit: the driver first, sized for its executors by annotation. */
-    private void createDriver(String app, int minAvailable, String executorResources) {
-        client.pods().inNamespace(NS).resource(sparkPod(app + "-driver", app, "driver", minAvailable, "1")
-                .editMetadata().addToAnnotations("pod-group.scheduling.kubenexus.io/executor-resources", executorResources)
-                .endMetadata().build()).create();
-    }
-
-    /** Executor {@code id}, owned by the driver, created (by the running driver) after it is bound. */
-    private void createExecutor(String app, int id) {
-        Pod driver = client.pods().inNamespace(NS).withName(app + "-driver").get();
-        client.pods().inNamespace(NS).resource(sparkPod(app + "-exec-" + id, app, "executor", 5, "2")
-                .editMetadata().addToLabels("spark-exec-id", Integer.toString(id))
-                .addNewOwnerReference().withApiVersion("v1").withKind("Pod").withName(driver.getMetadata().getName())
-                .withUid(driver.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
-                .build()).create();
-    }
-
-    private static PodBuilder sparkPod(String name, String app, String role, int minAvailable, String cpu) {
-        return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("spark-role", role)
-                .addToLabels("spark-app-selector", "spark-" + app)
-                .addToLabels("pod-group.scheduling.kubenexus.io/name", app)
-                .addToLabels("pod-group.scheduling.kubenexus.io/min-available", Integer.toString(minAvailable))
-                .endMetadata()
-                .withNewSpec().withSchedulerName("kubenexus-scheduler")
-                .addNewContainer().withName("spark-kubernetes-" + role).withImage("spark:3.5.3")
-                .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity("2Gi"))
-                .endResources().endContainer().endSpec();
-    }
-
-    private void createPlainPod(String name, String cpu) {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
-                .endMetadata().withNewSpec().withSchedulerName("kubenexus-scheduler").addNewContainer().withName("main")
-                .withImage("app").withNewResources().addToRequests("cpu", new Quantity(cpu)).endResources().endContainer()
-                .endSpec().build()).create();
-    }
-
-    // ------------------------------------------------------------------ reading the API
+            // ------------------------------------------------------------------ reading the API
 
     private List<Pod> pods() {
         return client.pods().inNamespace(NS).list().getItems();
     }
 
-    private String nodeOf(String pod) {
-        Pod found = client.pods().inNamespace(NS).withName(pod).get();
-        return found == null ? null : found.getSpec().getNodeName();
-    }
-
-    /** Requested millicores per node, summed from the API's pods with fabric8's quantity arithmetic. */
+        /** Requested millicores per node, summed from the API's pods with fabric8's quantity arithmetic. */
     private Map<String, Long> cpuPerNode() {
         Map<String, Long> perNode = new HashMap<>();
         for (Pod pod : pods()) {
@@ -370,5 +323,27 @@ class LeaderFailoverIT {
     private List<Event> events(String pod) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> pod.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    // ------------------------------------------------------------------ objects (SparkSubmitObjects)
+
+    private void createNode(String name, String cpu) {
+        objects.createNode(name, cpu);
+    }
+
+    private void createPlainPod(String name, String cpu) {
+        objects.createPlainPod(name, cpu);
+    }
+
+    private void createDriver(String app, int minAvailable, String executorResources) {
+        objects.createDriver(app, minAvailable, executorResources);
+    }
+
+    private String nodeOf(String pod) {
+        return objects.nodeOf(pod);
+    }
+
+    private void createExecutor(String app, int id) {
+        objects.createExecutor(app, id, 5);
     }
 }

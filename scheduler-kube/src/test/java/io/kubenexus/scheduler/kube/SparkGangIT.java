@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
+import io.kubenexus.scheduler.kube.testing.SparkSubmitObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +30,14 @@ class SparkGangIT {
 
     private EmbeddedKubernetesApi api;
     private KubernetesClient client;
+    private SparkSubmitObjects objects;
     private final List<KubeScheduler> schedulers = new ArrayList<>();
 
     @BeforeEach
     void startApi() {
         api = new EmbeddedKubernetesApi();
         client = api.client();
+        objects = new SparkSubmitObjects(client, NS);
     }
 
     @AfterEach
@@ -136,68 +136,38 @@ class SparkGangIT {
 
     // ------------------------------------------------------------------ a minimal spark-submit
 
-    private void createDriver(String app, int minAvailable, String executorResources) {
-        client.pods().inNamespace(NS).resource(sparkPod(app + "-driver", app, "driver", minAvailable, "1")
-                .editMetadata().addToAnnotations("pod-group.scheduling.kubenexus.io/executor-resources", executorResources)
-                .endMetadata().build()).create();
-    }
-
-    /** Executors 1..count, created like Spark's: after the driver runs, owned by it. */
-    private void createExecutors(String app, int count, int minAvailable) {
-        Pod driver = client.pods().inNamespace(NS).withName(app + "-driver").get();
-        int first = executors(app).size() + 1;
-        for (int i = first; i < first + count; i++) {
-            client.pods().inNamespace(NS).resource(sparkPod(app + "-exec-" + i, app, "executor", minAvailable, "2")
-                    .editMetadata().addToLabels("spark-exec-id", Integer.toString(i))
-                    .addNewOwnerReference().withApiVersion("v1").withKind("Pod").withName(driver.getMetadata().getName())
-                    .withUid(driver.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
-                    .build()).create();
-        }
-    }
-
-    private static PodBuilder sparkPod(String name, String app, String role, int minAvailable, String cpu) {
-        return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("spark-role", role)
-                .addToLabels("spark-app-selector", "spark-" + app)
-                .addToLabels("pod-group.scheduling.kubenexus.io/name", app)
-                .addToLabels("pod-group.scheduling.kubenexus.io/min-available", Integer.toString(minAvailable))
-                .endMetadata()
-                .withNewSpec().withSchedulerName("kubenexus-scheduler")
-                .addNewContainer().withName("spark-kubernetes-" + role).withImage("spark:3.5.3")
-                .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity("2Gi"))
-                .endResources().endContainer().endSpec();
-    }
-
-    private void createPlainPod(String name, String cpu) {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
-                .endMetadata().withNewSpec().withSchedulerName("kubenexus-scheduler").addNewContainer().withName("main")
-                .withImage("app").withNewResources().addToRequests("cpu", new Quantity(cpu)).endResources().endContainer()
-                .endSpec().build()).create();
-    }
-
-    private void createNode(String name, String cpu) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewStatus().addToAllocatable("cpu", new Quantity(cpu)).addToAllocatable("memory", new Quantity("64Gi"))
-                .addToAllocatable("pods", new Quantity("110")).endStatus().build()).create();
-    }
-
-    private String nodeOf(String pod) {
-        Pod found = client.pods().inNamespace(NS).withName(pod).get();
-        return found == null ? null : found.getSpec().getNodeName();
-    }
-
-    private List<Pod> executors(String app) {
-        return client.pods().inNamespace(NS).withLabel("spark-app-selector", "spark-" + app).list().getItems().stream()
-                .filter(p -> "executor".equals(p.getMetadata().getLabels().get("spark-role"))).toList();
-    }
-
-    private List<Event> events(String pod) {
+                        private List<Event> events(String pod) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> pod.equals(e.getInvolvedObject().getName())).toList();
     }
 
     private List<Event> failedScheduling(String pod) {
         return events(pod).stream().filter(e -> "FailedScheduling".equals(e.getReason())).toList();
+    }
+
+    // ------------------------------------------------------------------ objects (SparkSubmitObjects)
+
+    private void createNode(String name, String cpu) {
+        objects.createNode(name, cpu);
+    }
+
+    private void createPlainPod(String name, String cpu) {
+        objects.createPlainPod(name, cpu);
+    }
+
+    private void createDriver(String app, int minAvailable, String executorResources) {
+        objects.createDriver(app, minAvailable, executorResources);
+    }
+
+    private String nodeOf(String pod) {
+        return objects.nodeOf(pod);
+    }
+
+    private List<Pod> executors(String app) {
+        return objects.executors(app);
+    }
+
+    private void createExecutors(String app, int count, int minAvailable) {
+        objects.createExecutors(app, count, minAvailable);
     }
 }
