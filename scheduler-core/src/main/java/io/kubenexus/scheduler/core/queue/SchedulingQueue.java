@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -45,7 +47,13 @@ public final class SchedulingQueue {
     private final PriorityQueue<QueuedPod> active = new PriorityQueue<>(ACTIVE_ORDER);
     private final PriorityQueue<QueuedPod> backoff = new PriorityQueue<>(
             Comparator.comparing((QueuedPod q) -> q.backoffUntil()).thenComparingLong(QueuedPod::sequence));
+    /** In the order pods became unschedulable, which is the order of their {@code unschedulableSince}. */
     private final Map<PodKey, QueuedPod> unschedulable = new LinkedHashMap<>();
+    /**
+     * The unschedulable pods each event can help, so that an event costs the pods it moves rather
+     * than a scan of the whole pool (every finished pod is an event; thousands may wait).
+     */
+    private final Map<ClusterEventType, Set<QueuedPod>> waitingFor = new EnumMap<>(ClusterEventType.class);
     private long nextSequence;
 
     public SchedulingQueue(Clock clock, Duration initialBackoff, Duration maxBackoff, Duration maxInUnschedulable) {
@@ -82,7 +90,7 @@ public final class SchedulingQueue {
             case UNSCHEDULABLE -> {
                 entry.pod(pod);
                 if (changed) {
-                    unschedulable.remove(pod.key());
+                    leaveUnschedulable(entry);
                     toBackoffOrActive(entry);
                 }
             }
@@ -99,7 +107,7 @@ public final class SchedulingQueue {
         switch (entry.location()) {
             case ACTIVE -> active.remove(entry);
             case BACKOFF -> backoff.remove(entry);
-            case UNSCHEDULABLE -> unschedulable.remove(key);
+            case UNSCHEDULABLE -> leaveUnschedulable(entry);
             default -> {
             }
         }
@@ -133,7 +141,7 @@ public final class SchedulingQueue {
         switch (entry.location()) {
             case ACTIVE -> active.remove(entry);
             case BACKOFF -> backoff.remove(entry);
-            case UNSCHEDULABLE -> unschedulable.remove(key);
+            case UNSCHEDULABLE -> leaveUnschedulable(entry);
             default -> {
                 return null;
             }
@@ -178,6 +186,9 @@ public final class SchedulingQueue {
         entry.unschedulableSince(clock.instant());
         entry.location(QueuedPod.Location.UNSCHEDULABLE);
         unschedulable.put(entry.pod().key(), entry);
+        for (ClusterEventType event : entry.helpfulEvents()) {
+            waitingFor.computeIfAbsent(event, e -> new LinkedHashSet<>()).add(entry);
+        }
     }
 
     /**
@@ -185,8 +196,8 @@ public final class SchedulingQueue {
      * backs off longer, and waits again for the events it waited for before.
      */
     public void unschedulableAgain(QueuedPod entry) {
-        Set<ClusterEventType> events = entry.helpfulEvents();
-        unschedulable(entry, events == null ? Set.of() : events);
+        // A copy: unschedulable() replaces the entry's own set with what it is given.
+        unschedulable(entry, Set.copyOf(entry.helpfulEvents()));
     }
 
     /** The attempt failed for a transient reason (bind error): retry after backoff. */
@@ -223,17 +234,12 @@ public final class SchedulingQueue {
      * backoff if theirs has not ended). Returns how many moved.
      */
     public int onClusterEvent(ClusterEventType event) {
-        if (unschedulable.isEmpty()) {
+        Set<QueuedPod> helped = waitingFor.get(event);
+        if (helped == null || helped.isEmpty()) {
             return 0;
         }
-        List<QueuedPod> moving = new ArrayList<>();
-        for (Iterator<QueuedPod> it = unschedulable.values().iterator(); it.hasNext(); ) {
-            QueuedPod entry = it.next();
-            if (entry.helpfulEvents().contains(event)) {
-                it.remove();
-                moving.add(entry);
-            }
-        }
+        List<QueuedPod> moving = new ArrayList<>(helped);
+        moving.forEach(this::leaveUnschedulable);
         moving.forEach(this::toBackoffOrActive);
         return moving.size();
     }
@@ -318,13 +324,23 @@ public final class SchedulingQueue {
             return;
         }
         List<QueuedPod> stale = new ArrayList<>();
-        for (Iterator<QueuedPod> it = unschedulable.values().iterator(); it.hasNext(); ) {
-            QueuedPod entry = it.next();
-            if (!entry.unschedulableSince().plus(maxInUnschedulable).isAfter(now)) {
-                it.remove();
-                stale.add(entry);
+        for (QueuedPod entry : unschedulable.values()) {
+            if (entry.unschedulableSince().plus(maxInUnschedulable).isAfter(now)) {
+                break; // the pool is in order of unschedulableSince: the rest waited less
+            }
+            stale.add(entry);
+        }
+        stale.forEach(this::leaveUnschedulable);
+        stale.forEach(this::toBackoffOrActive);
+    }
+
+    private void leaveUnschedulable(QueuedPod entry) {
+        unschedulable.remove(entry.pod().key());
+        for (ClusterEventType event : entry.helpfulEvents()) {
+            Set<QueuedPod> waiting = waitingFor.get(event);
+            if (waiting != null) {
+                waiting.remove(entry);
             }
         }
-        stale.forEach(this::toBackoffOrActive);
     }
 }
