@@ -38,7 +38,11 @@ public final class ContainedHandler<T extends HasMetadata> implements UpsertRemo
     @Override
     public void upsert(T object) {
         try {
-            delegate.onAdd(object);
+            if (delegate instanceof UpsertRemoveHandler<T> latest) {
+                latest.upsert(object); // its own onAdd would contain the failure before it reaches us
+            } else {
+                delegate.onAdd(object);
+            }
         } catch (RuntimeException e) {
             failed(object, "handling it", e);
             return;
@@ -56,7 +60,11 @@ public final class ContainedHandler<T extends HasMetadata> implements UpsertRemo
     @Override
     public void onDelete(T object, boolean deletedFinalStateUnknown) {
         try {
-            delegate.onDelete(object, deletedFinalStateUnknown);
+            if (delegate instanceof UpsertRemoveHandler<T> latest) {
+                latest.remove(object);
+            } else {
+                delegate.onDelete(object, deletedFinalStateUnknown);
+            }
         } catch (RuntimeException e) {
             failed(object, "handling its deletion", e);
         } finally {

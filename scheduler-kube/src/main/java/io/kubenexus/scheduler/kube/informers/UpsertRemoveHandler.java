@@ -8,8 +8,9 @@ import java.util.function.Consumer;
  * An informer handler for consumers that only want each object's latest version: an add and an
  * update both {@link #upsert} it (the old version of an update is dropped), a delete
  * {@link #remove}s it whether or not its final state is known. Called on the informer's thread;
- * an exception from {@code upsert} or {@code remove} is contained to its object (logged, the
- * informer goes on), never left to end the informer's thread.
+ * an exception from {@code upsert} or {@code remove} is contained to its object where the informer
+ * calls in ({@code onAdd}, {@code onUpdate}, {@code onDelete}: logged, the informer goes on), never
+ * left to end the informer's thread.
  */
 public interface UpsertRemoveHandler<T> extends ResourceEventHandler<T> {
 
@@ -24,14 +25,16 @@ public interface UpsertRemoveHandler<T> extends ResourceEventHandler<T> {
         Objects.requireNonNull(upsert, "upsert");
         Objects.requireNonNull(remove, "remove");
         return new UpsertRemoveHandler<>() {
+            // Contained where the informer calls in (onAdd, onUpdate, onDelete below), not here, so
+            // that a wrapper such as ContainedHandler sees the failure and can keep it to its object.
             @Override
             public void upsert(T object) {
-                InformerCallbacks.contained("upsert", object, () -> upsert.accept(object));
+                upsert.accept(object);
             }
 
             @Override
             public void remove(T object) {
-                InformerCallbacks.contained("remove", object, () -> remove.accept(object));
+                remove.accept(object);
             }
         };
     }
