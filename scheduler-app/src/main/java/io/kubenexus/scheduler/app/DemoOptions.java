@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param json    the summary is printed as one JSON object on stdout, progress on stderr
  * @param faults  what the embedded API injects into the scheduler's requests ({@code --chaos},
  *                {@code --chaos-rates}); {@link FaultPlan#NONE} without {@code --chaos}
+ * @param failover {@code --failover}: two replicas with leader election, the leader cut off the API in
+ *                the middle of the run (as a killed process), the standby taking over
  */
 public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
-                          FaultPlan faults) {
+                          FaultPlan faults, boolean failover) {
     public static final int DEFAULT_NODES = 50;
     public static final int DEFAULT_PODS = 500;
     public static final int DEFAULT_SPARK_APPS = 20;
@@ -41,6 +43,16 @@ public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duratio
             throw new IllegalArgumentException("--timeout: must be a positive duration, was " + GoDuration.format(timeout));
         }
         Objects.requireNonNull(faults, "faults");
+    }
+
+    /** One replica. */
+    public DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
+                       FaultPlan faults) {
+        this(nodes, pods, sparkApps, seed, timeout, json, faults, false);
+    }
+
+    public DemoOptions withFailover(boolean on) {
+        return new DemoOptions(nodes, pods, sparkApps, seed, timeout, json, faults, on);
     }
 
     /** Without faults. */

@@ -48,7 +48,8 @@ public record DemoSummary(
         Map<String, Integer> pendingReasons,
         NumaPlacements numa,
         int podsBoundMoreThanOnce,
-        Chaos chaos) {
+        Chaos chaos,
+        Failover failover) {
 
     public DemoSummary {
         requireNotNegative("nodes", nodes);
@@ -70,6 +71,17 @@ public record DemoSummary(
         numa = numa == null ? NumaPlacements.NONE : numa;
         requireNotNegative("podsBoundMoreThanOnce", podsBoundMoreThanOnce);
         chaos = chaos == null ? Chaos.NONE : chaos;
+        failover = failover == null ? Failover.NONE : failover;
+    }
+
+    /** A summary of a run with one replica (no {@code --failover}). */
+    public DemoSummary(int nodes, int podsCreated, int podsBound, int podsPending, int podsExpectedUnschedulable,
+                       int capacityViolations, int podsPendingThatFit, int cacheMismatches, SparkGangs spark,
+                       long elapsedMillis, double bindRatePerSecond, Map<String, Integer> pendingReasons,
+                       NumaPlacements numa, int podsBoundMoreThanOnce, Chaos chaos) {
+        this(nodes, podsCreated, podsBound, podsPending, podsExpectedUnschedulable, capacityViolations,
+                podsPendingThatFit, cacheMismatches, spark, elapsedMillis, bindRatePerSecond, pendingReasons, numa,
+                podsBoundMoreThanOnce, chaos, Failover.NONE);
     }
 
     /** A summary of a run without faults whose binds the API applied once each. */
@@ -146,6 +158,14 @@ public record DemoSummary(
             faults.put("faults_total", chaos.total());
             json.put("chaos", faults);
         }
+        if (failover.enabled()) {
+            Map<String, Object> takeover = new LinkedHashMap<>();
+            takeover.put("killed", failover.killed());
+            takeover.put("new_leader", failover.newLeader());
+            takeover.put("pods_bound_before_the_kill", failover.boundBeforeKill());
+            takeover.put("takeover_millis", failover.takeoverMillis());
+            json.put("failover", takeover);
+        }
         try {
             return new ObjectMapper().writeValueAsString(json);
         } catch (JsonProcessingException e) {
@@ -187,6 +207,11 @@ public record DemoSummary(
             row(out, "faults injected", Long.toString(chaos.total()));
             chaos.faultsInjected().forEach((kind, n) -> row(out, "  " + kind, Long.toString(n)));
         }
+        if (failover.enabled()) {
+            row(out, "leader killed", failover.killed() + " after " + failover.boundBeforeKill() + " binds");
+            row(out, "  new leader", failover.newLeader() + " after " + String.format(Locale.ROOT, "%.1f s",
+                    failover.takeoverMillis() / 1000.0));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -208,6 +233,27 @@ public record DemoSummary(
         return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
                 || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0 || podsBoundMoreThanOnce > 0
                 || spark.reservationsLeft() > 0;
+    }
+
+    /**
+     * {@code --failover}: two replicas with leader election; the leader was cut off the API (as a killed
+     * process) in the middle of the run and the standby took over when the Lease expired.
+     *
+     * @param enabled         whether the run had {@code --failover}
+     * @param killed          the replica cut off
+     * @param newLeader       the replica leading at the end
+     * @param boundBeforeKill binds the API had applied when the leader was cut off
+     * @param takeoverMillis  from the cut to the new leader holding the Lease
+     */
+    public record Failover(boolean enabled, String killed, String newLeader, long boundBeforeKill, long takeoverMillis) {
+        public static final Failover NONE = new Failover(false, "none", "none", 0, 0);
+
+        public Failover {
+            Objects.requireNonNull(killed, "killed");
+            Objects.requireNonNull(newLeader, "newLeader");
+            requireNotNegative("failover.boundBeforeKill", boundBeforeKill);
+            requireNotNegative("failover.takeoverMillis", takeoverMillis);
+        }
     }
 
     /**

@@ -277,12 +277,17 @@ public final class KubenexusScheduler implements Callable<Integer> {
                         + "status-write-error, event-write-error, watch-closed, watch-gone, slow-response.")
         String chaosRates;
 
+        @Option(names = "--failover", description = "Run two replicas with leader election and cut the leader off "
+                + "the API (as a killed process) once a third of the pods are bound; the standby takes over when "
+                + "the Lease expires. The checks are the same.")
+        boolean failover;
+
         @Override
         public Integer call() {
             DemoOptions options;
             try {
                 options = new DemoOptions(nodes, pods, sparkApps, seed, timeout, json,
-                        DemoOptions.faults(chaos, chaosRates, seed));
+                        DemoOptions.faults(chaos, chaosRates, seed), failover);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return EXIT_USAGE;

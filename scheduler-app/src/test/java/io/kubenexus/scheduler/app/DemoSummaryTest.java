@@ -130,4 +130,17 @@ class DemoSummaryTest {
         assertThat(summary.failed()).isTrue();
         assertThat(summary.toJson()).contains("\"pods_bound_more_than_once\":" + boundTwice);
     }
+
+    @Test
+    void aFailoverRunSaysWhoWasKilledAndHowLongTheTakeoverTook() {
+        DemoSummary summary = new DemoSummary(1, 2, 2, 0, 0, 0, 0, 0, null, 10, 200, Map.of(),
+                DemoSummary.NumaPlacements.NONE, 0, DemoSummary.Chaos.NONE,
+                new DemoSummary.Failover(true, "replica-a", "replica-b", 194, 3_450));
+
+        assertThat(summary.toJson()).endsWith(",\"failover\":{\"killed\":\"replica-a\",\"new_leader\":\"replica-b\","
+                + "\"pods_bound_before_the_kill\":194,\"takeover_millis\":3450}}");
+        assertThat(summary.toHumanReadable()).containsPattern("leader killed +replica-a after 194 binds")
+                .containsPattern("new leader +replica-b after 3.5 s");
+        assertThat(new DemoSummary(1, 2, 2, 0, 0, 0, 0, 0, null, 10, 200, Map.of()).toJson()).doesNotContain("failover");
+    }
 }

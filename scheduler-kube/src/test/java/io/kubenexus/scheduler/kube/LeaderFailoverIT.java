@@ -19,7 +19,7 @@ import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.testing.SparkSubmitObjects;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import io.kubenexus.scheduler.kube.leader.Leadership;
-import io.kubenexus.scheduler.kube.testing.ApiPartition;
+import io.kubenexus.scheduler.kube.embedded.ApiPartition;
 import io.kubenexus.scheduler.kube.testing.LeaseThief;
 import java.time.Clock;
 import java.time.Duration;

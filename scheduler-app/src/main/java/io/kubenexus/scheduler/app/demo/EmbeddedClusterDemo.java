@@ -124,26 +124,43 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             KubeletLoop kubelets = new KubeletLoop(api.newClient(), namespace, kubelet, clock, progress);
             // The exporters publish before the scheduler starts, as on a cluster that has run for a while.
             kubelets.createTopologies();
-            ReservedCapacityGauge reserved = new ReservedCapacityGauge();
+            ReservedCapacityGauge leaderReserved = new ReservedCapacityGauge();
             // Only the scheduler's requests get faults: the workload, the kubelets and the audit see a sound API.
-            KubeScheduler scheduler = new KubeScheduler(api.newClientUnderFaults(),
-                    KubeSchedulerOptions.singleReplica(settings),
-                    clock, reserved);
+            // With --failover, two replicas compete for the Lease; the first is cut off the API mid-run.
+            Failover failover = options.failover() ? new Failover(api, settings, clock) : null;
+            KubeScheduler first = failover != null ? failover.first(leaderReserved)
+                    : new KubeScheduler(api.newClientUnderFaults(), KubeSchedulerOptions.singleReplica(settings),
+                            clock, leaderReserved);
+            KubeScheduler scheduler = first;
+            ReservedCapacityGauge reserved = leaderReserved;
             SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, settings.schedulerName(),
                     progress);
             Instant started;
             Instant finished;
             try {
                 scheduler.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                if (failover != null) {
+                    failover.startStandby(progress);
+                }
                 progress.printf("demo: scheduler %s synced, creating pods%n", settings.schedulerName());
                 if (!apps.isEmpty()) {
                     spark.start(SparkOperatorSimulator.DEFAULT_POLL_INTERVAL);
                 }
                 kubelets.start(KubeletLoop.DEFAULT_REPORT_INTERVAL);
                 started = clock.instant();
+                int expectedBinds = pods.size() + apps.size() + numaPods.size();
+                if (failover != null) {
+                    failover.killLeaderAfter(api.binds(), expectedBinds / 3, progress);
+                }
                 Creation creation = create(client, withNuma(interleave(pods, apps), numaPods), spark,
                         settings.schedulerName(), progress);
-                finished = awaitSettled(scheduler, api.binds(), faults.active(), spark, kubelets, creation,
+                if (failover != null) {
+                    // From here the standby is the scheduler: its books are the ones the audit reads.
+                    failover.awaitTakeover(options.timeout(), progress);
+                    scheduler = failover.standby();
+                    reserved = failover.standbyReserved();
+                }
+                finished = awaitSettled(scheduler, api.binds(), faults.active() || failover != null, spark, kubelets, creation,
                         pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
                         progress);
                 // Nothing more is created, admitted or reported from here: the audit sees a still API.
@@ -199,13 +216,17 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 return new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
                         audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
                         cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
-                        audit.pendingReasons(), numa, boundTwice.size(), chaos);
+                        audit.pendingReasons(), numa, boundTwice.size(), chaos,
+                        failover == null ? DemoSummary.Failover.NONE : failover.summary());
             } finally {
                 // Stop creating and watching before the API server goes: the mock can stall on a watch
                 // closed mid-event.
                 spark.close();
                 kubelets.close();
-                scheduler.close();
+                first.close();
+                if (failover != null) {
+                    failover.close();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -350,7 +371,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * (a bind result, a retry or a driver's next look may be on its way). Reservations that outlive
      * every executor's creation by {@link #RESERVATION_PATIENCE} are reported, not waited for.
      */
-    private Instant awaitSettled(KubeScheduler scheduler, BindLedger binds, boolean underFaults,
+    private Instant awaitSettled(KubeScheduler scheduler, BindLedger binds, boolean countAppliedBinds,
                                  SparkOperatorSimulator spark, KubeletLoop kubelets,
                                  Creation creation,
                                  int submissions, boolean withSpark, Duration timeout, Instant started,
@@ -371,8 +392,9 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             }
             int podsCreated = creation.plainPods().get() + spark.podsCreated();
             // Under faults a bind may apply while its answer is lost (the loop then learns of the pod
-            // from the informer, not as a bind of its own): count what the API applied.
-            long bound = underFaults ? binds.applied() : stats.scheduled();
+            // from the informer, not as a bind of its own), and after a failover the old leader bound
+            // some: count what the API applied.
+            long bound = countAppliedBinds ? binds.applied() : stats.scheduled();
             boolean idle = creation.submissions() == submissions
                     && spark.executorsOwed() == 0
                     && bound + stats.pending() == podsCreated

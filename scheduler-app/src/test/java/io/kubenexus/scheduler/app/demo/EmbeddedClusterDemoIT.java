@@ -104,13 +104,31 @@ class EmbeddedClusterDemoIT {
         });
     }
 
+    /**
+     * Every fault, and the leader cut off the API (as a killed process, the Lease not released) once a
+     * third of the pods are bound: the standby takes over and the same invariants hold on its books.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3})
+    void whenTheLeaderIsKilledMidRunTheStandbyFinishesTheWorkAndNothingIsBoundTwice(long seed) {
+        DemoSummary summary = chaosRun(seed, SPARK_APPS, null, true);
+        assertInvariants(summary, lastLog);
+        assertThat(summary.failover().enabled()).isTrue();
+        assertThat(summary.failover().newLeader()).as(lastLog).isEqualTo("replica-b");
+        assertThat(summary.failover().boundBeforeKill()).as(lastLog).isPositive();
+    }
+
     private String lastLog = "";
 
     private DemoSummary chaosRun(long seed, int sparkApps, String rates) {
+        return chaosRun(seed, sparkApps, rates, false);
+    }
+
+    private DemoSummary chaosRun(long seed, int sparkApps, String rates, boolean failover) {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         DemoSummary summary = new EmbeddedClusterDemo(Clock.systemUTC()).run(
                 new DemoOptions(50, CHAOS_PODS, sparkApps, seed, Duration.ofSeconds(90), true,
-                        DemoOptions.faults(true, rates, seed)),
+                        DemoOptions.faults(true, rates, seed), failover),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
         lastLog = progress.toString(StandardCharsets.UTF_8) + System.lineSeparator() + summary.toHumanReadable();
         return summary;

@@ -54,7 +54,7 @@ class SparkGangAuditTest {
         assertThat(audit.partial()).isEqualTo(1);
         assertThat(audit.waiting()).isEqualTo(1);
         assertThat(audit.partialGangs())
-                .containsExactly("spark-etl-002-driver on cpu-node-0000: 1/2 executors bound, 2 created");
+                .containsExactly("spark-etl-002-driver on cpu-node-0000: 1/2 executors bound, 2 created; pending: [spark-etl-002-exec-2 (no condition)]");
     }
 
     @Test

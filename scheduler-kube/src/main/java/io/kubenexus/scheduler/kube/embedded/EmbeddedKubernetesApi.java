@@ -138,6 +138,23 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
         return created;
     }
 
+    /**
+     * A new client like {@link #newClientUnderFaults()} that {@code partition} can cut off the API
+     * (a replica killed or partitioned away); closed by {@link #close()}.
+     */
+    public synchronized KubernetesClient newClientUnderFaults(ApiPartition partition) {
+        if (closed) {
+            throw new IllegalStateException("the embedded API is closed");
+        }
+        Config config = faultPlan.active()
+                ? new ConfigBuilder(config(faultPlan.requestTimeout()))
+                        .addToCustomHeaders(SchedulingCrudDispatcher.UNDER_FAULTS_HEADER, "true").build()
+                : config();
+        KubernetesClient created = partition.client(config);
+        clients.add(created);
+        return created;
+    }
+
     /** The configuration of the clients made here, for callers that build their own. */
     public Config config() {
         return config(requestTimeout);

@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.kube.testing;
+package io.kubenexus.scheduler.kube.embedded;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,7 +12,8 @@ import java.net.URI;
  * Cuts one replica off the API the way a killed process or a network partition does: once
  * {@link #sever}ed, every new request of its client goes to a port nobody listens on and fails,
  * so nothing more is written (no renewal, no release of the Lease, no bind). Watches already open
- * keep delivering, which is harmless: a replica that cannot write cannot do any damage.
+ * keep delivering, which is harmless: a replica that cannot write cannot do any damage. Used by the
+ * failover tests and by {@code demo --failover}.
  */
 public final class ApiPartition {
     private static final String UNREACHABLE = "http://127.0.0.1:1";
