@@ -180,6 +180,7 @@ public final class SchedulingQueue {
         if (!isCurrent(entry)) {
             return;
         }
+        detach(entry); // before its events change: the index is keyed by them
         entry.recordFailure();
         entry.backoffUntil(clock.instant().plus(backoffFor(entry.attempts())));
         entry.helpfulEvents(helpfulEvents);
@@ -205,6 +206,7 @@ public final class SchedulingQueue {
         if (!isCurrent(entry)) {
             return;
         }
+        detach(entry);
         entry.recordFailure();
         entry.backoffUntil(clock.instant().plus(backoffFor(entry.attempts())));
         entry.location(QueuedPod.Location.BACKOFF);
@@ -217,8 +219,24 @@ public final class SchedulingQueue {
      */
     public void retryNow(QueuedPod entry) {
         if (isCurrent(entry)) {
+            detach(entry);
             toActive(entry);
         }
+    }
+
+    /**
+     * Takes an entry out of whichever part of the queue holds it, so that it is never in two at once
+     * (a caller may requeue a pod that is waiting rather than in flight).
+     */
+    private void detach(QueuedPod entry) {
+        switch (entry.location()) {
+            case ACTIVE -> active.remove(entry);
+            case BACKOFF -> backoff.remove(entry);
+            case UNSCHEDULABLE -> leaveUnschedulable(entry);
+            default -> {
+            }
+        }
+        entry.location(QueuedPod.Location.IN_FLIGHT);
     }
 
     /** The pod was placed and bound: it leaves the queue. */
