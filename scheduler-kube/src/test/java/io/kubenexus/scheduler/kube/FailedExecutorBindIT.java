@@ -3,7 +3,6 @@ package io.kubenexus.scheduler.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
@@ -14,7 +13,6 @@ import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.testing.SparkSubmitObjects;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,7 +54,7 @@ class FailedExecutorBindIT {
 
     @Test
     void anExecutorWhoseBindFailsKeepsItsReservedPlace() {
-        createNode("node-0", "8");
+        objects.createNode("node-0", "8");
         AtomicBoolean failedOnce = new AtomicBoolean();
         // The first bind of etl-exec-1 fails as a 500 would: nothing applied.
         scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(
@@ -68,48 +66,20 @@ class FailedExecutorBindIT {
         scheduler.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
 
         // Driver 1 cpu + 3 executors x 2 cpu = 7 of 8 cpus: the driver binds, 6 cpus are reserved.
-        createDriver("etl", 4, "cpu=2,memory=2Gi");
-        await().atMost(WAIT).until(() -> nodeOf("etl-driver") != null);
+        objects.createDriver("etl", 4, "cpu=2,memory=2Gi");
+        await().atMost(WAIT).until(() -> objects.nodeOf("etl-driver") != null);
         await().atMost(WAIT).until(() -> scheduler.stats().reservations() == 3);
         // 3 cpus: fits only in the reserved places, so it waits.
-        createPlainPod("intruder", "3");
+        objects.createPlainPod("intruder", "3");
         await().atMost(WAIT).until(() -> scheduler.stats().unschedulable() == 1);
 
-        createExecutors("etl", 3, 4);
+        objects.createExecutors("etl", 3, 4);
 
         await().atMost(WAIT).until(() -> failedOnce.get() && scheduler.stats().pending() <= 1
                 && scheduler.stats().pending() == scheduler.stats().unschedulable());
-        assertThat(executors("etl")).as("executors bound").allSatisfy(p -> assertThat(p.getSpec().getNodeName())
+        assertThat(objects.executors("etl")).as("executors bound").allSatisfy(p -> assertThat(p.getSpec().getNodeName())
                 .as(p.getMetadata().getName()).isNotNull());
-        assertThat(nodeOf("intruder")).as("the intruder took a reserved place").isNull();
+        assertThat(objects.nodeOf("intruder")).as("the intruder took a reserved place").isNull();
         assertThat(scheduler.stats().reservations()).isZero();
-    }
-
-    // ------------------------------------------------------------------ objects (SparkSubmitObjects)
-
-    private void createNode(String name, String cpu) {
-        objects.createNode(name, cpu);
-    }
-
-    private void createPlainPod(String name, String cpu) {
-        objects.createPlainPod(name, cpu);
-    }
-
-    private void createDriver(String app, int minAvailable, String executorResources) {
-        objects.createDriver(app, minAvailable, executorResources);
-    }
-
-    private String nodeOf(String pod) {
-        return objects.nodeOf(pod);
-    }
-
-    private List<Pod> executors(String app) {
-        return objects.executors(app);
-    }
-
-    private void createExecutors(String app, int count, int minAvailable) {
-        for (int i = 1; i <= count; i++) {
-            objects.createExecutor(app, i, minAvailable);
-        }
     }
 }

@@ -100,7 +100,7 @@ class LeaderFailoverIT {
     @MethodSource("gangDeaths")
     void aGangWhoseLeaderDiesBetweenBindsIsFinishedByTheNewLeaderBindingEachMemberOnce(GangDeath death) {
         for (int i = 0; i < 3; i++) {
-            createNode("node-" + i, "4");
+            objects.createNode("node-" + i, "4");
         }
         ApiPartition partition = new ApiPartition();
         AtomicInteger leaderBinds = new AtomicInteger();
@@ -194,7 +194,7 @@ class LeaderFailoverIT {
     @MethodSource("sparkDeaths")
     void aSparkDriverBoundBeforeItsLeaderDiedGetsRoomForEveryUnboundExecutorFromTheNewLeader(SparkDeath death) {
         // Room for the driver (1 cpu) and its 4 executors (2 cpu each), and 1 cpu more.
-        createNode("node-0", "10");
+        objects.createNode("node-0", "10");
         ApiPartition partition = new ApiPartition();
         AtomicInteger leaderBinds = new AtomicInteger();
         int dieAtBind = death == SparkDeath.WHILE_BINDING_THE_SECOND_EXECUTOR ? 3 : Integer.MAX_VALUE;
@@ -207,17 +207,17 @@ class LeaderFailoverIT {
         await().atMost(WAIT).until(() -> leader.leadership().state() == Leadership.State.LEADING);
         KubeScheduler standby = startReplica("replica-b", null, UnaryOperator.identity());
 
-        createDriver("etl", 5, "cpu=2,memory=2Gi");
-        await().atMost(WAIT).until(() -> nodeOf("etl-driver") != null);
+        objects.createDriver("etl", 5, "cpu=2,memory=2Gi");
+        await().atMost(WAIT).until(() -> objects.nodeOf("etl-driver") != null);
         await().atMost(WAIT).until(() -> leader.stats().reservations() == 4);
         if (death == SparkDeath.WHILE_BINDING_THE_SECOND_EXECUTOR) {
-            createExecutor("etl", 1);
-            await().atMost(WAIT).until(() -> nodeOf("etl-exec-1") != null);
-            createExecutor("etl", 2);
+            objects.createExecutor("etl", 1, 5);
+            await().atMost(WAIT).until(() -> objects.nodeOf("etl-exec-1") != null);
+            objects.createExecutor("etl", 2, 5);
         } else {
             partition.sever();
             for (int i = 1; i <= death.executorsPendingAtDeath; i++) {
-                createExecutor("etl", i);
+                objects.createExecutor("etl", i, 5);
             }
         }
         await().atMost(WAIT).until(partition::severed);
@@ -225,18 +225,18 @@ class LeaderFailoverIT {
 
         await().atMost(WAIT).until(() -> standby.leadership().state() == Leadership.State.LEADING);
         // The executors that exist are bound by the new leader, and room stays held for the rest.
-        await().atMost(WAIT).until(() -> IntStream.rangeClosed(1, created).allMatch(i -> nodeOf("etl-exec-" + i) != null));
+        await().atMost(WAIT).until(() -> IntStream.rangeClosed(1, created).allMatch(i -> objects.nodeOf("etl-exec-" + i) != null));
         await().atMost(WAIT).untilAsserted(() -> assertThat(standby.stats().reservations())
                 .as("places held by the new leader for executors %d..4", created + 1).isEqualTo(4 - created));
         // Really held: a pod that would need two of those places does not get them.
-        createPlainPod("intruder", "2");
+        objects.createPlainPod("intruder", "2");
         await().atMost(WAIT).until(() -> events("intruder").stream().anyMatch(e -> "FailedScheduling".equals(e.getReason())));
-        assertThat(nodeOf("intruder")).isNull();
+        assertThat(objects.nodeOf("intruder")).isNull();
 
         for (int i = created + 1; i <= 4; i++) {
-            createExecutor("etl", i);
+            objects.createExecutor("etl", i, 5);
         }
-        await().atMost(WAIT).until(() -> IntStream.rangeClosed(1, 4).allMatch(i -> nodeOf("etl-exec-" + i) != null));
+        await().atMost(WAIT).until(() -> IntStream.rangeClosed(1, 4).allMatch(i -> objects.nodeOf("etl-exec-" + i) != null));
         await().atMost(WAIT).until(() -> standby.stats().reservations() == 0);
         assertThat(successfulBinds.keySet()).containsExactlyInAnyOrder(
                 "etl-driver", "etl-exec-1", "etl-exec-2", "etl-exec-3", "etl-exec-4");
@@ -323,27 +323,5 @@ class LeaderFailoverIT {
     private List<Event> events(String pod) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> pod.equals(e.getInvolvedObject().getName())).toList();
-    }
-
-    // ------------------------------------------------------------------ objects (SparkSubmitObjects)
-
-    private void createNode(String name, String cpu) {
-        objects.createNode(name, cpu);
-    }
-
-    private void createPlainPod(String name, String cpu) {
-        objects.createPlainPod(name, cpu);
-    }
-
-    private void createDriver(String app, int minAvailable, String executorResources) {
-        objects.createDriver(app, minAvailable, executorResources);
-    }
-
-    private String nodeOf(String pod) {
-        return objects.nodeOf(pod);
-    }
-
-    private void createExecutor(String app, int id) {
-        objects.createExecutor(app, id, 5);
     }
 }
