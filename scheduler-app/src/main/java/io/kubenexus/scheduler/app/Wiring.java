@@ -11,25 +11,32 @@ import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** The real implementations behind the CLI's seams, built by plain constructors (no DI framework). */
 public final class Wiring {
+    private static final System.Logger LOG = System.getLogger(Wiring.class.getName());
     private Wiring() {
     }
 
     /** Builds the scheduler service of {@code kubenexus-scheduler run}. */
     public static ServiceFactory serviceFactory() {
         return (config, client) -> {
-            // Meters are recorded from the start; the /metrics endpoint that serves this registry
-            // comes with the HTTP server (extender-http).
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             KubeScheduler scheduler = new KubeScheduler(client, options(config), Clock.systemUTC(),
                     new MicrometerSchedulerMetrics(registry));
             new ClusterCapacityMetrics(scheduler::view).bindTo(registry);
             return new SchedulerService() {
+                private HttpSurface http;
+
                 @Override
                 public void start() {
+                    // Served before the caches sync, so the probes can say "not ready yet" and metrics show the start.
+                    if (config.http().enabled()) {
+                        http = HttpSurface.start(HttpSurface.settings(config.http()), scheduler, registry, List.of());
+                        LOG.log(System.Logger.Level.INFO, "serving metrics, probes and the extender on {0}", http.baseUrl());
+                    }
                     scheduler.start();
                 }
 
@@ -40,6 +47,10 @@ public final class Wiring {
 
                 @Override
                 public void close() {
+                    // The probes fail from here, then the scheduler gives up its Lease.
+                    if (http != null) {
+                        http.close();
+                    }
                     scheduler.close();
                 }
             };

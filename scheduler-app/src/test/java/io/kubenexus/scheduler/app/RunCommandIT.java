@@ -11,7 +11,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.testing.LeaseThief;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +62,8 @@ class RunCommandIT {
     }
 
     @Test
-    void schedulesWithAKubeconfigAndAConfigFileAndReleasesTheLeaseOnStop() throws Exception {
+    void schedulesWithAKubeconfigAndAConfigFileServesHttpAndReleasesTheLeaseOnStop() throws Exception {
+        int httpPort = freePort();
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
@@ -81,7 +90,10 @@ class RunCommandIT {
                   leaseDuration: 4s
                   renewDeadline: 3s
                   retryPeriod: 500ms
-                """);
+                http:
+                  port: %d
+                  bindAddress: 127.0.0.1
+                """.formatted(httpPort));
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-0").endMetadata()
                 .withNewStatus().addToAllocatable("cpu", new Quantity("8")).addToAllocatable("memory", new Quantity("32Gi"))
                 .addToAllocatable("pods", new Quantity("110")).endStatus().build()).create();
@@ -98,6 +110,14 @@ class RunCommandIT {
                 "node-0".equals(client.pods().inNamespace("jobs").withName("etl-1").get().getSpec().getNodeName()));
         Lease lease = client.leases().inNamespace("kube-system").withName("batch-scheduler").get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-1");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"leader\":true").contains("\"identity\":\"replica-1\"");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("kubenexus_schedule_attempts_total{result=\"scheduled\"} 1.0"));
 
         stop.countDown();
         assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
@@ -131,6 +151,7 @@ class RunCommandIT {
                   renewDeadline: 2s
                   retryPeriod: 500ms
                   onLostLease: exit
+                http: {port: 0}
                 """);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> scheduler().execute(
                 "run", "--kubeconfig", kubeconfig.toString(), "--config", config.toString()));
@@ -143,6 +164,12 @@ class RunCommandIT {
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: replica-1 lost lease "
                 + "kube-system/batch-scheduler; exiting (leaderElection.onLostLease: exit) so that the process is restarted");
         assertThat(stopped.getCount()).as("the shutdown signal was told that the service is closed").isZero();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private KubenexusScheduler scheduler() {

@@ -17,7 +17,10 @@ record ConfigDocument(
         Binding binding,
         Events events,
         Gang gang,
-        Numa numa) {
+        Numa numa,
+        Http http,
+        Extender extender,
+        Metrics metrics) {
 
     record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights) {
     }
@@ -39,5 +42,17 @@ record ConfigDocument(
     }
 
     record Numa(Boolean enabled, String zoneScoring, Integer weight) {
+    }
+
+    record Http(Integer port, String bindAddress, String extenderPrefix, Tls tls, Long maxBodyBytes) {
+    }
+
+    record Tls(String certFile, String keyFile) {
+    }
+
+    record Extender(String bindHoldLimit) {
+    }
+
+    record Metrics(String nodePoolLabel, Integer maxNodePools) {
     }
 }

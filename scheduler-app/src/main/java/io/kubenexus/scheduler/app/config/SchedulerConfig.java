@@ -50,6 +50,9 @@ import java.util.stream.Collectors;
  * @param events         how Kubernetes Events are emitted
  * @param gang           gang scheduling (executor reservations)
  * @param numa           NUMA/GPU topology placement
+ * @param http           the HTTP server (metrics, health, debug, extender verbs)
+ * @param extender       serving as kube-scheduler's extender
+ * @param metrics        how capacity metrics are broken down
  */
 public record SchedulerConfig(
         SchedulerSettings settings,
@@ -57,7 +60,10 @@ public record SchedulerConfig(
         BindingConfig binding,
         EventsConfig events,
         GangSettings gang,
-        NumaSettings numa) {
+        NumaSettings numa,
+        HttpConfig http,
+        ExtenderConfig extender,
+        MetricsConfig metrics) {
 
     /** Score plugins whose weight the file may set: those of the core's default profile. */
     public static final List<String> SCORE_PLUGINS = SchedulingProfile.DEFAULT_SCORE_PLUGINS;
@@ -68,7 +74,7 @@ public record SchedulerConfig(
 
     private static final String LEAST_ALLOCATED = "LeastAllocated";
     private static final String MOST_ALLOCATED = "MostAllocated";
-    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null);
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SchedulerConfig {
         Objects.requireNonNull(settings, "settings");
@@ -77,6 +83,9 @@ public record SchedulerConfig(
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(gang, "gang");
         Objects.requireNonNull(numa, "numa");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(extender, "extender");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** Every key at its default, with the Lease namespace and identity taken from the process environment. */
@@ -129,7 +138,8 @@ public record SchedulerConfig(
     /** The same configuration for another scheduler name (the {@code --scheduler-name} option). */
     public SchedulerConfig withSchedulerName(String name, String source) {
         try {
-            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang, numa);
+            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang, numa, http,
+                    extender, metrics);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, e.getMessage(), e);
         }
@@ -160,6 +170,15 @@ public record SchedulerConfig(
         out.put("numa.enabled", Boolean.toString(numa.enabled()));
         out.put("numa.zoneScoring", numa.zoneScoring().apiName());
         out.put("numa.weight", Integer.toString(numa.weight()));
+        out.put("http.port", Integer.toString(http.port()));
+        out.put("http.bindAddress", http.bindAddress());
+        out.put("http.extenderPrefix", http.extenderPrefix());
+        out.put("http.tls.certFile", http.tls() == null ? "" : http.tls().certFile().toString());
+        out.put("http.tls.keyFile", http.tls() == null ? "" : http.tls().keyFile().toString());
+        out.put("http.maxBodyBytes", Long.toString(http.maxBodyBytes()));
+        out.put("extender.bindHoldLimit", GoDuration.format(extender.bindHoldLimit()));
+        out.put("metrics.nodePoolLabel", metrics.nodePoolLabel() == null ? "" : metrics.nodePoolLabel());
+        out.put("metrics.maxNodePools", Integer.toString(metrics.maxNodePools()));
         return out;
     }
 
@@ -236,7 +255,10 @@ public record SchedulerConfig(
                     doc.events() == null ? null : doc.events().aggregationInterval(), EventsConfig.DEFAULT_AGGREGATION_INTERVAL));
             GangSettings gang = new GangSettings(duration("gang.reservationTtl",
                     doc.gang() == null ? null : doc.gang().reservationTtl(), GangSettings.defaults().reservationTtl()));
-            return new SchedulerConfig(settings, leaderElection, binding, events, gang, numa(doc.numa()));
+            ExtenderConfig extender = new ExtenderConfig(duration("extender.bindHoldLimit",
+                    doc.extender() == null ? null : doc.extender().bindHoldLimit(), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT));
+            return new SchedulerConfig(settings, leaderElection, binding, events, gang, numa(doc.numa()), http(doc.http()),
+                    extender, metrics(doc.metrics()));
         } catch (IllegalArgumentException e) {
             // SchedulerSettings and the records here name the key in their messages; keep them as they are.
             throw new ConfigException(source, e.getMessage(), e);
@@ -261,6 +283,53 @@ public record SchedulerConfig(
             throw new IllegalArgumentException("numa.weight: must be 0..100, was " + weight);
         }
         return new NumaSettings(numa.enabled() == null ? defaults.enabled() : numa.enabled(), scoring, weight);
+    }
+
+    private static HttpConfig http(ConfigDocument.Http http) {
+        HttpConfig defaults = HttpConfig.defaults();
+        if (http == null) {
+            return defaults;
+        }
+        return new HttpConfig(
+                http.port() == null ? defaults.port() : http.port(),
+                http.bindAddress() == null ? defaults.bindAddress() : http.bindAddress(),
+                http.extenderPrefix() == null ? defaults.extenderPrefix() : http.extenderPrefix(),
+                tls(http.tls()),
+                http.maxBodyBytes() == null ? defaults.maxBodyBytes() : http.maxBodyBytes());
+    }
+
+    /** Both files or neither; each must be readable now, not at the first TLS handshake. */
+    private static HttpConfig.Tls tls(ConfigDocument.Tls tls) {
+        if (tls == null || (isBlank(tls.certFile()) && isBlank(tls.keyFile()))) {
+            return null;
+        }
+        if (isBlank(tls.certFile()) || isBlank(tls.keyFile())) {
+            throw new IllegalArgumentException("http.tls: set both certFile and keyFile (PEM), or neither for plain HTTP");
+        }
+        Path cert = Path.of(tls.certFile());
+        Path key = Path.of(tls.keyFile());
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("http.tls.certFile", cert);
+        files.put("http.tls.keyFile", key);
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            if (!Files.isReadable(file.getValue())) {
+                throw new IllegalArgumentException(file.getKey() + ": cannot read " + file.getValue()
+                        + (Files.exists(file.getValue()) ? "" : ": it does not exist"));
+            }
+        }
+        return new HttpConfig.Tls(cert, key);
+    }
+
+    private static MetricsConfig metrics(ConfigDocument.Metrics metrics) {
+        if (metrics == null) {
+            return MetricsConfig.defaults();
+        }
+        return new MetricsConfig(isBlank(metrics.nodePoolLabel()) ? null : metrics.nodePoolLabel(),
+                metrics.maxNodePools() == null ? MetricsConfig.DEFAULT_MAX_NODE_POOLS : metrics.maxNodePools());
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static LostLeasePolicy onLostLease(String value) {

@@ -68,6 +68,17 @@ class SchedulerConfigTest {
                     assertThat(config.binding().parallelism()).isEqualTo(64);
                     assertThat(config.events().aggregationInterval()).isEqualTo(Duration.ofMinutes(1));
                 }),
+                valid("the HTTP server can be switched off", "http: {port: 0}\n",
+                        config -> assertThat(config.http().enabled()).isFalse()),
+                valid("HTTP keys", "http: {port: 9443, bindAddress: 127.0.0.1, extenderPrefix: /kubenexus/v1, maxBodyBytes: 1048576}\n"
+                        + "extender: {bindHoldLimit: 5s}\nmetrics: {nodePoolLabel: cloud.google.com/gke-nodepool, maxNodePools: 8}\n",
+                        config -> {
+                            assertThat(config.http()).isEqualTo(new HttpConfig(9443, "127.0.0.1", "/kubenexus/v1", null, 1048576));
+                            assertThat(config.extender().bindHoldLimit()).isEqualTo(Duration.ofSeconds(5));
+                            assertThat(config.metrics()).isEqualTo(new MetricsConfig("cloud.google.com/gke-nodepool", 8));
+                        }),
+                valid("empty TLS file names mean plain HTTP", "http: {tls: {certFile: '', keyFile: ''}}\n",
+                        config -> assertThat(config.http().tls()).isNull()),
                 valid("LeastAllocated spelled out", "scoring: {strategy: LeastAllocated}\n",
                         config -> assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED)),
                 valid("resource weights replace the default set", "scoring:\n  resourceWeights:\n    nvidia.com/gpu: 5\n",
@@ -111,7 +122,7 @@ class SchedulerConfigTest {
         return Stream.of(
                 invalid("top-level typo", "schedulerNam: x\n",
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa)"),
+                                + "leaderElection, binding, events, gang, numa, http, extender, metrics)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
                         "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)"),
                 invalid("backoff typo", "backoff: {intial: 1s}\n",
@@ -125,7 +136,13 @@ class SchedulerConfigTest {
                 invalid("numa typo", "numa: {zoneScore: pack}\n", "unknown key 'numa.zoneScore' (known: enabled, zoneScoring, weight)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa)"),
+                                + "leaderElection, binding, events, gang, numa, http, extender, metrics)"),
+                invalid("http typo", "http: {listenPort: 9090}\n",
+                        "unknown key 'http.listenPort' (known: port, bindAddress, extenderPrefix, tls, maxBodyBytes)"),
+                invalid("tls typo", "http: {tls: {cert: a.pem}}\n", "unknown key 'http.tls.cert' (known: certFile, keyFile)"),
+                invalid("extender typo", "extender: {holdLimit: 10s}\n", "unknown key 'extender.holdLimit' (known: bindHoldLimit)"),
+                invalid("metrics typo", "metrics: {poolLabel: pool}\n",
+                        "unknown key 'metrics.poolLabel' (known: nodePoolLabel, maxNodePools)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
                         "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
@@ -190,6 +207,31 @@ class SchedulerConfigTest {
                 invalid("NUMA weight too high", "numa: {weight: 101}\n", "numa.weight: must be 0..100, was 101"),
                 invalid("NUMA enabled not a boolean", "numa: {enabled: sometimes}\n",
                         "numa.enabled: expected true or false, was 'sometimes'"),
+                invalid("http port out of range", "http: {port: 70000}\n",
+                        "http.port: must be 0..65535 (0 = no HTTP server), was 70000"),
+                invalid("http port not a number", "http: {port: http}\n", "http.port: expected a whole number, was 'http'"),
+                invalid("empty bind address", "http: {bindAddress: ''}\n",
+                        "http.bindAddress: must not be empty (0.0.0.0 listens on every interface)"),
+                invalid("extender prefix without a slash", "http: {extenderPrefix: extender}\n",
+                        "http.extenderPrefix: must be a path such as /extender (segments of letters, digits, '.', '_', '~' or '-', "
+                                + "no trailing /), was 'extender'"),
+                invalid("extender prefix with a trailing slash", "http: {extenderPrefix: /extender/}\n",
+                        "http.extenderPrefix: must be a path such as /extender (segments of letters, digits, '.', '_', '~' or '-', "
+                                + "no trailing /), was '/extender/'"),
+                invalid("extender prefix taken by metrics", "http: {extenderPrefix: /metrics}\n",
+                        "http.extenderPrefix: '/metrics' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug)"),
+                invalid("tiny body limit", "http: {maxBodyBytes: 10}\n", "http.maxBodyBytes: must be at least 1024, was 10"),
+                invalid("only a certificate", "http: {tls: {certFile: /etc/tls/tls.crt}}\n",
+                        "http.tls: set both certFile and keyFile (PEM), or neither for plain HTTP"),
+                invalid("a certificate that is not there", "http: {tls: {certFile: /nonexistent/tls.crt, keyFile: /nonexistent/tls.key}}\n",
+                        "http.tls.certFile: cannot read /nonexistent/tls.crt: it does not exist"),
+                invalid("zero hold limit", "extender: {bindHoldLimit: 0s}\n", "extender.bindHoldLimit: must be positive, was PT0S"),
+                invalid("hold limit without a unit", "extender: {bindHoldLimit: 20}\n",
+                        "extender.bindHoldLimit: not a duration '20' (use e.g. 500ms, 1s, 2m)"),
+                invalid("pool label not a label key", "metrics: {nodePoolLabel: 'node pool'}\n",
+                        "metrics.nodePoolLabel: not a label key 'node pool' (e.g. node.kubernetes.io/instance-type or "
+                                + "cloud.google.com/gke-nodepool)"),
+                invalid("no pools at all", "metrics: {maxNodePools: 0}\n", "metrics.maxNodePools: must be 1..1000, was 0"),
                 invalid("parallelism zero", "binding: {parallelism: 0}\n", "binding.parallelism: must be 1..256, was 0"),
                 invalid("parallelism too high", "binding: {parallelism: 257}\n", "binding.parallelism: must be 1..256, was 257"),
                 invalid("zero aggregation interval", "events: {aggregationInterval: 0}\n",
@@ -289,7 +331,10 @@ class SchedulerConfigTest {
                 .containsEntry("gang.reservationTtl", "5m")
                 .containsEntry("numa.zoneScoring", "pack")
                 .containsEntry("leaderElection.onLostLease", "standby")
-                .hasSize(22);
+                .containsEntry("http.port", "8080")
+                .containsEntry("extender.bindHoldLimit", "20s")
+                .containsEntry("metrics.maxNodePools", "20")
+                .hasSize(31);
     }
 
     @Test
@@ -316,6 +361,9 @@ class SchedulerConfigTest {
         assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED);
         assertThat(config.settings().resourceWeights()).isEqualTo(Map.of("cpu", 1, "memory", 1));
         assertThat(config.settings().percentageOfNodesToScore()).isEqualTo(100);
+        assertThat(config.http()).isEqualTo(new HttpConfig(8080, "0.0.0.0", "/extender", null, 128L * 1024 * 1024));
+        assertThat(config.extender().bindHoldLimit()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.metrics()).isEqualTo(new MetricsConfig(null, 20));
         LeaderElectionConfig election = config.leaderElection();
         assertThat(election.enabled()).isTrue();
         assertThat(election.namespace()).isEqualTo("scheduling");

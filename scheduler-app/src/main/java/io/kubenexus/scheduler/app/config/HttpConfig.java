@@ -1,0 +1,58 @@
+package io.kubenexus.scheduler.app.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The scheduler's one HTTP server: {@code /metrics}, the health probes, {@code /debug/*} and the
+ * kube-scheduler extender verbs under {@link #extenderPrefix}.
+ *
+ * @param port           TCP port, 1..65535, or 0 for no server at all
+ * @param bindAddress    the address to listen on, an IP literal or a host name ({@code 0.0.0.0}: every interface)
+ * @param extenderPrefix path under which the extender verbs are served; starts with {@code /}, no trailing {@code /}
+ * @param tls            certificate and key for HTTPS, or null for plain HTTP
+ * @param maxBodyBytes   the largest request body accepted; larger bodies get 413 and are not read further
+ */
+public record HttpConfig(int port, String bindAddress, String extenderPrefix, Tls tls, long maxBodyBytes) {
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    public static final String DEFAULT_EXTENDER_PREFIX = "/extender";
+    /** kube-scheduler sends every candidate Node object when nodeCacheCapable is false: 5,000 nodes need tens of MiB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
+
+    /** PEM files for HTTPS; both are read at start-up, so a wrong path fails there. */
+    public record Tls(Path certFile, Path keyFile) {
+        public Tls {
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+        }
+    }
+
+    public HttpConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("http.port: must be 0..65535 (0 = no HTTP server), was " + port);
+        }
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new IllegalArgumentException("http.bindAddress: must not be empty (0.0.0.0 listens on every interface)");
+        }
+        if (extenderPrefix == null || !extenderPrefix.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new IllegalArgumentException("http.extenderPrefix: must be a path such as /extender (segments of "
+                    + "letters, digits, '.', '_', '~' or '-', no trailing /), was '" + extenderPrefix + "'");
+        }
+        if (extenderPrefix.equals("/metrics") || extenderPrefix.startsWith("/debug") || extenderPrefix.matches("/(healthz|livez|readyz)")) {
+            throw new IllegalArgumentException("http.extenderPrefix: '" + extenderPrefix
+                    + "' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug)");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("http.maxBodyBytes: must be at least 1024, was " + maxBodyBytes);
+        }
+    }
+
+    public boolean enabled() {
+        return port != 0;
+    }
+
+    public static HttpConfig defaults() {
+        return new HttpConfig(DEFAULT_PORT, DEFAULT_BIND_ADDRESS, DEFAULT_EXTENDER_PREFIX, null, DEFAULT_MAX_BODY_BYTES);
+    }
+}
