@@ -1,14 +1,22 @@
 package io.kubenexus.scheduler.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubenexus.scheduler.app.config.ConfigException;
 import io.kubenexus.scheduler.app.config.GoDuration;
 import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +99,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
     public CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(this)
                 .addSubcommand("run", new RunCommand())
-                .addSubcommand("demo", new DemoCommand());
+                .addSubcommand("demo", new DemoCommand())
+                .addSubcommand("explain", new ExplainCommand());
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         commandLine.setParameterExceptionHandler(KubenexusScheduler::usageError);
@@ -105,7 +114,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
     /** Without a subcommand there is nothing to do: say what there is. */
     @Override
     public Integer call() {
-        err.println("error: missing command: run or demo");
+        err.println("error: missing command: run, demo or explain");
         err.println();
         spec.commandLine().usage(err);
         return EXIT_USAGE;
@@ -320,6 +329,78 @@ public final class KubenexusScheduler implements Callable<Integer> {
                         + summary.spark().reservationsLeft() + " reservation(s) leaked");
                 return EXIT_FAILURE;
             }
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "explain",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            description = {
+                "Say why a pod (or its gang) is pending, as the running scheduler sees it now: the reason it was "
+                        + "given (its PodScheduled condition), how many nodes refuse it for each reason, and for a gang "
+                        + "member its group's members, best plan and reserved places.",
+                "Reads the scheduler's /debug/explain; reach a scheduler in a cluster with e.g. "
+                        + "'kubectl -n kube-system port-forward deploy/kubenexus-scheduler 8080'."})
+    final class ExplainCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "NAMESPACE/POD", description = "The pod, e.g. spark-jobs/spark-pi-driver.")
+        String pod;
+
+        @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
+                description = "The scheduler's HTTP server (default: ${DEFAULT-VALUE}).")
+        String url;
+
+        @Option(names = "--json", description = "Print the scheduler's JSON answer as it is.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            int slash = pod.indexOf('/');
+            if (slash <= 0 || slash == pod.length() - 1 || pod.indexOf('/', slash + 1) >= 0) {
+                err.println("error: NAMESPACE/POD: expected a namespace and a pod name separated by '/', was '" + pod + "'");
+                return EXIT_USAGE;
+            }
+            String namespace = pod.substring(0, slash);
+            String name = pod.substring(slash + 1);
+            URI uri;
+            try {
+                uri = URI.create(url.replaceAll("/+$", "") + "/debug/explain?namespace="
+                        + URLEncoder.encode(namespace, StandardCharsets.UTF_8) + "&name="
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                err.println("error: --url: not a URL '" + url + "'");
+                return EXIT_USAGE;
+            }
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("error: cannot reach the scheduler at " + url + ": " + describe(e));
+                return EXIT_FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("error: interrupted");
+                return EXIT_FAILURE;
+            }
+            if (response.statusCode() == 404) {
+                err.println("error: the scheduler knows no pod " + pod + " (not created yet, already gone, or neither "
+                        + "pending for this scheduler nor bound)");
+                return EXIT_FAILURE;
+            }
+            JsonNode body;
+            try {
+                body = new ObjectMapper().readTree(response.body());
+            } catch (IOException e) {
+                err.println("error: " + url + " answered " + response.statusCode() + " with something other than JSON");
+                return EXIT_FAILURE;
+            }
+            if (response.statusCode() != 200) {
+                err.println("error: the scheduler answered " + response.statusCode() + ": " + body.path("error").asText());
+                return EXIT_FAILURE;
+            }
+            out.print(json ? body.toPrettyString() + System.lineSeparator() : PodExplanationText.render(body));
             return EXIT_OK;
         }
     }
