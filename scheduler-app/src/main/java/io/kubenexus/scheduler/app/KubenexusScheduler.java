@@ -100,7 +100,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(this)
                 .addSubcommand("run", new RunCommand())
                 .addSubcommand("demo", new DemoCommand())
-                .addSubcommand("explain", new ExplainCommand());
+                .addSubcommand("explain", new ExplainCommand())
+                .addSubcommand("check-config", new CheckConfigCommand());
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         commandLine.setParameterExceptionHandler(KubenexusScheduler::usageError);
@@ -114,7 +115,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
     /** Without a subcommand there is nothing to do: say what there is. */
     @Override
     public Integer call() {
-        err.println("error: missing command: run, demo or explain");
+        err.println("error: missing command: run, demo, explain or check-config");
         err.println();
         spec.commandLine().usage(err);
         return EXIT_USAGE;
@@ -328,6 +329,37 @@ public final class KubenexusScheduler implements Callable<Integer> {
                         + " partial gang(s), " + summary.podsBoundMoreThanOnce() + " pod(s) bound more than once, "
                         + summary.spark().reservationsLeft() + " reservation(s) leaked");
                 return EXIT_FAILURE;
+            }
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "check-config",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            description = {
+                "Validate a configuration file exactly as 'run --config FILE' would, with the same messages naming "
+                        + "the key, without contacting a cluster.",
+                "Exits 0 when the file is good and 2 when it is not (like 'promtool check config')."})
+    final class CheckConfigCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "FILE", description = "The YAML configuration (docs/configuration.md).")
+        Path file;
+
+        @Option(names = "--print", description = "Also print every key with its effective value (defaults filled in).")
+        boolean print;
+
+        @Override
+        public Integer call() {
+            SchedulerConfig settings;
+            try {
+                settings = SchedulerConfig.load(file, env);
+            } catch (ConfigException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            out.println(file + ": valid");
+            if (print) {
+                settings.describe().forEach((key, value) -> out.println("  " + key + ": " + value));
             }
             return EXIT_OK;
         }

@@ -115,7 +115,7 @@ class KubenexusSchedulerTest {
                         "error: --timeout: must be a positive duration, was 0s"),
                 usage("run option without its value", new String[] {"run", "--config"},
                         "error: Missing required parameter for option '--config' (FILE)"),
-                usage("no command at all", new String[] {}, "error: missing command: run or demo"));
+                usage("no command at all", new String[] {}, "error: missing command: run, demo, explain or check-config"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -159,6 +159,52 @@ class KubenexusSchedulerTest {
 
         assertThat(code).isZero();
         assertThat(out()).startsWith("kubenexus-scheduler ");
+    }
+
+    @Nested
+    class CheckConfig {
+        @TempDir
+        Path dir;
+
+        @Test
+        void aGoodFileExitsZeroWithoutContactingACluster() throws IOException {
+            Path config = Files.writeString(dir.resolve("config.yaml"), "scoring: {strategy: MostAllocated}\nhttp: {port: 9090}\n");
+
+            int code = execute("check-config", config.toString(), "--print");
+
+            assertThat(code).isZero();
+            assertThat(out()).startsWith(config + ": valid" + System.lineSeparator())
+                    .contains("  scoring.strategy: MostAllocated").contains("  http.port: 9090");
+            assertThat(configsSeen).as("no scheduler was started").isEmpty();
+            assertThat(serversSeen).isEmpty();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+            "unknown key | leaderElection: {leaseDurationSeconds: 15} | unknown key 'leaderElection.leaseDurationSeconds' (known: ",
+            "bad value   | scoring: {strategy: Fastest}               | scoring.strategy: unknown value 'Fastest' (expected LeastAllocated or MostAllocated)",
+            "bad port    | http: {port: 70000}                        | http.port: must be 0..65535 (0 = no HTTP server), was 70000",
+        })
+        void aBadFileExitsTwoWithTheMessageRunWouldGive(String name, String yaml, String message) throws IOException {
+            Path config = Files.writeString(dir.resolve("config.yaml"), yaml + "\n");
+
+            int code = execute("check-config", config.toString());
+            String checkError = err();
+            stderr.reset();
+            int runCode = execute("run", "--config", config.toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE).isEqualTo(runCode);
+            assertThat(checkError).startsWith("error: " + config + ": " + message).isEqualTo(err());
+            assertThat(out()).isEmpty();
+        }
+
+        @Test
+        void aMissingFileExitsTwo() {
+            int code = execute("check-config", dir.resolve("absent.yaml").toString());
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).contains("absent.yaml: cannot read the file: it does not exist");
+        }
     }
 
     @Nested
