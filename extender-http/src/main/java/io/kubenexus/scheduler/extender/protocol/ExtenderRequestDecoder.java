@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -180,6 +181,9 @@ public final class ExtenderRequestDecoder {
         try {
             return mapper.readValue(p, Pod.class);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException syntax) {
+                throw syntax; // malformed JSON inside the pod, answered like any other
+            }
             throw bad(field + " is not a valid Pod: " + e.getOriginalMessage() + at(e.getPathReference()));
         } catch (IllegalArgumentException e) {
             // a fabric8 model deserializer refusing a value
