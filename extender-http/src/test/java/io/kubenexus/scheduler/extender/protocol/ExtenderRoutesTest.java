@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -313,9 +312,5 @@ class ExtenderRoutesTest {
         String[] parts = request.substring(start, end).split(",(?=\\{\"metadata\":\\{\"name\":)");
         assertThat(parts).hasSize(3);
         return List.of(parts);
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
