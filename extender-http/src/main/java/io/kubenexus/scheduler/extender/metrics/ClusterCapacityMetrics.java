@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * CPU is published in cores, memory and ephemeral storage in bytes, other resources in whole units.
  *
  * <p><b>Pools.</b> A node's pool is the value of its {@code poolLabel} label; a node without the
- * label is in pool {@value #NO_POOL}; with no pool label every node is in pool {@code ""}. At most
+ * label is in pool {@value #NO_POOL} (published from the start, reading 0 while every node has the
+ * label); with no pool label every node is in pool {@code ""}. At most
  * {@code maxPools} label values get a pool of their own, in the order they are first seen, and keep
  * it for the life of the process; later values share pool {@value #OVERFLOW_POOL}. A pool whose nodes
  * have all gone keeps its series (reading 0) and its place, so pools that come and go never take more
@@ -118,9 +119,9 @@ public final class ClusterCapacityMetrics implements MeterBinder {
         this.views = views;
         this.poolLabel = poolLabel == null || poolLabel.isBlank() ? null : poolLabel;
         this.maxPools = maxPools;
-        if (this.poolLabel == null) {
-            pools.add("");
-        }
+        // Registered up front: besides being a real pool, its gauges are what reads the first view at
+        // scrape time and so registers the pools and resources found there.
+        pools.add(this.poolLabel == null ? "" : NO_POOL);
     }
 
     @Override
