@@ -22,7 +22,7 @@ public final class QueueingEvents {
     public static final String SCHEDULE_ATTEMPT_FAILURE = "ScheduleAttemptFailure";
     /** A pod's backoff ended and it moved to active. */
     public static final String BACKOFF_COMPLETE = "BackoffComplete";
-    /** A pod was made ready at once by something it waited for (its PodGroup arrived). */
+    /** A pod was made ready at once by something it waited for (its PodGroup or SparkApplication). */
     public static final String FORCE_ACTIVATE = "ForceActivate";
     /** A pod waited {@code podMaxInUnschedulablePods} in the unschedulable pool and was retried. */
     public static final String UNSCHEDULABLE_TIMEOUT = "UnschedulableTimeout";
