@@ -89,7 +89,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private final Map<String, AtomicLong> reservedCapacity = new ConcurrentHashMap<>();
     private final AtomicLong gangsWaiting = new AtomicLong();
     private final Counter reservationsExpired;
-    private final Map<String, Counter> incomingPods = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> incomingPods = new ConcurrentHashMap<>();
     private final Timer[] sliDurations = new Timer[SLI_ATTEMPTS_CAP + 1];
 
     /** A counter and a timer under the same label value. */
@@ -232,11 +232,21 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     }
 
     private Counter incomingCounter(String event, String queue) {
-        String e = QueueingEvents.ALL.contains(event) ? event : OTHER;
-        String q = QUEUES.contains(queue) ? queue : OTHER;
-        return incomingPods.computeIfAbsent(e + '|' + q, key -> Counter.builder(KS_INCOMING_PODS)
+        Map<String, Counter> byQueue = event == null ? null : incomingPods.get(event);
+        Counter counter = byQueue == null || queue == null ? null : byQueue.get(queue);
+        if (counter != null) {
+            return counter; // the common case: no allocation per admission
+        }
+        String e = event != null && QueueingEvents.ALL.contains(event) ? event : OTHER;
+        String q = queue != null && QUEUES.contains(queue) ? queue : OTHER;
+        Counter registered = Counter.builder(KS_INCOMING_PODS)
                 .description("Number of pods added to scheduling queues by event and queue type")
-                .tag("event", e).tag("queue", q).register(registry));
+                .tag("event", e).tag("queue", q).register(registry);
+        // Only values of the closed sets become keys, so the map stays as bounded as the series.
+        if (e.equals(event) && q.equals(queue)) {
+            incomingPods.computeIfAbsent(e, k -> new ConcurrentHashMap<>()).put(q, registered);
+        }
+        return registered;
     }
 
     private Timer sliTimer(int attempts) {
