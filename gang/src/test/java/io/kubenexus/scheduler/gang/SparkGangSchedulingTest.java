@@ -108,6 +108,32 @@ class SparkGangSchedulingTest {
         assertThat(requestedCpu()).as("the executors replaced their reservations, nothing counted twice").isEqualTo(7000);
     }
 
+    private long reservedCpu() {
+        return loop.view().nodes().stream().mapToLong(v -> v.reserved(0)).sum();
+    }
+
+    @Test
+    void thePublishedViewTellsReservedCapacityFromRequestedUntilTheExecutorsTakeTheirPlaces() {
+        start(loop, 2, 4);
+        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        loop.onPodUpserted(driver("pi", 4));
+        loop.runUntilIdle();
+        assertThat(requestedCpu()).as("requested includes the places held").isEqualTo(7000);
+        assertThat(reservedCpu()).as("three places of 2 cpu").isEqualTo(6000);
+
+        loop.onPodUpserted(driver("pi", 4).withNodeName(binder.bindings().get("pi-driver")));
+        loop.onPodUpserted(executor("pi", 1, 4));
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsKey("pi-exec-1");
+        assertThat(reservedCpu()).as("the executor took one place").isEqualTo(4000);
+        assertThat(requestedCpu()).isEqualTo(7000);
+
+        clock.advance(Duration.ofMinutes(5));
+        loop.runUntilIdle();
+        assertThat(reservedCpu()).as("the other two expired").isZero();
+        assertThat(requestedCpu()).isEqualTo(3000);
+    }
+
     @Test
     void twoDriversCompetingForRoomForOneBindOneAndTheOtherWaitsHoldingNothing() {
         start(loop, 2, 4);

@@ -6,85 +6,155 @@ import io.kubenexus.scheduler.core.state.NodeView;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Cluster-wide capacity gauges for a capacity dashboard, per resource:
- * {@code kubenexus_cluster_capacity} (the sum of the nodes' allocatable) and
- * {@code kubenexus_cluster_allocated} (the sum of the requests the scheduler accounts on nodes: pods
- * bound by any scheduler plus the ones it has assumed). CPU is published in cores, memory and
- * ephemeral storage in bytes, other resources in their whole units.
+ * Capacity gauges for a capacity dashboard, per resource and node pool:
+ * <ul>
+ *   <li>{@code kubenexus_cluster_capacity}: the sum of the nodes' {@code status.capacity};</li>
+ *   <li>{@code kubenexus_cluster_allocatable}: the sum of their allocatable;</li>
+ *   <li>{@code kubenexus_cluster_requested}: the requests accounted on them, pods bound by any
+ *       scheduler and pods this scheduler has assumed, without the places held by reservations;</li>
+ *   <li>{@code kubenexus_cluster_reserved}: the capacity held on them for executors not created yet.</li>
+ * </ul>
+ * CPU is published in cores, memory and ephemeral storage in bytes, other resources in whole units.
+ *
+ * <p><b>Pools.</b> A node's pool is the value of its {@code poolLabel} label; a node without the
+ * label is in pool {@value #NO_POOL} (published from the start, reading 0 while every node has the
+ * label); with no pool label every node is in pool {@code ""}. At most
+ * {@code maxPools} label values get a pool of their own, in the order they are first seen, and keep
+ * it for the life of the process; later values share pool {@value #OVERFLOW_POOL}. A pool whose nodes
+ * have all gone keeps its series (reading 0) and its place, so pools that come and go never take more
+ * than {@code maxPools} places: the number of series is at most
+ * {@code 4 x resources x (maxPools + 2)}.
+ *
+ * <p><b>Resources.</b> {@code cpu}, {@code memory}, {@code pods} and {@code ephemeral-storage} are
+ * always published; another resource from the first view in which some node advertises it.
+ * Resources that only pods mention (pending pods register their requests as columns) add none. Series
+ * stay once registered and read 0 when nothing is left.
  *
  * <p>Values are read at scrape time from the latest {@link ClusterView} the supplier returns. One
  * pass over the view's nodes serves every gauge and is cached until the view changes (a
  * {@code ClusterState} publishes a new view only when its generation moves), so a scrape costs
- * O(nodes) once per published view and O(resources) otherwise.
+ * O(nodes x resources) once per published view and O(series) otherwise. A series first seen during a
+ * scrape appears from that scrape or the next.
  *
- * <p>Label values are resource names, and a resource gets its two series only once some node
- * advertises it: resources that only pods mention (pending pods register their requests as columns)
- * add none. A newly advertised resource is registered during the scrape that first sees it and
- * appears from that scrape or the next. Series stay once registered and read 0 when no node has the
- * resource any more.
- *
- * <p>Thread-safe: any thread may scrape or bind. The gauges hold this object strongly, so it may
- * be dropped after {@link #bindTo}.
+ * <p>Thread-safe: any thread may scrape or bind. The gauges hold this object strongly, so it may be
+ * dropped after {@link #bindTo}.
  */
 public final class ClusterCapacityMetrics implements MeterBinder {
-    private static final String CAPACITY = "kubenexus.cluster.capacity";
-    private static final String ALLOCATED = "kubenexus.cluster.allocated";
+    /** The pool of nodes without the pool label. */
+    public static final String NO_POOL = "none";
+    /** The pool shared by label values beyond {@code maxPools}. */
+    public static final String OVERFLOW_POOL = "other";
+    /** The default bound on distinct pools ({@code metrics.maxNodePools}). */
+    public static final int DEFAULT_MAX_POOLS = 20;
+
     private static final List<String> ALWAYS_PUBLISHED =
             List.of(ResourceNames.CPU, ResourceNames.MEMORY, ResourceNames.PODS, ResourceNames.EPHEMERAL_STORAGE);
 
-    private final Supplier<ClusterView> views;
-    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-    private final Set<String> published = ConcurrentHashMap.newKeySet();
-    private final AtomicLong computations = new AtomicLong();
-    private volatile Totals totals = new Totals(null, List.of(), new long[0], new long[0]);
+    /** The four gauges of one (resource, pool), in the order of {@link Sums}' arrays. */
+    private enum Family {
+        CAPACITY("kubenexus.cluster.capacity", "Sum of node status.capacity"),
+        ALLOCATABLE("kubenexus.cluster.allocatable", "Sum of node allocatable"),
+        REQUESTED("kubenexus.cluster.requested",
+                "Sum of requests accounted on nodes, assumed pods included, reservations excluded"),
+        RESERVED("kubenexus.cluster.reserved", "Capacity held on nodes by executor reservations");
 
-    /** Sums over one view, by the view's columns, in the scheduler's units. */
-    private record Totals(ClusterView view, List<String> columns, long[] allocatable, long[] requested) {
-        long allocatable(String resource) {
-            int column = columns.indexOf(resource);
-            return column < 0 ? 0 : allocatable[column];
-        }
+        final String meterName;
+        final String description;
 
-        long requested(String resource) {
-            int column = columns.indexOf(resource);
-            return column < 0 ? 0 : requested[column];
+        Family(String meterName, String description) {
+            this.meterName = meterName;
+            this.description = description + " (cpu in cores, memory and ephemeral-storage in bytes)";
         }
     }
 
-    /**
-     * @param views the latest published view, e.g. {@code loop::view} of the {@code SchedulingLoop};
-     *              may return null before the first publish
-     */
+    private final Supplier<ClusterView> views;
+    private final String poolLabel;
+    private final int maxPools;
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final AtomicLong computations = new AtomicLong();
+    // Guarded by this: pool places, and which (resource, pool) pairs have series.
+    private final Map<String, String> poolOfLabelValue = new HashMap<>();
+    private final Set<String> resources = new LinkedHashSet<>(ALWAYS_PUBLISHED);
+    private final Set<String> pools = new LinkedHashSet<>();
+    private volatile Totals totals = new Totals(null, Map.of(), Map.of());
+
+    /** Sums over one view: per pool, per family, by the view's columns, in the scheduler's units. */
+    private record Totals(ClusterView view, Map<String, Integer> columnIndex, Map<String, long[][]> byPool) {
+        long get(Family family, String pool, String resource) {
+            Integer column = columnIndex.get(resource);
+            long[][] sums = byPool.get(pool);
+            return column == null || sums == null ? 0 : sums[family.ordinal()][column];
+        }
+    }
+
+    /** No pools: every node counts in pool {@code ""}. */
     public ClusterCapacityMetrics(Supplier<ClusterView> views) {
+        this(views, null, DEFAULT_MAX_POOLS);
+    }
+
+    /**
+     * @param views     the latest published view, e.g. {@code loop::view} of the {@code SchedulingLoop};
+     *                  may return null before the first publish
+     * @param poolLabel the node label whose value names a node's pool ({@code metrics.nodePoolLabel});
+     *                  null or blank for no pools
+     * @param maxPools  how many label values get a pool of their own ({@code metrics.maxNodePools}),
+     *                  at least 1
+     * @throws IllegalArgumentException if {@code maxPools} is below 1
+     */
+    public ClusterCapacityMetrics(Supplier<ClusterView> views, String poolLabel, int maxPools) {
+        if (maxPools < 1) {
+            throw new IllegalArgumentException("metrics.maxNodePools must be at least 1, was " + maxPools);
+        }
         this.views = views;
-        published.addAll(ALWAYS_PUBLISHED);
+        this.poolLabel = poolLabel == null || poolLabel.isBlank() ? null : poolLabel;
+        this.maxPools = maxPools;
+        // Registered up front: besides being a real pool, its gauges are what reads the first view at
+        // scrape time and so registers the pools and resources found there.
+        pools.add(this.poolLabel == null ? "" : NO_POOL);
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         registries.add(registry);
-        for (String resource : published) {
-            register(registry, resource);
+        synchronized (this) {
+            for (String pool : pools) {
+                for (String resource : resources) {
+                    register(registry, resource, pool);
+                }
+            }
         }
         totals();
     }
 
-    /** Sum of the nodes' allocatable {@code resource} in base units (cpu in cores), as of the latest view. */
-    public double capacity(String resource) {
-        return inBaseUnits(resource, totals().allocatable(resource));
+    /** Sum of the nodes' capacity of {@code resource} in {@code pool}, in base units (cpu in cores). */
+    public double capacity(String resource, String pool) {
+        return value(Family.CAPACITY, resource, pool);
     }
 
-    /** Sum of the requests of {@code resource} accounted on nodes, in base units, as of the latest view. */
-    public double allocated(String resource) {
-        return inBaseUnits(resource, totals().requested(resource));
+    /** Sum of the nodes' allocatable {@code resource} in {@code pool}, in base units. */
+    public double allocatable(String resource, String pool) {
+        return value(Family.ALLOCATABLE, resource, pool);
+    }
+
+    /** Requests of {@code resource} accounted on the nodes of {@code pool}, reservations excluded, in base units. */
+    public double requested(String resource, String pool) {
+        return value(Family.REQUESTED, resource, pool);
+    }
+
+    /** Capacity of {@code resource} held by reservations on the nodes of {@code pool}, in base units. */
+    public double reserved(String resource, String pool) {
+        return value(Family.RESERVED, resource, pool);
     }
 
     /** How many times the sums were computed; one per published view that was read. */
@@ -100,50 +170,109 @@ public final class ClusterCapacityMetrics implements MeterBinder {
         return ResourceNames.CPU.equals(resource) ? amount / 1000.0 : amount;
     }
 
+    private double value(Family family, String resource, String pool) {
+        return inBaseUnits(resource, totals().get(family, pool, resource));
+    }
+
     private Totals totals() {
         ClusterView view = views.get();
         Totals current = totals;
         if (view == null || current.view() == view) {
             return current;
         }
-        // Racing scrapes may both compute; the results are equal and either may win.
+        return recompute(view);
+    }
+
+    private synchronized Totals recompute(ClusterView view) {
+        if (totals.view() == view) {
+            return totals; // a racing scrape computed it
+        }
         Totals next = sum(view);
         totals = next;
         computations.incrementAndGet();
-        publishNewResources(next);
+        publishNewSeries(next);
         return next;
     }
 
-    private static Totals sum(ClusterView view) {
+    private Totals sum(ClusterView view) {
         List<String> columns = view.columnNames();
-        long[] allocatable = new long[columns.size()];
-        long[] requested = new long[columns.size()];
+        int count = columns.size();
+        Map<String, Integer> columnIndex = new HashMap<>(count * 2);
+        for (int c = 0; c < count; c++) {
+            columnIndex.put(columns.get(c), c);
+        }
+        Map<String, long[][]> byPool = new LinkedHashMap<>();
         for (NodeView node : view.nodes()) {
-            for (int c = 0; c < columns.size(); c++) {
-                allocatable[c] += node.allocatable(c);
-                requested[c] += node.requested(c);
+            long[][] sums = byPool.computeIfAbsent(poolOf(node), p -> new long[Family.values().length][count]);
+            for (int c = 0; c < count; c++) {
+                long reserved = node.reserved(c);
+                sums[Family.CAPACITY.ordinal()][c] += node.node().capacity().get(columns.get(c));
+                sums[Family.ALLOCATABLE.ordinal()][c] += node.allocatable(c);
+                sums[Family.REQUESTED.ordinal()][c] += node.requested(c) - reserved;
+                sums[Family.RESERVED.ordinal()][c] += reserved;
             }
         }
-        return new Totals(view, columns, allocatable, requested);
+        return new Totals(view, columnIndex, byPool);
     }
 
-    private void publishNewResources(Totals sums) {
-        for (int c = 0; c < sums.columns().size(); c++) {
-            String resource = sums.columns().get(c);
-            if (sums.allocatable()[c] > 0 && published.add(resource)) {
-                for (MeterRegistry registry : registries) {
-                    register(registry, resource);
+    /** Called with this object's lock held. */
+    private String poolOf(NodeView node) {
+        if (poolLabel == null) {
+            return "";
+        }
+        String value = node.node().labels().get(poolLabel);
+        if (value == null) {
+            return NO_POOL;
+        }
+        String pool = poolOfLabelValue.get(value);
+        if (pool == null) {
+            // The first maxPools values keep a place for good; later ones share "other".
+            pool = poolOfLabelValue.size() < maxPools ? value : OVERFLOW_POOL;
+            poolOfLabelValue.put(value, pool);
+        }
+        return pool;
+    }
+
+    /** Called with this object's lock held. */
+    private void publishNewSeries(Totals sums) {
+        Set<String> newPools = new LinkedHashSet<>();
+        for (String pool : sums.byPool().keySet()) {
+            if (pools.add(pool)) {
+                newPools.add(pool);
+            }
+        }
+        Set<String> newResources = new LinkedHashSet<>();
+        for (Map.Entry<String, Integer> column : sums.columnIndex().entrySet()) {
+            if (!resources.contains(column.getKey()) && advertised(sums, column.getValue())) {
+                newResources.add(column.getKey());
+            }
+        }
+        resources.addAll(newResources);
+        for (MeterRegistry registry : registries) {
+            for (String pool : pools) {
+                for (String resource : resources) {
+                    if (newPools.contains(pool) || newResources.contains(resource)) {
+                        register(registry, resource, pool);
+                    }
                 }
             }
         }
     }
 
-    private void register(MeterRegistry registry, String resource) {
-        Gauge.builder(CAPACITY, this, metrics -> metrics.capacity(resource))
-                .description("Sum of node allocatable (cpu in cores, memory and ephemeral-storage in bytes)")
-                .tag("resource", resource).strongReference(true).register(registry);
-        Gauge.builder(ALLOCATED, this, metrics -> metrics.allocated(resource))
-                .description("Sum of requests accounted on nodes (cpu in cores, memory and ephemeral-storage in bytes)")
-                .tag("resource", resource).strongReference(true).register(registry);
+    private static boolean advertised(Totals sums, int column) {
+        for (long[][] pool : sums.byPool().values()) {
+            if (pool[Family.ALLOCATABLE.ordinal()][column] > 0 || pool[Family.CAPACITY.ordinal()][column] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void register(MeterRegistry registry, String resource, String pool) {
+        for (Family family : Family.values()) {
+            Gauge.builder(family.meterName, this, metrics -> metrics.value(family, resource, pool))
+                    .description(family.description)
+                    .tag("resource", resource).tag("pool", pool).strongReference(true).register(registry);
+        }
     }
 }

@@ -1,8 +1,10 @@
 package io.kubenexus.scheduler.extender.metrics;
 
+import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.ports.BindOutcome;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.queue.QueueingEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The scheduling loop's {@link SchedulerMetrics} as Micrometer meters, named for Prometheus
  * ({@code docs/metrics.md} lists them with their Prometheus names).
+ *
+ * <p>Two families of names: ours ({@code kubenexus_*}) and kube-scheduler's ({@code scheduler_*},
+ * with its names, types, label sets and bucket bounds) where the meaning is the same, so dashboards
+ * and alerts written for kube-scheduler work unchanged. One port call records both; the
+ * kube-scheduler meters carry {@code profile}, the scheduler name this instance serves.
  *
  * <p>Labels are bounded: every value comes from a closed set (attempt results, bind outcomes, queue
  * names, gang results) or, for {@code resource}, from the resource names the cluster's nodes
@@ -44,8 +51,20 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private static final String RESERVED_CAPACITY = "kubenexus.reserved.capacity";
     private static final String RESERVATIONS_EXPIRED = "kubenexus.reservations.expired";
 
+    // kube-scheduler's names (pkg/scheduler/metrics/metrics.go); Micrometer adds _total and _seconds.
+    private static final String KS_ATTEMPTS = "scheduler.schedule.attempts";
+    private static final String KS_ATTEMPT_DURATION = "scheduler.scheduling.attempt.duration";
+    private static final String KS_PENDING_PODS = "scheduler.pending.pods";
+    private static final String KS_SLI_DURATION = "scheduler.pod.scheduling.sli.duration";
+    private static final String KS_INCOMING_PODS = "scheduler.queue.incoming.pods";
+    private static final String KS_PREEMPTION_ATTEMPTS = "scheduler.preemption.attempts";
+    /** kube-scheduler caps the attempts label the same way: 1 to 14, then "15+". */
+    static final int SLI_ATTEMPTS_CAP = 15;
+
     private static final List<String> ATTEMPT_RESULTS = List.of("scheduled", "unschedulable", "error");
     private static final List<String> QUEUES = List.of("active", "backoff", "unschedulable");
+    /** kube-scheduler's fourth queue: pods with scheduling gates. The loop holds none, so it reads 0. */
+    private static final String GATED = "gated";
     private static final List<String> GANG_RESULTS = List.of("placed", "abandoned", "timeout");
 
     // One cycle is sub-millisecond to a few ms at thousands of nodes; seconds mean trouble.
@@ -57,15 +76,21 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     // Gangs wait for executors to be created and for capacity: seconds to the reservation TTL and beyond.
     private static final Duration[] GANG_WAIT_BUCKETS = seconds(
             0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600);
+    // kube-scheduler's bounds: ExponentialBuckets(0.001, 2, 15) and ExponentialBuckets(0.01, 2, 20).
+    private static final Duration[] KS_ATTEMPT_BUCKETS = exponential(0.001, 15);
+    private static final Duration[] KS_SLI_BUCKETS = exponential(0.01, 20);
 
     private final MeterRegistry registry;
-    private final Map<String, CountedTimer> attempts = new ConcurrentHashMap<>();
+    private final String profile;
+    private final Map<String, AttemptMeters> attempts = new ConcurrentHashMap<>();
     private final Map<BindOutcome, CountedTimer> binds = new EnumMap<>(BindOutcome.class);
     private final Map<String, AtomicLong> pendingPods = new ConcurrentHashMap<>();
     private final Map<String, Timer> gangWaits = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> reservedCapacity = new ConcurrentHashMap<>();
     private final AtomicLong gangsWaiting = new AtomicLong();
     private final Counter reservationsExpired;
+    private final Map<String, Map<String, Counter>> incomingPods = new ConcurrentHashMap<>();
+    private final Timer[] sliDurations = new Timer[SLI_ATTEMPTS_CAP + 1];
 
     /** A counter and a timer under the same label value. */
     private record CountedTimer(Counter count, Timer duration) {
@@ -75,8 +100,18 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         }
     }
 
+    /** Our own meters and kube-scheduler's, {@code profile} being the default scheduler name. */
     public MicrometerSchedulerMetrics(MeterRegistry registry) {
+        this(registry, SchedulerSettings.DEFAULT_SCHEDULER_NAME);
+    }
+
+    /**
+     * @param profile the scheduler name this instance serves ({@code schedulerName}), the
+     *                {@code profile} label of the kube-scheduler meters
+     */
+    public MicrometerSchedulerMetrics(MeterRegistry registry, String profile) {
         this.registry = registry;
+        this.profile = profile;
         for (String result : ATTEMPT_RESULTS) {
             attempts.put(result, attemptMeters(result));
         }
@@ -101,11 +136,21 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         reservedCapacity.put(ResourceNames.MEMORY, reservedGauge(ResourceNames.MEMORY));
         reservationsExpired = Counter.builder(RESERVATIONS_EXPIRED)
                 .description("Executor reservations released unused after their TTL").register(registry);
+        Gauge.builder(KS_PENDING_PODS, () -> 0).description("Number of pending pods, by the queue type")
+                .tag("queue", GATED).register(registry);
+        Counter.builder(KS_PREEMPTION_ATTEMPTS).description("Total preemption attempts in the cluster till now")
+                .register(registry);
+        // The admissions every pod goes through, so that the family is there (at 0) before the first pod.
+        incomingCounter(QueueingEvents.POD_ADD, "active");
+        incomingCounter(QueueingEvents.SCHEDULE_ATTEMPT_FAILURE, "unschedulable");
+        incomingCounter(QueueingEvents.SCHEDULE_ATTEMPT_FAILURE, "backoff");
+        incomingCounter(QueueingEvents.BACKOFF_COMPLETE, "active");
+        sliTimer(1);
     }
 
     @Override
     public void attempt(String result, long durationNanos) {
-        CountedTimer meters = attempts.get(result);
+        AttemptMeters meters = attempts.get(result);
         if (meters == null) {
             meters = attempts.computeIfAbsent(OTHER, this::attemptMeters);
         }
@@ -168,18 +213,83 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         }
     }
 
-    private CountedTimer attemptMeters(String result) {
-        return new CountedTimer(
+    /** An event or queue outside the closed sets is counted under {@code "other"}. */
+    @Override
+    public void podsQueued(String event, String queue, int count) {
+        if (count > 0) {
+            incomingCounter(event, queue).increment(count);
+        }
+    }
+
+    @Override
+    public void podScheduled(int attempts, long sinceFirstQueuedNanos) {
+        int capped = Math.max(1, Math.min(attempts, SLI_ATTEMPTS_CAP));
+        Timer timer = sliDurations[capped];
+        if (timer == null) {
+            timer = sliTimer(capped);
+        }
+        timer.record(Math.max(0, sinceFirstQueuedNanos), TimeUnit.NANOSECONDS);
+    }
+
+    private Counter incomingCounter(String event, String queue) {
+        Map<String, Counter> byQueue = event == null ? null : incomingPods.get(event);
+        Counter counter = byQueue == null || queue == null ? null : byQueue.get(queue);
+        if (counter != null) {
+            return counter; // the common case: no allocation per admission
+        }
+        String e = event != null && QueueingEvents.ALL.contains(event) ? event : OTHER;
+        String q = queue != null && QUEUES.contains(queue) ? queue : OTHER;
+        Counter registered = Counter.builder(KS_INCOMING_PODS)
+                .description("Number of pods added to scheduling queues by event and queue type")
+                .tag("event", e).tag("queue", q).register(registry);
+        // Only values of the closed sets become keys, so the map stays as bounded as the series.
+        if (e.equals(event) && q.equals(queue)) {
+            incomingPods.computeIfAbsent(e, k -> new ConcurrentHashMap<>()).put(q, registered);
+        }
+        return registered;
+    }
+
+    private Timer sliTimer(int attempts) {
+        String label = attempts >= SLI_ATTEMPTS_CAP ? SLI_ATTEMPTS_CAP + "+" : Integer.toString(attempts);
+        Timer timer = Timer.builder(KS_SLI_DURATION)
+                .description("E2e latency for a pod being scheduled, from the time the pod enters the scheduling "
+                        + "queue until its bind succeeds; may involve multiple scheduling attempts")
+                .tag("attempts", label).serviceLevelObjectives(KS_SLI_BUCKETS).register(registry);
+        sliDurations[attempts] = timer;
+        return timer;
+    }
+
+    private AttemptMeters attemptMeters(String result) {
+        return new AttemptMeters(new CountedTimer(
                 Counter.builder(ATTEMPTS).description("Scheduling attempts by result").tag("result", result)
                         .register(registry),
                 Timer.builder(ATTEMPT_DURATION)
                         .description("Time to decide a pod's node (filter and score; the bind is timed apart)")
-                        .tag("result", result).serviceLevelObjectives(ATTEMPT_BUCKETS).register(registry));
+                        .tag("result", result).serviceLevelObjectives(ATTEMPT_BUCKETS).register(registry)),
+                new CountedTimer(
+                        Counter.builder(KS_ATTEMPTS)
+                                .description("Number of attempts to schedule pods, by the result")
+                                .tag("result", result).tag("profile", profile).register(registry),
+                        Timer.builder(KS_ATTEMPT_DURATION)
+                                .description("Scheduling attempt latency in seconds (the bind is not included)")
+                                .tag("result", result).tag("profile", profile)
+                                .serviceLevelObjectives(KS_ATTEMPT_BUCKETS).register(registry)));
     }
 
+    /** Both names of an attempt's result. */
+    private record AttemptMeters(CountedTimer ours, CountedTimer kubeScheduler) {
+        void record(long nanos) {
+            ours.record(nanos);
+            kubeScheduler.record(nanos);
+        }
+    }
+
+    /** One value under both names: ours and kube-scheduler's. */
     private AtomicLong pendingGauge(String queue) {
         AtomicLong value = new AtomicLong();
         Gauge.builder(PENDING_PODS, value, AtomicLong::get).description("Pods waiting in the scheduling queue")
+                .tag("queue", queue).register(registry);
+        Gauge.builder(KS_PENDING_PODS, value, AtomicLong::get).description("Number of pending pods, by the queue type")
                 .tag("queue", queue).register(registry);
         return value;
     }
@@ -196,6 +306,15 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
                 .description("Capacity held by executor reservations (cpu in cores, memory in bytes)")
                 .tag("resource", resource).register(registry);
         return value;
+    }
+
+    /** {@code count} bounds from {@code first} seconds, doubling: Prometheus' ExponentialBuckets(first, 2, count). */
+    private static Duration[] exponential(double first, int count) {
+        double[] bounds = new double[count];
+        for (int i = 0; i < count; i++) {
+            bounds[i] = first * (1L << i);
+        }
+        return seconds(bounds);
     }
 
     private static Duration[] seconds(double... bounds) {

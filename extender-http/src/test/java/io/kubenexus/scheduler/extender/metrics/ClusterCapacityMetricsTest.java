@@ -22,12 +22,13 @@ class ClusterCapacityMetricsTest {
         return ScrapedMetrics.parse(registry.scrape());
     }
 
-    private static String capacityOf(String resource) {
-        return "kubenexus_cluster_capacity{resource=\"" + resource + "\"}";
+    /** Without a pool label every node is in pool "". */
+    private static String allocatableOf(String resource) {
+        return "kubenexus_cluster_allocatable{pool=\"\",resource=\"" + resource + "\"}";
     }
 
-    private static String allocatedOf(String resource) {
-        return "kubenexus_cluster_allocated{resource=\"" + resource + "\"}";
+    private static String requestedOf(String resource) {
+        return "kubenexus_cluster_requested{pool=\"\",resource=\"" + resource + "\"}";
     }
 
     @Test
@@ -42,20 +43,21 @@ class ClusterCapacityMetricsTest {
         capacity.bindTo(registry);
 
         ScrapedMetrics s = scrape();
-        assertThat(s.get(capacityOf("cpu"))).isEqualTo(40.0);
-        assertThat(s.get(allocatedOf("cpu"))).isEqualTo(5.5);
-        assertThat(s.get(capacityOf("memory"))).isEqualTo(160 * GI);
-        assertThat(s.get(allocatedOf("memory"))).isEqualTo(20 * GI);
-        assertThat(s.get(capacityOf("pods"))).isEqualTo(160.0);
-        assertThat(s.get(allocatedOf("pods"))).isEqualTo(2.0);
-        assertThat(s.get(capacityOf("ephemeral-storage"))).isEqualTo(1.0e11);
-        assertThat(s.get(allocatedOf("ephemeral-storage"))).isEqualTo(5.0e9);
-        assertThat(s.get(capacityOf("nvidia.com/gpu"))).isEqualTo(8.0);
-        assertThat(s.get(allocatedOf("nvidia.com/gpu"))).isEqualTo(2.0);
-        assertThat(s.labelNames("kubenexus_cluster_capacity")).containsExactly("resource");
-        assertThat(s.labelNames("kubenexus_cluster_allocated")).containsExactly("resource");
-        assertThat(capacity.capacity("cpu")).isEqualTo(40.0);
-        assertThat(capacity.allocated("nvidia.com/gpu")).isEqualTo(2.0);
+        assertThat(s.get(allocatableOf("cpu"))).isEqualTo(40.0);
+        assertThat(s.get(requestedOf("cpu"))).isEqualTo(5.5);
+        assertThat(s.get(allocatableOf("memory"))).isEqualTo(160 * GI);
+        assertThat(s.get(requestedOf("memory"))).isEqualTo(20 * GI);
+        assertThat(s.get(allocatableOf("pods"))).isEqualTo(160.0);
+        assertThat(s.get(requestedOf("pods"))).isEqualTo(2.0);
+        assertThat(s.get(allocatableOf("ephemeral-storage"))).isEqualTo(1.0e11);
+        assertThat(s.get(requestedOf("ephemeral-storage"))).isEqualTo(5.0e9);
+        assertThat(s.get(allocatableOf("nvidia.com/gpu"))).isEqualTo(8.0);
+        assertThat(s.get(requestedOf("nvidia.com/gpu"))).isEqualTo(2.0);
+        for (String family : new String[] {"capacity", "allocatable", "requested", "reserved"}) {
+            assertThat(s.labelNames("kubenexus_cluster_" + family)).containsExactly("pool", "resource");
+        }
+        assertThat(capacity.allocatable("cpu", "")).isEqualTo(40.0);
+        assertThat(capacity.requested("nvidia.com/gpu", "")).isEqualTo(2.0);
     }
 
     @Test
@@ -63,20 +65,20 @@ class ClusterCapacityMetricsTest {
         state.upsertNode(node("n1").cpu(4).build());
         state.publish();
         capacity.bindTo(registry);
-        assertThat(scrape().get(allocatedOf("cpu"))).isZero();
+        assertThat(scrape().get(requestedOf("cpu"))).isZero();
 
         state.upsertPod(pod("p1").cpu(3).boundTo("n1").build());
-        assertThat(scrape().get(allocatedOf("cpu"))).as("unpublished changes are not visible").isZero();
+        assertThat(scrape().get(requestedOf("cpu"))).as("unpublished changes are not visible").isZero();
 
         state.publish();
-        assertThat(scrape().get(allocatedOf("cpu"))).isEqualTo(3.0);
+        assertThat(scrape().get(requestedOf("cpu"))).isEqualTo(3.0);
 
         state.removePod(pod("p1").build().key());
         state.removeNode("n1");
         state.publish();
         ScrapedMetrics s = scrape();
-        assertThat(s.get(capacityOf("cpu"))).isZero();
-        assertThat(s.get(allocatedOf("cpu"))).isZero();
+        assertThat(s.get(allocatableOf("cpu"))).isZero();
+        assertThat(s.get(requestedOf("cpu"))).isZero();
     }
 
     @Test
@@ -115,12 +117,12 @@ class ClusterCapacityMetricsTest {
         state.publish();
         scrape(); // the scrape that first sees the resource registers it
         ScrapedMetrics s = scrape();
-        assertThat(s.get(capacityOf("nvidia.com/gpu"))).isEqualTo(4.0);
-        assertThat(s.get(allocatedOf("nvidia.com/gpu"))).isZero();
+        assertThat(s.get(allocatableOf("nvidia.com/gpu"))).isEqualTo(4.0);
+        assertThat(s.get(requestedOf("nvidia.com/gpu"))).isZero();
 
         state.removeNode("gpu-1");
         state.publish();
-        assertThat(scrape().get(capacityOf("nvidia.com/gpu"))).as("series stay, reading zero").isZero();
+        assertThat(scrape().get(allocatableOf("nvidia.com/gpu"))).as("series stay, reading zero").isZero();
     }
 
     @Test
@@ -158,10 +160,10 @@ class ClusterCapacityMetricsTest {
         assertThat(s.allLabelValues()).noneMatch(v -> v.startsWith("node-") || v.startsWith("pod-")
                 || v.startsWith("team-") || v.startsWith("spark-") || v.startsWith("rack-"));
         assertThat(s.labelValues("kubenexus_cluster_capacity", "resource")).hasSize(4);
-        assertThat(s.labelValues("kubenexus_cluster_allocated", "resource")).hasSize(4);
-        assertThat(s.get(capacityOf("cpu"))).isEqualTo(16_000.0);
-        assertThat(s.get(allocatedOf("cpu"))).isEqualTo(2_000.0);
-        assertThat(s.get(allocatedOf("memory"))).isEqualTo(1000 * GI);
+        assertThat(s.labelValues("kubenexus_cluster_requested", "resource")).hasSize(4);
+        assertThat(s.get(allocatableOf("cpu"))).isEqualTo(16_000.0);
+        assertThat(s.get(requestedOf("cpu"))).isEqualTo(2_000.0);
+        assertThat(s.get(requestedOf("memory"))).isEqualTo(1000 * GI);
     }
 
     @Test
@@ -170,12 +172,12 @@ class ClusterCapacityMetricsTest {
         new ClusterCapacityMetrics(latest::get).bindTo(registry);
 
         ScrapedMetrics s = scrape();
-        assertThat(s.get(capacityOf("cpu"))).isZero();
-        assertThat(s.get(allocatedOf("memory"))).isZero();
+        assertThat(s.get(allocatableOf("cpu"))).isZero();
+        assertThat(s.get(requestedOf("memory"))).isZero();
 
         state.upsertNode(node("n1").cpu(2).build());
         latest.set(state.publish());
-        assertThat(scrape().get(capacityOf("cpu"))).isEqualTo(2.0);
+        assertThat(scrape().get(allocatableOf("cpu"))).isEqualTo(2.0);
     }
 
     @Test
@@ -186,7 +188,7 @@ class ClusterCapacityMetricsTest {
 
         System.gc();
 
-        assertThat(scrape().get(capacityOf("cpu"))).isEqualTo(6.0);
+        assertThat(scrape().get(allocatableOf("cpu"))).isEqualTo(6.0);
     }
 
     @Test
@@ -201,7 +203,7 @@ class ClusterCapacityMetricsTest {
         state.publish();
         scrape();
 
-        assertThat(ScrapedMetrics.parse(other.scrape()).get(capacityOf("nvidia.com/gpu"))).isEqualTo(1.0);
-        assertThat(scrape().get(capacityOf("nvidia.com/gpu"))).isEqualTo(1.0);
+        assertThat(ScrapedMetrics.parse(other.scrape()).get(allocatableOf("nvidia.com/gpu"))).isEqualTo(1.0);
+        assertThat(scrape().get(allocatableOf("nvidia.com/gpu"))).isEqualTo(1.0);
     }
 }

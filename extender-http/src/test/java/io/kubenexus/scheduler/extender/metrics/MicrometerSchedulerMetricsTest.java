@@ -228,4 +228,37 @@ class MicrometerSchedulerMetricsTest {
         assertThat(s.labelNames("kubenexus_reserved_capacity")).containsExactly("resource");
         assertThat(s.labelNames("kubenexus_reservations_expired_total")).isEmpty();
     }
+
+    @Test
+    void incomingPodsFoldUnknownEventsAndQueuesIntoOther() {
+        metrics.podsQueued("NodeAdd", "backoff", 3);
+        metrics.podsQueued("NodeAdd", "backoff", 1);
+        metrics.podsQueued("pod-a-did-something", "active", 1);
+        metrics.podsQueued("NodeAdd", "my-queue", 2);
+        metrics.podsQueued(null, null, 1);
+        metrics.podsQueued("NodeAdd", "active", 0);
+
+        ScrapedMetrics s = scrape();
+        assertThat(s.get("scheduler_queue_incoming_pods_total{event=\"NodeAdd\",queue=\"backoff\"}")).isEqualTo(4.0);
+        assertThat(s.get("scheduler_queue_incoming_pods_total{event=\"other\",queue=\"active\"}")).isEqualTo(1.0);
+        assertThat(s.get("scheduler_queue_incoming_pods_total{event=\"NodeAdd\",queue=\"other\"}")).isEqualTo(2.0);
+        assertThat(s.get("scheduler_queue_incoming_pods_total{event=\"other\",queue=\"other\"}")).isEqualTo(1.0);
+        assertThat(s.has("scheduler_queue_incoming_pods_total{event=\"NodeAdd\",queue=\"active\"}")).isFalse();
+        assertThat(s.allLabelValues()).noneMatch(v -> v.contains("pod-a") || v.contains("my-queue"));
+    }
+
+    @Test
+    void theSliAttemptsLabelIsCappedAsKubeSchedulerCapsIt() {
+        for (int attempts = 1; attempts <= 40; attempts++) {
+            metrics.podScheduled(attempts, 20 * MS);
+        }
+        metrics.podScheduled(0, MS); // a caller's slip counts as one attempt
+
+        ScrapedMetrics s = scrape();
+        assertThat(s.labelValues("scheduler_pod_scheduling_sli_duration_seconds_count", "attempts")).hasSize(15)
+                .contains("1", "14", "15+").doesNotContain("15", "16", "0");
+        assertThat(s.get("scheduler_pod_scheduling_sli_duration_seconds_count{attempts=\"15+\"}")).isEqualTo(26.0);
+        assertThat(s.get("scheduler_pod_scheduling_sli_duration_seconds_count{attempts=\"1\"}")).isEqualTo(2.0);
+        assertThat(s.get("scheduler_pod_scheduling_sli_duration_seconds_bucket{attempts=\"2\",le=\"0.02\"}")).isEqualTo(1.0);
+    }
 }

@@ -180,7 +180,7 @@ public final class SchedulingLoop implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.queue = new SchedulingQueue(clock, settings.podInitialBackoff(), settings.podMaxBackoff(),
-                settings.podMaxInUnschedulablePods());
+                settings.podMaxInUnschedulablePods(), metrics);
         this.algorithm = new SchedulingAlgorithm(profile, settings.percentageOfNodesToScore());
     }
 
@@ -469,6 +469,9 @@ public final class SchedulingLoop implements AutoCloseable {
         }
         if (pod.isAssigned()) {
             // Bound by us (confirming an assumption) or by anyone else: account it, stop queueing it.
+            if (state.isAssumed(pod.key())) {
+                reportScheduled(pod.key()); // the informer saw our bind before its answer came
+            }
             queue.remove(pod.key());
             takenReservations.remove(pod.key()); // an executor's bind confirmed: its place is its own
             if (membership != null && membership.isValid() && membership.role() == GroupRole.EXECUTOR
@@ -973,7 +976,7 @@ public final class SchedulingLoop implements AutoCloseable {
             String name = driver.key().name() + " executor " + (firstIndex + i + 1) + " (not created yet)";
             standIns.add(new PodInfo(new PodKey(driver.key().namespace(), name),
                     "", driver.schedulerName(), null, driver.phase(), false, driver.priority(), driver.createdAt(),
-                    Map.of(), Map.of(), template.requests(), nonZero(template.requests()), List.of(),
+                    Map.of(), Map.of(PodInfo.STAND_IN_ANNOTATION, "true"), template.requests(), nonZero(template.requests()), List.of(),
                     ownConstraints ? template.nodeSelector() : driver.nodeSelector(),
                     ownConstraints ? null : driver.nodeAffinity(),
                     ownConstraints ? template.tolerations() : driver.tolerations(),
@@ -1399,6 +1402,7 @@ public final class SchedulingLoop implements AutoCloseable {
         switch (result.outcome()) {
             case BOUND -> {
                 scheduled++;
+                reportScheduled(pod.key());
                 rebinds.remove(pod.key());
                 takenReservations.remove(pod.key());
                 finishInFlight(pod.key());
@@ -1528,6 +1532,15 @@ public final class SchedulingLoop implements AutoCloseable {
         String x = a.uid();
         String y = b.uid();
         return x != null && y != null && !x.isEmpty() && !y.isEmpty() && !x.equals(y);
+    }
+
+    /** The pod's bind succeeded; reported once, while its queue entry is still in flight. */
+    private void reportScheduled(PodKey key) {
+        QueuedPod entry = queue.inFlight(key);
+        if (entry != null) {
+            metrics.podScheduled(entry.attempts() + 1,
+                    Duration.between(entry.firstQueued(), clock.instant()).toNanos());
+        }
     }
 
     private void finishInFlight(PodKey key) {

@@ -12,6 +12,9 @@ import java.util.Objects;
  *                    like kube-scheduler it relies on the node lifecycle controller's
  *                    {@code node.kubernetes.io/not-ready} taint; it is kept for status and metrics.
  * @param annotations only the annotations the scheduler reads (topology, interconnect)
+ * @param capacity    the node's {@code status.capacity} (for capacity metrics; scheduling reads
+ *                    {@code allocatable}). The same instance as {@code allocatable} when the two are
+ *                    equal or capacity is unknown, so most nodes pay nothing for it.
  */
 public record NodeInfo(
         String name,
@@ -20,7 +23,14 @@ public record NodeInfo(
         ResourceList allocatable,
         List<Taint> taints,
         boolean unschedulable,
-        boolean ready) {
+        boolean ready,
+        ResourceList capacity) {
+
+    /** A node whose capacity is not known apart from its allocatable (capacity reads as allocatable). */
+    public NodeInfo(String name, Map<String, String> labels, Map<String, String> annotations,
+                    ResourceList allocatable, List<Taint> taints, boolean unschedulable, boolean ready) {
+        this(name, labels, annotations, allocatable, taints, unschedulable, ready, null);
+    }
 
     public NodeInfo {
         Objects.requireNonNull(name, "name");
@@ -28,5 +38,6 @@ public record NodeInfo(
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         allocatable = allocatable == null ? ResourceList.EMPTY : allocatable;
         taints = taints == null ? List.of() : List.copyOf(taints);
+        capacity = capacity == null || capacity.equals(allocatable) ? allocatable : capacity;
     }
 }

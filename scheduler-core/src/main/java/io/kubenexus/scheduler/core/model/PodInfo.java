@@ -46,6 +46,13 @@ public record PodInfo(
         String schedulingGroup,
         List<ContainerResources> containers) {
 
+    /**
+     * Marks the stand-ins the scheduling loop assumes to hold places for executors not created yet
+     * (reservations), so the cluster state can tell reserved capacity from requested. API pods never
+     * carry it: the translator keeps only gang and NUMA annotations.
+     */
+    public static final String STAND_IN_ANNOTATION = "kubenexus.io/executor-stand-in";
+
     public PodInfo {
         Objects.requireNonNull(key, "key");
         uid = uid == null ? "" : uid;
@@ -86,6 +93,11 @@ public record PodInfo(
                 && unsupportedConstraints.equals(other.unsupportedConstraints)
                 && annotations.equals(other.annotations)
                 && containers.equals(other.containers);
+    }
+
+    /** A stand-in holding a reserved place (see {@link #STAND_IN_ANNOTATION}), never a real pod. */
+    public boolean isStandIn() {
+        return annotations.containsKey(STAND_IN_ANNOTATION);
     }
 
     public boolean isAssigned() {

@@ -1,9 +1,13 @@
 package io.kubenexus.scheduler.core.ports;
 
 /**
- * What the loop reports for dashboards. Labels stay bounded: results and queue names, never pod,
- * group or node names. The Prometheus adapter lives outside the core; {@link #NONE} is the default.
- * Called from the scheduling loop only.
+ * What the loop reports for dashboards. Labels stay bounded: results, queue names and event labels
+ * from closed sets, never pod, group or node names. The Prometheus adapter lives outside the core;
+ * {@link #NONE} is the default.
+ *
+ * <p>Thread contract: every method is called from the scheduling loop thread only (the queue, which
+ * reports {@link #podsQueued}, is the loop's), one call per event, never concurrently. An adapter that
+ * is scraped from other threads must publish what it records safely itself.
  */
 public interface SchedulerMetrics {
     /** One scheduling attempt finished with {@code result} ("scheduled", "unschedulable", "error"). */
@@ -29,6 +33,25 @@ public interface SchedulerMetrics {
 
     /** {@code count} executor reservations expired unused. */
     default void reservationsExpired(int count) {
+    }
+
+    /**
+     * {@code count} pods entered {@code queue} ("active", "backoff" or "unschedulable") because of
+     * {@code event}, one of the labels of {@link io.kubenexus.scheduler.core.queue.QueueingEvents}
+     * (kube-scheduler's {@code scheduler_queue_incoming_pods_total} event labels). Called by the
+     * queue every time it admits a pod into one of its three parts; popping and claiming are not
+     * admissions.
+     */
+    default void podsQueued(String event, String queue, int count) {
+    }
+
+    /**
+     * A pod's bind succeeded, once per pod: {@code attempts} scheduling attempts in all (the
+     * successful one included) and {@code sinceFirstQueuedNanos} from when it first entered the queue
+     * (kube-scheduler's {@code scheduler_pod_scheduling_sli_duration_seconds}). Reported when the
+     * first of the bind's answer and the informer's view of the pod bound reaches the loop.
+     */
+    default void podScheduled(int attempts, long sinceFirstQueuedNanos) {
     }
 
     SchedulerMetrics NONE = new SchedulerMetrics() {

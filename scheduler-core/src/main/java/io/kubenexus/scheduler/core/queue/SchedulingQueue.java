@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.core.queue;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,9 @@ import java.util.Set;
  * </ul>
  * A popped pod is in flight until the loop reports how its attempt ended.
  *
+ * <p>Every admission into one of the three parts is reported to {@link SchedulerMetrics#podsQueued}
+ * with the reason's {@link QueueingEvents} label.
+ *
  * <p>Single writer: only the scheduling loop thread uses this class.
  */
 public final class SchedulingQueue {
@@ -38,10 +42,16 @@ public final class SchedulingQueue {
             .thenComparing(q -> q.pod().createdAt())
             .thenComparingLong(QueuedPod::sequence);
 
+    /** The queue names of {@link SchedulerMetrics#queueSize} and {@link SchedulerMetrics#podsQueued}. */
+    public static final String ACTIVE = "active";
+    public static final String BACKOFF = "backoff";
+    public static final String UNSCHEDULABLE = "unschedulable";
+
     private final Clock clock;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration maxInUnschedulable;
+    private final SchedulerMetrics metrics;
 
     private final Map<PodKey, QueuedPod> entries = new HashMap<>();
     private final PriorityQueue<QueuedPod> active = new PriorityQueue<>(ACTIVE_ORDER);
@@ -57,6 +67,13 @@ public final class SchedulingQueue {
     private long nextSequence;
 
     public SchedulingQueue(Clock clock, Duration initialBackoff, Duration maxBackoff, Duration maxInUnschedulable) {
+        this(clock, initialBackoff, maxBackoff, maxInUnschedulable, SchedulerMetrics.NONE);
+    }
+
+    /** @param metrics told of every pod the queue admits (called on the loop thread, like the queue) */
+    public SchedulingQueue(Clock clock, Duration initialBackoff, Duration maxBackoff, Duration maxInUnschedulable,
+                           SchedulerMetrics metrics) {
+        this.metrics = metrics;
         this.clock = clock;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -73,7 +90,7 @@ public final class SchedulingQueue {
         if (entry == null) {
             entry = new QueuedPod(pod, clock.instant(), nextSequence++);
             entries.put(pod.key(), entry);
-            toActive(entry);
+            toActive(entry, QueueingEvents.POD_ADD);
             return;
         }
         boolean changed = !entry.pod().equals(pod);
@@ -91,7 +108,7 @@ public final class SchedulingQueue {
                 entry.pod(pod);
                 if (changed) {
                     leaveUnschedulable(entry);
-                    toBackoffOrActive(entry);
+                    toBackoffOrActive(entry, QueueingEvents.POD_UPDATE);
                 }
             }
             default -> entry.pod(pod);
@@ -190,6 +207,7 @@ public final class SchedulingQueue {
         for (ClusterEventType event : entry.helpfulEvents()) {
             waitingFor.computeIfAbsent(event, e -> new LinkedHashSet<>()).add(entry);
         }
+        metrics.podsQueued(QueueingEvents.SCHEDULE_ATTEMPT_FAILURE, UNSCHEDULABLE, 1);
     }
 
     /**
@@ -211,6 +229,7 @@ public final class SchedulingQueue {
         entry.backoffUntil(clock.instant().plus(backoffFor(entry.attempts())));
         entry.location(QueuedPod.Location.BACKOFF);
         backoff.add(entry);
+        metrics.podsQueued(QueueingEvents.SCHEDULE_ATTEMPT_FAILURE, BACKOFF, 1);
     }
 
     /**
@@ -220,7 +239,7 @@ public final class SchedulingQueue {
     public void retryNow(QueuedPod entry) {
         if (isCurrent(entry)) {
             detach(entry);
-            toActive(entry);
+            toActive(entry, QueueingEvents.FORCE_ACTIVATE);
         }
     }
 
@@ -258,7 +277,8 @@ public final class SchedulingQueue {
         }
         List<QueuedPod> moving = new ArrayList<>(helped);
         moving.forEach(this::leaveUnschedulable);
-        moving.forEach(this::toBackoffOrActive);
+        String label = QueueingEvents.forClusterEvent(event);
+        moving.forEach(entry -> toBackoffOrActive(entry, label));
         return moving.size();
     }
 
@@ -315,17 +335,19 @@ public final class SchedulingQueue {
         return entries.get(entry.pod().key()) == entry;
     }
 
-    private void toActive(QueuedPod entry) {
+    private void toActive(QueuedPod entry, String event) {
         entry.location(QueuedPod.Location.ACTIVE);
         active.add(entry);
+        metrics.podsQueued(event, ACTIVE, 1);
     }
 
-    private void toBackoffOrActive(QueuedPod entry) {
+    private void toBackoffOrActive(QueuedPod entry, String event) {
         if (entry.backoffUntil().isAfter(clock.instant())) {
             entry.location(QueuedPod.Location.BACKOFF);
             backoff.add(entry);
+            metrics.podsQueued(event, BACKOFF, 1);
         } else {
-            toActive(entry);
+            toActive(entry, event);
         }
     }
 
@@ -333,7 +355,7 @@ public final class SchedulingQueue {
         QueuedPod head;
         while ((head = backoff.peek()) != null && !head.backoffUntil().isAfter(now)) {
             backoff.poll();
-            toActive(head);
+            toActive(head, QueueingEvents.BACKOFF_COMPLETE);
         }
     }
 
@@ -349,7 +371,7 @@ public final class SchedulingQueue {
             stale.add(entry);
         }
         stale.forEach(this::leaveUnschedulable);
-        stale.forEach(this::toBackoffOrActive);
+        stale.forEach(entry -> toBackoffOrActive(entry, QueueingEvents.UNSCHEDULABLE_TIMEOUT));
     }
 
     private void leaveUnschedulable(QueuedPod entry) {

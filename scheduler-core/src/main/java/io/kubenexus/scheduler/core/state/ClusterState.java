@@ -75,6 +75,10 @@ public final class ClusterState implements ClusterSnapshot {
     private final Map<PodKey, AccountedPod> pods = new HashMap<>();
     private final Map<String, Set<PodKey>> podsByNodeName = new HashMap<>();
 
+    // Capacity held by reservation stand-ins ({@link PodInfo#isStandIn}), by node index then column;
+    // only nodes holding some have an entry (reservations are few and short-lived). Included in requested.
+    private final Map<Integer, long[]> reservedByNode = new HashMap<>();
+
     private long[] freeTotal = new long[4];
     private long stateGeneration;
 
@@ -216,6 +220,7 @@ public final class ClusterState implements ClusterSnapshot {
         for (StateExtension extension : extensions) {
             extension.nodeChanged(index, node, null);
         }
+        reservedByNode.remove(index);
         nonZeroCpu[index] = 0;
         nonZeroMemory[index] = 0;
         podCount[index] = 0;
@@ -526,6 +531,9 @@ public final class ClusterState implements ClusterSnapshot {
             unrequested[c][index] -= sign * amounts[i];
             freeTotal[c] += free(c, index);
         }
+        if (pod.assumed() && pod.pod().isStandIn()) {
+            chargeReserved(pod, index, sign);
+        }
         for (StateExtension extension : extensions) {
             if (sign > 0) {
                 extension.podCharged(index, pod.pod(), pod.assumed());
@@ -550,6 +558,24 @@ public final class ClusterState implements ClusterSnapshot {
             }
         }
         touch(index);
+    }
+
+    private void chargeReserved(AccountedPod pod, int index, int sign) {
+        long[] reserved = reservedByNode.get(index);
+        if (reserved == null || reserved.length < columns.count()) {
+            reserved = reserved == null ? new long[columns.count()] : Arrays.copyOf(reserved, columns.count());
+            reservedByNode.put(index, reserved);
+        }
+        boolean empty = true;
+        for (int i = 0; i < pod.columns().length; i++) {
+            reserved[pod.columns()[i]] += sign * pod.amounts()[i];
+        }
+        for (long amount : reserved) {
+            empty &= amount == 0;
+        }
+        if (empty) {
+            reservedByNode.remove(index);
+        }
     }
 
     private static AccountedPod withNode(AccountedPod pod, int node) {
@@ -627,7 +653,9 @@ public final class ClusterState implements ClusterSnapshot {
                     alloc[col] = allocatable[col][index];
                     req[col] = requested[col][index];
                 }
-                next = next.with(index, new NodeView(index, nodes[index], generation[index], alloc, req, podCount[index]));
+                long[] reserved = reservedByNode.get(index);
+                next = next.with(index, new NodeView(index, nodes[index], generation[index], alloc, req, podCount[index],
+                        reserved == null ? NodeView.NONE_RESERVED : reserved.clone()));
             } else {
                 next = next.with(index, null);
             }

@@ -19,6 +19,7 @@ public final class NodeFixture {
     private final Map<String, String> labels = new HashMap<>();
     private final Map<String, String> annotations = new HashMap<>();
     private final Map<String, Long> allocatable = new HashMap<>();
+    private final Map<String, Long> capacity = new HashMap<>();
     private final List<Taint> taints = new ArrayList<>();
     private boolean unschedulable;
     private boolean ready = true;
@@ -60,6 +61,12 @@ public final class NodeFixture {
         return this;
     }
 
+    /** {@code status.capacity} of {@code resource}; resources not given read as their allocatable. */
+    public NodeFixture capacity(String resource, long amount) {
+        capacity.put(resource, amount);
+        return this;
+    }
+
     public NodeFixture label(String key, String value) {
         labels.put(key, value);
         return this;
@@ -86,6 +93,9 @@ public final class NodeFixture {
     }
 
     public NodeInfo build() {
-        return new NodeInfo(name, labels, annotations, ResourceList.of(allocatable), taints, unschedulable, ready);
+        Map<String, Long> total = new HashMap<>(allocatable);
+        total.putAll(capacity);
+        return new NodeInfo(name, labels, annotations, ResourceList.of(allocatable), taints, unschedulable, ready,
+                ResourceList.of(total));
     }
 }

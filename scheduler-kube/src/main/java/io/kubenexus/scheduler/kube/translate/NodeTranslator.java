@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>Allocatable falls back to capacity when the kubelet has not reported allocatable yet (as
  * kube-scheduler's NodeInfo does with an empty allocatable, a fresh node would otherwise look
- * full). Only annotations with {@code kubenexus.io/} in the key are kept.
+ * full). Capacity is kept for capacity metrics, sharing allocatable's instance when the two are
+ * equal. Only annotations with {@code kubenexus.io/} in the key are kept.
  *
  * <p>Stateless and thread-safe. {@link #translate} never throws.
  */
@@ -53,6 +54,7 @@ public final class NodeTranslator {
             source = "capacity ";
         }
         Map<String, Long> amounts = KubeQuantities.toUnits(allocatable, where + source, "");
+        Map<String, Long> capacity = capacity(status, amounts, where);
 
         List<Taint> taints = new ArrayList<>();
         if (spec.getTaints() != null) {
@@ -87,6 +89,20 @@ public final class NodeTranslator {
                 KubeQuantities.resourceList(amounts),
                 taints,
                 Boolean.TRUE.equals(spec.getUnschedulable()),
-                ready);
+                ready,
+                capacity == amounts ? null : KubeQuantities.resourceList(capacity));
+    }
+
+    /** Capacity in the scheduler's units; allocatable's map when none is reported or it cannot be read (metrics only). */
+    private static Map<String, Long> capacity(NodeStatus status, Map<String, Long> allocatable, String where) {
+        Map<String, Quantity> reported = status.getCapacity();
+        if (reported == null || reported.isEmpty()) {
+            return allocatable;
+        }
+        try {
+            return KubeQuantities.toUnits(reported, where + "capacity ", "");
+        } catch (InvalidSpecException e) {
+            return allocatable;
+        }
     }
 }

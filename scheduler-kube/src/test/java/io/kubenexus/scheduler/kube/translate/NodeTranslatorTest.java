@@ -116,4 +116,29 @@ class NodeTranslatorTest {
         bare.getMetadata().setName("bare");
         assertThat(valid(bare).allocatable()).isEqualTo(ResourceList.EMPTY);
     }
+
+    static Stream<Arguments> capacityCases() {
+        return Stream.of(
+                arguments("status.capacity, kept apart from allocatable",
+                        node("n").capacity("cpu", "4").capacity("memory", "16Gi").allocatable("cpu", "3500m")
+                                .allocatable("memory", "15Gi"),
+                        Map.of("cpu", 4000L, "memory", 16 * GI)),
+                arguments("allocatable when no capacity is reported",
+                        node("n").allocatable("cpu", "2"), Map.of("cpu", 2000L)),
+                arguments("capacity when allocatable is absent", node("n").capacity("cpu", "4"), Map.of("cpu", 4000L)),
+                arguments("allocatable when capacity cannot be read (metrics only; the node stays valid)",
+                        node("n").allocatable("cpu", "2").capacity("cpu", "lots"), Map.of("cpu", 2000L)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("capacityCases")
+    void capacity(String name, NodeObjects node, Map<String, Long> expected) {
+        assertThat(valid(node.build()).capacity()).isEqualTo(ResourceList.of(expected));
+    }
+
+    @Test
+    void capacityEqualToAllocatableSharesItsInstance() {
+        NodeInfo info = valid(node("n").capacity("cpu", "2").allocatable("cpu", "2").build());
+        assertThat(info.capacity()).isSameAs(info.allocatable());
+    }
 }
