@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.extender.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.kubenexus.scheduler.extender.http.JsonErrors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,8 +15,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -106,12 +107,11 @@ public final class SchedulerHttpServer implements AutoCloseable {
         for (HttpRoutes group : routes) {
             group.mount(router, settings);
         }
-        router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+        router.errorHandler(404, ctx -> JsonErrors.send(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path()));
-        router.errorHandler(405, ctx -> error(ctx, 405, ctx.request().method() + " is not allowed on "
-                + ctx.request().path()));
-        router.errorHandler(500, ctx -> error(ctx, 500, "internal error: "
-                + (ctx.failure() == null ? "unknown" : String.valueOf(ctx.failure().getMessage()))));
+        // Every route of this server but the extender's (which answer their own 405s) is a GET.
+        router.errorHandler(405, ctx -> JsonErrors.methodNotAllowed(ctx, HttpMethod.GET));
+        router.errorHandler(500, JsonErrors.failureHandler());
         return router;
     }
 
@@ -123,7 +123,7 @@ public final class SchedulerHttpServer implements AutoCloseable {
             if (scrape.succeeded()) {
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(scrape.result());
             } else {
-                ctx.fail(scrape.cause());
+                JsonErrors.send(ctx, 500, "scrape failed: " + scrape.cause());
             }
         });
     }
@@ -152,33 +152,12 @@ public final class SchedulerHttpServer implements AutoCloseable {
         try {
             text = JSON.writeValueAsString(body);
         } catch (Exception e) {
-            error(ctx, 500, "cannot render the answer: " + e.getMessage());
+            JsonErrors.send(ctx, 500, "cannot render the answer: " + e.getMessage());
             return;
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(text);
-    }
-
-    /** A JSON error body, {@code {"error": message}}, with {@code status}. */
-    public static void error(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) {
-            return;
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(text);
         }
-        if (status == 405) {
-            ctx.response().putHeader(HttpHeaders.ALLOW, allowedFor(ctx));
-        }
-        String text;
-        try {
-            text = JSON.writeValueAsString(Map.of("error", message));
-        } catch (Exception e) {
-            text = "{\"error\":\"unrenderable message\"}";
-        }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(text);
-    }
-
-    private static String allowedFor(RoutingContext ctx) {
-        String path = ctx.request().path();
-        return path.equals("/metrics") || path.endsWith("z") || path.startsWith("/debug") ? HttpMethod.GET.name()
-                : HttpMethod.POST.name();
     }
 
     /** Stops listening and the Vert.x instance; waits a few seconds at most. */

@@ -110,7 +110,7 @@ class SchedulerHttpServerTest {
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(response.headers().firstValue(HttpHeaders.ALLOW.toString())).hasValue("GET");
         assertThat(SchedulerHttpServer.JSON.readTree(response.body()).get("error").asText())
-                .isEqualTo("POST is not allowed on /metrics");
+                .isEqualTo("method POST is not allowed on /metrics; allowed: GET");
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
