@@ -19,9 +19,10 @@ import java.util.Objects;
  *                {@code --chaos-rates}); {@link FaultPlan#NONE} without {@code --chaos}
  * @param failover {@code --failover}: two replicas with leader election, the leader cut off the API in
  *                the middle of the run (as a killed process), the standby taking over
+ * @param httpPort the loopback port of the scheduler's HTTP endpoints ({@code --http-port}); 0 takes a free one
  */
 public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
-                          FaultPlan faults, boolean failover) {
+                          FaultPlan faults, boolean failover, int httpPort) {
     public static final int DEFAULT_NODES = 50;
     public static final int DEFAULT_PODS = 500;
     public static final int DEFAULT_SPARK_APPS = 20;
@@ -43,6 +44,15 @@ public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duratio
             throw new IllegalArgumentException("--timeout: must be a positive duration, was " + GoDuration.format(timeout));
         }
         Objects.requireNonNull(faults, "faults");
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("--http-port: must be 0..65535 (0 = a free port), was " + httpPort);
+        }
+    }
+
+    /** On a free HTTP port. */
+    public DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
+                       FaultPlan faults, boolean failover) {
+        this(nodes, pods, sparkApps, seed, timeout, json, faults, failover, 0);
     }
 
     /** One replica. */
@@ -52,7 +62,7 @@ public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duratio
     }
 
     public DemoOptions withFailover(boolean on) {
-        return new DemoOptions(nodes, pods, sparkApps, seed, timeout, json, faults, on);
+        return new DemoOptions(nodes, pods, sparkApps, seed, timeout, json, faults, on, httpPort);
     }
 
     /** Without faults. */

@@ -24,4 +24,25 @@ public interface DemoRunner {
      * demo itself cannot run.
      */
     DemoSummary run(DemoOptions options, PrintStream progress);
+
+    /**
+     * Like {@link #run(DemoOptions, PrintStream)}, but once the audit is done and before anything is
+     * torn down, {@code settled} is called with the summary and the scheduler's HTTP base URL: the
+     * embedded API and the scheduler keep running until it returns ({@code demo --serve}). Runners
+     * without endpoints of their own call it with a null URL.
+     */
+    default DemoSummary run(DemoOptions options, PrintStream progress, Settled settled) throws InterruptedException {
+        DemoSummary summary = run(options, progress);
+        settled.settled(summary, null);
+        return summary;
+    }
+
+    /** Called once the demo's audit is done, with everything still running. */
+    @FunctionalInterface
+    interface Settled {
+        Settled NONE = (summary, url) -> {
+        };
+
+        void settled(DemoSummary summary, String schedulerUrl) throws InterruptedException;
+    }
 }

@@ -32,6 +32,9 @@ import java.util.TreeMap;
  * @param podsBoundMoreThanOnce      pods (by UID) the API applied more than one bind to, counted by the
  *                                   API itself; must be 0
  * @param chaos                      the faults the API injected ({@code --chaos}); {@link Chaos#NONE} without
+ * @param failover                   the leader's death and the takeover ({@code --failover})
+ * @param http                       what the scheduler's HTTP endpoints answered at the end; {@link Http#NONE}
+ *                                   when they were not checked
  */
 public record DemoSummary(
         int nodes,
@@ -49,7 +52,8 @@ public record DemoSummary(
         NumaPlacements numa,
         int podsBoundMoreThanOnce,
         Chaos chaos,
-        Failover failover) {
+        Failover failover,
+        Http http) {
 
     public DemoSummary {
         requireNotNegative("nodes", nodes);
@@ -72,6 +76,17 @@ public record DemoSummary(
         requireNotNegative("podsBoundMoreThanOnce", podsBoundMoreThanOnce);
         chaos = chaos == null ? Chaos.NONE : chaos;
         failover = failover == null ? Failover.NONE : failover;
+        http = http == null ? Http.NONE : http;
+    }
+
+    /** A summary whose HTTP endpoints were not checked. */
+    public DemoSummary(int nodes, int podsCreated, int podsBound, int podsPending, int podsExpectedUnschedulable,
+                       int capacityViolations, int podsPendingThatFit, int cacheMismatches, SparkGangs spark,
+                       long elapsedMillis, double bindRatePerSecond, Map<String, Integer> pendingReasons,
+                       NumaPlacements numa, int podsBoundMoreThanOnce, Chaos chaos, Failover failover) {
+        this(nodes, podsCreated, podsBound, podsPending, podsExpectedUnschedulable, capacityViolations,
+                podsPendingThatFit, cacheMismatches, spark, elapsedMillis, bindRatePerSecond, pendingReasons, numa,
+                podsBoundMoreThanOnce, chaos, failover, Http.NONE);
     }
 
     /** A summary of a run with one replica (no {@code --failover}). */
@@ -158,6 +173,16 @@ public record DemoSummary(
             faults.put("faults_total", chaos.total());
             json.put("chaos", faults);
         }
+        if (http.checked()) {
+            Map<String, Object> endpoints = new LinkedHashMap<>();
+            endpoints.put("url", http.url());
+            endpoints.put("readyz_status", http.readyStatus());
+            endpoints.put("readyz_leader", http.leader());
+            endpoints.put("metrics_served", http.metricsServed());
+            endpoints.put("pods_explained", http.podsExplained());
+            endpoints.put("explain_mismatches", http.explainMismatches());
+            json.put("http", endpoints);
+        }
         if (failover.enabled()) {
             Map<String, Object> takeover = new LinkedHashMap<>();
             takeover.put("killed", failover.killed());
@@ -212,6 +237,13 @@ public record DemoSummary(
             row(out, "  new leader", failover.newLeader() + " after " + String.format(Locale.ROOT, "%.1f s",
                     failover.takeoverMillis() / 1000.0));
         }
+        if (http.checked()) {
+            row(out, "scheduler HTTP", http.url());
+            row(out, "  /readyz", http.readyStatus() + (http.leader() ? ", leading" : ", not leading"));
+            row(out, "  /metrics", http.metricsServed() ? "served" : "NOT SERVED");
+            row(out, "  pods explained", Integer.toString(http.podsExplained()));
+            row(out, "  explain/PodScheduled mismatches", Integer.toString(http.explainMismatches()));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -232,7 +264,31 @@ public record DemoSummary(
     public boolean failed() {
         return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
                 || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0 || podsBoundMoreThanOnce > 0
-                || spark.reservationsLeft() > 0;
+                || spark.reservationsLeft() > 0 || http.failed(chaos.enabled());
+    }
+
+    /**
+     * The scheduler's HTTP endpoints at the end of the run, as curl sees them.
+     *
+     * @param url               where the scheduler served them
+     * @param readyStatus       the status code of {@code /readyz} (0 when it did not answer)
+     * @param leader            whether {@code /readyz} said this replica leads
+     * @param metricsServed     whether {@code /metrics} served both the kube-scheduler and the kubenexus families
+     * @param podsExplained     pending pods asked about at {@code /debug/explain}
+     * @param explainMismatches of those, the ones whose answer did not give their PodScheduled condition's message
+     */
+    public record Http(boolean checked, String url, int readyStatus, boolean leader, boolean metricsServed,
+                       int podsExplained, int explainMismatches) {
+        public static final Http NONE = new Http(false, "", 0, false, false, 0, 0);
+
+        /**
+         * Endpoints that did not answer as they should. Under injected faults the condition writes
+         * themselves fail, so the conditions may lag what the scheduler says: mismatches count then only
+         * when the endpoints are down.
+         */
+        boolean failed(boolean underFaults) {
+            return checked && (readyStatus != 200 || !leader || !metricsServed || (!underFaults && explainMismatches > 0));
+        }
     }
 
     /**

@@ -292,12 +292,21 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 + "the Lease expires. The checks are the same.")
         boolean failover;
 
+        @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+                description = "Loopback port of the scheduler's HTTP endpoints (/metrics, /readyz, /debug/explain, "
+                        + "/extender); 0 takes a free one and the URL is printed (default: ${DEFAULT-VALUE}).")
+        int httpPort;
+
+        @Option(names = "--serve", description = "After the summary, keep the embedded API and the scheduler running "
+                + "(its HTTP endpoints for curl) until Ctrl-C.")
+        boolean serve;
+
         @Override
         public Integer call() {
             DemoOptions options;
             try {
                 options = new DemoOptions(nodes, pods, sparkApps, seed, timeout, json,
-                        DemoOptions.faults(chaos, chaosRates, seed), failover);
+                        DemoOptions.faults(chaos, chaosRates, seed), failover, httpPort);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return EXIT_USAGE;
@@ -309,25 +318,53 @@ public final class KubenexusScheduler implements Callable<Integer> {
                     // Anything a library prints to System.out would corrupt the JSON; send it to stderr.
                     System.setOut(err);
                 }
-                summary = demoRunner.run(options, json ? err : out);
+                PrintStream progress = json ? err : out;
+                DemoRunner.Settled settled = !serve ? DemoRunner.Settled.NONE : (result, url) -> {
+                    print(result);
+                    progress.println("demo: serving until Ctrl-C: the scheduler on " + url + " (try " + url
+                            + "/readyz, " + url + "/metrics, " + url + "/debug/gangs)");
+                    progress.flush();
+                    shutdown.await();
+                };
+                summary = demoRunner.run(options, progress, settled);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("error: interrupted");
+                return EXIT_FAILURE;
             } catch (RuntimeException e) {
                 err.println("error: demo failed: " + describe(e));
                 return EXIT_FAILURE;
             } finally {
                 System.setOut(processOut);
+                if (serve) {
+                    shutdown.stopped();
+                }
             }
+            if (!serve) {
+                print(summary);
+            }
+            return verdict(summary);
+        }
+
+        private void print(DemoSummary summary) {
             if (json) {
                 out.println(summary.toJson());
             } else {
                 out.print(summary.toHumanReadable());
             }
             out.flush();
+        }
+
+        private int verdict(DemoSummary summary) {
             if (summary.failed()) {
                 err.println("error: the demo found defects: " + summary.capacityViolations()
                         + " over-committed node(s), " + summary.podsPendingThatFit() + " missed pod(s), "
                         + summary.cacheMismatches() + " cache/API mismatch(es), " + summary.spark().partial()
                         + " partial gang(s), " + summary.podsBoundMoreThanOnce() + " pod(s) bound more than once, "
-                        + summary.spark().reservationsLeft() + " reservation(s) leaked");
+                        + summary.spark().reservationsLeft() + " reservation(s) leaked, "
+                        + summary.http().explainMismatches() + " /debug/explain answer(s) unlike the PodScheduled "
+                        + "condition" + (summary.http().checked() && summary.http().readyStatus() != 200
+                        ? ", /readyz answered " + summary.http().readyStatus() : ""));
                 return EXIT_FAILURE;
             }
             return EXIT_OK;

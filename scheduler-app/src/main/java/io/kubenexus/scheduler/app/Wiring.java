@@ -3,15 +3,9 @@ package io.kubenexus.scheduler.app;
 import io.kubenexus.scheduler.app.config.LeaderElectionConfig;
 import io.kubenexus.scheduler.app.config.SchedulerConfig;
 import io.kubenexus.scheduler.app.demo.EmbeddedClusterDemo;
-import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
-import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** The real implementations behind the CLI's seams, built by plain constructors (no DI framework). */
@@ -23,35 +17,26 @@ public final class Wiring {
     /** Builds the scheduler service of {@code kubenexus-scheduler run}. */
     public static ServiceFactory serviceFactory() {
         return (config, client) -> {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            KubeScheduler scheduler = new KubeScheduler(client, options(config), Clock.systemUTC(),
-                    new MicrometerSchedulerMetrics(registry));
-            new ClusterCapacityMetrics(scheduler::view).bindTo(registry);
+            SchedulerReplica replica = SchedulerReplica.create(client, options(config), Clock.systemUTC(), config.metrics());
             return new SchedulerService() {
-                private HttpSurface http;
-
                 @Override
                 public void start() {
                     // Served before the caches sync, so the probes can say "not ready yet" and metrics show the start.
                     if (config.http().enabled()) {
-                        http = HttpSurface.start(HttpSurface.settings(config.http()), scheduler, registry, List.of());
-                        LOG.log(System.Logger.Level.INFO, "serving metrics, probes and the extender on {0}", http.baseUrl());
+                        String url = replica.serve(HttpSurface.settings(config.http()), config.extender().bindHoldLimit());
+                        LOG.log(System.Logger.Level.INFO, "serving metrics, probes, debug pages and the extender on {0}", url);
                     }
-                    scheduler.start();
+                    replica.scheduler().start();
                 }
 
                 @Override
                 public CompletionStage<String> exitRequested() {
-                    return scheduler.exitRequested();
+                    return replica.scheduler().exitRequested();
                 }
 
                 @Override
                 public void close() {
-                    // The probes fail from here, then the scheduler gives up its Lease.
-                    if (http != null) {
-                        http.close();
-                    }
-                    scheduler.close();
+                    replica.close();
                 }
             };
         };

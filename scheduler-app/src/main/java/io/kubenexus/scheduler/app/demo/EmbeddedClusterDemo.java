@@ -4,6 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.app.DemoOptions;
 import io.kubenexus.scheduler.app.DemoRunner;
 import io.kubenexus.scheduler.app.DemoSummary;
+import io.kubenexus.scheduler.app.SchedulerReplica;
+import io.kubenexus.scheduler.app.config.ExtenderConfig;
+import io.kubenexus.scheduler.app.config.HttpConfig;
+import io.kubenexus.scheduler.app.config.MetricsConfig;
+import io.kubenexus.scheduler.extender.server.HttpServerSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.LoopStats;
 import io.kubenexus.scheduler.core.model.NodeInfo;
@@ -86,6 +91,16 @@ public final class EmbeddedClusterDemo implements DemoRunner {
 
     @Override
     public DemoSummary run(DemoOptions options, PrintStream progress) {
+        try {
+            return run(options, progress, Settled.NONE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("demo interrupted", e);
+        }
+    }
+
+    @Override
+    public DemoSummary run(DemoOptions options, PrintStream progress, Settled settled) throws InterruptedException {
         SchedulerSettings settings = SchedulerSettings.defaults();
         List<SyntheticNode> synthetic = SyntheticCluster.builder().seed(options.seed()).nodes(options.nodes())
                 .shapes(NODE_MIX).buildNodes();
@@ -124,20 +139,23 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             KubeletLoop kubelets = new KubeletLoop(api.newClient(), namespace, kubelet, clock, progress);
             // The exporters publish before the scheduler starts, as on a cluster that has run for a while.
             kubelets.createTopologies();
-            ReservedCapacityGauge leaderReserved = new ReservedCapacityGauge();
             // Only the scheduler's requests get faults: the workload, the kubelets and the audit see a sound API.
             // With --failover, two replicas compete for the Lease; the first is cut off the API mid-run.
             Failover failover = options.failover() ? new Failover(api, settings, clock) : null;
-            KubeScheduler first = failover != null ? failover.first(leaderReserved)
-                    : new KubeScheduler(api.newClientUnderFaults(), KubeSchedulerOptions.singleReplica(settings),
-                            clock, leaderReserved);
-            KubeScheduler scheduler = first;
-            ReservedCapacityGauge reserved = leaderReserved;
+            SchedulerReplica first = failover != null ? failover.first()
+                    : SchedulerReplica.create(api.newClientUnderFaults(), KubeSchedulerOptions.singleReplica(settings),
+                            clock, MetricsConfig.defaults());
+            SchedulerReplica replica = first;
+            KubeScheduler scheduler = first.scheduler();
             SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, settings.schedulerName(),
                     progress);
             Instant started;
             Instant finished;
             try {
+                // The endpoints a user would curl, on a free loopback port (or --http-port).
+                String url = first.serve(httpSettings(options, false), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
+                progress.printf("demo: scheduler HTTP on %s (/metrics, /readyz, /debug/explain?namespace=%s&name=POD, "
+                        + "/debug/gangs, /extender)%n", url, namespace);
                 scheduler.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 if (failover != null) {
                     failover.startStandby(progress);
@@ -157,8 +175,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 if (failover != null) {
                     // From here the standby is the scheduler: its books are the ones the audit reads.
                     failover.awaitTakeover(options.timeout(), progress);
-                    scheduler = failover.standby();
-                    reserved = failover.standbyReserved();
+                    replica = failover.standby();
+                    scheduler = replica.scheduler();
+                    String standbyUrl = replica.serve(httpSettings(options, true), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
+                    progress.printf("demo: the new leader's HTTP on %s%n", standbyUrl);
                 }
                 finished = awaitSettled(scheduler, api.binds(), faults.active() || failover != null, spark, kubelets, creation,
                         pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
@@ -175,8 +195,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 SparkGangAudit gangs = SparkGangAudit.of(client, namespace);
                 // Read with the view it is compared against (both are still by now).
                 int reservations = scheduler.stats().reservations();
-                int cacheMismatches = CacheAudit.mismatches(scheduler.view(), audit.requestedPerNode(), reserved,
-                        reservations, progress);
+                int cacheMismatches = CacheAudit.mismatches(scheduler.view(), audit.requestedPerNode(), progress);
+                DemoSummary.Http http = HttpAudit.of(replica.url(), client, namespace, progress);
                 int pendingThatFit = PlacementAudit.pendingThatWouldFit(client, namespace, apps, settings, progress);
                 DemoSummary.NumaPlacements numa = NumaAudit.of(client, namespace, kubelet, synthetic, progress);
                 if (pendingThatFit > 0 && scheduler.topologySources() != null) {
@@ -213,11 +233,13 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 long elapsed = Duration.between(started, finished).toMillis();
                 DemoSummary.SparkGangs sparkGangs = new DemoSummary.SparkGangs(gangs.apps(), gangs.completed(),
                         gangs.waiting(), gangs.partial(), reservations);
-                return new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
+                DemoSummary summary = new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
                         audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
                         cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
                         audit.pendingReasons(), numa, boundTwice.size(), chaos,
-                        failover == null ? DemoSummary.Failover.NONE : failover.summary());
+                        failover == null ? DemoSummary.Failover.NONE : failover.summary(), http);
+                settled.settled(summary, replica.url());
+                return summary;
             } finally {
                 // Stop creating and watching before the API server goes: the mock can stall on a watch
                 // closed mid-event.
@@ -234,6 +256,16 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the scheduler did not sync with the embedded API: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The demo's endpoints on loopback only: the demo's API and scheduler are for this machine. A
+     * second replica (after a failover) takes a free port, since the first may still hold its own.
+     */
+    private static HttpServerSettings httpSettings(DemoOptions options, boolean secondReplica) {
+        HttpConfig defaults = HttpConfig.defaults();
+        return new HttpServerSettings(secondReplica ? 0 : options.httpPort(), "127.0.0.1", defaults.extenderPrefix(),
+                null, null, defaults.maxBodyBytes());
     }
 
     private static String zonesText(NodeTopology topology) {

@@ -2,7 +2,8 @@ package io.kubenexus.scheduler.app.demo;
 
 import io.kubenexus.scheduler.app.DemoSummary;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
-import io.kubenexus.scheduler.kube.KubeScheduler;
+import io.kubenexus.scheduler.app.SchedulerReplica;
+import io.kubenexus.scheduler.app.config.MetricsConfig;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.embedded.ApiPartition;
 import io.kubenexus.scheduler.kube.embedded.BindLedger;
@@ -41,13 +42,12 @@ final class Failover implements AutoCloseable {
     private final SchedulerSettings settings;
     private final Clock clock;
     private final ApiPartition partition = new ApiPartition();
-    private final ReservedCapacityGauge standbyReserved = new ReservedCapacityGauge();
     private final CountDownLatch killed = new CountDownLatch(1);
     private final AtomicLong boundBeforeKill = new AtomicLong();
     private volatile Instant killedAt;
     private volatile Instant takenOverAt;
-    private KubeScheduler first;
-    private KubeScheduler standby;
+    private SchedulerReplica first;
+    private SchedulerReplica standby;
     private Thread killer;
 
     Failover(EmbeddedKubernetesApi api, SchedulerSettings settings, Clock clock) {
@@ -57,17 +57,17 @@ final class Failover implements AutoCloseable {
     }
 
     /** The replica that leads first, on a client {@link #killLeaderAfter} can cut off. */
-    KubeScheduler first(ReservedCapacityGauge reserved) {
-        first = new KubeScheduler(api.newClientUnderFaults(partition), options(FIRST), clock, reserved);
+    SchedulerReplica first() {
+        first = SchedulerReplica.create(api.newClientUnderFaults(partition), options(FIRST), clock, MetricsConfig.defaults());
         return first;
     }
 
     /** Once the first leads: the second replica starts, syncs and stands by. */
     void startStandby(PrintStream progress) throws InterruptedException, ExecutionException, TimeoutException {
-        await(() -> first.leadership().state() == Leadership.State.LEADING, Duration.ofSeconds(15),
+        await(() -> first.scheduler().leadership().state() == Leadership.State.LEADING, Duration.ofSeconds(15),
                 "replica " + FIRST + " to lead");
-        standby = new KubeScheduler(api.newClientUnderFaults(), options(SECOND), clock, standbyReserved);
-        standby.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        standby = SchedulerReplica.create(api.newClientUnderFaults(), options(SECOND), clock, MetricsConfig.defaults());
+        standby.scheduler().start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         progress.printf("demo: failover: %s leads, %s stands by (Lease %s, renew deadline %s)%n", FIRST, SECOND,
                 LEASE.toSeconds() + "s", RENEW.toSeconds() + "s");
     }
@@ -100,19 +100,15 @@ final class Failover implements AutoCloseable {
             throw new IllegalStateException("failover: the leader was not cut off within " + timeout
                     + " (fewer binds than expected?)");
         }
-        await(() -> standby.leadership().state() == Leadership.State.LEADING, Duration.ofSeconds(30),
+        await(() -> standby.scheduler().leadership().state() == Leadership.State.LEADING, Duration.ofSeconds(30),
                 "replica " + SECOND + " to take the Lease over");
         takenOverAt = clock.instant();
         progress.printf(Locale.ROOT, "demo: failover: %s leads after %.1f s%n", SECOND,
                 Duration.between(killedAt, takenOverAt).toMillis() / 1000.0);
     }
 
-    KubeScheduler standby() {
+    SchedulerReplica standby() {
         return standby;
-    }
-
-    ReservedCapacityGauge standbyReserved() {
-        return standbyReserved;
     }
 
     DemoSummary.Failover summary() {

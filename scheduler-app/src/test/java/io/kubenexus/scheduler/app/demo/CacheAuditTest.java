@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.app.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
 import io.kubenexus.scheduler.core.sim.SyntheticCluster;
 import io.kubenexus.scheduler.core.sim.WorkloadClass;
@@ -21,7 +22,6 @@ class CacheAuditTest {
     private static final long GI = 1024L * 1024 * 1024;
 
     private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    private final ReservedCapacityGauge reserved = new ReservedCapacityGauge();
     private final ClusterState state = new ClusterState();
     private List<NodeInfo> nodes;
 
@@ -35,23 +35,23 @@ class CacheAuditTest {
 
     @Test
     void aViewEqualToTheApiHasNoMismatch() {
-        assertThat(mismatches(0)).isZero();
+        assertThat(mismatches()).isZero();
     }
 
     @Test
-    void reservedExecutorPlacesAreNotAStaleCacheWhenTheyAddUpExactly() {
+    void reservedExecutorPlacesAreLeftOutOfTheComparison() {
         reserve(4000, 8 * GI);
 
-        assertThat(mismatches(1)).isZero();
-        assertThat(progress()).contains("1 node(s) differ from the API by exactly the 1 executor place(s)");
+        assertThat(mismatches()).isZero();
+        assertThat(progress()).contains("1 executor place(s) reserved in the scheduler's view");
     }
 
     @Test
-    void differencesThatAreNotTheReservedCapacityAreMismatches() {
-        reserve(4000, 8 * GI);
-        reserved.reservedCapacity("cpu", 2000); // the scheduler says it reserves less than its view holds
+    void aPlaceThatIsNoStandInIsAMismatch() {
+        // Assumed like a reservation but not marked as one: the view cannot explain it.
+        state.assume(pod("lost-bind", 4000, 8 * GI).toPodInfo("kubenexus-scheduler", Instant.EPOCH).withNodeName(node(1)));
 
-        assertThat(mismatches(1)).isEqualTo(1);
+        assertThat(mismatches()).isEqualTo(1);
         assertThat(progress()).contains("CACHE MISMATCH " + node(1) + " cpu: scheduler 4000, API 0");
     }
 
@@ -61,24 +61,28 @@ class CacheAuditTest {
 
         int mismatches = CacheAudit.mismatches(state.publish(), Map.of(
                         node(0), apiRequests("2", 4 * GI, 1),
-                        node(1), apiRequests("6", 12 * GI, 2)),
-                reserved, 1, new PrintStream(progress, true, StandardCharsets.UTF_8));
+                        node(1), apiRequests("2", 4 * GI, 1)),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
 
         assertThat(mismatches).isEqualTo(1);
+        assertThat(progress()).contains("CACHE MISMATCH " + node(1) + " cpu: scheduler 0, API 2000");
     }
 
     /** The scheduler holds a place on node 1 that is no pod in the API. */
     private void reserve(long cpuMilli, long memory) {
-        state.assume(pod("spark-etl-001-driver~reserved-0", cpuMilli, memory)
-                .toPodInfo("kubenexus-scheduler", Instant.EPOCH).withNodeName(node(1)));
-        reserved.reservedCapacity("cpu", cpuMilli);
-        reserved.reservedCapacity("memory", memory);
-        reserved.reservedCapacity("nvidia.com/gpu", 0);
+        PodInfo executor = pod("spark-etl-001-driver executor 1 (not created yet)", cpuMilli, memory)
+                .toPodInfo("kubenexus-scheduler", Instant.EPOCH);
+        // As the loop makes its stand-ins: marked, so that the state counts them as reserved.
+        PodInfo standIn = new PodInfo(executor.key(), "", executor.schedulerName(), node(1), executor.phase(), false,
+                executor.priority(), executor.createdAt(), Map.of(), Map.of(PodInfo.STAND_IN_ANNOTATION, "true"),
+                executor.requests(), executor.nonZeroRequests(), List.of(), executor.nodeSelector(), null,
+                executor.tolerations(), executor.qosClass(), List.of(), false, null, List.of());
+        state.assume(standIn);
     }
 
-    private int mismatches(int reservations) {
-        return CacheAudit.mismatches(state.publish(), Map.of(node(0), apiRequests("2", 4 * GI, 1)), reserved,
-                reservations, new PrintStream(progress, true, StandardCharsets.UTF_8));
+    private int mismatches() {
+        return CacheAudit.mismatches(state.publish(), Map.of(node(0), apiRequests("2", 4 * GI, 1)),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
     }
 
     private static Map<String, BigDecimal> apiRequests(String cores, long memory, int pods) {

@@ -1,0 +1,79 @@
+package io.kubenexus.scheduler.app;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubenexus.scheduler.app.config.MetricsConfig;
+import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
+import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
+import io.kubenexus.scheduler.extender.server.HttpServerSettings;
+import io.kubenexus.scheduler.kube.KubeScheduler;
+import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One scheduler replica as {@code run} and {@code demo} build it: the {@link KubeScheduler}, its
+ * Prometheus registry (the loop's meters and the cluster capacity read from its published view),
+ * and, once {@link #serve}d, its HTTP endpoints. Each replica has its own registry, so two replicas
+ * in one process (the demo's failover) never mix their series.
+ */
+public final class SchedulerReplica implements AutoCloseable {
+    private final KubeScheduler scheduler;
+    private final PrometheusMeterRegistry registry;
+    private HttpSurface http;
+
+    private SchedulerReplica(KubeScheduler scheduler, PrometheusMeterRegistry registry) {
+        this.scheduler = scheduler;
+        this.registry = registry;
+    }
+
+    public static SchedulerReplica create(KubernetesClient client, KubeSchedulerOptions options, Clock clock,
+                                          MetricsConfig metrics) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KubeScheduler scheduler = new KubeScheduler(client, options, clock,
+                new MicrometerSchedulerMetrics(registry, options.scheduling().schedulerName()));
+        new ClusterCapacityMetrics(scheduler::view, metrics.nodePoolLabel(), metrics.maxNodePools()).bindTo(registry);
+        return new SchedulerReplica(scheduler, registry);
+    }
+
+    public KubeScheduler scheduler() {
+        return scheduler;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Starts serving the replica's endpoints; returns the base URL. Throws with a message naming the
+     * address when it cannot listen.
+     *
+     * @param bindHoldLimit how long the extender's bind holds a gang member for its group
+     */
+    public synchronized String serve(HttpServerSettings settings, Duration bindHoldLimit) {
+        if (http != null) {
+            throw new IllegalStateException("already serving on " + http.baseUrl());
+        }
+        Objects.requireNonNull(bindHoldLimit, "bindHoldLimit");
+        http = HttpSurface.start(settings, scheduler, registry, List.of());
+        return http.baseUrl();
+    }
+
+    /** The base URL of the endpoints, or null when not serving. */
+    public synchronized String url() {
+        return http == null ? null : http.baseUrl();
+    }
+
+    /** Stops serving (the probes fail from here), then the scheduler, which gives up its Lease. */
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+            http = null;
+        }
+        scheduler.close();
+    }
+}
