@@ -64,19 +64,22 @@ public record ApiAccess(String apiGroup, String resource, List<String> verbs, St
                     "PodScheduled=False/Unschedulable on pods that fit nowhere (JSON patch of the status subresource)",
                     "pending pods show no Unschedulable condition: kubectl describe and the cluster autoscaler"
                             + " do not see why they wait", ""),
-            new ApiAccess("", "events", List.of("create", "patch"),
+            new ApiAccess("", "events", List.of("create", "get", "patch"),
                     "Scheduled / FailedScheduling / reservation events on pods and malformed-topology events on"
-                            + " nodes; a repeated event is patched with a new count",
+                            + " nodes; a repeated event gets a new count by JSON patch, which fabric8 sends after"
+                            + " reading the Event (get)",
                     "no events: kubectl describe pod shows nothing from this scheduler",
-                    "patch: only when the same event repeats after events.aggregationInterval"),
-            new ApiAccess("coordination.k8s.io", "leases", List.of("get", "create", "update"),
-                    "leader election on a Lease (read, create once, renew)",
-                    "with leaderElection.enabled no replica ever leads, so nothing is bound",
+                    "get, patch: only when the same event repeats after events.aggregationInterval"),
+            new ApiAccess("coordination.k8s.io", "leases", List.of("get", "create", "patch"),
+                    "leader election on a Lease: fabric8's LeaseLock reads it, creates it once and renews it by"
+                            + " patch (not update)",
+                    "with leaderElection.enabled no replica ever leads (or keeps leading), so nothing is bound",
                     "only with leaderElection.enabled (the default)"),
-            new ApiAccess("scheduling.x-k8s.io", "podgroups", List.of("list", "watch"),
-                    "gang sizes from scheduler-plugins PodGroups (spark-operator creates one per SparkApplication)",
+            new ApiAccess("scheduling.x-k8s.io", "podgroups", List.of("get", "list", "watch"),
+                    "gang sizes from scheduler-plugins PodGroups (spark-operator creates one per SparkApplication);"
+                            + " fabric8 reads a PodGroup (get) before patching its status",
                     "scheduler-plugins PodGroups are ignored: their pods are scheduled one by one",
-                    "only where the scheduler-plugins PodGroup CRD is installed"),
+                    "only where the scheduler-plugins PodGroup CRD is installed; get only when a status is written"),
             new ApiAccess("scheduling.x-k8s.io", "podgroups/status", List.of("patch"),
                     "the leader keeps scheduler-plugins PodGroups' status (phase, running, occupiedBy) current",
                     "PodGroup status stays empty: spark-operator and kubectl get podgroups see no progress",

@@ -99,14 +99,14 @@ class ApiAccessIT {
                 "spark-app-selector", "spark-pi"));
         createPod("numa", "1", Map.of(), Map.of("numa.scheduling.kubenexus.io/policy", "single-numa"));
 
-        await().atMost(WAIT).until(() -> List.of("plain", "train-0", "train-1", "pi-driver", "numa").stream()
-                .allMatch(name -> nodeOf(name) != null));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of("plain", "train-0", "train-1", "pi-driver", "numa"))
+                .as("bound").allMatch(name -> nodeOf(name) != null));
         // Repeated FailedScheduling (patched events), PodGroup status and Lease renewals come with time.
-        await().atMost(WAIT).until(() -> requests.containsAll(List.of(
+        await().atMost(WAIT).untilAsserted(() -> assertThat(requests).containsAll(List.of(
                 new RbacRequest("", "events", "patch", ""),
                 new RbacRequest("", "pods/status", "patch", ""),
                 new RbacRequest("scheduling.x-k8s.io", "podgroups/status", "patch", ""),
-                new RbacRequest("coordination.k8s.io", "leases", "update", ""))));
+                new RbacRequest("coordination.k8s.io", "leases", "patch", ""))));
         scheduler.close();
         scheduler = null;
 
