@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,18 @@ class HelmChartTest {
         assertThat(everyKey.http().extenderPrefix()).isEqualTo("/kubenexus");
         assertThat(everyKey.binding().parallelism()).isEqualTo(32);
         assertThat(everyKey.leaderElection().namespace()).isEqualTo(NS);
+    }
+
+    @Test
+    void theSchemaAcceptsEveryDocumentedConfigurationKey() throws IOException {
+        // The first example of docs/configuration.md sets every key; the schema must let it through.
+        String doc = Files.readString(ROOT.resolve("docs/configuration.md"));
+        Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(block.find()).isTrue();
+        String config = "config:\n" + block.group(1).lines().map(line -> "  " + line).collect(Collectors.joining("\n"));
+        List<JsonNode> rendered = render(t -> t.withValuesFile(valuesFile("documented.yaml", config)));
+        assertThat(SchedulerConfig.parse(configYaml(rendered), "config.yaml", NO_ENV).leaderElection().namespace())
+                .isEqualTo(NS);
     }
 
     @Test
