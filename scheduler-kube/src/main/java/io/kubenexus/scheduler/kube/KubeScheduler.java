@@ -41,7 +41,9 @@ import java.util.function.UnaryOperator;
  * Events and the PodScheduled condition; a Lease decides which replica may bind. PodGroups and
  * SparkApplications, where their CRDs are installed, size the groups; the leader keeps
  * scheduler-plugins PodGroups' status current. With NUMA placement on, every node's topology
- * (NodeResourceTopology objects, node annotations) feeds the loop's {@link NumaZones}.
+ * (NodeResourceTopology objects, node annotations) feeds the loop's {@link NumaZones}. Every API
+ * call it makes is declared in {@link ApiAccess#REQUIRED}; {@link #start()} checks them against
+ * the API server's RBAC and warns about what is missing.
  *
  * <p>The same class runs in production ({@code run}), in the demo against the embedded API, and in
  * the integration tests.
@@ -123,6 +125,8 @@ public final class KubeScheduler implements AutoCloseable {
      * and every node's topology before the pods' sync barrier lets it decide.
      */
     public CompletionStage<Void> start() {
+        // Advisory, and one API call per rule and verb: on a thread of its own, never in the way.
+        daemonThreads("kubenexus-access-check").newThread(new ApiAccessCheck(client)::run).start();
         loop.start();
         podGroupStatus.start();
         CompletionStage<Void> optionalSources = topologySources == null ? groupSources.start()
