@@ -48,6 +48,17 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         return NAME;
     }
 
+    /**
+     * Zone capacity taken by other pods (no single / minimal zone with room, no zone free to isolate,
+     * a pod still being admitted) is freed by evicting them; a node without topology, one that does
+     * not report a resource per zone, or whose kubelet would refuse the pod's alignment whatever runs
+     * there (decided from the zones' sizes) is not.
+     */
+    @Override
+    public boolean evictionMayResolve(String reason) {
+        return ZoneChecks.evictionMayResolve(reason);
+    }
+
     @Override
     public boolean judgesEachNodeAlone() {
         return true;

@@ -522,6 +522,12 @@ final class ZoneChecks {
         return true;
     }
 
+    /** See {@link NumaTopology#evictionMayResolve}. */
+    static boolean evictionMayResolve(String reason) {
+        return reason.equals(reason(NO_SINGLE_ZONE)) || reason.equals(reason(NO_MINIMAL_ZONES))
+                || reason.equals(reason(NO_FREE_ZONE_TO_ISOLATE)) || reason.equals(reason(ADMITTING));
+    }
+
     static String reason(int code) {
         return switch (code) {
             case NO_TOPOLOGY -> "node(s) had no NUMA topology";
