@@ -188,6 +188,8 @@ class ExtenderDecisionsTest {
             CompletableFuture<NodeFilterResult> filter = random.filter(probe, names);
             CompletableFuture<NodeScores> prioritize = random.prioritize(probe, names);
             random.runUntilIdle();
+            assertThat(filter).isDone();
+            assertThat(prioritize).isDone();
 
             ClusterState state = random.stateForTest();
             SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
