@@ -356,4 +356,40 @@ class ExtenderBindsTest {
         assertThat(sizes()).containsEntry("reservations", 0);
         assertThat(LoopFingerprint.of(loop)).isEqualTo(before);
     }
+
+    @Test
+    void preemptionNeverBreaksABoundGangBelowItsMinimumNorEvictsADriverHoldingPlaces() {
+        lead("a", "b");
+        loop.onPodUpserted(pod("m-0").schedulerName("default-scheduler").label("group", "g").label("min", "2").cpu(3)
+                .boundTo("a").build());
+        loop.onPodUpserted(pod("m-1").schedulerName("default-scheduler").label("group", "g").label("min", "2").cpu(3)
+                .boundTo("b").build());
+        loop.runUntilIdle();
+        PodKey m0 = new PodKey("default", "m-0");
+        PodKey m1 = new PodKey("default", "m-1");
+
+        CompletableFuture<Map<String, List<PodKey>>> one = loop.acceptVictims(foreign("p", 2), Map.of("a", List.of(m0)));
+        CompletableFuture<Map<String, List<PodKey>>> whole = loop.acceptVictims(foreign("p", 2),
+                Map.of("a", List.of(m0, m1)));
+        loop.runUntilIdle();
+
+        assertThat(one.getNow(null)).as("m-1 would stay bound alone").isEmpty();
+        assertThat(whole.getNow(null)).as("the whole gang goes").containsOnlyKeys("a");
+
+        executorsOf2Cpu(1);
+        loop.onNodeUpserted(node("c").cpu(4).build());
+        loop.onNodeUpserted(node("d").cpu(4).build());
+        loop.runUntilIdle();
+        CompletableFuture<ExtenderBindResult> driverBound = bind(driver(3), "c");
+        answerBind("driver", BindOutcome.BOUND);
+        assertThat(done(driverBound)).isEqualTo(new Bound("c"));
+        List<String> before = LoopFingerprint.of(loop);
+
+        CompletableFuture<Map<String, List<PodKey>>> driverVictim = loop.acceptVictims(foreign("q", 2),
+                Map.of("c", List.of(new PodKey("default", "driver"))));
+        loop.runUntilIdle();
+
+        assertThat(driverVictim.getNow(null)).isEmpty();
+        assertThat(LoopFingerprint.of(loop)).isEqualTo(before);
+    }
 }
