@@ -50,9 +50,10 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
 
     /**
      * Zone capacity taken by other pods (no single / minimal zone with room, no zone free to isolate,
-     * a pod still being admitted) is freed by evicting them; a node without topology, one that does
-     * not report a resource per zone, or whose kubelet would refuse the pod's alignment whatever runs
-     * there (decided from the zones' sizes) is not.
+     * a pod still being admitted, the kubelet's admission refusing the zones' free amounts) is freed
+     * by evicting them; a node without topology, or that does not report a requested resource per
+     * zone, is not. The kubelet's refusal is counted as resolvable even when the pod exceeds every
+     * zone's capacity: its reason does not tell the two apart.
      */
     @Override
     public boolean evictionMayResolve(String reason) {

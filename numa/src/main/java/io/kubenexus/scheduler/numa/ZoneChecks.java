@@ -524,8 +524,7 @@ final class ZoneChecks {
 
     /** See {@link NumaTopology#evictionMayResolve}. */
     static boolean evictionMayResolve(String reason) {
-        return reason.equals(reason(NO_SINGLE_ZONE)) || reason.equals(reason(NO_MINIMAL_ZONES))
-                || reason.equals(reason(NO_FREE_ZONE_TO_ISOLATE)) || reason.equals(reason(ADMITTING));
+        return !reason.equals(reason(NO_TOPOLOGY)) && !reason.equals(reason(NOT_REPORTED));
     }
 
     static String reason(int code) {
