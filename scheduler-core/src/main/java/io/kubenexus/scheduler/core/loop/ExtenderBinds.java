@@ -76,7 +76,7 @@ final class ExtenderBinds {
             answer.complete(new Refused("node " + nodeName + " is unknown to kubenexus-scheduler"));
             return;
         }
-        GroupMembership membership = loop.podGroups().membership(pod);
+        GroupMembership membership = loop.groups.membership(pod);
         if (membership != null && !membership.isValid()) {
             answer.complete(new Refused(membership.invalidReason()));
             return;
@@ -86,7 +86,7 @@ final class ExtenderBinds {
         } else if (membership != null && membership.role() == GroupRole.EXECUTOR) {
             bindExecutor(pod, nodeName, membership.groupId(), answer);
         } else if (membership != null && loop.groupMinimum(membership) >= 2) {
-            Instant now = loop.clock().instant();
+            Instant now = loop.clock.instant();
             held.put(key, new Held(pod, nodeName, membership.groupId(), loop.groupMinimum(membership), now,
                     now.plus(holdLimit), holdLimit, answer));
             releaseIfComplete(membership.groupId());
@@ -108,8 +108,8 @@ final class ExtenderBinds {
 
     /** Assumes the pod on the node when it passes the filters there; else says why not. */
     private String assumeIfFits(PodInfo pod, String nodeName) {
-        ClusterState state = loop.state();
-        Decision decision = loop.algorithm().schedule(pod, state, onlyNode(nodeName));
+        ClusterState state = loop.state;
+        Decision decision = loop.algorithm.schedule(pod, state, onlyNode(nodeName));
         if (decision instanceof Decision.Unschedulable refused) {
             return refused.message();
         }
@@ -135,7 +135,7 @@ final class ExtenderBinds {
         for (Held member : members) {
             String refusal = assumeIfFits(member.pod(), member.nodeName());
             if (refusal != null) {
-                assumed.forEach(loop.state()::forget);
+                assumed.forEach(loop.state::forget);
                 String message = "gang " + groupId + ": " + member.pod().key() + " does not fit on "
                         + member.nodeName() + " with the other members placed: " + refusal
                         + "; none of the " + members.size() + " members was bound";
@@ -169,12 +169,12 @@ final class ExtenderBinds {
             answer.complete(new Refused(refusal));
             return;
         }
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         String groupId = membership.groupId();
         List<PodInfo> standIns = loop.standIns(driver, template, 0);
         GroupPlan plan;
         try {
-            plan = loop.groupPlanner().plan(groupId, standIns.size(), standIns, 0, state, loop.algorithm());
+            plan = loop.groupPlanner.plan(groupId, standIns.size(), standIns, 0, state, loop.algorithm);
         } catch (RuntimeException e) {
             standIns.forEach(s -> state.forget(s.key())); // the planner's contract does not hold when it throws
             state.forget(driver.key());
@@ -187,7 +187,7 @@ final class ExtenderBinds {
             return;
         }
         GroupPlan.Placed placed = (GroupPlan.Placed) plan;
-        Instant expiry = loop.clock().instant().plus(loop.reservationTtl());
+        Instant expiry = loop.clock.instant().plus(loop.reservationTtl());
         for (PodInfo standIn : standIns) {
             loop.holdReservation(new Reservation(standIn.withNodeName(placed.nodes().get(standIn.key())), groupId,
                     driver, expiry));
@@ -203,7 +203,7 @@ final class ExtenderBinds {
     /** An executor takes a place of its group on its node when one is there and fits it; else it binds like any pod. */
     private void bindExecutor(PodInfo executor, String nodeName, String groupId,
                               CompletableFuture<ExtenderBindResult> answer) {
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         for (Reservation reservation : loop.reservationsOf(groupId)) {
             if (!reservation.placeholder().nodeName().equals(nodeName)) {
                 continue;
@@ -225,7 +225,7 @@ final class ExtenderBinds {
         Sent entry = new Sent(pod, nodeName, answer, onFailure);
         sent.put(pod.key(), entry);
         try {
-            loop.binder().bind(pod, nodeName).whenComplete((result, error) -> {
+            loop.binder.bind(pod, nodeName).whenComplete((result, error) -> {
                 BindResult outcome = error != null || result == null
                         ? BindResult.of(BindOutcome.FAILED, String.valueOf(error == null ? "no result" : error.getMessage()))
                         : result;
@@ -246,7 +246,7 @@ final class ExtenderBinds {
             entry.answer().complete(new Bound(entry.nodeName()));
             return;
         }
-        if (loop.state().forget(key)) {
+        if (loop.state.forget(key)) {
             loop.queueForTest().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
         }
         if (entry.onFailure() != null) {
@@ -261,7 +261,7 @@ final class ExtenderBinds {
         if (held.isEmpty()) {
             return;
         }
-        Instant now = loop.clock().instant();
+        Instant now = loop.clock.instant();
         for (Held member : List.copyOf(held.values())) {
             if (member.deadline().isAfter(now) || !held.containsKey(member.pod().key())) {
                 continue;
@@ -350,8 +350,8 @@ final class ExtenderBinds {
     }
 
     private BitSet onlyNode(String nodeName) {
-        int index = nodeName == null ? -1 : loop.state().nodeIndex(nodeName);
-        if (index < 0 || !loop.state().liveNodes().get(index)) {
+        int index = nodeName == null ? -1 : loop.state.nodeIndex(nodeName);
+        if (index < 0 || !loop.state.liveNodes().get(index)) {
             return null;
         }
         BitSet only = new BitSet();

@@ -38,7 +38,7 @@ final class ExtenderDecisions {
     /** See {@link SchedulingLoop#filter}. */
     NodeFilterResult filter(PodInfo pod, List<String> nodeNames) {
         return withOwnReservationsFree(pod, () -> {
-            ClusterState state = loop.state();
+            ClusterState state = loop.state;
             NodeVerdicts.Outcome outcome = verdicts.judge(state.podContext(pod), state, known(nodeNames));
             List<String> feasible = new ArrayList<>();
             Map<String, String> failed = new LinkedHashMap<>();
@@ -61,11 +61,11 @@ final class ExtenderDecisions {
     /** See {@link SchedulingLoop#prioritize} and {@link NodeScores} for the mapping. */
     NodeScores prioritize(PodInfo pod, List<String> nodeNames) {
         return withOwnReservationsFree(pod, () -> {
-            ClusterState state = loop.state();
+            ClusterState state = loop.state;
             PodContext context = state.podContext(pod);
             BitSet feasible = verdicts.judge(context, state, known(nodeNames)).feasible();
             int[] nodes = feasible.stream().toArray();
-            long[] totals = loop.algorithm().scoreTotals(context, state, nodes, nodes.length);
+            long[] totals = loop.algorithm.scoreTotals(context, state, nodes, nodes.length);
             long best = 0;
             for (long total : totals) {
                 best = Math.max(best, total);
@@ -109,12 +109,12 @@ final class ExtenderDecisions {
      * places for its executors.
      */
     private boolean mayEvict(List<PodKey> victims) {
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         Map<String, Integer> evictedPerGroup = new HashMap<>();
         Map<String, GroupMembership> groupsOfVictims = new HashMap<>();
         for (PodKey key : victims) {
             PodInfo victim = state.accountedPod(key);
-            GroupMembership membership = victim == null ? null : loop.podGroups().membership(victim);
+            GroupMembership membership = victim == null ? null : loop.groups.membership(victim);
             if (membership == null || !membership.isValid()) {
                 continue;
             }
@@ -137,7 +137,7 @@ final class ExtenderDecisions {
 
     /** Whether the pod passes the filters on {@code node} with the victims gone (put back after). */
     private boolean fitsWithout(PodInfo pod, String node, List<PodKey> victims) {
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         List<PodInfo> removed = new ArrayList<>();
         Set<PodKey> wereAssumed = new java.util.HashSet<>();
         try {
@@ -170,11 +170,11 @@ final class ExtenderDecisions {
      * held again before the answer leaves.
      */
     private <T> T withOwnReservationsFree(PodInfo pod, Supplier<T> question) {
-        GroupMembership membership = loop.podGroups().membership(pod);
+        GroupMembership membership = loop.groups.membership(pod);
         if (membership == null || !membership.isValid() || membership.role() != GroupRole.EXECUTOR) {
             return question.get();
         }
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         List<Reservation> own = loop.reservationsOf(membership.groupId());
         own.forEach(r -> state.forget(r.placeholder().key()));
         try {
@@ -196,7 +196,7 @@ final class ExtenderDecisions {
     }
 
     private int liveIndex(String name) {
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         int index = name == null ? -1 : state.nodeIndex(name);
         return index >= 0 && state.liveNodes().get(index) ? index : -1;
     }

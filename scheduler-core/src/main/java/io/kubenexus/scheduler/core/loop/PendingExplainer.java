@@ -40,7 +40,7 @@ final class PendingExplainer {
 
     /** See {@link SchedulingLoop#explain}. */
     Optional<PodExplanation> explain(PodKey key) {
-        ClusterState state = loop.state();
+        ClusterState state = loop.state;
         PodInfo queued = loop.queueForTest().queuedPod(key);
         PodInfo accounted = state.accountedPod(key);
         PodInfo heldBind = loop.extenderBinds().heldPod(key);
@@ -63,7 +63,7 @@ final class PendingExplainer {
                 }
             }
         }
-        GroupMembership membership = loop.podGroups().membership(pod);
+        GroupMembership membership = loop.groups.membership(pod);
         GangExplanation gang = membership == null || !membership.isValid() ? null : gang(pod, membership, podState);
         return Optional.of(new PodExplanation(key.toString(), pod.uid(), podState, loop.lastUnschedulableMessage(key),
                 reasons, byPlugin, state.nodeCount(), feasible, gang));
@@ -82,7 +82,7 @@ final class PendingExplainer {
                 case IN_FLIGHT, NONE -> PodState.IN_FLIGHT;
             };
         }
-        if (loop.state().isAssumed(key)) {
+        if (loop.state.isAssumed(key)) {
             return PodState.IN_FLIGHT;
         }
         return loop.isOurs(accounted) ? PodState.BOUND : PodState.NOT_OURS;
@@ -94,7 +94,7 @@ final class PendingExplainer {
         int bound = loop.boundGroupMembers(groupId).size();
         List<PodInfo> pending = pendingMembers(groupId);
         if (pending.stream().noneMatch(p -> p.key().equals(pod.key())) && podState != PodState.BOUND
-                && podState != PodState.NOT_OURS && !loop.state().isAssumed(pod.key())) {
+                && podState != PodState.NOT_OURS && !loop.state.isAssumed(pod.key())) {
             pending.add(pod);
         }
         int missing = Math.max(0, min - bound - pending.size());
@@ -112,7 +112,7 @@ final class PendingExplainer {
 
     /** The planner's verdict on the pending members now; whatever it assumed is forgotten again. */
     private String plan(PodInfo pod, GroupMembership membership, int min, List<PodInfo> pending, int bound) {
-        if (loop.groupPlanner() == null) {
+        if (loop.groupPlanner == null) {
             return null;
         }
         List<PodInfo> members = pending;
@@ -132,10 +132,10 @@ final class PendingExplainer {
         } else if (min < 1) {
             return null;
         }
-        GroupPlan plan = loop.groupPlanner().plan(membership.groupId(), needed, members, bound, loop.state(),
-                loop.algorithm());
+        GroupPlan plan = loop.groupPlanner.plan(membership.groupId(), needed, members, bound, loop.state,
+                loop.algorithm);
         if (plan instanceof GroupPlan.Placed placed) {
-            placed.nodes().keySet().forEach(loop.state()::forget);
+            placed.nodes().keySet().forEach(loop.state::forget);
             return prefix + "placeable now: " + placed.nodes().size() + " member(s) fit";
         }
         return prefix + ((GroupPlan.Waiting) plan).message();
@@ -156,8 +156,8 @@ final class PendingExplainer {
     List<GroupSummary> groups() {
         Map<String, Integer> boundCounts = new HashMap<>();
         Map<String, GroupMembership> seen = new HashMap<>();
-        loop.state().forEachAccountedPod(pod -> {
-            GroupMembership membership = loop.podGroups().membership(pod);
+        loop.state.forEachAccountedPod(pod -> {
+            GroupMembership membership = loop.groups.membership(pod);
             if (membership != null && membership.isValid() && pod.holdsResources()) {
                 boundCounts.merge(membership.groupId(), 1, Integer::sum);
                 seen.merge(membership.groupId(), membership, (a, b) -> a.minMembers() >= b.minMembers() ? a : b);

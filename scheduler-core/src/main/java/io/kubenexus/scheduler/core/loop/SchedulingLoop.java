@@ -82,20 +82,20 @@ public final class SchedulingLoop implements AutoCloseable {
     private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SchedulerSettings settings;
-    private final Binder binder;
+    final Binder binder;
     private final EventSink events;
     private final LastUnschedulableMessages messages;
     private final ExtenderDecisions extenderDecisions;
     private final ExtenderBinds extenderBinds;
     private final PendingExplainer explainer;
     private final SchedulerMetrics metrics;
-    private final Clock clock;
-    private final ClusterState state = new ClusterState();
+    final Clock clock;
+    final ClusterState state = new ClusterState();
     private final SchedulingQueue queue;
-    private final SchedulingAlgorithm algorithm;
+    final SchedulingAlgorithm algorithm;
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
-    private final PodGroups groups;
-    private final GroupPlanner groupPlanner;
+    final PodGroups groups;
+    final GroupPlanner groupPlanner;
     /** Group of each of our pods that belongs to one (pending or bound). */
     private final Map<PodKey, GroupMembership> memberships = new HashMap<>();
     private final Map<String, Set<PodKey>> pendingMembers = new HashMap<>();
@@ -1696,33 +1696,10 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ for the query helpers (loop thread)
+    // They also read the package-private final fields: state, algorithm, groups, groupPlanner, clock, binder.
 
     void post(Runnable onLoop) {
         inbox.add(new LoopEvent.Query(onLoop));
-    }
-
-    ClusterState state() {
-        return state;
-    }
-
-    SchedulingAlgorithm algorithm() {
-        return algorithm;
-    }
-
-    PodGroups podGroups() {
-        return groups;
-    }
-
-    GroupPlanner groupPlanner() {
-        return groupPlanner;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    Binder binder() {
-        return binder;
     }
 
     boolean isLeader() {
