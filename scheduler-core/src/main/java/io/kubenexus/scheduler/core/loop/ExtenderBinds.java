@@ -72,6 +72,15 @@ final class ExtenderBinds {
             answer.complete(new Refused("a bind of " + key + " is already under way"));
             return;
         }
+        PodInfo accounted = loop.state.accountedPod(key);
+        if (accounted != null) {
+            // Bound already (a retry after a lost answer) or being bound by the loop itself: assuming it
+            // again would replace its charge with one a failed bind could then forget.
+            boolean boundThere = !loop.state.isAssumed(key) && nodeName.equals(accounted.nodeName());
+            answer.complete(boundThere ? new Bound(nodeName) : new Refused(key + " is already "
+                    + (loop.state.isAssumed(key) ? "being bound to " : "bound to ") + accounted.nodeName()));
+            return;
+        }
         if (onlyNode(nodeName) == null) {
             answer.complete(new Refused("node " + nodeName + " is unknown to kubenexus-scheduler"));
             return;

@@ -1635,12 +1635,14 @@ public final class SchedulingLoop implements AutoCloseable {
      * may use its own group's reserved places. Answered between attempts, on a standby too.
      */
     public CompletableFuture<NodeFilterResult> filter(PodInfo pod, List<String> nodeNames) {
-        return ask(() -> extenderDecisions.filter(pod, List.copyOf(nodeNames)));
+        List<String> names = List.copyOf(nodeNames);
+        return ask(() -> extenderDecisions.filter(pod, names));
     }
 
     /** The extender's prioritize: the feasible named nodes' scores mapped to 0..10 (see {@link NodeScores}). */
     public CompletableFuture<NodeScores> prioritize(PodInfo pod, List<String> nodeNames) {
-        return ask(() -> extenderDecisions.prioritize(pod, List.copyOf(nodeNames)));
+        List<String> names = List.copyOf(nodeNames);
+        return ask(() -> extenderDecisions.prioritize(pod, names));
     }
 
     /**
@@ -1669,7 +1671,9 @@ public final class SchedulingLoop implements AutoCloseable {
      * below min-available or a driver holding its executors' places. The state is unchanged after.
      */
     public CompletableFuture<Map<String, List<PodKey>>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
-        return ask(() -> extenderDecisions.acceptVictims(pod, new LinkedHashMap<>(victimsByNode)));
+        Map<String, List<PodKey>> victims = new LinkedHashMap<>();
+        victimsByNode.forEach((node, keys) -> victims.put(node, List.copyOf(keys)));
+        return ask(() -> extenderDecisions.acceptVictims(pod, victims));
     }
 
     /** Why the pod is where it is; empty when the loop knows nothing of it. Assumes nothing. */

@@ -164,6 +164,27 @@ class ExtenderBindsTest {
     }
 
     @Test
+    void aBindSentAgainForAPodAlreadyBoundThereIsAnsweredBoundAndKeepsItsCharge() {
+        lead("a", "b");
+        CompletableFuture<ExtenderBindResult> first = bind(foreign("p", 1), "a");
+        CompletableFuture<ExtenderBindResult> whileSending = bind(foreign("p", 1), "a");
+        answerBind("p", BindOutcome.BOUND);
+        loop.onPodUpserted(pod("p").schedulerName("default-scheduler").cpu(1).boundTo("a").build());
+        loop.runUntilIdle();
+        List<String> bound = LoopFingerprint.of(loop);
+
+        CompletableFuture<ExtenderBindResult> retried = bind(foreign("p", 1), "a");
+        CompletableFuture<ExtenderBindResult> elsewhere = bind(foreign("p", 1), "b");
+
+        assertThat(done(first)).isEqualTo(new Bound("a"));
+        assertThat(done(whileSending)).isEqualTo(new Refused("a bind of default/p is already under way"));
+        assertThat(done(retried)).isEqualTo(new Bound("a"));
+        assertThat(done(elsewhere)).isEqualTo(new Refused("default/p is already bound to a"));
+        assertThat(binder.calls()).hasSize(1);
+        assertThat(LoopFingerprint.of(loop)).isEqualTo(bound);
+    }
+
+    @Test
     void aStandbyRefusesEveryBind() {
         loop.onCachesSynced();
         loop.onNodeUpserted(node("a").cpu(4).build());
