@@ -325,6 +325,13 @@ final class ExtenderBinds {
         }
     }
 
+    /** The sizes of its books, for {@link SchedulingLoop#bookkeepingSizes()}. */
+    void sizes(Map<String, Integer> out) {
+        out.put("extenderHeldBinds", held.size());
+        out.put("extenderSentBinds", sent.size());
+        out.put("extenderDrivers", drivers.size());
+    }
+
     /** The held bind of {@code key}, or null. */
     PodInfo heldPod(PodKey key) {
         Held member = held.get(key);

@@ -1624,6 +1624,7 @@ public final class SchedulingLoop implements AutoCloseable {
         sizes.put("invalidPods", invalidPods.size());
         sizes.put("inbox", inbox.size());
         sizes.put("unschedulableMessages", messages.size());
+        extenderBinds.sizes(sizes);
         return sizes;
     }
 
