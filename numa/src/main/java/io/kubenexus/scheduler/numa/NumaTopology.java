@@ -48,6 +48,18 @@ public final class NumaTopology implements FilterPlugin, ScorePlugin {
         return NAME;
     }
 
+    /**
+     * Zone capacity taken by other pods (no single / minimal zone with room, no zone free to isolate,
+     * a pod still being admitted, the kubelet's admission refusing the zones' free amounts) is freed
+     * by evicting them; a node without topology, or that does not report a requested resource per
+     * zone, is not. The kubelet's refusal is counted as resolvable even when the pod exceeds every
+     * zone's capacity: its reason does not tell the two apart.
+     */
+    @Override
+    public boolean evictionMayResolve(String reason) {
+        return ZoneChecks.evictionMayResolve(reason);
+    }
+
     @Override
     public boolean judgesEachNodeAlone() {
         return true;

@@ -522,6 +522,11 @@ final class ZoneChecks {
         return true;
     }
 
+    /** See {@link NumaTopology#evictionMayResolve}. */
+    static boolean evictionMayResolve(String reason) {
+        return !reason.equals(reason(NO_TOPOLOGY)) && !reason.equals(reason(NOT_REPORTED));
+    }
+
     static String reason(int code) {
         return switch (code) {
             case NO_TOPOLOGY -> "node(s) had no NUMA topology";

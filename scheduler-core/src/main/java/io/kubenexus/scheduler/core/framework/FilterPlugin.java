@@ -26,6 +26,16 @@ public interface FilterPlugin extends SchedulingPlugin {
         return false;
     }
 
+    /**
+     * Whether evicting pods from a node this plugin rejected for {@code reason} (one it records in the
+     * diagnosis) could make the node acceptable: kube-scheduler's Unschedulable, as opposed to
+     * UnschedulableAndUnresolvable. The extender's filter answer and preemption read it. False, the
+     * default, for what depends on the node and the pod alone (labels, taints, cordon, name).
+     */
+    default boolean evictionMayResolve(String reason) {
+        return false;
+    }
+
     /** The cluster changes that can make a node this plugin rejected acceptable. */
     Set<ClusterEventType> eventsThatMayHelp();
 }

@@ -46,6 +46,13 @@ sealed interface LoopEvent {
     record LeadershipChanged(boolean leader) implements LoopEvent {
     }
 
+    /**
+     * A question from another thread (extender verbs, explanations), answered by {@code onLoop} on the
+     * loop thread between attempts; it completes its own future.
+     */
+    record Query(Runnable onLoop) implements LoopEvent {
+    }
+
     /** Asks for the sizes of the loop's own books, answered on the loop thread. */
     record Inspect(java.util.concurrent.CompletableFuture<java.util.Map<String, Integer>> answer) implements LoopEvent {
     }

@@ -279,6 +279,41 @@ public final class SchedulingAlgorithm {
                 totals[best] + uniformTotal);
     }
 
+    /** The plugins this algorithm runs, for the loop's queries (extender verbs, explanations). */
+    SchedulingProfile profile() {
+        return profile;
+    }
+
+    /**
+     * The totals a decision gives {@code nodes[0..count)}, feasible nodes in ascending index order, when
+     * they are the feasible nodes it scores: every weighted score plugin, normalized over them, the
+     * uniform parts included (what {@link Decision.Placed#score()} reports). Unlike a decision, a lone
+     * node is scored too. For the extender's prioritize; allocates its own arrays.
+     */
+    long[] scoreTotals(PodContext context, ClusterState state, int[] nodes, int count) {
+        long[] out = new long[count];
+        long[] scores = new long[count];
+        long uniform = 0;
+        for (WeightedScorePlugin weighted : profile.scores()) {
+            ScorePlugin plugin = weighted.plugin();
+            long score = plugin.uniformScore(context, state);
+            if (score != ScorePlugin.SCORE_EACH_NODE) {
+                uniform += weighted.weight() * score;
+                continue;
+            }
+            Arrays.fill(scores, 0);
+            plugin.score(context, state, nodes, count, scores);
+            plugin.normalize(context, scores, count);
+            for (int i = 0; i < count; i++) {
+                out[i] += weighted.weight() * scores[i];
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            out[i] += uniform;
+        }
+        return out;
+    }
+
     /** The diagnosis of the last unschedulable decision (reason histogram, rejecting plugins). */
     public FilterDiagnosis lastDiagnosis() {
         return diagnosis;

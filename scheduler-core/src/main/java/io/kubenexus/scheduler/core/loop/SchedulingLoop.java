@@ -48,7 +48,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import io.kubenexus.scheduler.core.query.ExtenderBindResult;
+import io.kubenexus.scheduler.core.query.GroupSummary;
+import io.kubenexus.scheduler.core.query.NodeFilterResult;
+import io.kubenexus.scheduler.core.query.NodeScores;
+import io.kubenexus.scheduler.core.query.PodExplanation;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,16 +82,20 @@ public final class SchedulingLoop implements AutoCloseable {
     private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SchedulerSettings settings;
-    private final Binder binder;
+    final Binder binder;
     private final EventSink events;
+    private final LastUnschedulableMessages messages;
+    private final ExtenderDecisions extenderDecisions;
+    private final ExtenderBinds extenderBinds;
+    private final PendingExplainer explainer;
     private final SchedulerMetrics metrics;
-    private final Clock clock;
-    private final ClusterState state = new ClusterState();
+    final Clock clock;
+    final ClusterState state = new ClusterState();
     private final SchedulingQueue queue;
-    private final SchedulingAlgorithm algorithm;
+    final SchedulingAlgorithm algorithm;
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
-    private final PodGroups groups;
-    private final GroupPlanner groupPlanner;
+    final PodGroups groups;
+    final GroupPlanner groupPlanner;
     /** Group of each of our pods that belongs to one (pending or bound). */
     private final Map<PodKey, GroupMembership> memberships = new HashMap<>();
     private final Map<String, Set<PodKey>> pendingMembers = new HashMap<>();
@@ -176,12 +188,17 @@ public final class SchedulingLoop implements AutoCloseable {
         this.groups = groups;
         this.groupPlanner = groupPlanner;
         this.binder = binder;
-        this.events = events;
+        this.messages = new LastUnschedulableMessages(events);
+        this.events = messages;
         this.metrics = metrics;
         this.clock = clock;
         this.queue = new SchedulingQueue(clock, settings.podInitialBackoff(), settings.podMaxBackoff(),
                 settings.podMaxInUnschedulablePods(), metrics);
         this.algorithm = new SchedulingAlgorithm(profile, settings.percentageOfNodesToScore());
+        NodeVerdicts verdicts = new NodeVerdicts(profile);
+        this.extenderDecisions = new ExtenderDecisions(this, verdicts);
+        this.extenderBinds = new ExtenderBinds(this);
+        this.explainer = new PendingExplainer(this, verdicts);
     }
 
     // ------------------------------------------------------------------ inbox (any thread)
@@ -311,7 +328,8 @@ public final class SchedulingLoop implements AutoCloseable {
     private void waitForWork() throws InterruptedException {
         publishIfDue(true);
         Duration wait = IDLE_WAIT;
-        Instant wake = earliest(earliest(queue.nextWakeUp(), nextReservationExpiry()), nextRebind());
+        Instant wake = earliest(earliest(earliest(queue.nextWakeUp(), nextReservationExpiry()), nextRebind()),
+                extenderBinds.nextDeadline());
         if (wake != null) {
             Duration untilWake = Duration.between(clock.instant(), wake);
             if (untilWake.compareTo(wait) < 0) {
@@ -340,6 +358,7 @@ public final class SchedulingLoop implements AutoCloseable {
             expireReservations();
             timeOutWaitingGroups();
             sendDueRebinds();
+            extenderBinds.expireHolds();
             QueuedPod next = queue.pop();
             if (next != null) {
                 scheduleOne(next);
@@ -420,6 +439,8 @@ public final class SchedulingLoop implements AutoCloseable {
             synced = true;
             LOG.log(Level.INFO, "caches synced: {0} nodes, {1} pods accounted, {2} pending",
                     state.nodeCount(), state.accountedPodCount(), queue.size());
+        } else if (event instanceof LoopEvent.Query e) {
+            e.onLoop().run();
         } else if (event instanceof LoopEvent.Inspect e) {
             e.answer().complete(bookkeeping());
         } else if (event instanceof LoopEvent.LeadershipChanged e) {
@@ -432,6 +453,7 @@ public final class SchedulingLoop implements AutoCloseable {
                     requeueInFlight(rebind.pod());
                 }
                 rebinds.clear();
+                extenderBinds.leadershipLost();
                 releaseAllReservations();
                 reservationsRebuilt = false;
             }
@@ -461,6 +483,7 @@ public final class SchedulingLoop implements AutoCloseable {
             applyPodRemoved(pod.key());
         }
         invalidPods.remove(pod.key());
+        extenderBinds.podUpdated(pod);
         GroupMembership membership = isOurs(pod) ? groups.membership(pod) : null;
         trackMembership(pod, membership);
         if (membership != null && !membership.isValid() && !pod.isAssigned()) {
@@ -473,6 +496,7 @@ public final class SchedulingLoop implements AutoCloseable {
                 reportScheduled(pod.key()); // the informer saw our bind before its answer came
             }
             queue.remove(pod.key());
+            messages.forget(pod.key());
             takenReservations.remove(pod.key()); // an executor's bind confirmed: its place is its own
             if (membership != null && membership.isValid() && membership.role() == GroupRole.EXECUTOR
                     && pod.holdsResources() && countedExecutors.add(pod.key())) {
@@ -502,12 +526,15 @@ public final class SchedulingLoop implements AutoCloseable {
             queue.addOrUpdate(pod);
         } else {
             queue.remove(pod.key());
+            messages.forget(pod.key());
         }
     }
 
     private void applyPodRemoved(PodKey key) {
         // An executor deleted before its bind answered: Spark creates another, the place waits for it.
         giveBackTakenReservation(key);
+        extenderBinds.podRemoved(key);
+        messages.forget(key);
         rebinds.remove(key);
         invalidPods.remove(key);
         templates.remove("pod:" + key); // a driver's own executor-resources annotation
@@ -542,8 +569,8 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
-    private boolean isOurs(PodInfo pod) {
-        return settings.schedulerName().equals(pod.schedulerName());
+    boolean isOurs(PodInfo pod) {
+        return pod != null && settings.schedulerName().equals(pod.schedulerName());
     }
 
     // ------------------------------------------------------------------ scheduling
@@ -934,8 +961,8 @@ public final class SchedulingLoop implements AutoCloseable {
      * over min-available - 1 executors after the driver's share), the application's template (a
      * SparkApplication), then the driver's executor-resources annotation. Null when none is known.
      */
-    private ExecutorTemplate executorTemplate(PodInfo driver, GroupMembership membership) {
-        int min = groupMinimum(membership.groupId());
+    ExecutorTemplate executorTemplate(PodInfo driver, GroupMembership membership) {
+        int min = groupMinimum(membership);
         GroupPolicy policy = policies.get(membership.groupId());
         if (policy != null && !policy.minResources().isEmpty() && min > 1) {
             ResourceList perExecutor = splitMinResources(policy.minResources(), driver.requests(), min - 1);
@@ -968,7 +995,7 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     /** Pods standing in for executors not created yet: the template's size, the driver's constraints unless the template has its own. */
-    private List<PodInfo> standIns(PodInfo driver, ExecutorTemplate template, int firstIndex) {
+    List<PodInfo> standIns(PodInfo driver, ExecutorTemplate template, int firstIndex) {
         List<PodInfo> standIns = new ArrayList<>(template.count());
         boolean ownConstraints = !template.nodeSelector().isEmpty() || !template.tolerations().isEmpty();
         for (int i = 0; i < template.count(); i++) {
@@ -1057,7 +1084,7 @@ public final class SchedulingLoop implements AutoCloseable {
     }
 
     /** Holds a place: the placeholder is assumed where the plan put it. */
-    private void holdReservation(Reservation reservation) {
+    void holdReservation(Reservation reservation) {
         reservations.put(reservation.placeholder().key(), reservation);
         earliestExpiry = earliest(earliestExpiry, reservation.expiresAt());
     }
@@ -1066,7 +1093,7 @@ public final class SchedulingLoop implements AutoCloseable {
      * The executor {@code key} took a place whose bind did not succeed (it failed, or the executor was
      * deleted first): the place is held again, with its original expiry, for the executor that comes next.
      */
-    private void giveBackTakenReservation(PodKey key) {
+    void giveBackTakenReservation(PodKey key) {
         Reservation reservation = takenReservations.remove(key);
         if (reservation == null) {
             return;
@@ -1132,7 +1159,7 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
-    private void releaseReservations(String groupId) {
+    void releaseReservations(String groupId) {
         takenReservations.values().removeIf(r -> r.groupId().equals(groupId));
         executorOrdinals.remove(groupId);
         boolean released = false;
@@ -1609,7 +1636,163 @@ public final class SchedulingLoop implements AutoCloseable {
         sizes.put("groupWaitingSince", groupWaitingSince.size());
         sizes.put("invalidPods", invalidPods.size());
         sizes.put("inbox", inbox.size());
+        sizes.put("unschedulableMessages", messages.size());
+        extenderBinds.sizes(sizes);
         return sizes;
+    }
+
+    // ------------------------------------------------------------------ queries (any thread; answered on the loop)
+
+    /**
+     * The extender's filter: the pre-filters and filters a decision runs, restricted to
+     * {@code nodeNames}, with each rejected node's reason (see {@link NodeFilterResult}). An executor
+     * may use its own group's reserved places. Answered between attempts, on a standby too.
+     */
+    public CompletableFuture<NodeFilterResult> filter(PodInfo pod, List<String> nodeNames) {
+        List<String> names = List.copyOf(nodeNames);
+        return ask(() -> extenderDecisions.filter(pod, names));
+    }
+
+    /** The extender's prioritize: the feasible named nodes' scores mapped to 0..10 (see {@link NodeScores}). */
+    public CompletableFuture<NodeScores> prioritize(PodInfo pod, List<String> nodeNames) {
+        List<String> names = List.copyOf(nodeNames);
+        return ask(() -> extenderDecisions.prioritize(pod, names));
+    }
+
+    /**
+     * The extender's bind of {@code pod} to the node kube-scheduler chose, gang-aware: a gang member's
+     * bind is held (up to {@code holdLimit}) until min-available members are ready, then all are
+     * verified together and bound, or all refused; a Spark driver is bound only with its executors'
+     * places reserved; an executor takes a place of its group on that node. Completes when the bind's
+     * result is known. Only the leader binds: a standby refuses.
+     */
+    public CompletableFuture<ExtenderBindResult> bindFor(PodInfo pod, String nodeName, Duration holdLimit) {
+        CompletableFuture<ExtenderBindResult> answer = new CompletableFuture<>();
+        post(() -> {
+            try {
+                extenderBinds.bind(pod, nodeName, holdLimit, answer);
+            } catch (RuntimeException e) {
+                answer.complete(new ExtenderBindResult.Refused("internal error: " + e));
+                throw e;
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * The extender's preempt: keeps each proposed node (with the same victims) where removing the
+     * victims lets the pod pass the filters and no victim is a gang member whose gang would stay bound
+     * below min-available or a driver holding its executors' places. The state is unchanged after.
+     */
+    public CompletableFuture<Map<String, List<PodKey>>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
+        Map<String, List<PodKey>> victims = new LinkedHashMap<>();
+        victimsByNode.forEach((node, keys) -> victims.put(node, List.copyOf(keys)));
+        return ask(() -> extenderDecisions.acceptVictims(pod, victims));
+    }
+
+    /** Why the pod is where it is; empty when the loop knows nothing of it. Assumes nothing. */
+    public CompletableFuture<Optional<PodExplanation>> explain(PodKey key) {
+        return ask(() -> explainer.explain(key));
+    }
+
+    /** Every group the loop knows, sorted by id. */
+    public CompletableFuture<List<GroupSummary>> groups() {
+        return ask(explainer::groups);
+    }
+
+    private <T> CompletableFuture<T> ask(Supplier<T> question) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        post(() -> {
+            try {
+                answer.complete(question.get());
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+                throw e;
+            }
+        });
+        return answer;
+    }
+
+    // ------------------------------------------------------------------ for the query helpers (loop thread)
+    // They also read the package-private final fields: state, algorithm, groups, groupPlanner, clock, binder.
+
+    void post(Runnable onLoop) {
+        inbox.add(new LoopEvent.Query(onLoop));
+    }
+
+    boolean isLeader() {
+        return leader;
+    }
+
+    Duration reservationTtl() {
+        return gang.reservationTtl();
+    }
+
+    ExtenderBinds extenderBinds() {
+        return extenderBinds;
+    }
+
+    String lastUnschedulableMessage(PodKey key) {
+        return messages.message(key);
+    }
+
+    /** The places held for {@code groupId}, in the order they were reserved. */
+    List<Reservation> reservationsOf(String groupId) {
+        List<Reservation> out = new ArrayList<>();
+        for (Reservation reservation : reservations.values()) {
+            if (reservation.groupId().equals(groupId)) {
+                out.add(reservation);
+            }
+        }
+        return out;
+    }
+
+    /** An executor takes {@code reservation} (its placeholder already forgotten) until its bind answers. */
+    void takeReservation(PodKey executor, Reservation reservation) {
+        reservations.remove(reservation.placeholder().key());
+        takenReservations.put(executor, reservation);
+        publishReservedCapacity();
+    }
+
+    void reservationsChanged() {
+        publishReservedCapacity();
+    }
+
+    /** The group's min-available: its PodGroup, its members known to the loop, and {@code membership}'s own. */
+    int groupMinimum(GroupMembership membership) {
+        return Math.max(groupMinimum(membership.groupId()), membership.minMembers());
+    }
+
+    /**
+     * Members of {@code groupId} charged to a node (bound, or assumed with a bind under way), whoever
+     * schedules them: from the accounted pods, so an extender's gang counts its default-scheduler pods.
+     * O(accounted pods).
+     */
+    Set<PodKey> boundGroupMembers(String groupId) {
+        Set<PodKey> bound = new HashSet<>(boundMembers.getOrDefault(groupId, Set.of()));
+        state.forEachAccountedPod(pod -> {
+            GroupMembership membership = groups.membership(pod);
+            if (membership != null && membership.isValid() && membership.groupId().equals(groupId)
+                    && pod.holdsResources()) {
+                bound.add(pod.key());
+            }
+        });
+        return bound;
+    }
+
+    Set<PodKey> pendingMemberKeys(String groupId) {
+        return pendingMembers.getOrDefault(groupId, Set.of());
+    }
+
+    Set<String> knownGroupIds() {
+        Set<String> ids = new HashSet<>(pendingMembers.keySet());
+        ids.addAll(boundMembers.keySet());
+        reservations.values().forEach(r -> ids.add(r.groupId()));
+        return ids;
+    }
+
+    Instant groupWaitingSince(String groupId) {
+        return groupWaitingSince.get(groupId);
     }
 
     /** Counters as of the last iteration; any thread. */

@@ -57,6 +57,12 @@ public final class NodePorts implements FilterPlugin {
         return false;
     }
 
+    /** A conflicting host port is freed by evicting the pod that holds it. */
+    @Override
+    public boolean evictionMayResolve(String reason) {
+        return true;
+    }
+
     @Override
     public boolean judgesEachNodeAlone() {
         return true;

@@ -145,6 +145,12 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         return zeros;
     }
 
+    /** Capacity held by other pods is freed by evicting them. */
+    @Override
+    public boolean evictionMayResolve(String reason) {
+        return true;
+    }
+
     @Override
     public boolean judgesEachNodeAlone() {
         return true;

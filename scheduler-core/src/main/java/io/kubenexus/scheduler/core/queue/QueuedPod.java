@@ -20,7 +20,8 @@ public final class QueuedPod {
     private final EnumSet<ClusterEventType> helpfulEvents = EnumSet.noneOf(ClusterEventType.class);
     private Location location = Location.NONE;
 
-    enum Location { NONE, ACTIVE, BACKOFF, UNSCHEDULABLE, IN_FLIGHT }
+    /** Where a queued pod waits. */
+    public enum Location { NONE, ACTIVE, BACKOFF, UNSCHEDULABLE, IN_FLIGHT }
 
     QueuedPod(PodInfo pod, Instant firstQueued, long sequence) {
         this.pod = pod;

@@ -137,6 +137,12 @@ public final class SchedulingQueue {
         return entry == null ? null : entry.pod();
     }
 
+    /** Where the pod waits, or {@link QueuedPod.Location#NONE} when the queue does not hold it. */
+    public QueuedPod.Location location(PodKey key) {
+        QueuedPod entry = entries.get(key);
+        return entry == null ? QueuedPod.Location.NONE : entry.location();
+    }
+
     public boolean contains(PodKey key) {
         return entries.containsKey(key);
     }

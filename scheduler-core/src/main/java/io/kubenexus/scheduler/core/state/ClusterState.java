@@ -473,6 +473,13 @@ public final class ClusterState implements ClusterSnapshot {
         return accounted != null && accounted.assumed();
     }
 
+    /** Calls {@code action} with every pod charged or kept for a node (bound or assumed), in no order. */
+    public void forEachAccountedPod(java.util.function.Consumer<PodInfo> action) {
+        for (AccountedPod accounted : pods.values()) {
+            action.accept(accounted.pod());
+        }
+    }
+
     /** The pod as accounted (bound or assumed), or null. */
     public PodInfo accountedPod(PodKey key) {
         AccountedPod accounted = pods.get(key);

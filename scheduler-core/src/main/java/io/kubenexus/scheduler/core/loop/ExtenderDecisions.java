@@ -1,0 +1,203 @@
+package io.kubenexus.scheduler.core.loop;
+
+import io.kubenexus.scheduler.core.framework.GroupMembership;
+import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.query.NodeFilterResult;
+import io.kubenexus.scheduler.core.query.NodeScores;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The extender's read-only verbs (filter, prioritize, preempt), answered on the loop thread against
+ * the live state with the loop's own plugins, so kube-scheduler hears what a decision of ours would
+ * say. Every verb leaves the state as it found it: what it takes away for the question (an
+ * executor's own group's reservations, a preemption's victims) is put back before it returns.
+ *
+ * <p>Used only on the scheduling loop thread.
+ */
+final class ExtenderDecisions {
+    private final SchedulingLoop loop;
+    private final NodeVerdicts verdicts;
+
+    ExtenderDecisions(SchedulingLoop loop, NodeVerdicts verdicts) {
+        this.loop = loop;
+        this.verdicts = verdicts;
+    }
+
+    /** See {@link SchedulingLoop#filter}. */
+    NodeFilterResult filter(PodInfo pod, List<String> nodeNames) {
+        return withOwnReservationsFree(pod, () -> {
+            ClusterState state = loop.state;
+            NodeVerdicts.Outcome outcome = verdicts.judge(state.podContext(pod), state, known(nodeNames));
+            List<String> feasible = new ArrayList<>();
+            Map<String, String> failed = new LinkedHashMap<>();
+            Map<String, String> unresolvable = new LinkedHashMap<>();
+            for (String name : new LinkedHashSet<>(nodeNames)) {
+                int index = liveIndex(name);
+                if (index < 0) {
+                    failed.put(name, NodeFilterResult.UNKNOWN_NODE);
+                } else if (outcome.feasible().get(index)) {
+                    feasible.add(name);
+                } else {
+                    NodeVerdicts.Verdict verdict = outcome.rejected().get(index);
+                    (verdict.resolvable() ? failed : unresolvable).put(name, verdict.reason());
+                }
+            }
+            return new NodeFilterResult(feasible, failed, unresolvable);
+        });
+    }
+
+    /** See {@link SchedulingLoop#prioritize} and {@link NodeScores} for the mapping. */
+    NodeScores prioritize(PodInfo pod, List<String> nodeNames) {
+        return withOwnReservationsFree(pod, () -> {
+            ClusterState state = loop.state;
+            PodContext context = state.podContext(pod);
+            BitSet feasible = verdicts.judge(context, state, known(nodeNames)).feasible();
+            int[] nodes = feasible.stream().toArray();
+            long[] totals = loop.algorithm.scoreTotals(context, state, nodes, nodes.length);
+            long best = 0;
+            for (long total : totals) {
+                best = Math.max(best, total);
+            }
+            Map<Integer, Integer> byIndex = new HashMap<>();
+            for (int i = 0; i < nodes.length; i++) {
+                byIndex.put(nodes[i], scale(totals[i], best));
+            }
+            Map<String, Integer> scores = new LinkedHashMap<>();
+            for (String name : nodeNames) {
+                scores.put(name, byIndex.getOrDefault(liveIndex(name), 0));
+            }
+            return new NodeScores(scores);
+        });
+    }
+
+    /** {@code round_half_up(10 * total / best)}, within 0..10; 0 when every total is 0. */
+    static int scale(long total, long best) {
+        if (best <= 0 || total <= 0) {
+            return 0;
+        }
+        long scaled = (2L * NodeScores.MAX_SCORE * total + best) / (2 * best);
+        return (int) Math.min(NodeScores.MAX_SCORE, scaled);
+    }
+
+    /** See {@link SchedulingLoop#acceptVictims}. */
+    Map<String, List<PodKey>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
+        return withOwnReservationsFree(pod, () -> {
+            Map<String, List<PodKey>> accepted = new LinkedHashMap<>();
+            victimsByNode.forEach((node, victims) -> {
+                if (liveIndex(node) >= 0 && mayEvict(victims) && fitsWithout(pod, node, victims)) {
+                    accepted.put(node, List.copyOf(victims));
+                }
+            });
+            return accepted;
+        });
+    }
+
+    /**
+     * No victim may leave a gang partly bound below its min-available, nor be a driver holding
+     * places for its executors.
+     */
+    private boolean mayEvict(List<PodKey> victims) {
+        ClusterState state = loop.state;
+        Map<String, Integer> evictedPerGroup = new HashMap<>();
+        Map<String, GroupMembership> groupsOfVictims = new HashMap<>();
+        for (PodKey key : victims) {
+            PodInfo victim = state.accountedPod(key);
+            GroupMembership membership = victim == null ? null : loop.groups.membership(victim);
+            if (membership == null || !membership.isValid()) {
+                continue;
+            }
+            if (membership.role() == GroupRole.DRIVER && !loop.reservationsOf(membership.groupId()).isEmpty()) {
+                return false;
+            }
+            evictedPerGroup.merge(membership.groupId(), 1, Integer::sum);
+            groupsOfVictims.merge(membership.groupId(), membership,
+                    (a, b) -> a.minMembers() >= b.minMembers() ? a : b);
+        }
+        for (Map.Entry<String, Integer> group : evictedPerGroup.entrySet()) {
+            int min = loop.groupMinimum(groupsOfVictims.get(group.getKey()));
+            int remaining = loop.boundGroupMembers(group.getKey()).size() - group.getValue();
+            if (min >= 2 && remaining > 0 && remaining < min) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the pod passes the filters on {@code node} with the victims gone (put back after). */
+    private boolean fitsWithout(PodInfo pod, String node, List<PodKey> victims) {
+        ClusterState state = loop.state;
+        List<PodInfo> removed = new ArrayList<>();
+        Set<PodKey> wereAssumed = new java.util.HashSet<>();
+        try {
+            for (PodKey key : victims) {
+                PodInfo victim = state.accountedPod(key);
+                if (victim != null) {
+                    if (state.isAssumed(key)) {
+                        wereAssumed.add(key);
+                    }
+                    removed.add(victim);
+                    state.removePod(key);
+                }
+            }
+            BitSet only = new BitSet();
+            only.set(liveIndex(node));
+            return verdicts.judge(state.podContext(pod), state, only).feasible().get(liveIndex(node));
+        } finally {
+            for (PodInfo victim : removed) {
+                if (wereAssumed.contains(victim.key())) {
+                    state.assume(victim);
+                } else {
+                    state.upsertPod(victim);
+                }
+            }
+        }
+    }
+
+    /**
+     * An executor may use its own group's reserved places: they are released for the question and
+     * held again before the answer leaves.
+     */
+    private <T> T withOwnReservationsFree(PodInfo pod, Supplier<T> question) {
+        GroupMembership membership = loop.groups.membership(pod);
+        if (membership == null || !membership.isValid() || membership.role() != GroupRole.EXECUTOR) {
+            return question.get();
+        }
+        ClusterState state = loop.state;
+        List<Reservation> own = loop.reservationsOf(membership.groupId());
+        own.forEach(r -> state.forget(r.placeholder().key()));
+        try {
+            return question.get();
+        } finally {
+            own.forEach(r -> state.assume(r.placeholder()));
+        }
+    }
+
+    private BitSet known(List<String> nodeNames) {
+        BitSet candidates = new BitSet();
+        for (String name : nodeNames) {
+            int index = liveIndex(name);
+            if (index >= 0) {
+                candidates.set(index);
+            }
+        }
+        return candidates;
+    }
+
+    private int liveIndex(String name) {
+        ClusterState state = loop.state;
+        int index = name == null ? -1 : state.nodeIndex(name);
+        return index >= 0 && state.liveNodes().get(index) ? index : -1;
+    }
+}

@@ -1,0 +1,120 @@
+package io.kubenexus.scheduler.core.loop;
+
+import io.kubenexus.scheduler.core.framework.FilterDiagnosis;
+import io.kubenexus.scheduler.core.framework.FilterPlugin;
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.framework.PreFilterPlugin;
+import io.kubenexus.scheduler.core.framework.Status;
+import io.kubenexus.scheduler.core.framework.StatusCode;
+import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Why each node was rejected for one pod: the profile's pre-filters and filters run in bulk exactly as
+ * {@link SchedulingAlgorithm} runs them, and every node a filter cleared gets that filter's reasons
+ * for it alone (the filter run again on that node by itself). A per-node recording mode kept apart
+ * from the decision, so a normal decision never pays for per-node strings. Reads the state, never
+ * changes it.
+ *
+ * <p>Used only on the scheduling loop thread (the plugins hold scratch state).
+ */
+final class NodeVerdicts {
+    /**
+     * Why one node was rejected.
+     *
+     * @param plugin      the first filter that rejected it (or the pre-filter that rejected the pod)
+     * @param reasons     that filter's reasons for this node, sorted
+     * @param resolvable  whether evicting pods could make the node acceptable
+     */
+    record Verdict(String plugin, List<String> reasons, boolean resolvable) {
+        /** kube-scheduler's per-node text: the reasons joined with ", ". */
+        String reason() {
+            return String.join(", ", reasons);
+        }
+    }
+
+    /**
+     * @param feasible  the candidates that passed every filter
+     * @param rejected  by node index, in ascending order
+     */
+    record Outcome(BitSet feasible, Map<Integer, Verdict> rejected) {
+    }
+
+    private final SchedulingProfile profile;
+    private final FilterDiagnosis bulk = new FilterDiagnosis();
+    private final FilterDiagnosis alone = new FilterDiagnosis();
+    private final BitSet one = new BitSet();
+
+    NodeVerdicts(SchedulingProfile profile) {
+        this.profile = profile;
+    }
+
+    /** Judges every node of {@code candidates} (live node indices) for {@code context}'s pod. */
+    Outcome judge(PodContext context, ClusterState state, BitSet candidates) {
+        BitSet feasible = (BitSet) candidates.clone();
+        Map<Integer, Verdict> rejected = new LinkedHashMap<>();
+        for (PreFilterPlugin preFilter : profile.preFilters()) {
+            Status status = preFilter.preFilter(context, state);
+            if (!status.isSuccess()) {
+                Verdict verdict = new Verdict(preFilter.name(), List.of(status.reason()),
+                        status.code() == StatusCode.UNSCHEDULABLE);
+                for (int n = feasible.nextSetBit(0); n >= 0; n = feasible.nextSetBit(n + 1)) {
+                    rejected.put(n, verdict);
+                }
+                feasible.clear();
+                return new Outcome(feasible, sorted(rejected));
+            }
+        }
+        bulk.reset();
+        for (FilterPlugin filter : profile.filters()) {
+            if (feasible.isEmpty()) {
+                break;
+            }
+            BitSet before = (BitSet) feasible.clone();
+            bulk.reset();
+            filter.filter(context, state, feasible, bulk);
+            before.andNot(feasible);
+            List<String> bulkReasons = sortedReasons(bulk);
+            for (int n = before.nextSetBit(0); n >= 0; n = before.nextSetBit(n + 1)) {
+                rejected.put(n, verdictAlone(filter, context, state, n, bulkReasons));
+            }
+        }
+        return new Outcome(feasible, sorted(rejected));
+    }
+
+    private Verdict verdictAlone(FilterPlugin filter, PodContext context, ClusterState state, int node,
+                                 List<String> bulkReasons) {
+        one.clear();
+        one.set(node);
+        alone.reset();
+        filter.filter(context, state, one, alone);
+        // A filter that looks across nodes may accept the node on its own: its bulk reasons stand.
+        List<String> reasons = one.isEmpty() ? sortedReasons(alone) : bulkReasons;
+        if (reasons.isEmpty()) {
+            reasons = List.of(filter.name() + " rejected the node");
+        }
+        boolean resolvable = true;
+        for (String reason : reasons) {
+            resolvable &= filter.evictionMayResolve(reason);
+        }
+        return new Verdict(filter.name(), reasons, resolvable);
+    }
+
+    private static List<String> sortedReasons(FilterDiagnosis diagnosis) {
+        List<String> reasons = new ArrayList<>(diagnosis.reasonHistogram().keySet());
+        Collections.sort(reasons);
+        return List.copyOf(reasons);
+    }
+
+    private static Map<Integer, Verdict> sorted(Map<Integer, Verdict> rejected) {
+        Map<Integer, Verdict> out = new LinkedHashMap<>();
+        rejected.keySet().stream().sorted().forEach(n -> out.put(n, rejected.get(n)));
+        return out;
+    }
+}
