@@ -1,9 +1,14 @@
 package io.kubenexus.scheduler.app;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.app.config.MetricsConfig;
 import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
 import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
+import io.kubenexus.scheduler.extender.loop.DebugRoutes;
+import io.kubenexus.scheduler.extender.loop.LoopExtenderBackend;
+import io.kubenexus.scheduler.extender.protocol.ExtenderRoutes;
+import io.kubenexus.scheduler.extender.server.HttpRoutes;
 import io.kubenexus.scheduler.extender.server.HttpServerSettings;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
@@ -13,6 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One scheduler replica as {@code run} and {@code demo} build it: the {@link KubeScheduler}, its
@@ -21,11 +30,19 @@ import java.util.Objects;
  * in one process (the demo's failover) never mix their series.
  */
 public final class SchedulerReplica implements AutoCloseable {
+    private final KubernetesClient client;
     private final KubeScheduler scheduler;
     private final PrometheusMeterRegistry registry;
+    /** Reads the pods an extender bind names when the filter did not show them first; blocking calls, off Vert.x. */
+    private final ExecutorService podReads = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "kubenexus-extender-pod-read");
+        thread.setDaemon(true);
+        return thread;
+    });
     private HttpSurface http;
 
-    private SchedulerReplica(KubeScheduler scheduler, PrometheusMeterRegistry registry) {
+    private SchedulerReplica(KubernetesClient client, KubeScheduler scheduler, PrometheusMeterRegistry registry) {
+        this.client = client;
         this.scheduler = scheduler;
         this.registry = registry;
     }
@@ -36,7 +53,7 @@ public final class SchedulerReplica implements AutoCloseable {
         KubeScheduler scheduler = new KubeScheduler(client, options, clock,
                 new MicrometerSchedulerMetrics(registry, options.scheduling().schedulerName()));
         new ClusterCapacityMetrics(scheduler::view, metrics.nodePoolLabel(), metrics.maxNodePools()).bindTo(registry);
-        return new SchedulerReplica(scheduler, registry);
+        return new SchedulerReplica(client, scheduler, registry);
     }
 
     public KubeScheduler scheduler() {
@@ -57,9 +74,17 @@ public final class SchedulerReplica implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("already serving on " + http.baseUrl());
         }
-        Objects.requireNonNull(bindHoldLimit, "bindHoldLimit");
-        http = HttpSurface.start(settings, scheduler, registry, List.of());
+        LoopExtenderBackend extender = new LoopExtenderBackend(scheduler.queries(), this::readPod,
+                Objects.requireNonNull(bindHoldLimit, "bindHoldLimit"));
+        HttpRoutes extenderRoutes = (router, served) ->
+                new ExtenderRoutes(extender, served.extenderPrefix(), served.maxBodyBytes()).mountOn(router);
+        http = HttpSurface.start(settings, scheduler, registry,
+                List.of(new DebugRoutes(scheduler.queries()), extenderRoutes));
         return http.baseUrl();
+    }
+
+    private CompletionStage<Pod> readPod(String namespace, String name) {
+        return CompletableFuture.supplyAsync(() -> client.pods().inNamespace(namespace).withName(name).get(), podReads);
     }
 
     /** The base URL of the endpoints, or null when not serving. */
@@ -74,6 +99,7 @@ public final class SchedulerReplica implements AutoCloseable {
             http.close();
             http = null;
         }
+        podReads.shutdownNow();
         scheduler.close();
     }
 }

@@ -6,6 +6,7 @@ import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.Binder;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.query.SchedulerQueries;
 import io.kubenexus.scheduler.core.state.ClusterView;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.gang.GangPlanner;
@@ -159,6 +160,11 @@ public final class KubeScheduler implements AutoCloseable {
 
     public LoopStats stats() {
         return loop.stats();
+    }
+
+    /** Questions for the scheduling loop: the extender's verbs and the debug pages (answered on the loop thread). */
+    public SchedulerQueries queries() {
+        return loop;
     }
 
     /** The last published read view of the cluster. */

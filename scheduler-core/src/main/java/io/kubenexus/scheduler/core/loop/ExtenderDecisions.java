@@ -105,6 +105,39 @@ final class ExtenderDecisions {
     }
 
     /**
+     * {@link #acceptVictims} for victims named by UID, as kube-scheduler's MetaVictims name them: each
+     * is looked up among the pods charged to its node. A node with a victim the state does not have
+     * there is dropped, since whether its eviction would help cannot be told.
+     */
+    Map<String, List<String>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
+        Map<String, List<PodKey>> byKey = new LinkedHashMap<>();
+        uidsByNode.forEach((node, uids) -> {
+            List<PodKey> keys = new ArrayList<>(uids.size());
+            for (String uid : uids) {
+                PodKey key = podWithUid(node, uid);
+                if (key == null) {
+                    return;
+                }
+                keys.add(key);
+            }
+            byKey.put(node, keys);
+        });
+        Map<String, List<String>> accepted = new LinkedHashMap<>();
+        acceptVictims(pod, byKey).keySet().forEach(node -> accepted.put(node, List.copyOf(uidsByNode.get(node))));
+        return accepted;
+    }
+
+    private PodKey podWithUid(String node, String uid) {
+        for (PodKey key : loop.state.podsOnNode(node)) {
+            PodInfo charged = loop.state.accountedPod(key);
+            if (charged != null && uid.equals(charged.uid())) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /**
      * No victim may leave a gang partly bound below its min-available, nor be a driver holding
      * places for its executors.
      */

@@ -57,6 +57,7 @@ import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.NodeFilterResult;
 import io.kubenexus.scheduler.core.query.NodeScores;
 import io.kubenexus.scheduler.core.query.PodExplanation;
+import io.kubenexus.scheduler.core.query.SchedulerQueries;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,7 +77,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Nothing is decided before the caches have synced (so pods bound before a restart are counted
  * first) or while this replica does not lead (standbys keep the state warm and never bind).
  */
-public final class SchedulingLoop implements AutoCloseable {
+public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     private static final Logger LOG = System.getLogger(SchedulingLoop.class.getName());
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
     private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -1648,12 +1649,14 @@ public final class SchedulingLoop implements AutoCloseable {
      * {@code nodeNames}, with each rejected node's reason (see {@link NodeFilterResult}). An executor
      * may use its own group's reserved places. Answered between attempts, on a standby too.
      */
+    @Override
     public CompletableFuture<NodeFilterResult> filter(PodInfo pod, List<String> nodeNames) {
         List<String> names = List.copyOf(nodeNames);
         return ask(() -> extenderDecisions.filter(pod, names));
     }
 
     /** The extender's prioritize: the feasible named nodes' scores mapped to 0..10 (see {@link NodeScores}). */
+    @Override
     public CompletableFuture<NodeScores> prioritize(PodInfo pod, List<String> nodeNames) {
         List<String> names = List.copyOf(nodeNames);
         return ask(() -> extenderDecisions.prioritize(pod, names));
@@ -1666,6 +1669,7 @@ public final class SchedulingLoop implements AutoCloseable {
      * places reserved; an executor takes a place of its group on that node. Completes when the bind's
      * result is known. Only the leader binds: a standby refuses.
      */
+    @Override
     public CompletableFuture<ExtenderBindResult> bindFor(PodInfo pod, String nodeName, Duration holdLimit) {
         CompletableFuture<ExtenderBindResult> answer = new CompletableFuture<>();
         post(() -> {
@@ -1690,12 +1694,25 @@ public final class SchedulingLoop implements AutoCloseable {
         return ask(() -> extenderDecisions.acceptVictims(pod, victims));
     }
 
+    /**
+     * {@link #acceptVictims} with victims named by UID (kube-scheduler's MetaVictims), looked up among
+     * the pods charged to each node; a node with a victim not charged there is dropped.
+     */
+    @Override
+    public CompletableFuture<Map<String, List<String>>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
+        Map<String, List<String>> victims = new LinkedHashMap<>();
+        uidsByNode.forEach((node, uids) -> victims.put(node, List.copyOf(uids)));
+        return ask(() -> extenderDecisions.acceptVictimUids(pod, victims));
+    }
+
     /** Why the pod is where it is; empty when the loop knows nothing of it. Assumes nothing. */
+    @Override
     public CompletableFuture<Optional<PodExplanation>> explain(PodKey key) {
         return ask(() -> explainer.explain(key));
     }
 
     /** Every group the loop knows, sorted by id. */
+    @Override
     public CompletableFuture<List<GroupSummary>> groups() {
         return ask(explainer::groups);
     }

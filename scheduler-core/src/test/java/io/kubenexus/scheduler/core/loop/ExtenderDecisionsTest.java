@@ -277,6 +277,23 @@ class ExtenderDecisionsTest {
     }
 
     @Test
+    void victimsNamedByUidAreLookedUpOnTheirNodeAndAnUnknownOneDropsItsNode() {
+        loop.onCachesSynced();
+        loop.onNodeUpserted(node("a").cpu(4).build());
+        loop.onNodeUpserted(node("b").cpu(4).build());
+        loop.onPodUpserted(pod("big-a").uid("uid-big-a").schedulerName("default-scheduler").cpu(3).boundTo("a").build());
+        loop.onPodUpserted(pod("big-b").uid("uid-big-b").schedulerName("default-scheduler").cpu(3).boundTo("b").build());
+        loop.runUntilIdle();
+
+        Map<String, List<String>> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).build(), Map.of(
+                "a", List.of("uid-big-a"),
+                "b", List.of("uid-big-a"))));
+
+        assertThat(accepted).as("big-a does not run on b: b's victims cannot be judged").containsOnlyKeys("a");
+        assertThat(accepted.get("a")).containsExactly("uid-big-a");
+    }
+
+    @Test
     void filterAndPrioritizeLeaveTheStateAsTheyFoundIt() {
         probeCluster();
         List<String> before = LoopFingerprint.of(loop);
