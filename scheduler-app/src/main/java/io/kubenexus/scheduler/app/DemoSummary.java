@@ -242,7 +242,7 @@ public record DemoSummary(
             row(out, "  /readyz", http.readyStatus() + (http.leader() ? ", leading" : ", not leading"));
             row(out, "  /metrics", http.metricsServed() ? "served" : "NOT SERVED");
             row(out, "  pods explained", Integer.toString(http.podsExplained()));
-            row(out, "  explain/PodScheduled mismatches", Integer.toString(http.explainMismatches()));
+            row(out, "  explain mismatches", Integer.toString(http.explainMismatches()));
         }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));

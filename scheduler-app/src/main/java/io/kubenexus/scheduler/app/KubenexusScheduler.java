@@ -83,7 +83,17 @@ public final class KubenexusScheduler implements Callable<Integer> {
         // Resolved when a command runs, not here: --help and --version must work whatever the
         // wiring needs, and the demo's wiring must not be built for `run`.
         ServiceFactory services = (config, client) -> Wiring.serviceFactory().create(config, client);
-        DemoRunner demo = (options, progress) -> Wiring.demoRunner().run(options, progress);
+        DemoRunner demo = new DemoRunner() {
+            @Override
+            public DemoSummary run(DemoOptions options, PrintStream progress) {
+                return Wiring.demoRunner().run(options, progress);
+            }
+
+            @Override
+            public DemoSummary run(DemoOptions options, PrintStream progress, Settled settled) throws InterruptedException {
+                return Wiring.demoRunner().run(options, progress, settled);
+            }
+        };
         System.exit(new KubenexusScheduler(services, demo).execute(args));
     }
 
