@@ -55,6 +55,24 @@ class DocumentedConfigurationTest {
     }
 
     @Test
+    void everyDocumentedKeyIsAKeyOfTheFileFormat() throws IOException {
+        Matcher heading = Pattern.compile("(?m)^### (.+)$").matcher(Files.readString(DOC));
+        List<String> documented = new ArrayList<>();
+        while (heading.find()) {
+            Matcher key = Pattern.compile("`([^`]+)`").matcher(heading.group(1));
+            while (key.find()) {
+                documented.add(key.group(1));
+            }
+        }
+
+        assertThat(documented).as("keys with a section in docs/configuration.md").isNotEmpty()
+                .allSatisfy(key -> assertThat(SchedulerConfig.defaults(ENV).describe()).as("the file format has %s", key)
+                        .containsKey(key));
+        assertThat(documented).as("each key documented once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(SchedulerConfig.defaults(ENV).describe().keySet());
+    }
+
+    @Test
     void theWrongTypeExampleOfTheDocIsTheRealMessage() {
         assertThatThrownBy(() -> SchedulerConfig.parse("binding: {parallelism: many}\n", "config.yaml", ENV))
                 .hasMessage("config.yaml: binding.parallelism: expected a whole number, was 'many'");
