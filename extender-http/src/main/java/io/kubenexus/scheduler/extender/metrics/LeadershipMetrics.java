@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * One series each per process: {@code name} and {@code identity} are fixed at start-up.
  *
  * <p>The state is read at scrape time from the supplier (a replica's {@code KubeScheduler.leadership()}),
- * so the gauge follows every acquisition and loss without being told. Thread-safe.
+ * so the gauge follows every acquisition and loss without being told. The gauge holds this object
+ * strongly (Micrometer's default is weak, and a dropped binder would read NaN), so it may be dropped
+ * after {@link #bindTo}. Thread-safe.
  */
 public final class LeadershipMetrics implements MeterBinder {
     public static final String MASTER_STATUS = "leader_election_master_status";
@@ -50,7 +52,7 @@ public final class LeadershipMetrics implements MeterBinder {
         Gauge.builder(MASTER_STATUS, this, LeadershipMetrics::masterStatus)
                 .description("Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, "
                         + "1 indicates master. 'name' is the string used to identify the lease.")
-                .tag("name", leaseName).register(registry);
+                .tag("name", leaseName).strongReference(true).register(registry);
         if (registry instanceof PrometheusMeterRegistry prometheus) {
             // Micrometer strips a gauge's "_info" suffix; the client's Info keeps the name and reads 1.
             Info.builder().name(REPLICA_INFO).help(REPLICA_HELP).labelNames("identity")

@@ -49,6 +49,15 @@ class LeadershipMetricsTest {
     }
 
     @Test
+    void keepsReadingAfterTheBinderIsDropped() {
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new LeadershipMetrics(() -> at(Leadership.State.LEADING), "kubenexus-scheduler", "replica-a").bindTo(own);
+        System.gc(); // a weakly held binder would be gone and read NaN (SchedulerReplica keeps no reference)
+
+        assertThat(ScrapedMetrics.parse(own.scrape()).get(STATUS)).isEqualTo(1);
+    }
+
+    @Test
     void namesAndLabelsAreClientGosAndOneSeriesEach() {
         ScrapedMetrics s = scrape();
 
