@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.app.config.MetricsConfig;
 import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
+import io.kubenexus.scheduler.extender.metrics.LeadershipMetrics;
 import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
 import io.kubenexus.scheduler.extender.loop.DebugRoutes;
 import io.kubenexus.scheduler.extender.loop.LoopExtenderBackend;
@@ -25,7 +26,8 @@ import java.util.concurrent.Executors;
 
 /**
  * One scheduler replica as {@code run} and {@code demo} build it: the {@link KubeScheduler}, its
- * Prometheus registry (the loop's meters and the cluster capacity read from its published view),
+ * Prometheus registry (the loop's meters, the cluster capacity read from its published view and
+ * whether it leads),
  * and, once {@link #serve}d, its HTTP endpoints. Each replica has its own registry, so two replicas
  * in one process (the demo's failover) never mix their series.
  */
@@ -53,6 +55,10 @@ public final class SchedulerReplica implements AutoCloseable {
         KubeScheduler scheduler = new KubeScheduler(client, options, clock,
                 new MicrometerSchedulerMetrics(registry, options.scheduling().schedulerName()));
         new ClusterCapacityMetrics(scheduler::view, metrics.nodePoolLabel(), metrics.maxNodePools()).bindTo(registry);
+        // Without leader election the replica always leads; its scheduler name stands in for the Lease.
+        String lease = options.leaderElection().enabled() ? options.leaderElection().leaseName()
+                : options.scheduling().schedulerName();
+        new LeadershipMetrics(scheduler::leadership, lease, options.identity()).bindTo(registry);
         return new SchedulerReplica(client, scheduler, registry);
     }
 

@@ -155,6 +155,7 @@ class HelmChartTest {
     @Test
     void eachOptionalPartRendersWhenSwitchedOn() throws IOException {
         assertThat(kinds(allOn)).contains("ServiceMonitor/kubenexus-scheduler",
+                "PrometheusRule/kubenexus-scheduler", "ConfigMap/kubenexus-scheduler-dashboard",
                 "CustomResourceDefinition/podgroups.scheduling.x-k8s.io",
                 "CustomResourceDefinition/noderesourcetopologies.topology.node.k8s.io",
                 "ConfigMap/kubenexus-scheduler-kube-scheduler-extender");
@@ -211,10 +212,52 @@ class HelmChartTest {
     }
 
     @Test
+    void theAlertRulesRenderAsTheRuleFileSays() throws IOException {
+        JsonNode rule = one(allOn, "PrometheusRule");
+        assertThat(rule.at("/apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(rule.at("/metadata/name").asText()).isEqualTo("kubenexus-scheduler");
+        assertThat(rule.at("/metadata/namespace").asText()).isEqualTo(NS);
+        assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+
+        JsonNode file = YAML.readTree(ROOT.resolve("deploy/prometheus/kubenexus-alerts.yaml").toFile());
+        assertThat(rule.at("/spec")).as("spec.groups equal to deploy/prometheus/kubenexus-alerts.yaml").isEqualTo(file);
+        // Prometheus' own templates reach the rule untouched by Helm.
+        assertThat(rule.at("/spec/groups/0/rules").findValuesAsText("description"))
+                .anySatisfy(description -> assertThat(description).contains("{{ $value }}"))
+                .anySatisfy(description -> assertThat(description).contains("{{ $labels.instance }}"));
+    }
+
+    @Test
+    void theDashboardRendersForGrafanasSidecarAsTheJsonFileSays() throws IOException {
+        JsonNode configMap = named(allOn, "ConfigMap", "kubenexus-scheduler-dashboard");
+        assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        String json = configMap.at("/data/kubenexus-scheduler.json").asText();
+
+        String file = Files.readString(ROOT.resolve("deploy/grafana/kubenexus-scheduler.json"));
+        assertThat(json).as("the dashboard as in deploy/grafana, byte for byte but the last newline")
+                .isEqualTo(file.stripTrailing());
+        assertThat(new ObjectMapper().readTree(json).at("/uid").asText()).isEqualTo("kubenexus-scheduler");
+
+        List<JsonNode> relabelled = render(t -> t.set("grafanaDashboard.enabled", true)
+                .set("grafanaDashboard.labels.grafana_dashboard", "kubenexus"));
+        assertThat(named(relabelled, "ConfigMap", "kubenexus-scheduler-dashboard")
+                .at("/metadata/labels/grafana_dashboard").asText()).as("the sidecar's label may be overridden")
+                .isEqualTo("kubenexus");
+    }
+
+    @Test
+    void theChartsCopiesOfTheRulesAndDashboardAreTheCanonicalOnes() throws IOException {
+        assertThat(Files.mismatch(CHART.resolve("files/kubenexus-alerts.yaml"),
+                ROOT.resolve("deploy/prometheus/kubenexus-alerts.yaml"))).as("alerts differ at byte").isEqualTo(-1L);
+        assertThat(Files.mismatch(CHART.resolve("files/kubenexus-scheduler.json"),
+                ROOT.resolve("deploy/grafana/kubenexus-scheduler.json"))).as("dashboard differs at byte").isEqualTo(-1L);
+    }
+
+    @Test
     void optionalPartsAreOffByDefaultAndThePdbOnlyWithSeveralReplicas() {
         assertThat(kinds(defaults)).noneMatch(kind -> kind.startsWith("ServiceMonitor/")
                 || kind.startsWith("PrometheusRule/") || kind.startsWith("CustomResourceDefinition/")
-                || kind.endsWith("-kube-scheduler-extender"));
+                || kind.endsWith("-kube-scheduler-extender") || kind.endsWith("-dashboard"));
         List<JsonNode> single = render(t -> t.set("replicaCount", 1));
         assertThat(kinds(single)).noneMatch(kind -> kind.startsWith("PodDisruptionBudget/"));
     }
@@ -325,19 +368,8 @@ class HelmChartTest {
                 templates.append(Files.readString(file)).append('\n');
             }
         }
-        // Written on another branch (alerts and dashboard); checked here once those templates exist.
-        Set<String> elsewhere = new TreeSet<>();
-        if (!Files.exists(CHART.resolve("templates/prometheusrule.yaml"))) {
-            elsewhere.add("prometheusRule");
-        }
-        if (!Files.exists(CHART.resolve("templates/grafana-dashboard.yaml"))) {
-            elsewhere.add("grafanaDashboard");
-        }
         List<String> unused = new ArrayList<>();
         for (String path : leafPaths(YAML.readTree(CHART.resolve("values.yaml").toFile()), "")) {
-            if (elsewhere.contains(path.split("\\.")[0])) {
-                continue;
-            }
             boolean used = false;
             // The leaf itself or a parent handed over whole (toYaml, with, deepCopy).
             for (String prefix = path; !prefix.isEmpty() && !used;

@@ -117,7 +117,9 @@ class RunCommandIT {
         assertThat(ready.body()).contains("\"leader\":true").contains("\"identity\":\"replica-1\"");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).contains("kubenexus_schedule_attempts_total{result=\"scheduled\"} 1.0"));
+                HttpResponse.BodyHandlers.ofString()).body()).contains("kubenexus_schedule_attempts_total{result=\"scheduled\"} 1.0")
+                .contains("leader_election_master_status{name=\"batch-scheduler\"} 1")
+                .contains("kubenexus_replica_info{identity=\"replica-1\"} 1"));
 
         stop.countDown();
         assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();

@@ -8,11 +8,13 @@ import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.testing.MutableClock;
 import io.kubenexus.scheduler.core.testing.RecordingEventSink;
 import io.kubenexus.scheduler.core.testing.ScriptedBinder;
+import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every metric and label the PromQL in docs/metrics.md uses is served by the registry. */
 class DocumentedMetricsTest {
+    /** Labels Prometheus attaches to every series it scrapes (the target's), valid on any metric. */
+    static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
     @Test
     void everyMetricAndLabelInTheDocsIsExported() throws IOException {
@@ -33,7 +37,8 @@ class DocumentedMetricsTest {
         assertThat(problems).isEmpty();
         assertThat(uses).as("the tables' names are read too").containsKeys("scheduler_preemption_attempts_total",
                 "scheduler_pending_pods", "kubenexus_cluster_capacity", "kubenexus_reservations_expired_total",
-                "kubenexus_scheduling_attempt_duration_seconds", "scheduler_pod_scheduling_sli_duration_seconds");
+                "kubenexus_scheduling_attempt_duration_seconds", "scheduler_pod_scheduling_sli_duration_seconds",
+                "leader_election_master_status", "kubenexus_replica_info");
         assertThat(uses.get("kubenexus_cluster_allocatable")).contains("pool", "resource");
     }
 
@@ -52,8 +57,9 @@ class DocumentedMetricsTest {
 
     /**
      * What is wrong with {@code uses} (metric family to label names, from {@link PromQlExpressions})
-     * against a scrape: metrics it does not serve, labels its metric does not carry. Empty when all is
-     * served. For the dashboards and alert rules to come.
+     * against a scrape: metrics it does not serve, labels its metric does not carry (the target labels
+     * {@link #TARGET_LABELS} aside). Empty when all is
+     * served. Also used for the dashboard and alert rules ({@code MonitoringAssetsTest}).
      */
     static List<String> check(Map<String, Set<String>> uses, ScrapedMetrics scrape) {
         List<String> problems = new ArrayList<>();
@@ -65,7 +71,7 @@ class DocumentedMetricsTest {
             }
             Set<String> served = scrape.familyLabelNames(family);
             for (String label : labels) {
-                if (!served.contains(label)) {
+                if (!served.contains(label) && !TARGET_LABELS.contains(label)) {
                     problems.add(metric + " has no label " + label + " (it has " + served + ")");
                 }
             }
@@ -82,6 +88,8 @@ class DocumentedMetricsTest {
         SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), binder,
                 new RecordingEventSink(), new MicrometerSchedulerMetrics(registry, settings.schedulerName()), clock);
         new ClusterCapacityMetrics(loop::view, ServedMetricsTest.POOL_LABEL, 2).bindTo(registry);
+        new LeadershipMetrics(() -> new Leadership(Leadership.State.LEADING, Instant.EPOCH, 1, 0),
+                "kubenexus-scheduler", "replica-a").bindTo(registry);
         ServedMetricsTest.drive(loop, binder, clock);
         ServedMetricsTest.addLargeNode(loop, clock);
         registry.scrape();
