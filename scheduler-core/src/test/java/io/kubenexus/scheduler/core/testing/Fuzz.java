@@ -20,6 +20,13 @@ import java.util.function.Function;
  * <p>Fast by default ({@value #DEFAULT_CASES} cases per check); {@code -Dfuzz.cases=N} runs more.
  */
 public final class Fuzz {
+    /**
+     * The time one parse of one input may take: far above any honest parse (microseconds), so that a
+     * loaded machine's GC pause or descheduling does not fail a run, yet a blow-up (an exponent
+     * expanded digit by digit, backtracking) that takes seconds or minutes still does.
+     */
+    public static final long BLOW_UP_NANOS = 2_000_000_000L;
+
     public static final int DEFAULT_CASES = 2_000;
 
     /** Characters that break parsers: signs, units, separators, quotes, unicode, control characters. */

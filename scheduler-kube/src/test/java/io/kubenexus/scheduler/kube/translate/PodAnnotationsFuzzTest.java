@@ -1,6 +1,7 @@
 package io.kubenexus.scheduler.kube.translate;
 
 import static io.kubenexus.scheduler.kube.testing.PodObjects.pod;
+import static io.kubenexus.scheduler.core.testing.Fuzz.BLOW_UP_NANOS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,7 +26,7 @@ class PodAnnotationsFuzzTest {
             Pod driver = pod("driver").annotation(ExecutorResourcesAnnotation.KEY, value).container("main").build();
             long start = System.nanoTime();
             Translation<ExecutorTemplate> read = executors.read(driver);
-            assertThat(System.nanoTime() - start).as("time").isLessThan(200_000_000L);
+            assertThat(System.nanoTime() - start).as("time").isLessThan(BLOW_UP_NANOS);
             if (read instanceof Translation.Valid<ExecutorTemplate> valid) {
                 assertThat(valid.value().requests().amounts())
                         .allSatisfy((resource, amount) -> assertThat(amount).isNotNegative())

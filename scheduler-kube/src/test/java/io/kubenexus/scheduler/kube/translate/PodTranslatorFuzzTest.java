@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.kube.translate;
 
+import static io.kubenexus.scheduler.core.testing.Fuzz.BLOW_UP_NANOS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -53,7 +54,7 @@ class PodTranslatorFuzzTest {
             long start = System.nanoTime();
             Translation<PodInfo> translated = translator.translate(pod);
             PodInfo accounting = translator.accounting(pod);
-            assertThat(System.nanoTime() - start).as("time").isLessThan(200_000_000L);
+            assertThat(System.nanoTime() - start).as("time").isLessThan(BLOW_UP_NANOS);
 
             assertThat(accounting.key().name()).isEqualTo("p");
             assertThat(accounting.nodeName()).isEqualTo(pod.getSpec().getNodeName());
