@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two line formats and the levels, on a Logback context of the test's own (the process's context is left
@@ -154,6 +155,29 @@ class LogbackSetupTest {
         logger("io.kubenexus.scheduler.app.demo").info("demo: 50 nodes");
 
         assertThat(lines()).singleElement().satisfies(line -> assertThat(line).endsWith("INFO  demo - demo: 50 nodes"));
+    }
+
+    @Test
+    void theProcessLogsThroughLogbackWithTheDefaultsUntilRunAppliesTheFile() {
+        assertThat(LoggerFactory.getILoggerFactory()).as("SLF4J's backend").isInstanceOf(LoggerContext.class);
+        LoggerContext process = (LoggerContext) LoggerFactory.getILoggerFactory();
+        System.Logger core = System.getLogger("io.kubenexus.scheduler.core.loop.SchedulingLoop");
+        try {
+            // No logback.xml: DefaultLogging (META-INF/services) configured the defaults of the logging keys.
+            assertThat(process.getLogger("ROOT").getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+            assertThat(process.getLogger("io.fabric8").getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(core.isLoggable(System.Logger.Level.DEBUG)).isFalse();
+
+            SchedulerConfig config = SchedulerConfig.parse("logging: {level: {io.kubenexus.scheduler.core: DEBUG}}\n",
+                    "config.yaml", Map.of("HOSTNAME", "h"));
+            assertThat(LogbackSetup.apply(config.logging(), IDENTITY)).isTrue();
+
+            // System.Logger, which scheduler-core uses, follows through slf4j-jdk-platform-logging.
+            assertThat(core.isLoggable(System.Logger.Level.DEBUG)).isTrue();
+            assertThat(core.isLoggable(System.Logger.Level.TRACE)).isFalse();
+        } finally {
+            LogbackSetup.apply(LoggingConfig.defaults(), null);
+        }
     }
 
     private void configure(String yaml) {
