@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubenexus.scheduler.app.config.ConfigException;
 import io.kubenexus.scheduler.app.config.GoDuration;
 import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import io.kubenexus.scheduler.app.logging.LogbackSetup;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -191,6 +192,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return EXIT_USAGE;
             }
+            // From here on every line has the configured format and levels and names this replica.
+            LogbackSetup.apply(settings.logging(), settings.leaderElection().identity());
             try (client) {
                 // A supplier, not a {0} argument: values such as an empty map ("{}") must not be read as placeholders.
                 String effective = "starting with " + settings.describe();

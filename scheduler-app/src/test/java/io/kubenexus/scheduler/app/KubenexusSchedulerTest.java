@@ -184,6 +184,7 @@ class KubenexusSchedulerTest {
             "unknown key | leaderElection: {leaseDurationSeconds: 15} | unknown key 'leaderElection.leaseDurationSeconds' (known: ",
             "bad value   | scoring: {strategy: Fastest}               | scoring.strategy: unknown value 'Fastest' (expected LeastAllocated or MostAllocated)",
             "bad port    | http: {port: 70000}                        | http.port: must be 0..65535 (0 = no HTTP server), was 70000",
+            "bad level   | logging: {level: {root: LOUD}}             | logging.level.root: unknown level 'LOUD' (expected ERROR, WARN, INFO, DEBUG or TRACE, in any case)",
         })
         void aBadFileExitsTwoWithTheMessageRunWouldGive(String name, String yaml, String message) throws IOException {
             Path config = Files.writeString(dir.resolve("config.yaml"), yaml + "\n");

@@ -20,7 +20,8 @@ record ConfigDocument(
         Numa numa,
         Http http,
         Extender extender,
-        Metrics metrics) {
+        Metrics metrics,
+        Logging logging) {
 
     record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights) {
     }
@@ -54,5 +55,9 @@ record ConfigDocument(
     }
 
     record Metrics(String nodePoolLabel, Integer maxNodePools) {
+    }
+
+    /** {@code level} stays a map of strings so that a bad level is refused with its logger's key. */
+    record Logging(String format, Map<String, String> level) {
     }
 }

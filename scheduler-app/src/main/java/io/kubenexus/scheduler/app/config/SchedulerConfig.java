@@ -53,6 +53,7 @@ import java.util.stream.Collectors;
  * @param http           the HTTP server (metrics, health, debug, extender verbs)
  * @param extender       serving as kube-scheduler's extender
  * @param metrics        how capacity metrics are broken down
+ * @param logging        the log line format and the level of each logger
  */
 public record SchedulerConfig(
         SchedulerSettings settings,
@@ -63,7 +64,8 @@ public record SchedulerConfig(
         NumaSettings numa,
         HttpConfig http,
         ExtenderConfig extender,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        LoggingConfig logging) {
 
     /** Score plugins whose weight the file may set: those of the core's default profile. */
     public static final List<String> SCORE_PLUGINS = SchedulingProfile.DEFAULT_SCORE_PLUGINS;
@@ -74,7 +76,7 @@ public record SchedulerConfig(
 
     private static final String LEAST_ALLOCATED = "LeastAllocated";
     private static final String MOST_ALLOCATED = "MostAllocated";
-    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null);
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SchedulerConfig {
         Objects.requireNonNull(settings, "settings");
@@ -86,6 +88,7 @@ public record SchedulerConfig(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(extender, "extender");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(logging, "logging");
     }
 
     /** Every key at its default, with the Lease namespace and identity taken from the process environment. */
@@ -139,7 +142,7 @@ public record SchedulerConfig(
     public SchedulerConfig withSchedulerName(String name, String source) {
         try {
             return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang, numa, http,
-                    extender, metrics);
+                    extender, metrics, logging);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, e.getMessage(), e);
         }
@@ -179,6 +182,8 @@ public record SchedulerConfig(
         out.put("extender.bindHoldLimit", GoDuration.format(extender.bindHoldLimit()));
         out.put("metrics.nodePoolLabel", metrics.nodePoolLabel() == null ? "" : metrics.nodePoolLabel());
         out.put("metrics.maxNodePools", Integer.toString(metrics.maxNodePools()));
+        out.put("logging.format", logging.format().apiName());
+        out.put("logging.level", logging.describeLevels());
         return out;
     }
 
@@ -257,8 +262,10 @@ public record SchedulerConfig(
                     doc.gang() == null ? null : doc.gang().reservationTtl(), GangSettings.defaults().reservationTtl()));
             ExtenderConfig extender = new ExtenderConfig(duration("extender.bindHoldLimit",
                     doc.extender() == null ? null : doc.extender().bindHoldLimit(), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT));
+            LoggingConfig logging = doc.logging() == null ? LoggingConfig.defaults()
+                    : LoggingConfig.of(doc.logging().format(), doc.logging().level());
             return new SchedulerConfig(settings, leaderElection, binding, events, gang, numa(doc.numa()), http(doc.http()),
-                    extender, metrics(doc.metrics()));
+                    extender, metrics(doc.metrics()), logging);
         } catch (IllegalArgumentException e) {
             // SchedulerSettings and the records here name the key in their messages; keep them as they are.
             throw new ConfigException(source, e.getMessage(), e);

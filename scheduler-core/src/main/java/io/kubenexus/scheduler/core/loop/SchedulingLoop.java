@@ -596,7 +596,8 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
 
     private void containFailedAttempt(QueuedPod entry, RuntimeException failure) {
         PodInfo pod = entry.pod();
-        LOG.log(Level.ERROR, "scheduling " + pod.key() + " failed; it backs off and is retried", failure);
+        // A trailing " pod=..." is lifted into a structured field by the executable's log encoders.
+        LOG.log(Level.ERROR, "scheduling " + pod.key() + " failed; it backs off and is retried pod=" + pod.key(), failure);
         metrics.attempt("error", 0);
         // Members the attempt may have assumed (the planner's contract does not hold when it throws)
         // and stand-ins it may have reserved, unless their bind was under way: a driver whose bind
@@ -1204,7 +1205,8 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             try {
                 rebuildReservations(driver, membership, counts.getOrDefault(membership.groupId(), ExecutorCounts.NONE));
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "rebuilding the reservations of " + driver.key() + " failed", e);
+                LOG.log(Level.ERROR, "rebuilding the reservations of " + driver.key() + " failed pod=" + driver.key()
+                        + " gang=" + membership.groupId(), e);
                 reservations.values().removeIf(r -> {
                     boolean ours = r.groupId().equals(membership.groupId());
                     if (ours) {
@@ -1248,7 +1250,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             Instant expiry = clock.instant().plus(gang.reservationTtl());
             standIns.forEach(standIn -> holdReservation(new Reservation(
                     standIn.withNodeName(placed.nodes().get(standIn.key())), groupId, driver, expiry)));
-            LOG.log(Level.INFO, "gang {0}: reserved {1} executor place(s) again ({2} waiting, {3} not created yet)",
+            LOG.log(Level.INFO, "gang {0}: reserved {1} executor place(s) again ({2} waiting, {3} not created yet) gang={0}",
                     groupId, missing, counts.pending(), notCreated);
         } else if (plan instanceof GroupPlan.Waiting waiting && leader) {
             events.warning(driver, "ReservationLost", "gang " + groupId + ": " + missing + " executor place(s) could "
@@ -1267,7 +1269,8 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             rebuildReservations(driver, membership,
                     executorCounts(membership.groupId()).getOrDefault(membership.groupId(), ExecutorCounts.NONE));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "reserving the executors' places of " + driver.key() + " failed", e);
+            LOG.log(Level.ERROR, "reserving the executors' places of " + driver.key() + " failed pod=" + driver.key()
+                    + " gang=" + membership.groupId(), e);
         }
         publishReservedCapacity();
     }
@@ -1454,7 +1457,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
                 }
                 rebinds.remove(pod.key());
                 undoAssumption(pod);
-                LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}", pod.key(), completed.nodeName(),
+                LOG.log(Level.WARNING, "binding {0} to {1} failed: {2} pod={0} node={1}", pod.key(), completed.nodeName(),
                         result.detail());
                 if (leader) {
                     events.bindFailed(pod, completed.nodeName(), result.detail());
@@ -1485,7 +1488,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             backoff = settings.podMaxBackoff();
         }
         rebinds.put(pod.key(), new Rebind(pod, nodeName, clock.instant().plus(backoff), attempt));
-        LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}; its place is kept and the bind is sent again in {3}",
+        LOG.log(Level.WARNING, "binding {0} to {1} failed: {2}; its place is kept and the bind is sent again in {3} pod={0} node={1}",
                 pod.key(), nodeName, result.detail(), Quantities.duration(backoff));
         events.bindFailed(pod, nodeName, result.detail() + " (the gang's place is kept; retrying on the same node)");
         return true;

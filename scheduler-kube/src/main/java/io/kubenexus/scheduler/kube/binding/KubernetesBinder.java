@@ -97,14 +97,17 @@ public final class KubernetesBinder implements Binder {
             return isUnconfirmedConflict(e, result) ? readBack(pod, result.detail()) : result;
         } catch (RuntimeException e) {
             // Not an HTTP answer (connection refused, closed client): the loop retries with backoff.
-            LOG.warn("binding {} to {} failed: {}", pod.key(), nodeName, e.toString());
-            LOG.debug("binding failure detail", e);
+            // Key-value pairs: structured fields pod and node in the executable's log lines.
+            LOG.atWarn().addKeyValue("pod", pod.key()).addKeyValue("node", nodeName)
+                    .log("binding {} to {} failed: {}", pod.key(), nodeName, e.toString());
+            LOG.atDebug().addKeyValue("pod", pod.key()).setCause(e).log("binding failure detail");
             return BindResult.of(BindOutcome.FAILED, String.valueOf(e.getMessage()));
         }
     }
 
     private static BindResult notLeading(PodInfo pod, String nodeName) {
-        LOG.info("not binding {} to {}: this replica stopped leading before the bind went out", pod.key(), nodeName);
+        LOG.atInfo().addKeyValue("pod", pod.key()).addKeyValue("node", nodeName)
+                .log("not binding {} to {}: this replica stopped leading before the bind went out", pod.key(), nodeName);
         return BindResult.of(BindOutcome.FAILED, "not sent: this replica stopped leading before the bind went out");
     }
 
