@@ -28,6 +28,12 @@ final class PodExplanationText {
             out.append("Reported:  ").append(last).append("\n           (the message of its PodScheduled=False condition "
                     + "and FailedScheduling event)\n");
         }
+        String state = explanation.path("state").asText();
+        if (state.equals("BOUND") || state.equals("IN_FLIGHT")) {
+            // Placed: how many nodes would take it again says nothing about it.
+            appendGang(out, explanation.path("gang"));
+            return out.toString();
+        }
         int nodes = explanation.path("nodeCount").asInt();
         int feasible = explanation.path("feasibleNodes").asInt();
         out.append(String.format(Locale.ROOT, "Now:       %d of %d node(s) would take it on its own%n", feasible, nodes));
@@ -42,7 +48,11 @@ final class PodExplanationText {
                 }
             }
         }
-        JsonNode gang = explanation.path("gang");
+        appendGang(out, explanation.path("gang"));
+        return out.toString();
+    }
+
+    private static void appendGang(StringBuilder out, JsonNode gang) {
         if (gang.isObject()) {
             out.append(String.format(Locale.ROOT, "Gang:      %s, min-available %d: %d bound, %d pending, %d not created yet%n",
                     gang.path("groupId").asText(), gang.path("minAvailable").asInt(), gang.path("membersBound").asInt(),
@@ -59,7 +69,6 @@ final class PodExplanationText {
                         held, String.join(", ", where), gang.path("earliestExpiry").asText("?")));
             }
         }
-        return out.toString();
     }
 
     private static String state(String state) {

@@ -6,6 +6,7 @@ import io.kubenexus.scheduler.app.config.MetricsConfig;
 import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
 import io.kubenexus.scheduler.extender.metrics.LeadershipMetrics;
 import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
+import io.kubenexus.scheduler.extender.metrics.ProcessMetrics;
 import io.kubenexus.scheduler.extender.loop.DebugRoutes;
 import io.kubenexus.scheduler.extender.loop.LoopExtenderBackend;
 import io.kubenexus.scheduler.extender.protocol.ExtenderRoutes;
@@ -41,12 +42,16 @@ public final class SchedulerReplica implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** Listens to the JVM's GC notifications; closed with the replica. */
+    private final ProcessMetrics processMetrics;
     private HttpSurface http;
 
-    private SchedulerReplica(KubernetesClient client, KubeScheduler scheduler, PrometheusMeterRegistry registry) {
+    private SchedulerReplica(KubernetesClient client, KubeScheduler scheduler, PrometheusMeterRegistry registry,
+                             ProcessMetrics processMetrics) {
         this.client = client;
         this.scheduler = scheduler;
         this.registry = registry;
+        this.processMetrics = processMetrics;
     }
 
     public static SchedulerReplica create(KubernetesClient client, KubeSchedulerOptions options, Clock clock,
@@ -59,7 +64,10 @@ public final class SchedulerReplica implements AutoCloseable {
         String lease = options.leaderElection().enabled() ? options.leaderElection().leaseName()
                 : options.scheduling().schedulerName();
         new LeadershipMetrics(scheduler::leadership, lease, options.identity()).bindTo(registry);
-        return new SchedulerReplica(client, scheduler, registry);
+        // The process itself, under the standard names (jvm_memory_used_bytes, jvm_gc_pause_seconds,
+        // process_cpu_usage, ...): heap against the container's limit is what sizing is checked by.
+        ProcessMetrics process = ProcessMetrics.bindTo(registry);
+        return new SchedulerReplica(client, scheduler, registry, process);
     }
 
     public KubeScheduler scheduler() {
@@ -106,6 +114,7 @@ public final class SchedulerReplica implements AutoCloseable {
             http = null;
         }
         podReads.shutdownNow();
+        processMetrics.close();
         scheduler.close();
     }
 }

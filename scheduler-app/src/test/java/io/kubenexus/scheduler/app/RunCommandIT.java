@@ -119,7 +119,8 @@ class RunCommandIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).contains("kubenexus_schedule_attempts_total{result=\"scheduled\"} 1.0")
                 .contains("leader_election_master_status{name=\"batch-scheduler\"} 1")
-                .contains("kubenexus_replica_info{identity=\"replica-1\"} 1"));
+                .contains("kubenexus_replica_info{identity=\"replica-1\"} 1")
+                .contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage "));
 
         stop.countDown();
         assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();

@@ -88,6 +88,8 @@ class DocumentedMetricsTest {
         SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), binder,
                 new RecordingEventSink(), new MicrometerSchedulerMetrics(registry, settings.schedulerName()), clock);
         new ClusterCapacityMetrics(loop::view, ServedMetricsTest.POOL_LABEL, 2).bindTo(registry);
+        // The process series every replica serves beside ours, bound as SchedulerReplica binds them.
+        ProcessMetrics.bindTo(registry);
         new LeadershipMetrics(() -> new Leadership(Leadership.State.LEADING, Instant.EPOCH, 1, 0),
                 "kubenexus-scheduler", "replica-a").bindTo(registry);
         ServedMetricsTest.drive(loop, binder, clock);
