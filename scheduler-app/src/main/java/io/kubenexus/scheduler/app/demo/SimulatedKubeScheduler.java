@@ -309,10 +309,12 @@ final class SimulatedKubeScheduler implements AutoCloseable {
         if (index >= 0) {
             patch.addObject().put("op", "test").put("path", "/status/conditions/" + index + "/type").put("value", "PodScheduled");
             patch.addObject().put("op", "replace").put("path", "/status/conditions/" + index).set("value", condition);
-        } else if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-            if (pod.getStatus() == null) {
-                patch.addObject().put("op", "add").put("path", "/status").set("value", JSON.createObjectNode());
-            }
+        } else if (pod.getStatus() == null) {
+            ObjectNode status = JSON.createObjectNode();
+            status.putArray("conditions").add(condition);
+            patch.addObject().put("op", "add").put("path", "/status").set("value", status);
+        } else if (conditions.isEmpty()) {
+            // fabric8 reads an absent list as empty: "add" of the member creates or replaces it.
             patch.addObject().put("op", "add").put("path", "/status/conditions").set("value",
                     JSON.createArrayNode().add(condition));
         } else {
