@@ -75,6 +75,11 @@ final class SimulatedKubeScheduler implements AutoCloseable {
     private final Map<String, String> conditionWritten = new ConcurrentHashMap<>();
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final Set<String> binding = ConcurrentHashMap.newKeySet();
+    /**
+     * Pods whose bind succeeded, as kube-scheduler's assumed pods: never scheduled again, not even in
+     * the moment before the informer shows them bound. Kept for the run (one UID per bound pod).
+     */
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong filterCalls = new AtomicLong();
     private final AtomicLong prioritizeCalls = new AtomicLong();
@@ -136,7 +141,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
         Instant now = clock.instant();
         Pod oldest = null;
         for (Pod pod : pods.getStore().list()) {
-            if (!waiting(pod) || binding.contains(uid(pod))) {
+            if (!waiting(pod) || binding.contains(uid(pod)) || bound.contains(uid(pod))) {
                 continue;
             }
             Attempt attempt = attempts.get(uid(pod));
@@ -229,6 +234,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
                     backOff(pod);
                     setCondition(pod, "SchedulerError", result.path("Error").asText());
                 } else {
+                    bound.add(uid);
                     attempts.remove(uid);
                 }
             } finally {
@@ -387,7 +393,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
 
     /** Pods of ours still waiting for a node (not counting binds under way). */
     int waitingPods() {
-        return (int) pods.getStore().list().stream().filter(SimulatedKubeScheduler::waiting).count();
+        return (int) pods.getStore().list().stream().filter(p -> waiting(p) && !bound.contains(uid(p))).count();
     }
 
     /**
@@ -396,7 +402,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
      */
     boolean everyWaitingPodFailedSince(Instant since) {
         for (Pod pod : pods.getStore().list()) {
-            if (waiting(pod) && !binding.contains(uid(pod))) {
+            if (waiting(pod) && !binding.contains(uid(pod)) && !bound.contains(uid(pod))) {
                 Attempt attempt = attempts.get(uid(pod));
                 if (attempt == null || attempt.failedAt().isBefore(since)) {
                     return false;
