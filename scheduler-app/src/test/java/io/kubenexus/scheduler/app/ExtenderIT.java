@@ -98,10 +98,10 @@ class ExtenderIT {
         // Preemption's stage: two 4-cpu nodes, filled by low-priority pods of kube-scheduler's.
         add(new NodeSpec("tiny-00", "stage", 4, 16, 0, false));
         add(new NodeSpec("tiny-01", "stage", 4, 16, 0, false));
-        client.pods().inNamespace(NS).resource(pod("victim-1", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-00")).create();
-        client.pods().inNamespace(NS).resource(pod("victim-2", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-00")).create();
-        client.pods().inNamespace(NS).resource(pod("victim-3", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-01")).create();
-        client.pods().inNamespace(NS).resource(pod("keeper", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-01")).create();
+        client.pods().inNamespace(NS).resource(pod("victim-1", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-00").build()).create();
+        client.pods().inNamespace(NS).resource(pod("victim-2", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-00").build()).create();
+        client.pods().inNamespace(NS).resource(pod("victim-3", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-01").build()).create();
+        client.pods().inNamespace(NS).resource(pod("keeper", KUBE_SCHEDULER).cpu("2").priority(0).on("tiny-01").build()).create();
 
         replica = SchedulerReplica.create(api.newClient(), KubeSchedulerOptions.singleReplica(SchedulerSettings.defaults()),
                 Clock.systemUTC(), MetricsConfig.defaults());
