@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param failover {@code --failover}: two replicas with leader election, the leader cut off the API in
  *                the middle of the run (as a killed process), the standby taking over
  * @param httpPort the loopback port of the scheduler's HTTP endpoints ({@code --http-port}); 0 takes a free one
+ * @param extender {@code --extender}: the workload keeps {@code schedulerName: default-scheduler} and a
+ *                simulated kube-scheduler places it by calling the replica's extender verbs over HTTP
  */
 public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
-                          FaultPlan faults, boolean failover, int httpPort) {
+                          FaultPlan faults, boolean failover, int httpPort, boolean extender) {
     public static final int DEFAULT_NODES = 50;
     public static final int DEFAULT_PODS = 500;
     public static final int DEFAULT_SPARK_APPS = 20;
@@ -47,6 +49,16 @@ public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duratio
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port: must be 0..65535 (0 = a free port), was " + httpPort);
         }
+        if (extender && failover) {
+            // The simulated kube-scheduler calls one replica's URL; a takeover would need it re-pointed.
+            throw new IllegalArgumentException("--extender: not with --failover");
+        }
+    }
+
+    /** As the scheduler of its own pods (not {@code --extender}). */
+    public DemoOptions(int nodes, int pods, int sparkApps, long seed, Duration timeout, boolean json,
+                       FaultPlan faults, boolean failover, int httpPort) {
+        this(nodes, pods, sparkApps, seed, timeout, json, faults, failover, httpPort, false);
     }
 
     /** On a free HTTP port. */
@@ -62,7 +74,11 @@ public record DemoOptions(int nodes, int pods, int sparkApps, long seed, Duratio
     }
 
     public DemoOptions withFailover(boolean on) {
-        return new DemoOptions(nodes, pods, sparkApps, seed, timeout, json, faults, on, httpPort);
+        return new DemoOptions(nodes, pods, sparkApps, seed, timeout, json, faults, on, httpPort, extender);
+    }
+
+    public DemoOptions withExtender(boolean on) {
+        return new DemoOptions(nodes, pods, sparkApps, seed, timeout, json, faults, failover, httpPort, on);
     }
 
     /** Without faults. */

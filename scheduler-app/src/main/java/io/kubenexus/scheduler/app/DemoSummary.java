@@ -35,6 +35,8 @@ import java.util.TreeMap;
  * @param failover                   the leader's death and the takeover ({@code --failover})
  * @param http                       what the scheduler's HTTP endpoints answered at the end; {@link Http#NONE}
  *                                   when they were not checked
+ * @param extender                   what the simulated kube-scheduler asked of the extender ({@code --extender});
+ *                                   {@link Extender#NONE} without
  */
 public record DemoSummary(
         int nodes,
@@ -53,7 +55,8 @@ public record DemoSummary(
         int podsBoundMoreThanOnce,
         Chaos chaos,
         Failover failover,
-        Http http) {
+        Http http,
+        Extender extender) {
 
     public DemoSummary {
         requireNotNegative("nodes", nodes);
@@ -77,6 +80,17 @@ public record DemoSummary(
         chaos = chaos == null ? Chaos.NONE : chaos;
         failover = failover == null ? Failover.NONE : failover;
         http = http == null ? Http.NONE : http;
+        extender = extender == null ? Extender.NONE : extender;
+    }
+
+    /** A summary of a run where the scheduler placed its own pods (no {@code --extender}). */
+    public DemoSummary(int nodes, int podsCreated, int podsBound, int podsPending, int podsExpectedUnschedulable,
+                       int capacityViolations, int podsPendingThatFit, int cacheMismatches, SparkGangs spark,
+                       long elapsedMillis, double bindRatePerSecond, Map<String, Integer> pendingReasons,
+                       NumaPlacements numa, int podsBoundMoreThanOnce, Chaos chaos, Failover failover, Http http) {
+        this(nodes, podsCreated, podsBound, podsPending, podsExpectedUnschedulable, capacityViolations,
+                podsPendingThatFit, cacheMismatches, spark, elapsedMillis, bindRatePerSecond, pendingReasons, numa,
+                podsBoundMoreThanOnce, chaos, failover, http, Extender.NONE);
     }
 
     /** A summary whose HTTP endpoints were not checked. */
@@ -183,6 +197,15 @@ public record DemoSummary(
             endpoints.put("explain_mismatches", http.explainMismatches());
             json.put("http", endpoints);
         }
+        if (extender.enabled()) {
+            Map<String, Object> calls = new LinkedHashMap<>();
+            calls.put("filter_calls", extender.filterCalls());
+            calls.put("prioritize_calls", extender.prioritizeCalls());
+            calls.put("bind_calls", extender.bindCalls());
+            calls.put("bind_errors", extender.bindErrors());
+            calls.put("extender_failures", extender.failures());
+            json.put("extender", calls);
+        }
         if (failover.enabled()) {
             Map<String, Object> takeover = new LinkedHashMap<>();
             takeover.put("killed", failover.killed());
@@ -244,6 +267,13 @@ public record DemoSummary(
             row(out, "  pods explained", Integer.toString(http.podsExplained()));
             row(out, "  explain mismatches", Integer.toString(http.explainMismatches()));
         }
+        if (extender.enabled()) {
+            row(out, "extender: filter calls", Long.toString(extender.filterCalls()));
+            row(out, "  prioritize calls", Long.toString(extender.prioritizeCalls()));
+            row(out, "  bind calls", Long.toString(extender.bindCalls()));
+            row(out, "  bind errors (refused)", Long.toString(extender.bindErrors()));
+            row(out, "  non-200 answers", Long.toString(extender.failures()));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -264,7 +294,7 @@ public record DemoSummary(
     public boolean failed() {
         return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
                 || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0 || podsBoundMoreThanOnce > 0
-                || spark.reservationsLeft() > 0 || http.failed(chaos.enabled());
+                || spark.reservationsLeft() > 0 || http.failed(chaos.enabled()) || extender.failures() > 0;
     }
 
     /**
@@ -288,6 +318,30 @@ public record DemoSummary(
          */
         boolean failed(boolean underFaults) {
             return checked && (readyStatus != 200 || !leader || !metricsServed || (!underFaults && explainMismatches > 0));
+        }
+    }
+
+    /**
+     * {@code --extender}: the calls a simulated kube-scheduler made to the replica's extender verbs.
+     *
+     * @param enabled         whether the run had {@code --extender}
+     * @param filterCalls     {@code POST .../filter} calls, one per scheduling attempt
+     * @param prioritizeCalls {@code POST .../prioritize} calls, one per attempt with a feasible node
+     * @param bindCalls       {@code POST .../bind} calls
+     * @param bindErrors      binds answered 200 with an {@code Error} (refused: a gang's hold limit, a
+     *                        group that did not fit together on the chosen nodes); kube-scheduler retries them
+     * @param failures        calls answered with another status than 200, or not at all; must be 0
+     */
+    public record Extender(boolean enabled, long filterCalls, long prioritizeCalls, long bindCalls, long bindErrors,
+                           long failures) {
+        public static final Extender NONE = new Extender(false, 0, 0, 0, 0, 0);
+
+        public Extender {
+            requireNotNegative("extender.filterCalls", filterCalls);
+            requireNotNegative("extender.prioritizeCalls", prioritizeCalls);
+            requireNotNegative("extender.bindCalls", bindCalls);
+            requireNotNegative("extender.bindErrors", bindErrors);
+            requireNotNegative("extender.failures", failures);
         }
     }
 

@@ -305,6 +305,11 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 + "the Lease expires. The checks are the same.")
         boolean failover;
 
+        @Option(names = "--extender", description = "Extender mode: the workload keeps schedulerName "
+                + "default-scheduler, and a simulated kube-scheduler places every pod by calling this scheduler's "
+                + "/extender/filter, /prioritize and /bind over HTTP; the checks are the same (docs/extender.md).")
+        boolean extender;
+
         @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
                 description = "Loopback port of the scheduler's HTTP endpoints (/metrics, /readyz, /debug/explain, "
                         + "/extender); 0 takes a free one and the URL is printed (default: ${DEFAULT-VALUE}).")
@@ -319,7 +324,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
             DemoOptions options;
             try {
                 options = new DemoOptions(nodes, pods, sparkApps, seed, timeout, json,
-                        DemoOptions.faults(chaos, chaosRates, seed), failover, httpPort);
+                        DemoOptions.faults(chaos, chaosRates, seed), failover, httpPort, extender);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return EXIT_USAGE;
@@ -376,7 +381,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
                         + " partial gang(s), " + summary.podsBoundMoreThanOnce() + " pod(s) bound more than once, "
                         + summary.spark().reservationsLeft() + " reservation(s) leaked, "
                         + summary.http().explainMismatches() + " /debug/explain answer(s) unlike the PodScheduled "
-                        + "condition" + (summary.http().checked() && summary.http().readyStatus() != 200
+                        + "condition, " + summary.extender().failures() + " extender call(s) not answered 200"
+                        + (summary.http().checked() && summary.http().readyStatus() != 200
                         ? ", /readyz answered " + summary.http().readyStatus() : ""));
                 return EXIT_FAILURE;
             }

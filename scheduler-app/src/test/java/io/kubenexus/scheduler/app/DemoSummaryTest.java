@@ -56,6 +56,23 @@ class DemoSummaryTest {
     }
 
     @Test
+    void theExtenderSectionCountsTheCallsAndAnyNon200AnswerFailsTheRun() {
+        DemoSummary.Extender calls = new DemoSummary.Extender(true, 940, 738, 738, 137, 0);
+        DemoSummary summary = new DemoSummary(50, 652, 599, 53, 17, 0, 0, 0, null, 11210, 53.4, Map.of(),
+                null, 0, null, null, null, calls);
+
+        assertThat(summary.toJson()).contains("\"extender\":{\"filter_calls\":940,\"prioritize_calls\":738,"
+                + "\"bind_calls\":738,\"bind_errors\":137,\"extender_failures\":0}");
+        assertThat(summary.toHumanReadable()).contains(String.format("  %-24s %14s%n", "extender: filter calls", "940"))
+                .contains(String.format("  %-24s %14s%n", "  bind errors (refused)", "137"))
+                .contains(String.format("  %-24s %14s%n", "  non-200 answers", "0"));
+        assertThat(summary.failed()).as("refused binds are kube-scheduler's retries, not defects").isFalse();
+        assertThat(new DemoSummary(50, 652, 599, 53, 17, 0, 0, 0, null, 11210, 53.4, Map.of(), null, 0, null, null,
+                null, new DemoSummary.Extender(true, 940, 738, 738, 137, 1)).failed()).isTrue();
+        assertThat(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, null, 10, 100, Map.of()).toJson()).doesNotContain("extender");
+    }
+
+    @Test
     void sparkRowsAppearOnlyWhenApplicationsRan() {
         DemoSummary withSpark = new DemoSummary(50, 620, 600, 20, 2, 0, 0, 0, new DemoSummary.SparkGangs(20, 16, 4, 0, 0),
                 2500, 240, Map.of());

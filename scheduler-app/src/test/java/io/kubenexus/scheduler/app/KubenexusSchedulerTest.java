@@ -389,6 +389,28 @@ class KubenexusSchedulerTest {
         }
 
         @Test
+        void extenderModeReachesTheRunnerAndDoesNotCombineWithFailover() {
+            execute("demo", "--extender");
+
+            assertThat(demoOptionsSeen).containsExactly(DemoOptions.defaults().withExtender(true));
+
+            int code = execute("demo", "--extender", "--failover");
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).contains("error: --extender: not with --failover");
+        }
+
+        @Test
+        void anExtenderCallNotAnswered200FailsTheDemo() {
+            demoResult = new DemoSummary(50, 500, 500, 0, 0, 0, 0, 0, null, 1000, 500, Map.of(), null, 0, null, null,
+                    null, new DemoSummary.Extender(true, 500, 500, 500, 0, 3));
+
+            int code = execute("demo", "--extender");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).contains("3 extender call(s) not answered 200");
+        }
+
+        @Test
         void chaosTurnsOnTheDefaultRatesSeededWithTheDemoSeedAndRatesOverrideThem() {
             execute("demo", "--chaos", "--seed", "5", "--chaos-rates", "bind-conflict=0.2,watch-gone=0");
 

@@ -60,6 +60,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting driver would fit together with its executors (the scheduler missed nothing); no driver
  * is bound while its executors found no room (a partial gang); and the scheduler's own cache
  * agrees with the API pod for pod, the places it reserves for executors aside.
+ *
+ * <p>With {@code --extender} the workload keeps {@code schedulerName: default-scheduler}: the replica
+ * schedules none of it (it accounts for every pod through its informers) and a
+ * {@link SimulatedKubeScheduler} places each pod by calling the replica's extender verbs over HTTP.
+ * The checks are the same; the settle condition reads the simulated kube-scheduler instead of the
+ * loop, and the explain check asks the extender's filter instead of {@code /debug/explain}, since
+ * the loop never tries, and so never explains, a pod that is not its own.
  */
 public final class EmbeddedClusterDemo implements DemoRunner {
     /**
@@ -111,7 +118,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 .generate(options.sparkApps());
         List<NumaWorkload.NumaPod> numaPods = new NumaWorkload(options.seed(), namespace)
                 .generate(options.pods() / NUMA_POD_SHARE, options.pods() == 0 ? 0 : Math.max(1, options.pods() / NUMA_GANG_SHARE));
-        int expectedUnschedulable = PlacementAudit.unschedulableOnEmptyCluster(pods, apps, numaPods, synthetic, settings);
+        // In extender mode the pods are kube-scheduler's, and placed through our extender verbs.
+        String workloadScheduler = options.extender() ? SimulatedKubeScheduler.DEFAULT_SCHEDULER : settings.schedulerName();
+        int expectedUnschedulable = PlacementAudit.unschedulableOnEmptyCluster(pods, apps, numaPods, synthetic, settings,
+                workloadScheduler);
         Map<String, NodeTopology> topologies = new LinkedHashMap<>();
         synthetic.stream().filter(n -> n.shape().numa() != null)
                 .forEach(n -> topologies.put(n.node().name(), TopologyObjects.idle(n.shape().numa())));
@@ -147,8 +157,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                             clock, MetricsConfig.defaults());
             SchedulerReplica replica = first;
             KubeScheduler scheduler = first.scheduler();
-            SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, settings.schedulerName(),
-                    progress);
+            SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, workloadScheduler, progress);
+            SimulatedKubeScheduler kubeScheduler = null;
             Instant started;
             Instant finished;
             try {
@@ -160,7 +170,17 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 if (failover != null) {
                     failover.startStandby(progress);
                 }
-                progress.printf("demo: scheduler %s synced, creating pods%n", settings.schedulerName());
+                if (options.extender()) {
+                    // kube-scheduler is told the extender's urlPrefix; it starts once the extender serves a synced view.
+                    kubeScheduler = new SimulatedKubeScheduler(api.newClient(), namespace, url + HttpConfig.defaults()
+                            .extenderPrefix(), clock, options.seed(), progress);
+                    kubeScheduler.start();
+                    progress.printf("demo: scheduler %s synced and serving as the extender of a simulated "
+                            + "kube-scheduler (pods with schedulerName %s), creating pods%n", settings.schedulerName(),
+                            workloadScheduler);
+                } else {
+                    progress.printf("demo: scheduler %s synced, creating pods%n", settings.schedulerName());
+                }
                 if (!apps.isEmpty()) {
                     spark.start(SparkOperatorSimulator.DEFAULT_POLL_INTERVAL);
                 }
@@ -171,7 +191,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                     failover.killLeaderAfter(api.binds(), expectedBinds / 3, progress);
                 }
                 Creation creation = create(client, withNuma(interleave(pods, apps), numaPods), spark,
-                        settings.schedulerName(), progress);
+                        workloadScheduler, progress);
                 if (failover != null) {
                     // From here the standby is the scheduler: its books are the ones the audit reads.
                     failover.awaitTakeover(options.timeout(), progress);
@@ -180,24 +200,44 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                     String standbyUrl = replica.serve(httpSettings(options, true), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
                     progress.printf("demo: the new leader's HTTP on %s%n", standbyUrl);
                 }
-                finished = awaitSettled(scheduler, api.binds(), faults.active() || failover != null, spark, kubelets, creation,
-                        pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
-                        progress);
-                // Nothing more is created, admitted or reported from here: the audit sees a still API.
+                finished = kubeScheduler != null
+                        ? awaitSettledAsExtender(scheduler, kubeScheduler, api.binds(), spark, kubelets, creation,
+                                pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
+                                progress)
+                        : awaitSettled(scheduler, api.binds(), faults.active() || failover != null, spark, kubelets,
+                                creation, pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(),
+                                started, progress);
+                // Nothing more is created, admitted, placed or reported from here: the audit sees a still API.
                 spark.close();
                 kubelets.close();
+                if (kubeScheduler != null) {
+                    kubeScheduler.close();
+                }
                 LoopStats stats = scheduler.stats();
-                progress.printf(Locale.ROOT, "demo: settled: %d bound, %d unschedulable, %d attempts%s%n",
-                        stats.scheduled(), stats.unschedulable(), stats.attempts(), apps.isEmpty() ? ""
-                                : String.format(Locale.ROOT, ", %d gangs waiting, %d executor places reserved",
-                                        stats.groupsWaiting(), stats.reservations()));
+                if (kubeScheduler != null) {
+                    progress.printf(Locale.ROOT, "demo: settled: %d bound by the API, %d waiting; extender calls: "
+                                    + "%d filter, %d prioritize, %d bind (%d refused), %d failed%s%n",
+                            api.binds().applied(), kubeScheduler.waitingPods(), kubeScheduler.filterCalls(),
+                            kubeScheduler.prioritizeCalls(), kubeScheduler.bindCalls(), kubeScheduler.bindErrors(),
+                            kubeScheduler.extenderFailures(), apps.isEmpty() ? "" : String.format(Locale.ROOT,
+                                    ", %d executor places reserved", stats.reservations()));
+                } else {
+                    progress.printf(Locale.ROOT, "demo: settled: %d bound, %d unschedulable, %d attempts%s%n",
+                            stats.scheduled(), stats.unschedulable(), stats.attempts(), apps.isEmpty() ? ""
+                                    : String.format(Locale.ROOT, ", %d gangs waiting, %d executor places reserved",
+                                            stats.groupsWaiting(), stats.reservations()));
+                }
                 ApiAudit audit = auditOnceReported(client, namespace, progress);
                 SparkGangAudit gangs = SparkGangAudit.of(client, namespace);
                 // Read with the view it is compared against (both are still by now).
                 int reservations = scheduler.stats().reservations();
                 int cacheMismatches = CacheAudit.mismatches(scheduler.view(), audit.requestedPerNode(), progress);
-                DemoSummary.Http http = HttpAudit.of(replica.url(), client, namespace, progress);
-                int pendingThatFit = PlacementAudit.pendingThatWouldFit(client, namespace, apps, settings, progress);
+                DemoSummary.Http http = kubeScheduler != null
+                        ? HttpAudit.ofExtender(replica.url(), replica.url() + HttpConfig.defaults().extenderPrefix(),
+                                client, namespace, progress)
+                        : HttpAudit.of(replica.url(), client, namespace, progress);
+                int pendingThatFit = PlacementAudit.pendingThatWouldFit(client, namespace, apps, settings,
+                        workloadScheduler, progress);
                 DemoSummary.NumaPlacements numa = NumaAudit.of(client, namespace, kubelet, synthetic, progress);
                 if (pendingThatFit > 0 && scheduler.topologySources() != null) {
                     // Whether the scheduler missed them on stale reports or with the latest one in hand.
@@ -237,7 +277,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                         audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
                         cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
                         audit.pendingReasons(), numa, boundTwice.size(), chaos,
-                        failover == null ? DemoSummary.Failover.NONE : failover.summary(), http);
+                        failover == null ? DemoSummary.Failover.NONE : failover.summary(), http,
+                        kubeScheduler == null ? DemoSummary.Extender.NONE : new DemoSummary.Extender(true,
+                                kubeScheduler.filterCalls(), kubeScheduler.prioritizeCalls(), kubeScheduler.bindCalls(),
+                                kubeScheduler.bindErrors(), kubeScheduler.extenderFailures()));
                 settled.settled(summary, replica.url());
                 return summary;
             } finally {
@@ -245,6 +288,9 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 // closed mid-event.
                 spark.close();
                 kubelets.close();
+                if (kubeScheduler != null) {
+                    kubeScheduler.close();
+                }
                 first.close();
                 if (failover != null) {
                     failover.close();
@@ -464,6 +510,77 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             Thread.sleep(50);
         }
         progress.printf("demo: timed out after %s before the scheduler settled%n", timeout);
+        return clock.instant();
+    }
+
+    /**
+     * {@link #awaitSettled} when a simulated kube-scheduler places the pods through the extender: the
+     * loop schedules nothing, so the simulator and the API are read instead. Settled when everything
+     * was submitted, every bound driver created its executors, no bind call is under way (a gang
+     * member's may be held), the API's binds plus the pods still waiting equal the pods created, the
+     * kubelets are idle, no executor place is reserved (or {@link #RESERVATION_PATIENCE} passed), and,
+     * after {@link #SETTLE_QUIET} of that, every waiting pod has failed an attempt since the quiet
+     * began: kube-scheduler has retried each one (its backoff is at most 10 s) on the final state.
+     */
+    private Instant awaitSettledAsExtender(KubeScheduler scheduler, SimulatedKubeScheduler kubeScheduler,
+                                           BindLedger binds, SparkOperatorSimulator spark, KubeletLoop kubelets,
+                                           Creation creation, int submissions, boolean withSpark, Duration timeout,
+                                           Instant started, PrintStream progress) throws InterruptedException {
+        Instant deadline = started.plus(timeout);
+        Instant nextReport = started.plusSeconds(1);
+        Instant quietSince = null;
+        long looksWhenQuiet = 0;
+        Instant reservedSince = null;
+        Instant lastBind = started;
+        long lastBound = -1;
+        while (clock.instant().isBefore(deadline)) {
+            Instant now = clock.instant();
+            long bound = binds.applied();
+            if (bound != lastBound) {
+                lastBound = bound;
+                lastBind = now;
+            }
+            int reservations = scheduler.stats().reservations();
+            int podsCreated = creation.plainPods().get() + spark.podsCreated();
+            int waiting = kubeScheduler.waitingPods();
+            boolean idle = creation.submissions() == submissions
+                    && spark.executorsOwed() == 0
+                    && !kubeScheduler.binding()
+                    && bound + waiting == podsCreated
+                    && kubelets.idle();
+            reservedSince = idle && reservations > 0 ? (reservedSince == null ? now : reservedSince) : null;
+            boolean reservationsDone = reservations == 0
+                    || reservedSince != null && Duration.between(reservedSince, now).compareTo(RESERVATION_PATIENCE) >= 0;
+            if (idle && reservationsDone) {
+                if (quietSince == null) {
+                    quietSince = now;
+                    looksWhenQuiet = spark.looks();
+                }
+                boolean driversSeen = !withSpark || spark.looks() >= looksWhenQuiet + 2;
+                if (Duration.between(quietSince, now).compareTo(SETTLE_QUIET) >= 0 && driversSeen
+                        && kubeScheduler.everyWaitingPodFailedSince(quietSince)) {
+                    if (reservations > 0) {
+                        progress.printf("demo: %d executor place(s) still reserved %s after every executor was "
+                                + "created%n", reservations, RESERVATION_PATIENCE);
+                    }
+                    return lastBind;
+                }
+            } else {
+                quietSince = null;
+            }
+            if (!now.isBefore(nextReport)) {
+                progress.printf(Locale.ROOT, "demo: %5.1fs  created %d (%d/%d submitted)  bound %d  waiting %d  "
+                                + "kube-scheduler: %d filter, %d bind calls (%d refused)%s%n",
+                        Duration.between(started, now).toMillis() / 1000.0, podsCreated, creation.submissions(),
+                        submissions, bound, waiting, kubeScheduler.filterCalls(), kubeScheduler.bindCalls(),
+                        kubeScheduler.bindErrors(), !withSpark ? ""
+                                : String.format(Locale.ROOT, "  spark: %d drivers bound, %d executors owed, %d reserved",
+                                        spark.driversBound(), spark.executorsOwed(), reservations));
+                nextReport = nextReport.plusSeconds(1);
+            }
+            Thread.sleep(50);
+        }
+        progress.printf("demo: timed out after %s before kube-scheduler and the extender settled%n", timeout);
         return clock.instant();
     }
 

@@ -63,7 +63,7 @@ final class PlacementAudit {
      */
     static int unschedulableOnEmptyCluster(List<PodSpecTemplate> pods, List<SparkApp> apps,
                                            List<NumaWorkload.NumaPod> numaPods, List<SyntheticNode> nodes,
-                                           SchedulerSettings settings) {
+                                           SchedulerSettings settings, String workloadScheduler) {
         ClusterState empty = numaAwareState();
         nodes.forEach(n -> empty.upsertNode(n.node()));
         NumaZones zones = empty.extension(NumaZones.class);
@@ -77,24 +77,37 @@ final class PlacementAudit {
         SchedulingAlgorithm algorithm = algorithm(settings);
         int count = 0;
         for (PodSpecTemplate pod : pods) {
-            if (algorithm.schedule(pod.toPodInfo(settings.schedulerName(), Instant.EPOCH), empty)
+            if (algorithm.schedule(pod.toPodInfo(workloadScheduler, Instant.EPOCH), empty)
                     instanceof Decision.Unschedulable) {
                 count++;
             }
         }
         for (SparkApp app : apps) {
-            if (!fitsTogether(gangMembers(app, settings.schedulerName()), empty, algorithm)) {
+            if (!fitsTogether(gangMembers(app, workloadScheduler), empty, algorithm)) {
                 count++;
             }
         }
-        PodTranslator translator = new PodTranslator();
+        PodTranslator translator = new PodTranslator(workloadScheduler);
         for (NumaWorkload.NumaPod pod : numaPods) {
-            if (algorithm.schedule(readable(translator, DemoObjects.numaPod(pod, settings.schedulerName())), empty)
+            if (algorithm.schedule(readable(translator, DemoObjects.numaPod(pod, workloadScheduler)), empty)
                     instanceof Decision.Unschedulable) {
                 count++;
             }
         }
         return count;
+    }
+
+    /** {@link #unschedulableOnEmptyCluster} for a workload of the scheduler's own pods. */
+    static int unschedulableOnEmptyCluster(List<PodSpecTemplate> pods, List<SparkApp> apps,
+                                           List<NumaWorkload.NumaPod> numaPods, List<SyntheticNode> nodes,
+                                           SchedulerSettings settings) {
+        return unschedulableOnEmptyCluster(pods, apps, numaPods, nodes, settings, settings.schedulerName());
+    }
+
+    /** {@link #pendingThatWouldFit} for a workload of the scheduler's own pods. */
+    static int pendingThatWouldFit(KubernetesClient client, String namespace, List<SparkApp> apps,
+                                   SchedulerSettings settings, PrintStream progress) {
+        return pendingThatWouldFit(client, namespace, apps, settings, settings.schedulerName(), progress);
     }
 
     /** A state that keeps per-zone accounting, as the scheduler's does. */
@@ -115,10 +128,11 @@ final class PlacementAudit {
      * executors: a pod or gang that would was missed by the scheduler.
      */
     static int pendingThatWouldFit(KubernetesClient client, String namespace, List<SparkApp> apps,
-                                   SchedulerSettings settings, PrintStream progress) {
+                                   SchedulerSettings settings, String workloadScheduler, PrintStream progress) {
         ClusterState state = numaAwareState();
         NodeTranslator nodeTranslator = new NodeTranslator();
-        PodTranslator podTranslator = new PodTranslator();
+        // Our annotations are read on the workload's pods, whichever scheduler they name (the extender does so too).
+        PodTranslator podTranslator = new PodTranslator(workloadScheduler);
         List<Node> nodes = client.nodes().list().getItems();
         for (Node node : nodes) {
             if (nodeTranslator.translate(node) instanceof Translation.Valid<NodeInfo> valid) {
@@ -176,7 +190,7 @@ final class PlacementAudit {
             SparkApp app = SparkObjects.DRIVER.equals(pod.labels().get(GangLabels.SPARK_ROLE))
                     ? appsByDriver.get(pod.key().name()) : null;
             if (app != null) {
-                if (fitsTogether(gangMembers(app, settings.schedulerName()), state, algorithm)) {
+                if (fitsTogether(gangMembers(app, workloadScheduler), state, algorithm)) {
                     fit++;
                     progress.println("demo: MISSED gang " + app.name() + ": the driver and its " + app.executors()
                             + " executors would fit together");
@@ -242,7 +256,7 @@ final class PlacementAudit {
 
     /** The application's driver and every executor it will create, as the scheduler reads those pods. */
     private static List<PodInfo> gangMembers(SparkApp app, String schedulerName) {
-        PodTranslator translator = new PodTranslator();
+        PodTranslator translator = new PodTranslator(schedulerName);
         Pod driver = SparkObjects.driver(app, SparkObjects.sparkApplication(app, schedulerName), schedulerName);
         List<Pod> pods = new ArrayList<>(app.minAvailable());
         pods.add(driver);

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * binding cycle does, so that the bind of a gang member the extender holds until its group is
  * complete never stops the next pod's cycle. A pod without a feasible node, and one whose bind
  * answered an error, is tried again after a backoff (1 s doubling to 10 s, kube-scheduler's
- * defaults).
+ * defaults). Each failed attempt sets the pod's {@code PodScheduled=False} condition as kube-scheduler
+ * does: reason {@code Unschedulable} with {@code 0/N nodes are available: ...} counted from the
+ * filter's {@code FailedNodes} and {@code FailedAndUnresolvableNodes}, or reason
+ * {@code SchedulerError} with a refused bind's {@code Error}.
  *
  * <p>It has no filters of its own: every node verdict is the extender's, which is the strictest
  * test of the extender (kube-scheduler would have filtered by resources first).
@@ -63,8 +69,17 @@ final class SimulatedKubeScheduler implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Binds may be held by the extender for its whole hold limit: enough threads for every held member at once. */
     private final ExecutorService binds = Executors.newFixedThreadPool(64, daemon("kube-scheduler-bind"));
+    /** Writes PodScheduled conditions off the scheduling thread, one at a time. */
+    private final ExecutorService statusWrites = Executors.newSingleThreadExecutor(daemon("kube-scheduler-status"));
+    /** The condition message last written per pod UID: an equal verdict is not written again. */
+    private final Map<String, String> conditionWritten = new ConcurrentHashMap<>();
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final Set<String> binding = ConcurrentHashMap.newKeySet();
+    /**
+     * Pods whose bind succeeded, as kube-scheduler's assumed pods: never scheduled again, not even in
+     * the moment before the informer shows them bound. Kept for the run (one UID per bound pod).
+     */
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong filterCalls = new AtomicLong();
     private final AtomicLong prioritizeCalls = new AtomicLong();
@@ -75,8 +90,8 @@ final class SimulatedKubeScheduler implements AutoCloseable {
     private SharedIndexInformer<Node> nodes;
     private Thread thread;
 
-    /** A pod's backoff: when it may be tried again and how often it failed. */
-    private record Attempt(Instant notBefore, int failures) {
+    /** A pod's backoff: when it failed last, when it may be tried again and how often it failed. */
+    private record Attempt(Instant failedAt, Instant notBefore, int failures) {
     }
 
     /**
@@ -126,7 +141,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
         Instant now = clock.instant();
         Pod oldest = null;
         for (Pod pod : pods.getStore().list()) {
-            if (!waiting(pod) || binding.contains(uid(pod))) {
+            if (!waiting(pod) || binding.contains(uid(pod)) || bound.contains(uid(pod))) {
                 continue;
             }
             Attempt attempt = attempts.get(uid(pod));
@@ -164,6 +179,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
         filtered.path("NodeNames").forEach(n -> feasible.add(n.asText()));
         if (feasible.isEmpty()) {
             backOff(pod);
+            setCondition(pod, "Unschedulable", unschedulableMessage(filtered, names.size()));
             return;
         }
         ArrayNode feasibleNames = args.putArray("NodeNames");
@@ -211,10 +227,14 @@ final class SimulatedKubeScheduler implements AutoCloseable {
                 args.put("Node", host);
                 bindCalls.incrementAndGet();
                 JsonNode result = post("bind", args);
-                if (result == null || !result.path("Error").asText("").isEmpty()) {
+                if (result == null) {
+                    backOff(pod);
+                } else if (!result.path("Error").asText("").isEmpty()) {
                     bindErrors.incrementAndGet();
                     backOff(pod);
+                    setCondition(pod, "SchedulerError", result.path("Error").asText());
                 } else {
+                    bound.add(uid);
                     attempts.remove(uid);
                 }
             } finally {
@@ -227,8 +247,86 @@ final class SimulatedKubeScheduler implements AutoCloseable {
         attempts.compute(uid(pod), (uid, before) -> {
             int failures = before == null ? 1 : before.failures() + 1;
             long millis = Math.min(MAX_BACKOFF.toMillis(), INITIAL_BACKOFF.toMillis() << Math.min(failures - 1, 10));
-            return new Attempt(clock.instant().plusMillis(millis), failures);
+            Instant now = clock.instant();
+            return new Attempt(now, now.plusMillis(millis), failures);
         });
+    }
+
+    /**
+     * kube-scheduler's FitError text from a filter answer: each node's reason counted once (a
+     * node's text is one reason, as kube-scheduler keeps an extender's), the counts sorted as
+     * strings, e.g. {@code 0/50 nodes are available: 12 Insufficient cpu, 38 node(s) didn't match
+     * Pod's node affinity/selector.}
+     */
+    static String unschedulableMessage(JsonNode filterAnswer, int nodes) {
+        Map<String, Integer> histogram = new java.util.HashMap<>();
+        for (String field : List.of("FailedNodes", "FailedAndUnresolvableNodes")) {
+            filterAnswer.path(field).fields().forEachRemaining(e -> histogram.merge(e.getValue().asText(), 1, Integer::sum));
+        }
+        List<String> parts = new ArrayList<>();
+        histogram.forEach((reason, count) -> parts.add(count + " " + reason));
+        java.util.Collections.sort(parts);
+        return "0/" + nodes + " nodes are available" + (parts.isEmpty() ? "." : ": " + String.join(", ", parts) + ".");
+    }
+
+    /** Sets PodScheduled=False on the pod, off this thread, unless that very message is there already. */
+    private void setCondition(Pod pod, String reason, String message) {
+        String uid = uid(pod);
+        String verdict = reason + ": " + message;
+        if (verdict.equals(conditionWritten.get(uid))) {
+            return;
+        }
+        statusWrites.execute(() -> {
+            try {
+                Pod current = client.pods().inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName()).get();
+                if (current == null || current.getSpec().getNodeName() != null
+                        || !uid.equals(current.getMetadata().getUid())) {
+                    return;
+                }
+                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).subresource("status")
+                        .patch(PatchContext.of(PatchType.JSON), conditionPatch(current, reason, message));
+                conditionWritten.put(uid, verdict);
+            } catch (RuntimeException e) {
+                // The next failed attempt writes it again.
+                progress.println("demo: kube-scheduler: setting PodScheduled on " + pod.getMetadata().getName()
+                        + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** A JSON patch replacing the PodScheduled condition where it is (guarded by a test), or adding it. */
+    private static String conditionPatch(Pod pod, String reason, String message) {
+        ObjectNode condition = JSON.createObjectNode();
+        condition.put("type", "PodScheduled");
+        condition.put("status", "False");
+        condition.put("reason", reason);
+        condition.put("message", message);
+        condition.put("lastTransitionTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        ArrayNode patch = JSON.createArrayNode();
+        List<PodCondition> conditions = pod.getStatus() == null || pod.getStatus().getConditions() == null ? List.of()
+                : pod.getStatus().getConditions();
+        int index = -1;
+        for (int i = 0; i < conditions.size(); i++) {
+            if ("PodScheduled".equals(conditions.get(i).getType())) {
+                index = i;
+            }
+        }
+        if (index >= 0) {
+            patch.addObject().put("op", "test").put("path", "/status/conditions/" + index + "/type").put("value", "PodScheduled");
+            patch.addObject().put("op", "replace").put("path", "/status/conditions/" + index).set("value", condition);
+        } else if (pod.getStatus() == null) {
+            ObjectNode status = JSON.createObjectNode();
+            status.putArray("conditions").add(condition);
+            patch.addObject().put("op", "add").put("path", "/status").set("value", status);
+        } else if (conditions.isEmpty()) {
+            // fabric8 reads an absent list as empty: "add" of the member creates or replaces it.
+            patch.addObject().put("op", "add").put("path", "/status/conditions").set("value",
+                    JSON.createArrayNode().add(condition));
+        } else {
+            patch.addObject().put("op", "add").put("path", "/status/conditions/-").set("value", condition);
+        }
+        return patch.toString();
     }
 
     /** The answer's JSON, or null (counted) when the call failed: a non-200 is an error to kube-scheduler. */
@@ -295,7 +393,23 @@ final class SimulatedKubeScheduler implements AutoCloseable {
 
     /** Pods of ours still waiting for a node (not counting binds under way). */
     int waitingPods() {
-        return (int) pods.getStore().list().stream().filter(SimulatedKubeScheduler::waiting).count();
+        return (int) pods.getStore().list().stream().filter(p -> waiting(p) && !bound.contains(uid(p))).count();
+    }
+
+    /**
+     * Whether every pod of ours still waiting (and not binding) failed an attempt at or after
+     * {@code since}: with nothing changing in between, kube-scheduler has nothing left to try.
+     */
+    boolean everyWaitingPodFailedSince(Instant since) {
+        for (Pod pod : pods.getStore().list()) {
+            if (waiting(pod) && !binding.contains(uid(pod)) && !bound.contains(uid(pod))) {
+                Attempt attempt = attempts.get(uid(pod));
+                if (attempt == null || attempt.failedAt().isBefore(since)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether a bind call is under way (held by the extender, or on the wire). */
@@ -315,6 +429,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
             }
         }
         binds.shutdownNow();
+        statusWrites.shutdownNow();
         if (pods != null) {
             pods.close();
         }

@@ -10,12 +10,15 @@ import java.util.Map;
 
 /**
  * The Spark gangs as the API holds them after a run, re-read from the pods alone: per driver,
- * whether it is bound and how many of its executors (same {@code spark-app-selector}) are.
+ * whether it is bound and how many of its executors (same {@code spark-app-selector}) are. Other pod
+ * groups (the NUMA gangs, {@code pod-group.scheduling.kubenexus.io/name}) count as partial too when
+ * some members are bound and fewer than their min-available.
  *
  * @param apps       SparkApplications stored
  * @param completed  driver bound and at least min-available - 1 executors bound
  * @param waiting    driver pending
- * @param partial    driver bound, fewer than min-available - 1 executors bound
+ * @param partial    driver bound, fewer than min-available - 1 executors bound; or a pod group with
+ *                   members bound, fewer than its min-available
  * @param partialGangs one line per partial gang, for the progress output
  */
 record SparkGangAudit(int apps, int completed, int waiting, int partial, List<String> partialGangs) {
@@ -27,10 +30,17 @@ record SparkGangAudit(int apps, int completed, int waiting, int partial, List<St
         Map<String, Integer> boundExecutors = new HashMap<>();
         Map<String, Integer> executors = new HashMap<>();
         Map<String, List<String>> pendingExecutors = new HashMap<>();
+        Map<String, Integer> groupBound = new java.util.TreeMap<>();
+        Map<String, Integer> groupMin = new HashMap<>();
         for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
             String role = labels.get(GangLabels.SPARK_ROLE);
             String app = labels.get(GangLabels.SPARK_APP_SELECTOR);
+            String group = labels.get(GangLabels.NAME);
+            if (role == null && group != null) {
+                groupMin.merge(group, minAvailable(labels.get(GangLabels.MIN_AVAILABLE)), Math::max);
+                groupBound.merge(group, pod.getSpec().getNodeName() != null ? 1 : 0, Integer::sum);
+            }
             if (SparkObjects.DRIVER.equals(role) && app != null) {
                 drivers.add(pod);
             } else if (SparkObjects.EXECUTOR.equals(role) && app != null) {
@@ -61,6 +71,11 @@ record SparkGangAudit(int apps, int completed, int waiting, int partial, List<St
                         + pendingExecutors.getOrDefault(app, List.of()));
             }
         }
+        groupBound.forEach((group, bound) -> {
+            if (bound > 0 && bound < groupMin.get(group)) {
+                partial.add("pod group " + group + ": " + bound + "/" + groupMin.get(group) + " members bound");
+            }
+        });
         return new SparkGangAudit(apps, completed, waiting, partial.size(), List.copyOf(partial));
     }
 

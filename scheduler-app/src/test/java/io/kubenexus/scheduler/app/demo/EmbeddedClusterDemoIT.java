@@ -63,6 +63,47 @@ class EmbeddedClusterDemoIT {
         assertThat(summary.failed()).as(log).isFalse();
     }
 
+    /**
+     * {@code demo --extender} on a smaller cluster: the workload keeps {@code default-scheduler}, a
+     * simulated kube-scheduler places every pod through the replica's filter, prioritize and bind over
+     * HTTP, and the same audits hold: nothing over-committed, no gang partial (Spark or pod group), no
+     * pod bound twice, nothing that fits left pending, no reservation left, and every extender call
+     * answered 200.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2})
+    void asKubeSchedulersExtenderEveryPodAndGangThatFitsIsPlacedWhole(long seed) {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        DemoSummary summary = new EmbeddedClusterDemo(Clock.systemUTC()).run(
+                new DemoOptions(30, 200, 8, seed, Duration.ofSeconds(90), true).withExtender(true),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+        String log = progress.toString(StandardCharsets.UTF_8) + System.lineSeparator() + summary.toHumanReadable();
+        DemoSummary.Extender extender = summary.extender();
+        assertThat(extender.enabled()).as(log).isTrue();
+        assertThat(extender.failures()).as(log).isZero();
+        assertThat(extender.filterCalls()).as(log).isGreaterThanOrEqualTo(summary.podsCreated());
+        assertThat(extender.bindCalls()).as(log).isGreaterThanOrEqualTo(summary.podsBound());
+        assertThat(extender.bindCalls() - extender.bindErrors()).as(log).isEqualTo(summary.podsBound());
+        assertThat(summary.podsCreated()).as(log).isGreaterThanOrEqualTo(200 + 8);
+        assertThat(summary.podsBound() + summary.podsPending()).as(log).isEqualTo(summary.podsCreated());
+        assertThat(summary.podsBound()).as(log).isGreaterThan(150);
+        assertThat(summary.capacityViolations()).as(log).isZero();
+        assertThat(summary.podsBoundMoreThanOnce()).as(log).isZero();
+        assertThat(summary.podsPendingThatFit()).as(log).isZero();
+        assertThat(summary.cacheMismatches()).as(log).isZero();
+        assertThat(summary.podsPending()).as(log).isGreaterThanOrEqualTo(summary.podsExpectedUnschedulable());
+        assertThat(summary.pendingReasons()).as(log).doesNotContainKey("not yet reported");
+        assertThat(summary.spark().partial()).as(log).isZero();
+        assertThat(summary.spark().completed()).as(log).isPositive();
+        assertThat(summary.spark().reservationsLeft()).as(log).isZero();
+        assertThat(summary.numa().misaligned()).as(log).isZero();
+        assertThat(summary.numa().topologyAffinityErrors()).as(log).isZero();
+        assertThat(summary.numa().aligned()).as(log).isPositive();
+        assertThat(summary.http().explainMismatches()).as(log).isZero();
+        assertThat(summary.failed()).as(log).isFalse();
+    }
+
     /** Every kind except the bind failures, at their default rates (docs/chaos.md). */
     private static final String NO_BIND_FAILURES = "bind-error=0,bind-conflict=0,bind-throttled=0,"
             + "bind-timeout-applied=0,bind-timeout-lost=0";

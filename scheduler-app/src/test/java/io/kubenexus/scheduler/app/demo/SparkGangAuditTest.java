@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.app.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import java.io.OutputStream;
@@ -63,6 +64,27 @@ class SparkGangAuditTest {
         bind("spark-etl-001-driver");
 
         assertThat(SparkGangAudit.of(client, NAMESPACE).partial()).isEqualTo(1);
+    }
+
+    @Test
+    void aPodGroupWithSomeButTooFewMembersBoundIsPartial() {
+        for (String group : List.of("whole", "split", "waiting")) {
+            for (int i = 0; i < 2; i++) {
+                client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(group + "-" + i)
+                        .withLabels(Map.of("pod-group.scheduling.kubenexus.io/name", group,
+                                "pod-group.scheduling.kubenexus.io/min-available", "2")).endMetadata()
+                        .withNewSpec().addNewContainer().withName("main").withImage("busybox").endContainer().endSpec()
+                        .build()).create();
+            }
+        }
+        bind("whole-0");
+        bind("whole-1");
+        bind("split-0");
+
+        SparkGangAudit audit = SparkGangAudit.of(client, NAMESPACE);
+
+        assertThat(audit.partial()).isEqualTo(1);
+        assertThat(audit.partialGangs()).containsExactly("pod group split: 1/2 members bound");
     }
 
     private static SparkApp app(String name, String appId) {

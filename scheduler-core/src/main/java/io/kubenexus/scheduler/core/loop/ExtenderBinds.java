@@ -209,11 +209,17 @@ final class ExtenderBinds {
         });
     }
 
-    /** An executor takes a place of its group on its node when one is there and fits it; else it binds like any pod. */
+    /**
+     * An executor takes a place of its group on its node when one is there and fits it. Else it binds
+     * like any pod, and when it does fit where kube-scheduler put it, it still takes one of its group's
+     * places elsewhere: one executor more has come, so one place fewer is needed (as the loop does for
+     * an executor that shows up bound). Either place comes back if the bind fails.
+     */
     private void bindExecutor(PodInfo executor, String nodeName, String groupId,
                               CompletableFuture<ExtenderBindResult> answer) {
         ClusterState state = loop.state;
-        for (Reservation reservation : loop.reservationsOf(groupId)) {
+        List<Reservation> places = loop.reservationsOf(groupId);
+        for (Reservation reservation : places) {
             if (!reservation.placeholder().nodeName().equals(nodeName)) {
                 continue;
             }
@@ -226,7 +232,21 @@ final class ExtenderBinds {
             state.assume(reservation.placeholder()); // held again for an executor it fits
             break;
         }
-        bindPlain(executor, nodeName, answer, null);
+        String refusal = assumeIfFits(executor, nodeName);
+        if (refusal != null) {
+            answer.complete(new Refused(refusal));
+            return;
+        }
+        Reservation elsewhere = places.stream().filter(r -> !r.placeholder().nodeName().equals(nodeName)).findFirst()
+                .orElse(null);
+        if (elsewhere == null) {
+            send(executor, nodeName, answer, null);
+            return;
+        }
+        state.forget(elsewhere.placeholder().key());
+        loop.takeReservation(executor.key(), elsewhere);
+        loop.queueForTest().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
+        send(executor, nodeName, answer, () -> loop.giveBackTakenReservation(executor.key()));
     }
 
     /** The pod is assumed on the node; the API call runs off the loop thread and its answer comes back to it. */

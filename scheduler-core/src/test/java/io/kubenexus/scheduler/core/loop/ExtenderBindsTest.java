@@ -363,6 +363,33 @@ class ExtenderBindsTest {
     }
 
     @Test
+    void anExecutorBoundWhereNoPlaceOfItsGroupIsTakesOneElsewhereAndGivesItBackIfTheBindFails() {
+        lead("a", "b", "c");
+        executorsOf2Cpu(2);
+        loop.runUntilIdle();
+        bind(driver(1), "a");
+        answerBind("driver", BindOutcome.BOUND);
+        List<String> reserved = loop.reservationsOf("default/spark").stream().map(r -> r.placeholder().nodeName())
+                .toList();
+        String free = List.of("a", "b", "c").stream().filter(n -> !reserved.contains(n)).findFirst().orElseThrow();
+
+        // kube-scheduler put the executor on a node without a place: one place fewer is needed all the same.
+        CompletableFuture<ExtenderBindResult> failed = bind(executor("exec-1", 2), free);
+        assertThat(sizes()).containsEntry("reservations", 1).containsEntry("takenReservations", 1);
+        answerBind("exec-1", BindOutcome.FAILED);
+        assertThat(done(failed)).isInstanceOf(Refused.class);
+        assertThat(sizes()).as("the place is held again").containsEntry("reservations", 2)
+                .containsEntry("takenReservations", 0);
+
+        CompletableFuture<ExtenderBindResult> bound = bind(executor("exec-1", 2), free);
+        answerBind("exec-1", BindOutcome.BOUND);
+        assertThat(done(bound)).isEqualTo(new Bound(free));
+        loop.onPodUpserted(executor("exec-1", 2).withNodeName(free));
+        loop.runUntilIdle();
+        assertThat(sizes()).containsEntry("reservations", 1).containsEntry("takenReservations", 0);
+    }
+
+    @Test
     void aDriverWhoseBindFailsReleasesItsExecutorsPlaces() {
         lead("a", "b");
         executorsOf2Cpu(2);
