@@ -8,6 +8,7 @@ import io.kubenexus.scheduler.extender.server.SchedulerHttpServer;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,13 @@ import java.util.concurrent.TimeoutException;
  * probes, debug pages and the extender verbs, all answered from that replica's scheduling loop.
  */
 final class HttpSurface implements AutoCloseable {
+    /**
+     * The loop begins an iteration or a wait at least every second; one attempt takes microseconds to
+     * a few milliseconds. A minute without either is a loop stuck or dead: liveness fails and the
+     * kubelet restarts the container.
+     */
+    static final Duration LOOP_STALL = Duration.ofMinutes(1);
+
     private final SchedulerHttpServer server;
 
     private HttpSurface(SchedulerHttpServer server) {
@@ -51,7 +59,8 @@ final class HttpSurface implements AutoCloseable {
 
     static HealthReport health(KubeScheduler scheduler) {
         Leadership leadership = scheduler.leadership();
-        boolean live = !scheduler.exitRequested().toCompletableFuture().isDone();
+        boolean live = !scheduler.exitRequested().toCompletableFuture().isDone()
+                && scheduler.sinceLoopHeartbeat().compareTo(LOOP_STALL) < 0;
         return new HealthReport(live, scheduler.stats().synced(), leadership.state().name(), leadership.since(),
                 scheduler.options().identity());
     }

@@ -472,16 +472,22 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 err.println("error: interrupted");
                 return EXIT_FAILURE;
             }
-            if (response.statusCode() == 404) {
-                err.println("error: the scheduler knows no pod " + pod + " (not created yet, already gone, or neither "
-                        + "pending for this scheduler nor bound)");
-                return EXIT_FAILURE;
-            }
             JsonNode body;
             try {
                 body = new ObjectMapper().readTree(response.body());
             } catch (IOException e) {
-                err.println("error: " + url + " answered " + response.statusCode() + " with something other than JSON");
+                err.println("error: " + url + " answered " + response.statusCode() + " with something other than JSON"
+                        + " (is it kubenexus-scheduler's HTTP port?)");
+                return EXIT_FAILURE;
+            }
+            if (response.statusCode() == 404 && body.path("error").asText().startsWith("no such endpoint")) {
+                err.println("error: " + url + " serves no /debug/explain (is it kubenexus-scheduler's HTTP port, "
+                        + "http.port?)");
+                return EXIT_FAILURE;
+            }
+            if (response.statusCode() == 404) {
+                err.println("error: the scheduler knows no pod " + pod + " (not created yet, already gone, or neither "
+                        + "pending for this scheduler nor bound)");
                 return EXIT_FAILURE;
             }
             if (response.statusCode() != 200) {

@@ -23,7 +23,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One scheduler replica as {@code run} and {@code demo} build it: the {@link KubeScheduler}, its
@@ -36,12 +38,17 @@ public final class SchedulerReplica implements AutoCloseable {
     private final KubernetesClient client;
     private final KubeScheduler scheduler;
     private final PrometheusMeterRegistry registry;
-    /** Reads the pods an extender bind names when the filter did not show them first; blocking calls, off Vert.x. */
-    private final ExecutorService podReads = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "kubenexus-extender-pod-read");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * Reads the pods an extender bind names when the filter did not show them first: blocking calls,
+     * off Vert.x. Bounded: when the API is too slow to keep up, a bind is answered 500 at once (the
+     * queue is full) and kube-scheduler retries it, rather than requests piling up.
+     */
+    private final ExecutorService podReads = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(256), runnable -> {
+                Thread thread = new Thread(runnable, "kubenexus-extender-pod-read");
+                thread.setDaemon(true);
+                return thread;
+            });
     /** Listens to the JVM's GC notifications; closed with the replica. */
     private final ProcessMetrics processMetrics;
     private HttpSurface http;

@@ -22,6 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.kubenexus.scheduler.extender.loop.DebugRoutes;
+import io.kubenexus.scheduler.extender.loop.FakeQueries;
+import io.kubenexus.scheduler.extender.server.HealthReport;
+import io.kubenexus.scheduler.extender.server.HttpRoutes;
+import io.kubenexus.scheduler.extender.server.HttpServerSettings;
+import io.kubenexus.scheduler.extender.server.SchedulerHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -159,6 +167,87 @@ class KubenexusSchedulerTest {
 
         assertThat(code).isZero();
         assertThat(out()).startsWith("kubenexus-scheduler ");
+    }
+
+    @Nested
+    class Explain {
+        private SchedulerHttpServer server;
+
+        private String serve(List<HttpRoutes> routes) throws Exception {
+            server = new SchedulerHttpServer(HttpServerSettings.loopback(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    () -> new HealthReport(true, true, "LEADING", java.time.Instant.EPOCH, "r"), routes);
+            server.start().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return server.baseUrl();
+        }
+
+        @org.junit.jupiter.api.AfterEach
+        void stop() {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        @Test
+        void printsWhyThePodWaitsForAPerson() throws Exception {
+            String url = serve(List.of(new DebugRoutes(new FakeQueries(0))));
+
+            int code = execute("explain", "jobs/etl-driver", "--url", url);
+
+            assertThat(code).isZero();
+            assertThat(out()).contains("Pod:       jobs/etl-driver")
+                    .contains("State:     pending, unschedulable")
+                    .contains("Reported:  " + FakeQueries.MESSAGE)
+                    .contains("Now:       0 of 50 node(s) would take it on its own")
+                    .containsPattern("NodeResourcesFit\\R\\s+40  Insufficient cpu")
+                    .contains("Gang:      jobs/etl, min-available 3: 0 bound, 1 pending, 2 not created yet");
+        }
+
+        @Test
+        void printsTheJsonAsItIsWhenAsked() throws Exception {
+            String url = serve(List.of(new DebugRoutes(new FakeQueries(0))));
+
+            int code = execute("explain", "jobs/etl-driver", "--url", url, "--json");
+
+            assertThat(code).isZero();
+            assertThat(out()).contains("\"lastUnschedulableMessage\" : \"" + FakeQueries.MESSAGE + "\"");
+        }
+
+        @Test
+        void anUnknownPodExitsOneSayingSo() throws Exception {
+            String url = serve(List.of(new DebugRoutes(new FakeQueries(0))));
+
+            int code = execute("explain", "jobs/nobody", "--url", url);
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).startsWith("error: the scheduler knows no pod jobs/nobody");
+        }
+
+        @Test
+        void aServerWithoutTheDebugPagesIsNotTakenForAnUnknownPod() throws Exception {
+            String url = serve(List.of());
+
+            int code = execute("explain", "jobs/etl-driver", "--url", url);
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).startsWith("error: " + url + " serves no /debug/explain");
+        }
+
+        @Test
+        void anUnreachableSchedulerExitsOneNamingTheUrl() {
+            int code = execute("explain", "jobs/etl-driver", "--url", "http://127.0.0.1:1");
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_FAILURE);
+            assertThat(err()).startsWith("error: cannot reach the scheduler at http://127.0.0.1:1");
+        }
+
+        @ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"etl-driver", "jobs/", "/etl", "a/b/c"})
+        void aPodNotWrittenNamespaceSlashNameIsAUsageError(String pod) {
+            int code = execute("explain", pod);
+
+            assertThat(code).isEqualTo(KubenexusScheduler.EXIT_USAGE);
+            assertThat(err()).contains("NAMESPACE/POD: expected a namespace and a pod name separated by '/'");
+        }
     }
 
     @Nested

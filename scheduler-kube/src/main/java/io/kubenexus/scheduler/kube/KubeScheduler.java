@@ -26,6 +26,7 @@ import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.numa.NumaPlugins;
 import io.kubenexus.scheduler.numa.NumaZones;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -156,6 +157,11 @@ public final class KubeScheduler implements AutoCloseable {
      */
     public CompletionStage<String> exitRequested() {
         return leadership.exitRequested();
+    }
+
+    /** How long ago the scheduling loop last began an iteration or a wait; what a liveness probe reads. */
+    public Duration sinceLoopHeartbeat() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - loop.heartbeatNanos()));
     }
 
     public LoopStats stats() {

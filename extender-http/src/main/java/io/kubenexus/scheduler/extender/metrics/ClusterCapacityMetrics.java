@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,7 +85,7 @@ public final class ClusterCapacityMetrics implements MeterBinder {
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final AtomicLong computations = new AtomicLong();
     // Guarded by this: pool places, and which (resource, pool) pairs have series.
-    private final Map<String, String> poolOfLabelValue = new HashMap<>();
+    private final Set<String> ownPools = new HashSet<>();
     private final Set<String> resources = new LinkedHashSet<>(ALWAYS_PUBLISHED);
     private final Set<String> pools = new LinkedHashSet<>();
     private volatile Totals totals = new Totals(null, Map.of(), Map.of());
@@ -224,13 +225,12 @@ public final class ClusterCapacityMetrics implements MeterBinder {
         if (value == null) {
             return NO_POOL;
         }
-        String pool = poolOfLabelValue.get(value);
-        if (pool == null) {
-            // The first maxPools values keep a place for good; later ones share "other".
-            pool = poolOfLabelValue.size() < maxPools ? value : OVERFLOW_POOL;
-            poolOfLabelValue.put(value, pool);
+        // The first maxPools values keep a place for good; later ones share "other" and are not
+        // remembered, so a label with a value per node (churning spot nodes) costs no memory.
+        if (ownPools.contains(value) || (ownPools.size() < maxPools && ownPools.add(value))) {
+            return value;
         }
-        return pool;
+        return OVERFLOW_POOL;
     }
 
     /** Called with this object's lock held. */

@@ -1,6 +1,7 @@
 package io.kubenexus.scheduler.extender.protocol;
 
 import io.kubenexus.scheduler.extender.http.JsonErrors;
+import io.kubenexus.scheduler.extender.server.HttpServerSettings;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -36,7 +37,7 @@ public final class ExtenderRoutes {
     /** The default {@code http.extenderPrefix}. */
     public static final String DEFAULT_PREFIX = "/extender";
     /** The default {@code http.maxBodyBytes}: room for a few thousand full Node objects. */
-    public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BODY_BYTES = HttpServerSettings.DEFAULT_MAX_BODY_BYTES;
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtenderRoutes.class);
 

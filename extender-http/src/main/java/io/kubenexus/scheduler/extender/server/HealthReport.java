@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * What the health probes report about one replica.
  *
- * @param live       the scheduling loop runs (false once the replica has stopped for good)
+ * @param live       the scheduling loop runs (it began an iteration or a wait within the last minute) and the
+ *                   replica has not stopped for good
  * @param synced     the informers have listed the cluster and the loop has every object: decisions
  *                   and extender answers reflect the cluster, not a partial picture
  * @param leadership LEADING, STANDBY or STOPPED (leader election), as {@code KubeScheduler.leadership()}

@@ -15,6 +15,11 @@ import java.nio.file.Path;
  */
 public record HttpServerSettings(int port, String bindAddress, String extenderPrefix, Path tlsCertFile,
                                  Path tlsKeyFile, long maxBodyBytes) {
+    /**
+     * {@code http.maxBodyBytes}'s default: kube-scheduler sends every candidate Node object when
+     * nodeCacheCapable is false, a few KiB each, so 5,000 nodes need tens of MiB.
+     */
+    public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
 
     public boolean tls() {
         return tlsCertFile != null;
@@ -22,6 +27,6 @@ public record HttpServerSettings(int port, String bindAddress, String extenderPr
 
     /** A server on a free loopback port with the default paths: the demo's and the tests'. */
     public static HttpServerSettings loopback() {
-        return new HttpServerSettings(0, "127.0.0.1", "/extender", null, null, 128L * 1024 * 1024);
+        return new HttpServerSettings(0, "127.0.0.1", "/extender", null, null, DEFAULT_MAX_BODY_BYTES);
     }
 }

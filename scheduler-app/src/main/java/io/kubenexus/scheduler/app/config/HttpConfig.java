@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.app.config;
 
+import io.kubenexus.scheduler.extender.server.HttpServerSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -17,8 +18,7 @@ public record HttpConfig(int port, String bindAddress, String extenderPrefix, Tl
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     public static final String DEFAULT_EXTENDER_PREFIX = "/extender";
-    /** kube-scheduler sends every candidate Node object when nodeCacheCapable is false: 5,000 nodes need tens of MiB. */
-    public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BODY_BYTES = HttpServerSettings.DEFAULT_MAX_BODY_BYTES;
 
     /** PEM files for HTTPS; both are read at start-up, so a wrong path fails there. */
     public record Tls(Path certFile, Path keyFile) {

@@ -157,7 +157,7 @@ final class ExtenderBinds {
     private void release(Held member, String reason) {
         held.remove(member.pod().key());
         if (loop.state.forget(member.pod().key())) {
-            loop.queueForTest().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+            loop.queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
         }
         member.answer().complete(new Refused(reason));
     }
@@ -173,14 +173,15 @@ final class ExtenderBinds {
             bindPlain(driver, nodeName, answer, null);
             return;
         }
+        // Everything that may throw comes before the driver is assumed, so a failure leaves nothing behind.
+        String groupId = membership.groupId();
+        List<PodInfo> standIns = loop.standIns(driver, template, 0);
         String refusal = assumeIfFits(driver, nodeName);
         if (refusal != null) {
             answer.complete(new Refused(refusal));
             return;
         }
         ClusterState state = loop.state;
-        String groupId = membership.groupId();
-        List<PodInfo> standIns = loop.standIns(driver, template, 0);
         GroupPlan plan;
         try {
             plan = loop.groupPlanner.plan(groupId, standIns.size(), standIns, 0, state, loop.algorithm);
@@ -245,7 +246,7 @@ final class ExtenderBinds {
         }
         state.forget(elsewhere.placeholder().key());
         loop.takeReservation(executor.key(), elsewhere);
-        loop.queueForTest().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
+        loop.queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
         send(executor, nodeName, answer, () -> loop.giveBackTakenReservation(executor.key()));
     }
 
@@ -276,7 +277,7 @@ final class ExtenderBinds {
             return;
         }
         if (loop.state.forget(key)) {
-            loop.queueForTest().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+            loop.queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
         }
         if (entry.onFailure() != null) {
             entry.onFailure().run();
@@ -347,6 +348,16 @@ final class ExtenderBinds {
         out.put("extenderHeldBinds", held.size());
         out.put("extenderSentBinds", sent.size());
         out.put("extenderDrivers", drivers.size());
+    }
+
+    /**
+     * After a bind attempt of {@code key} failed with an internal error: an assumption it may have
+     * left that no held or sent bind owns is forgotten, so the room is not lost until a restart.
+     */
+    void abandon(PodKey key) {
+        if (!held.containsKey(key) && !sent.containsKey(key) && loop.state.isAssumed(key)) {
+            loop.state.forget(key);
+        }
     }
 
     /** The held bind of {@code key}, or null. */

@@ -41,7 +41,7 @@ final class PendingExplainer {
     /** See {@link SchedulingLoop#explain}. */
     Optional<PodExplanation> explain(PodKey key) {
         ClusterState state = loop.state;
-        PodInfo queued = loop.queueForTest().queuedPod(key);
+        PodInfo queued = loop.queue.queuedPod(key);
         PodInfo accounted = state.accountedPod(key);
         PodInfo heldBind = loop.extenderBinds().heldPod(key);
         PodInfo pod = queued != null ? queued : heldBind != null ? heldBind : accounted;
@@ -74,7 +74,7 @@ final class PendingExplainer {
             return PodState.IN_FLIGHT;
         }
         if (queued != null) {
-            QueuedPod.Location location = loop.queueForTest().location(key);
+            QueuedPod.Location location = loop.queue.location(key);
             return switch (location) {
                 case ACTIVE -> PodState.PENDING_ACTIVE;
                 case BACKOFF -> PodState.BACKOFF;
@@ -118,7 +118,10 @@ final class PendingExplainer {
         List<PodInfo> members = pending;
         int needed = min;
         String prefix = "";
-        if (membership.role() == GroupRole.DRIVER) {
+        // A question must leave the state as it found it: the planner assumes what it places (and
+        // replaces what the state holds under that key), so it is never handed a pod the state accounts.
+        boolean driverPending = membership.role() == GroupRole.DRIVER && loop.state.accountedPod(pod.key()) == null;
+        if (driverPending) {
             ExecutorTemplate template = loop.executorTemplate(pod, membership);
             if (template == null) {
                 return "the executors cannot be sized yet";
@@ -130,6 +133,10 @@ final class PendingExplainer {
             bound = 0;
             prefix = "driver and " + template.count() + " executor(s) sized by " + template.source() + ": ";
         } else if (min < 1) {
+            return null;
+        }
+        members = members.stream().filter(m -> loop.state.accountedPod(m.key()) == null).toList();
+        if (members.isEmpty()) {
             return null;
         }
         GroupPlan plan = loop.groupPlanner.plan(membership.groupId(), needed, members, bound, loop.state,
@@ -144,7 +151,7 @@ final class PendingExplainer {
     private List<PodInfo> pendingMembers(String groupId) {
         List<PodInfo> pods = new ArrayList<>();
         for (PodKey key : loop.pendingMemberKeys(groupId)) {
-            PodInfo queued = loop.queueForTest().queuedPod(key);
+            PodInfo queued = loop.queue.queuedPod(key);
             if (queued != null) {
                 pods.add(queued);
             }

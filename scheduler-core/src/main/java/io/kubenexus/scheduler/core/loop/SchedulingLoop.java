@@ -92,7 +92,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     private final SchedulerMetrics metrics;
     final Clock clock;
     final ClusterState state = new ClusterState();
-    private final SchedulingQueue queue;
+    final SchedulingQueue queue;
     final SchedulingAlgorithm algorithm;
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
     final PodGroups groups;
@@ -159,6 +159,8 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
 
+    /** Written by the loop thread, read by probes; starts at construction so a loop about to start counts as alive. */
+    private volatile long heartbeat = System.nanoTime();
     private boolean synced;
     private boolean leader;
     private long lastPublishNanos;
@@ -326,7 +328,16 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         }
     }
 
+    /**
+     * {@link System#nanoTime()} when the loop last began an iteration or a wait (it waits at most a
+     * second at a time), for a liveness probe: a loop stuck in one attempt or dead stops moving it.
+     */
+    public long heartbeatNanos() {
+        return heartbeat;
+    }
+
     private void waitForWork() throws InterruptedException {
+        heartbeat = System.nanoTime();
         publishIfDue(true);
         Duration wait = IDLE_WAIT;
         Instant wake = earliest(earliest(earliest(queue.nextWakeUp(), nextReservationExpiry()), nextRebind()),
@@ -348,6 +359,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
      * was tried. Public so tests can drive the loop deterministically without its thread.
      */
     public boolean runOnce() {
+        heartbeat = System.nanoTime();
         drainInbox();
         boolean tried = false;
         if (synced && leader) {
@@ -1679,6 +1691,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             try {
                 extenderBinds.bind(pod, nodeName, holdLimit, answer);
             } catch (RuntimeException e) {
+                extenderBinds.abandon(pod.key());
                 answer.complete(new ExtenderBindResult.Refused("internal error: " + e));
                 throw e;
             }
@@ -1734,7 +1747,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ for the query helpers (loop thread)
-    // They also read the package-private final fields: state, algorithm, groups, groupPlanner, clock, binder.
+    // They also read the package-private final fields: state, queue, algorithm, groups, groupPlanner, clock, binder.
 
     void post(Runnable onLoop) {
         inbox.add(new LoopEvent.Query(onLoop));

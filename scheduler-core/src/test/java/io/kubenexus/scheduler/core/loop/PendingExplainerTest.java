@@ -234,4 +234,34 @@ class PendingExplainerTest {
         assertThat(summaries.get(1).membersBound()).isEqualTo(2);
         assertThat(summaries.get(3).membersPending()).isEqualTo(1);
     }
+
+    @Test
+    void explainingARunningDriverWithPendingMembersLeavesItsChargeInPlace() {
+        cluster(false);
+        loop.onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
+                ResourceList.of(Map.of("cpu", 1000L)), 1, Map.of(), List.of(), "annotation"));
+        loop.onPodUpserted(pod("driver").label("group", "spark").label("role", "driver").label("min", "2")
+                .cpu(2).boundTo("a").build());
+        loop.onPodUpserted(pod("e-0").label("group", "spark").label("min", "2").cpu(1).build());
+        loop.runUntilIdle();
+        List<String> before = LoopFingerprint.of(loop);
+
+        explain("driver");
+
+        assertThat(LoopFingerprint.of(loop)).as("a read-only question").isEqualTo(before);
+    }
+
+    @Test
+    void explainingAGangMemberLeavesASiblingsInFlightAssumptionInPlace() {
+        binder.hold();
+        cluster(true);
+        loop.onPodUpserted(pod("w-0").label("group", "pair").label("min", "2").cpu(3).build());
+        loop.onPodUpserted(pod("w-1").label("group", "pair").label("min", "2").cpu(3).build());
+        loop.runUntilIdle(); // both placed, assumed, binds under way
+        List<String> before = LoopFingerprint.of(loop);
+
+        explain("w-0");
+
+        assertThat(LoopFingerprint.of(loop)).as("a read-only question").isEqualTo(before);
+    }
 }
