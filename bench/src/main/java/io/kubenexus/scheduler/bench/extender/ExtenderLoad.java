@@ -225,8 +225,13 @@ public final class ExtenderLoad {
         }
         int passing = tree.path("NodeNames").isArray() ? tree.path("NodeNames").size()
                 : tree.path("Nodes").path("items").size();
-        return passing + " pass, " + tree.path("FailedNodes").size() + " failed, "
+        String counts = passing + " pass, " + tree.path("FailedNodes").size() + " failed, "
                 + tree.path("FailedAndUnresolvableNodes").size() + " unresolvable";
+        Map<String, Integer> reasons = new java.util.TreeMap<>();
+        for (String field : List.of("FailedNodes", "FailedAndUnresolvableNodes")) {
+            tree.path(field).forEach(reason -> reasons.merge(reason.asText(), 1, Integer::sum));
+        }
+        return reasons.isEmpty() ? counts : counts + " " + reasons;
     }
 
     // ------------------------------------------------------------------ allocation per thread

@@ -145,7 +145,7 @@ final class ExtenderRequests {
                 "uid":"11112222-3333-4444-5555-666677778888","controller":true,"blockOwnerDeletion":true}]},
              "spec":{
               "volumes":[{"name":"dshm","emptyDir":{"medium":"Memory","sizeLimit":"64Gi"}},
-                {"name":"checkpoints","persistentVolumeClaim":{"claimName":"llm-finetune-7b-ckpt"}}],
+                {"name":"checkpoints","nfs":{"server":"fs-01.storage.example.com","path":"/exports/ckpt/llm-finetune-7b"}}],
               "containers":[{"name":"pytorch","image":"registry.example.com/ml/pytorch:2.5.1-cuda12.4-cudnn9",
                 "command":["torchrun"],"args":["--nnodes=4","--nproc_per_node=4","train.py","--config=/etc/train/7b.yaml"],
                 "env":[{"name":"MASTER_ADDR","value":"llm-finetune-7b-master-0"},{"name":"MASTER_PORT","value":"23456"},
