@@ -42,8 +42,8 @@ record ExtenderLoadOptions(List<Mode> modes, int namesNodes, int objectsNodes, i
     static final String USAGE = """
             usage: ExtenderLoad [--modes names,objects] [--names-nodes 5000] [--objects-nodes 1000]
                                 [--pods-per-node 30] [--seed 42] [--pods spark-executor,gpu]
-                                [--warmup-seconds 3] [--requests 1000] [--concurrency 4]
-                                [--throughput-seconds 5] [--rounds 1] [--out bench/target/extender.json]""";
+                                [--warmup-seconds 3] [--requests 500] [--concurrency 4]
+                                [--throughput-seconds 5] [--rounds 3] [--out bench/target/extender.json]""";
 
     ExtenderLoadOptions {
         if (modes.isEmpty() || pods.isEmpty()) {
@@ -70,10 +70,10 @@ record ExtenderLoadOptions(List<Mode> modes, int namesNodes, int objectsNodes, i
         long seed = 42;
         List<BenchPod> pods = List.of(BenchPod.values());
         double warmup = 3;
-        int requests = 1000;
+        int requests = 500;
         int concurrency = 4;
         double throughput = 5;
-        int rounds = 1;
+        int rounds = 3;
         Path out = Path.of("bench/target/extender.json");
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
