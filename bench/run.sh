@@ -7,6 +7,9 @@
 #   bench/run.sh throughput [Soak options]
 #                                      # the loop as fast as it goes at 5,000 nodes (2 min), then
 #                                      # DecisionBenchmark at 5,000 nodes in the same session
+#   bench/run.sh extender [ExtenderLoad options]
+#                                      # about 6 min: the extender's filter and prioritize over
+#                                      # loopback HTTP, 5,000 NodeNames and 1,000 Node objects, 3 rounds
 #
 # quick and full run with -prof gc (B/op). The jar is built when missing (BUILD=1 forces a rebuild) and copied
 # to a temporary directory first, so a concurrent rebuild cannot change it mid-run. The Alibaba trace
@@ -19,8 +22,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 set_name=${1:-}
 case "$set_name" in
-  quick|full|soak|throughput) shift ;;
-  *) echo "usage: $0 quick|full|soak|throughput [options]" >&2; exit 2 ;;
+  quick|full|soak|throughput|extender) shift ;;
+  *) echo "usage: $0 quick|full|soak|throughput|extender [options]" >&2; exit 2 ;;
 esac
 
 jar="$here/target/benchmarks.jar"
@@ -46,6 +49,13 @@ case "$set_name" in
     java -jar "$work/benchmarks.jar" '\.DecisionBenchmark' -p cluster=synthetic-5000 -f 1 -wi 3 -w 1s -i 5 -r 1s \
       2>&1 | tee -a "$here/target/throughput.txt"
     exit 0 ;;
+  extender)
+    # A real server (SchedulerHttpServer, ExtenderRoutes, LoopExtenderBackend) over the loop on
+    # 127.0.0.1:0 and a java.net.http client in the same JVM; table to stdout, JSON to
+    # bench/target/extender.json (see docs/benchmarks.md, "Extender over HTTP").
+    java -Xms2g -Xmx2g -cp "$work/benchmarks.jar" io.kubenexus.scheduler.bench.extender.ExtenderLoad "$@" \
+      | tee "$here/target/extender.txt"
+    exit "${PIPESTATUS[0]}" ;;
 esac
 
 data=${BENCH_DATA:-$root/../shared/data/alibaba-gpu-v2023}

@@ -11,11 +11,11 @@ import java.util.stream.Collectors;
  * fields, the usual annotations, addresses, five conditions, daemon endpoints, node info and the
  * list of cached images).
  */
-final class NodeJson {
+public final class NodeJson {
     private NodeJson() {
     }
 
-    static String node(NodeInfo info, int ordinal) {
+    public static String node(NodeInfo info, int ordinal) {
         String labels = info.labels().entrySet().stream()
                 .map(e -> quote(e.getKey()) + ": " + quote(e.getValue()))
                 .collect(Collectors.joining(", "));

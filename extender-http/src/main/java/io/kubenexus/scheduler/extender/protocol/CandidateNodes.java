@@ -68,6 +68,11 @@ public final class CandidateNodes {
         return index == null ? -1 : index;
     }
 
+    /** How many bytes {@link #appendRawObject} appends for candidate {@code index}. */
+    int rawObjectLength(int index) {
+        return ends[index] - starts[index];
+    }
+
     /** Appends candidate {@code index}'s original JSON bytes; full-object mode only. */
     void appendRawObject(int index, Buffer out) {
         if (source == null) {

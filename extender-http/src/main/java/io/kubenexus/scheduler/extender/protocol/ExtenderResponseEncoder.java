@@ -40,7 +40,14 @@ public final class ExtenderResponseEncoder {
         verdicts.failed().keySet().forEach(name -> candidateIndex(candidates, name, "failed"));
         verdicts.failedAndUnresolvable().keySet().forEach(name -> candidateIndex(candidates, name, "failedAndUnresolvable"));
 
-        Buffer out = Buffer.buffer(candidates.fullObjects() ? 4096 : 256);
+        // Sized up front: growing a multi-MB answer copies it several times over.
+        long size = 128 + 96L * (verdicts.failed().size() + verdicts.failedAndUnresolvable().size());
+        for (int i = 0; i < pass.length; i++) {
+            if (pass[i]) {
+                size += 1 + (candidates.fullObjects() ? candidates.rawObjectLength(i) : candidates.names().get(i).length() + 2);
+            }
+        }
+        Buffer out = Buffer.buffer((int) Math.min(Integer.MAX_VALUE - 16, size));
         GoJsonWriter json = new GoJsonWriter(out);
         if (candidates.fullObjects()) {
             json.raw("{\"Nodes\":{\"metadata\":{},\"items\":[");

@@ -6,9 +6,11 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -91,11 +93,9 @@ public final class ExtenderRoutes {
 
     /** Adds the routes to {@code router}; they answer every path under the prefix. */
     public void mountOn(Router router) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         for (ExtenderVerb verb : ExtenderVerb.values()) {
             router.post(path(verb))
-                    .handler(body)
-                    .handler(ctx -> serve(verb, ctx))
+                    .handler(ctx -> readBody(verb, ctx))
                     .failureHandler(this::failed);
             router.route(path(verb)).handler(ctx -> JsonErrors.methodNotAllowed(ctx, HttpMethod.POST));
         }
@@ -103,9 +103,82 @@ public final class ExtenderRoutes {
         router.route(prefix + "/*").handler(JsonErrors.notFound());
     }
 
-    private void serve(ExtenderVerb verb, RoutingContext ctx) {
-        Buffer received = ctx.body().buffer();
-        byte[] bytes = received == null ? new byte[0] : received.getBytes();
+    /**
+     * Reads the body as {@code BodyHandler} would, with one copy instead of a dozen: the chunks Vert.x
+     * delivers (heap buffers of their own) are kept and copied once into an array of the received
+     * length at the end. {@code BodyHandler} grew a buffer from 64 KB (a 5 MB Node list was copied
+     * about ten times) and {@code getBytes} copied it again. Nothing is allocated ahead for a declared
+     * length, so a client declaring a large body and sending little costs only what it sends. Over
+     * {@code maxBodyBytes}, declared or received, the route fails with 413.
+     */
+    private void readBody(ExtenderVerb verb, RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long declared = declaredLength(request);
+        long limit = Math.min(maxBodyBytes, Integer.MAX_VALUE - 16); // one array holds the body
+        if (declared > limit) {
+            ctx.fail(413);
+            return;
+        }
+        BodyChunks body = new BodyChunks();
+        if (request.isEnded()) {
+            serve(verb, ctx, body.bytes());
+            return;
+        }
+        request.handler(chunk -> {
+            if (body.failed) {
+                return;
+            }
+            if (body.length + chunk.length() > limit) {
+                body.failed = true;
+                ctx.fail(413);
+                return;
+            }
+            body.append(chunk);
+        });
+        request.endHandler(ended -> {
+            if (!body.failed) {
+                serve(verb, ctx, body.bytes());
+            }
+        });
+        request.resume();
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A request body's chunks as they arrive. */
+    private static final class BodyChunks {
+        private final List<Buffer> chunks = new ArrayList<>();
+        private long length;
+        private boolean failed;
+
+        void append(Buffer chunk) {
+            chunks.add(chunk);
+            length += chunk.length();
+        }
+
+        byte[] bytes() {
+            byte[] bytes = new byte[(int) length];
+            int at = 0;
+            for (Buffer chunk : chunks) {
+                chunk.getBytes(0, chunk.length(), bytes, at);
+                at += chunk.length();
+            }
+            chunks.clear();
+            return bytes;
+        }
+    }
+
+    private void serve(ExtenderVerb verb, RoutingContext ctx, byte[] bytes) {
         try {
             switch (verb) {
                 case FILTER -> {

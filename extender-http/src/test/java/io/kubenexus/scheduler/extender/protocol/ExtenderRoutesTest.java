@@ -5,6 +5,8 @@ import static io.kubenexus.scheduler.extender.protocol.NodeListFixture.resourceT
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -285,6 +287,33 @@ class ExtenderRoutesTest {
             HttpResponse<String> good = small.post("/kn/ext/bind", resource("bind-request.json"));
             assertThat(good.statusCode()).isEqualTo(200);
             assertThat(good.body()).isEqualTo("{\"Error\":\"\"}");
+        }
+    }
+
+    @Test
+    void aBodyWithoutContentLengthIsReadWholeAndOverTheLimitIsA413() throws Exception {
+        // The body is read into an array of the declared length; chunked bodies grow it instead.
+        byte[] body = NodeListFixture.nodesRequest(NodeListFixture.nodeJsons(40, 7));
+        try (ExtenderTestServer sized = new ExtenderTestServer("/kn/ext", body.length)) {
+            sized.backend.filter = (pod, names) -> CompletableFuture.completedFuture(
+                    new FilterVerdicts(names, Map.of(), Map.of()));
+
+            HttpResponse<String> whole = sized.send(HttpRequest.newBuilder(sized.uri("/kn/ext/filter"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+            assertThat(whole.statusCode()).isEqualTo(200);
+            assertThat(whole.body()).startsWith("{\"Nodes\":{\"metadata\":{},\"items\":[")
+                    .contains(new String(body, StandardCharsets.UTF_8).substring(
+                            new String(body, StandardCharsets.UTF_8).indexOf("\"items\":[") + 9,
+                            new String(body, StandardCharsets.UTF_8).lastIndexOf("]},\"NodeNames\"")));
+        }
+        try (ExtenderTestServer small = new ExtenderTestServer("/kn/ext", body.length - 1)) {
+            HttpResponse<String> over = small.send(HttpRequest.newBuilder(small.uri("/kn/ext/filter"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+            assertJsonError(over, 413, "request body is larger than http.maxBodyBytes");
+            assertThat(small.backend.calls).isEmpty();
+            assertThat(small.post("/kn/ext/bind", resource("bind-request.json")).statusCode()).isEqualTo(200);
         }
     }
 
