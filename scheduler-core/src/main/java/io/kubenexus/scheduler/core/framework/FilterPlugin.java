@@ -36,6 +36,17 @@ public interface FilterPlugin extends SchedulingPlugin {
         return false;
     }
 
+    /**
+     * Whether {@code node}, which this plugin rejected for reasons {@link #evictionMayResolve} calls
+     * resolvable, could still not take the pod with every other pod gone: kube-scheduler's
+     * NodeResourcesFit makes a request above the node's allocatable UnschedulableAndUnresolvable.
+     * False, the default, where emptying the node would always do. Called only for rejected nodes,
+     * outside a decision (the extender's filter).
+     */
+    default boolean exceedsEmptyNode(PodContext pod, ClusterSnapshot snapshot, int node) {
+        return false;
+    }
+
     /** The cluster changes that can make a node this plugin rejected acceptable. */
     Set<ClusterEventType> eventsThatMayHelp();
 }

@@ -37,6 +37,10 @@ final class NodeVerdicts {
         String reason() {
             return String.join(", ", reasons);
         }
+
+        Verdict unresolvable() {
+            return resolvable ? new Verdict(plugin, reasons, false) : this;
+        }
     }
 
     /**
@@ -93,8 +97,19 @@ final class NodeVerdicts {
             before.andNot(feasible);
             List<String> bulkReasons = sortedReasons(bulk);
             Verdict shared = shareUniformVerdicts ? uniformVerdict(filter, bulkReasons, before.cardinality()) : null;
+            Verdict sharedUnresolvable = null;
             for (int n = before.nextSetBit(0); n >= 0; n = before.nextSetBit(n + 1)) {
-                rejected.put(n, shared != null ? shared : verdictAlone(filter, context, state, n, bulkReasons));
+                Verdict verdict = shared != null ? shared : verdictAlone(filter, context, state, n, bulkReasons);
+                if (verdict.resolvable() && filter.exceedsEmptyNode(context, state, n)) {
+                    // No eviction makes room on a node smaller than the request (kube-scheduler: unresolvable).
+                    if (verdict == shared) {
+                        sharedUnresolvable = sharedUnresolvable == null ? shared.unresolvable() : sharedUnresolvable;
+                        verdict = sharedUnresolvable;
+                    } else {
+                        verdict = verdict.unresolvable();
+                    }
+                }
+                rejected.put(n, verdict);
             }
         }
         return new Outcome(feasible, sorted(rejected));

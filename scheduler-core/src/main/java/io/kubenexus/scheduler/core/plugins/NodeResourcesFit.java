@@ -145,10 +145,23 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         return zeros;
     }
 
-    /** Capacity held by other pods is freed by evicting them. */
+    /** Capacity held by other pods is freed by evicting them... */
     @Override
     public boolean evictionMayResolve(String reason) {
         return true;
+    }
+
+    /** ...unless the pod asks for more of a resource than the node has at all. */
+    @Override
+    public boolean exceedsEmptyNode(PodContext pod, ClusterSnapshot snapshot, int node) {
+        int[] columns = pod.requestColumns();
+        long[] amounts = pod.requestAmounts();
+        for (int j = 0; j < columns.length; j++) {
+            if (amounts[j] > 0 && amounts[j] > snapshot.allocatable(columns[j], node)) {
+                return true;
+            }
+        }
+        return snapshot.allocatable(ResourceColumns.PODS, node) < 1;
     }
 
     @Override

@@ -63,6 +63,8 @@ class ExtenderDecisionsTest {
         loop.onNodeUpserted(node("tainted").cpu(4).label("zone", "a").taint("gpu", "true", TaintEffect.NO_SCHEDULE).build());
         loop.onNodeUpserted(node("other-zone").cpu(4).label("zone", "b").build());
         loop.onNodeUpserted(node("small").cpu(1).label("zone", "a").build());
+        loop.onNodeUpserted(node("full").cpu(4).label("zone", "a").build());
+        loop.onPodUpserted(pod("filler").schedulerName("default-scheduler").cpu(3).boundTo("full").build());
         loop.onNodeUpserted(node("port-taken").cpu(4).label("zone", "a").build());
         loop.onPodUpserted(pod("web").schedulerName("default-scheduler").cpu(0.5).hostPort(8080).boundTo("port-taken").build());
         loop.runUntilIdle();
@@ -77,7 +79,8 @@ class ExtenderDecisionsTest {
                 Arguments.of("NodeUnschedulable", "cordoned", false, NodeUnschedulable.REASON),
                 Arguments.of("TaintToleration", "tainted", false, "node(s) had untolerated taint {gpu: true}"),
                 Arguments.of("NodeAffinity (nodeSelector)", "other-zone", false, NodeAffinity.REASON),
-                Arguments.of("NodeResourcesFit", "small", true, "Insufficient cpu"),
+                Arguments.of("NodeResourcesFit, room held by other pods", "full", true, "Insufficient cpu"),
+                Arguments.of("NodeResourcesFit, a node smaller than the request", "small", false, "Insufficient cpu"),
                 Arguments.of("NodePorts", "port-taken", true, NodePorts.REASON),
                 Arguments.of("unknown node", "ghost", true, NodeFilterResult.UNKNOWN_NODE));
     }
@@ -98,12 +101,12 @@ class ExtenderDecisionsTest {
     @Test
     void theAnswerKeepsTheRequestsOrderAndReportsEveryNode() {
         probeCluster();
-        List<String> asked = List.of("small", "ghost", "fits", "tainted", "other-zone", "port-taken", "cordoned");
+        List<String> asked = List.of("small", "ghost", "full", "fits", "tainted", "other-zone", "port-taken", "cordoned");
 
         NodeFilterResult result = answer(loop.filter(probe().build(), asked));
 
-        assertThat(result.failed().keySet()).containsExactly("small", "ghost", "port-taken");
-        assertThat(result.failedAndUnresolvable().keySet()).containsExactly("tainted", "other-zone", "cordoned");
+        assertThat(result.failed().keySet()).containsExactly("ghost", "full", "port-taken");
+        assertThat(result.failedAndUnresolvable().keySet()).containsExactly("small", "tainted", "other-zone", "cordoned");
         assertThat(result.feasible()).containsExactly("fits");
     }
 
@@ -114,7 +117,9 @@ class ExtenderDecisionsTest {
 
         NodeFilterResult result = answer(loop.filter(pod("big").cpu(2).memoryGi(2).build(), List.of("tiny")));
 
-        assertThat(result.failed()).containsExactly(Map.entry("tiny", "Insufficient cpu, Insufficient memory"));
+        // Larger than the whole node: no eviction helps, as kube-scheduler says of such a node.
+        assertThat(result.failedAndUnresolvable())
+                .containsExactly(Map.entry("tiny", "Insufficient cpu, Insufficient memory"));
     }
 
     @Test
@@ -302,5 +307,19 @@ class ExtenderDecisionsTest {
         answer(loop.prioritize(probe().build(), List.of("fits", "small", "ghost")));
 
         assertThat(LoopFingerprint.of(loop)).isEqualTo(before);
+    }
+
+    /** kube-scheduler's NodeResourcesFit: a request above the node's allocatable is UnschedulableAndUnresolvable. */
+    @Test
+    void aRequestLargerThanTheWholeNodeIsUnresolvable() {
+        loop.onCachesSynced();
+        loop.onNodeUpserted(node("small").cpu(1).build());
+        loop.runUntilIdle();
+
+        NodeFilterResult result = answer(loop.filter(pod("big").schedulerName("default-scheduler").cpu(2).build(),
+                List.of("small")));
+
+        assertThat(result.failedAndUnresolvable()).containsOnlyKeys("small");
+        assertThat(result.failed()).isEmpty();
     }
 }
