@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +28,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The extender's gang-aware bind: kube-scheduler chose the node, this decides whether and when the
  * bind goes out. The extender protocol has no permit/wait call, so a gang member's bind is held here
- * (its future kept, no thread blocked) until enough members are ready, then all are bound together.
- * A held member is verified on its node and assumed there while it waits, as kube-scheduler's own
- * cache assumes it for its binding cycle: its siblings and every other pod are filtered with its
- * room taken, so the members' nodes hold the whole group when the last one arrives. The hold is
- * bounded by the hold limit; a member refused, expired, deleted or dropped with the Lease gives its
- * room back at once. A Spark driver is bound only with its executors'
+ * (its future kept, no thread blocked) until enough members are ready, then all are verified together
+ * on their chosen nodes and bound, or all refused. A Spark driver is bound only with its executors'
  * places reserved (the same {@link Reservation}s, TTL and release as the loop's own drivers); an
  * executor takes a place of its group on its node.
  *
@@ -67,9 +64,9 @@ final class ExtenderBinds {
             answer.complete(new Refused("not the leader: this replica is standing by and binds nothing; retry"));
             return;
         }
-        Held previous = held.get(key);
+        Held previous = held.remove(key);
         if (previous != null) {
-            release(previous, "replaced by a newer bind request for " + key);
+            previous.answer().complete(new Refused("replaced by a newer bind request for " + key));
         }
         if (sent.containsKey(key)) {
             answer.complete(new Refused("a bind of " + key + " is already under way"));
@@ -98,12 +95,6 @@ final class ExtenderBinds {
         } else if (membership != null && membership.role() == GroupRole.EXECUTOR) {
             bindExecutor(pod, nodeName, membership.groupId(), answer);
         } else if (membership != null && loop.groupMinimum(membership) >= 2) {
-            String refusal = assumeIfFits(pod, nodeName);
-            if (refusal != null) {
-                answer.complete(new Refused("gang " + membership.groupId() + ": " + key + " does not fit on " + nodeName
-                        + " with the members already held: " + refusal));
-                return;
-            }
             Instant now = loop.clock.instant();
             held.put(key, new Held(pod, nodeName, membership.groupId(), loop.groupMinimum(membership), now,
                     now.plus(holdLimit), holdLimit, answer));
@@ -136,9 +127,8 @@ final class ExtenderBinds {
     }
 
     /**
-     * Held members of {@code groupId} plus those bound reach min-available: all are bound together.
-     * Each was verified and assumed on its node when it came, with the ones before it assumed, so
-     * together they fit.
+     * Held members of {@code groupId} plus those bound reach min-available: all are verified together,
+     * largest first, each assumed before the next; all are bound or all refused.
      */
     private void releaseIfComplete(String groupId) {
         List<Held> members = heldOf(groupId);
@@ -147,19 +137,29 @@ final class ExtenderBinds {
         if (members.size() + bound < min) {
             return;
         }
+        members.sort(Comparator.comparingLong((Held h) -> -h.pod().requests().get("cpu"))
+                .thenComparingLong(h -> -h.pod().requests().get("memory"))
+                .thenComparing(h -> h.pod().key()));
+        List<PodKey> assumed = new ArrayList<>();
+        for (Held member : members) {
+            String refusal = assumeIfFits(member.pod(), member.nodeName());
+            if (refusal != null) {
+                assumed.forEach(loop.state::forget);
+                String message = "gang " + groupId + ": " + member.pod().key() + " does not fit on "
+                        + member.nodeName() + " with the other members placed: " + refusal
+                        + "; none of the " + members.size() + " members was bound";
+                for (Held refused : members) {
+                    held.remove(refused.pod().key());
+                    refused.answer().complete(new Refused(message));
+                }
+                return;
+            }
+            assumed.add(member.pod().key());
+        }
         for (Held member : members) {
             held.remove(member.pod().key());
             send(member.pod(), member.nodeName(), member.answer(), null);
         }
-    }
-
-    /** Ends a held bind with a refusal; the room it held is given back and waiting pods may use it. */
-    private void release(Held member, String reason) {
-        held.remove(member.pod().key());
-        if (loop.state.forget(member.pod().key())) {
-            loop.queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
-        }
-        member.answer().complete(new Refused(reason));
     }
 
     /**
@@ -286,7 +286,7 @@ final class ExtenderBinds {
                 + result.outcome() + "): " + result.detail()));
     }
 
-    /** Held binds past their limit are refused and give their room back. */
+    /** Held binds past their limit are refused; nothing of theirs was assumed. */
     void expireHolds() {
         if (held.isEmpty()) {
             return;
@@ -297,8 +297,9 @@ final class ExtenderBinds {
                 continue;
             }
             int ready = heldOf(member.groupId()).size() + loop.boundGroupMembers(member.groupId()).size();
-            release(member, "gang " + member.groupId() + ": " + ready + " of " + member.minMembers()
-                    + " members ready to bind after " + Quantities.duration(member.holdLimit()));
+            held.remove(member.pod().key());
+            member.answer().complete(new Refused("gang " + member.groupId() + ": " + ready + " of "
+                    + member.minMembers() + " members ready to bind after " + Quantities.duration(member.holdLimit())));
         }
     }
 
@@ -316,16 +317,18 @@ final class ExtenderBinds {
     /** Leadership lost: every held bind is refused (binds already sent finish as the bind gate decides). */
     void leadershipLost() {
         for (Held member : List.copyOf(held.values())) {
-            release(member, "not the leader any more: gang " + member.groupId() + " is no longer held here; retry");
+            member.answer().complete(new Refused("not the leader any more: gang " + member.groupId()
+                    + " is no longer held here; retry"));
         }
+        held.clear();
         drivers.clear(); // their places lapse with the term
     }
 
     /** The pod is gone: a held bind of it is refused, a driver's places are released. */
     void podRemoved(PodKey key) {
-        Held member = held.get(key);
+        Held member = held.remove(key);
         if (member != null) {
-            release(member, "pod " + key + " was deleted");
+            member.answer().complete(new Refused("pod " + key + " was deleted"));
         }
         String groupId = drivers.remove(key);
         if (groupId != null) {

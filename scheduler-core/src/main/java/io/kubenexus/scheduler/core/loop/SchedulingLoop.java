@@ -1804,10 +1804,6 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     Set<PodKey> boundGroupMembers(String groupId) {
         Set<PodKey> bound = new HashSet<>(boundMembers.getOrDefault(groupId, Set.of()));
         state.forEachAccountedPod(pod -> {
-            // A member whose extender bind is held is assumed for its room, but not bound.
-            if (extenderBinds.heldPod(pod.key()) != null) {
-                return;
-            }
             GroupMembership membership = groups.membership(pod);
             if (membership != null && membership.isValid() && membership.groupId().equals(groupId)
                     && pod.holdsResources()) {
