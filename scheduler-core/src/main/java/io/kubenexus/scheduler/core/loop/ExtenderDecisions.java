@@ -28,6 +28,14 @@ import java.util.function.Supplier;
 final class ExtenderDecisions {
     private final SchedulingLoop loop;
     private final NodeVerdicts verdicts;
+    /**
+     * The last names resolved, by identity, with the node set they were resolved against:
+     * kube-scheduler sends the same NodeNames to filter and prioritize, and the decoder hands the
+     * same immutable list for identical bytes, so a repeated question skips 5,000 hash lookups.
+     */
+    private List<String> resolvedNames;
+    private long resolvedNodeSet = -1;
+    private int[] resolvedIndices;
 
     ExtenderDecisions(SchedulingLoop loop, NodeVerdicts verdicts) {
         this.loop = loop;
@@ -225,12 +233,23 @@ final class ExtenderDecisions {
         }
     }
 
-    /** Each name's live node index, or -1; one lookup per name. */
+    /**
+     * Each name's live node index, or -1; one lookup per name, or none when the very same list was
+     * resolved last against the same node set. {@code nodeNames} must be immutable (the loop passes
+     * {@code List.copyOf}s). The array is shared: read it only.
+     */
     private int[] liveIndices(List<String> nodeNames) {
+        long nodeSet = loop.state.nodeSetVersion();
+        if (nodeNames == resolvedNames && nodeSet == resolvedNodeSet) {
+            return resolvedIndices;
+        }
         int[] indices = new int[nodeNames.size()];
         for (int i = 0; i < indices.length; i++) {
             indices[i] = liveIndex(nodeNames.get(i));
         }
+        resolvedNames = nodeNames;
+        resolvedNodeSet = nodeSet;
+        resolvedIndices = indices;
         return indices;
     }
 

@@ -55,7 +55,18 @@ class ExtenderDecisionsDifferentialTest {
             int nodes = randomCluster(loop, random);
             for (int p = 0; p < 15; p++) {
                 PodInfo pod = randomPod(random, p);
-                List<String> names = randomNames(random, nodes);
+                // Immutable, as the extender passes them: the loop resolves the same list once per node set.
+                List<String> names = List.copyOf(randomNames(random, nodes));
+                if (p % 5 == 4) {
+                    answer(loop, loop.filter(pod, names)); // resolved, then the node set changes
+                    String changed = "n" + random.nextInt(nodes);
+                    if (random.nextBoolean()) {
+                        loop.onNodeRemoved(changed);
+                    } else {
+                        loop.onNodeUpserted(node(changed).cpu(8).memoryGi(32).label("zone", "z0").label("disk", "ssd").build());
+                    }
+                    loop.runUntilIdle();
+                }
                 NodeFilterResult filtered = answer(loop, loop.filter(pod, names));
                 NodeFilterResult expectedFilter = plainFilter(loop, pod, names);
                 assertThat(filtered.feasible()).as("seed %d pod %d", seed, p).containsExactlyElementsOf(expectedFilter.feasible());
