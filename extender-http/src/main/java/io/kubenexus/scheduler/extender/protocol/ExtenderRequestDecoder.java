@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Decodes kube-scheduler's extender requests with Jackson's streaming parser.
@@ -34,6 +36,17 @@ import java.util.Map;
  */
 public final class ExtenderRequestDecoder {
     private final ObjectMapper mapper;
+    /**
+     * The last {@code NodeNames} array decoded, as its exact JSON text and what it decoded to.
+     * kube-scheduler with {@code nodeCacheCapable} sends the same names to every filter and
+     * prioritize; an array byte-for-byte equal to the last one decodes to the same names, so it is
+     * skipped (scanned, not decoded into strings) and the same immutable candidates are answered,
+     * map by name included. Shared by the event loops: one immutable pair, swapped whole.
+     */
+    private final AtomicReference<DecodedNames> lastNames = new AtomicReference<>();
+
+    private record DecodedNames(byte[] text, CandidateNodes nodes) {
+    }
 
     public ExtenderRequestDecoder() {
         this(new ObjectMapper());
@@ -49,7 +62,7 @@ public final class ExtenderRequestDecoder {
         return parse(body, p -> {
             Pod pod = null;
             CandidateNodes nodeObjects = null;
-            List<String> nodeNames = null;
+            CandidateNodes nodeNames = null;
             while (nextField(p)) {
                 String key = p.currentName();
                 p.nextToken();
@@ -58,7 +71,7 @@ public final class ExtenderRequestDecoder {
                 } else if (key.equalsIgnoreCase("Nodes")) {
                     nodeObjects = nodeList(p, body);
                 } else if (key.equalsIgnoreCase("NodeNames")) {
-                    nodeNames = stringArray(p, "NodeNames");
+                    nodeNames = nodeNames(p, body);
                 } else {
                     p.skipChildren();
                 }
@@ -72,7 +85,7 @@ public final class ExtenderRequestDecoder {
             if (nodeObjects == null && nodeNames == null) {
                 throw bad("one of Nodes and NodeNames is required");
             }
-            return new ExtenderArgs(pod, nodeObjects != null ? nodeObjects : CandidateNodes.ofNames(nodeNames));
+            return new ExtenderArgs(pod, nodeObjects != null ? nodeObjects : nodeNames);
         });
     }
 
@@ -361,6 +374,33 @@ public final class ExtenderRequestDecoder {
         return uids;
     }
 
+    /** {@code NodeNames}: null for JSON null; the last candidates again when the array's bytes are the last ones. */
+    private CandidateNodes nodeNames(JsonParser p, byte[] body) throws IOException, BadExtenderRequestException {
+        long start = p.currentTokenLocation().getByteOffset();
+        boolean array = p.currentToken() == JsonToken.START_ARRAY && start >= 0 && start < body.length
+                && body[(int) start] == '[';
+        DecodedNames last = lastNames.get();
+        if (array && last != null && Arrays.equals(body, (int) start, (int) Math.min(body.length, start + last.text().length),
+                last.text(), 0, last.text().length)) {
+            // The same text from '[' to its ']': the same tokens, so the parser ends where the text does.
+            p.skipChildren();
+            if (p.currentLocation().getByteOffset() != start + last.text().length) {
+                throw new IllegalStateException("NodeNames array equal to the last one ended elsewhere");
+            }
+            return last.nodes();
+        }
+        List<String> names = stringArray(p, "NodeNames");
+        if (names == null) {
+            return null;
+        }
+        CandidateNodes nodes = CandidateNodes.ofNames(names);
+        long end = p.currentLocation().getByteOffset();
+        if (array && end > start && end <= body.length && body[(int) end - 1] == ']') {
+            lastNames.set(new DecodedNames(Arrays.copyOfRange(body, (int) start, (int) end), nodes));
+        }
+        return nodes;
+    }
+
     private static List<String> stringArray(JsonParser p, String field) throws IOException, BadExtenderRequestException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
@@ -370,8 +410,13 @@ public final class ExtenderRequestDecoder {
         }
         List<String> values = new ArrayList<>();
         for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-            String value = string(p, field + "[" + i + "]");
-            values.add(required(value, field + "[" + i + "]"));
+            // The element's label is built only for an error: 5,000 names built 10,000 labels.
+            JsonToken token = p.currentToken();
+            String value = token == JsonToken.VALUE_STRING ? p.getText() : string(p, field + "[" + i + "]");
+            if (value == null || value.isEmpty()) {
+                required(value, field + "[" + i + "]");
+            }
+            values.add(value);
         }
         return values;
     }

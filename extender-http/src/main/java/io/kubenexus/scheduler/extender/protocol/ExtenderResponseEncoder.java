@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.extender.protocol;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -166,9 +167,14 @@ public final class ExtenderResponseEncoder {
     /** A Go {@code map[string]string}: keys sorted as Go sorts them (same order for DNS names), {@code {}} when empty. */
     private static void stringMap(GoJsonWriter json, Map<String, String> map) {
         json.raw("{");
+        // String's natural order, as a TreeMap of the map sorted them; the keys of a map are
+        // distinct, so the order is total. An array sort: no tree node per key, and linear on
+        // keys that come already sorted.
+        String[] keys = map.keySet().toArray(new String[0]);
+        Arrays.sort(keys);
         boolean first = true;
-        for (Map.Entry<String, String> entry : new TreeMap<>(map).entrySet()) {
-            json.raw(first ? "" : ",").string(entry.getKey()).raw(":").string(entry.getValue());
+        for (String key : keys) {
+            json.raw(first ? "" : ",").string(key).raw(":").string(map.get(key));
             first = false;
         }
         json.raw("}");

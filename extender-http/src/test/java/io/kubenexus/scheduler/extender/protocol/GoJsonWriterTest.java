@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,5 +30,21 @@ class GoJsonWriterTest {
         new GoJsonWriter(out).string(value);
 
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+
+    /** Numbers are written digit by digit, without a string: exactly Long.toString's text. */
+    @Test
+    void numbersAreLongToString() {
+        SplittableRandom random = new SplittableRandom(7);
+        long[] edges = {0, 1, 9, 10, 11, 99, 100, -1, -9, -10, Integer.MAX_VALUE, Integer.MIN_VALUE,
+            Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1, 999_999_999_999L, 1_000_000_000_000L};
+        for (int i = 0; i < edges.length + 20_000; i++) {
+            long value = i < edges.length ? edges[i]
+                    : i % 2 == 0 ? random.nextLong() : random.nextLong() >> random.nextInt(64);
+            Buffer out = Buffer.buffer();
+            new GoJsonWriter(out).raw("[").number(value).raw(",").number(value).raw("]");
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("%d", value)
+                    .isEqualTo("[" + value + "," + value + "]");
+        }
     }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +28,14 @@ import java.util.function.Supplier;
 final class ExtenderDecisions {
     private final SchedulingLoop loop;
     private final NodeVerdicts verdicts;
+    /**
+     * The last names resolved, by identity, with the node set they were resolved against:
+     * kube-scheduler sends the same NodeNames to filter and prioritize, and the decoder hands the
+     * same immutable list for identical bytes, so a repeated question skips 5,000 hash lookups.
+     */
+    private List<String> resolvedNames;
+    private long resolvedNodeSet = -1;
+    private int[] resolvedIndices;
 
     ExtenderDecisions(SchedulingLoop loop, NodeVerdicts verdicts) {
         this.loop = loop;
@@ -39,18 +46,25 @@ final class ExtenderDecisions {
     NodeFilterResult filter(PodInfo pod, List<String> nodeNames) {
         return withOwnReservationsFree(pod, () -> {
             ClusterState state = loop.state;
-            NodeVerdicts.Outcome outcome = verdicts.judge(state.podContext(pod), state, known(nodeNames));
+            int[] indices = liveIndices(nodeNames);
+            NodeVerdicts.Outcome outcome = verdicts.judge(state.podContext(pod), state, known(indices));
             List<String> feasible = new ArrayList<>();
             Map<String, String> failed = new LinkedHashMap<>();
             Map<String, String> unresolvable = new LinkedHashMap<>();
-            for (String name : new LinkedHashSet<>(nodeNames)) {
-                int index = liveIndex(name);
+            BitSet answered = new BitSet(); // a name given twice is answered once, where it came first
+            for (int i = 0; i < indices.length; i++) {
+                String name = nodeNames.get(i);
+                int index = indices[i];
                 if (index < 0) {
-                    failed.put(name, NodeFilterResult.UNKNOWN_NODE);
+                    failed.putIfAbsent(name, NodeFilterResult.UNKNOWN_NODE);
+                } else if (answered.get(index)) {
+                    continue;
                 } else if (outcome.feasible().get(index)) {
+                    answered.set(index);
                     feasible.add(name);
                 } else {
-                    NodeVerdicts.Verdict verdict = outcome.rejected().get(index);
+                    answered.set(index);
+                    NodeVerdicts.Verdict verdict = outcome.verdict(index);
                     (verdict.resolvable() ? failed : unresolvable).put(name, verdict.reason());
                 }
             }
@@ -63,20 +77,22 @@ final class ExtenderDecisions {
         return withOwnReservationsFree(pod, () -> {
             ClusterState state = loop.state;
             PodContext context = state.podContext(pod);
-            BitSet feasible = verdicts.judge(context, state, known(nodeNames)).feasible();
+            int[] indices = liveIndices(nodeNames);
+            BitSet feasible = verdicts.judge(context, state, known(indices)).feasible();
             int[] nodes = feasible.stream().toArray();
             long[] totals = loop.algorithm.scoreTotals(context, state, nodes, nodes.length);
             long best = 0;
             for (long total : totals) {
                 best = Math.max(best, total);
             }
-            Map<Integer, Integer> byIndex = new HashMap<>();
+            int[] byIndex = new int[nodes.length == 0 ? 0 : nodes[nodes.length - 1] + 1];
             for (int i = 0; i < nodes.length; i++) {
-                byIndex.put(nodes[i], scale(totals[i], best));
+                byIndex[nodes[i]] = scale(totals[i], best);
             }
             Map<String, Integer> scores = new LinkedHashMap<>();
-            for (String name : nodeNames) {
-                scores.put(name, byIndex.getOrDefault(liveIndex(name), 0));
+            for (int i = 0; i < indices.length; i++) {
+                int index = indices[i];
+                scores.put(nodeNames.get(i), index >= 0 && index < byIndex.length ? byIndex[index] : 0);
             }
             return new NodeScores(scores);
         });
@@ -217,10 +233,29 @@ final class ExtenderDecisions {
         }
     }
 
-    private BitSet known(List<String> nodeNames) {
+    /**
+     * Each name's live node index, or -1; one lookup per name, or none when the very same list was
+     * resolved last against the same node set. {@code nodeNames} must be immutable (the loop passes
+     * {@code List.copyOf}s). The array is shared: read it only.
+     */
+    private int[] liveIndices(List<String> nodeNames) {
+        long nodeSet = loop.state.nodeSetVersion();
+        if (nodeNames == resolvedNames && nodeSet == resolvedNodeSet) {
+            return resolvedIndices;
+        }
+        int[] indices = new int[nodeNames.size()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = liveIndex(nodeNames.get(i));
+        }
+        resolvedNames = nodeNames;
+        resolvedNodeSet = nodeSet;
+        resolvedIndices = indices;
+        return indices;
+    }
+
+    private static BitSet known(int[] indices) {
         BitSet candidates = new BitSet();
-        for (String name : nodeNames) {
-            int index = liveIndex(name);
+        for (int index : indices) {
             if (index >= 0) {
                 candidates.set(index);
             }

@@ -35,7 +35,7 @@ final class NodeVerdicts {
     record Verdict(String plugin, List<String> reasons, boolean resolvable) {
         /** kube-scheduler's per-node text: the reasons joined with ", ". */
         String reason() {
-            return String.join(", ", reasons);
+            return reasons.size() == 1 ? reasons.get(0) : String.join(", ", reasons);
         }
 
         Verdict unresolvable() {
@@ -45,9 +45,25 @@ final class NodeVerdicts {
 
     /**
      * @param feasible  the candidates that passed every filter
-     * @param rejected  by node index, in ascending order
+     * @param byNode    the verdict of each rejected candidate by node index, null for the others
+     *                  (an array, not a map: a 5,000-node extender filter boxed and hashed every index)
      */
-    record Outcome(BitSet feasible, Map<Integer, Verdict> rejected) {
+    record Outcome(BitSet feasible, Verdict[] byNode) {
+        /** The rejected node's verdict, or null. */
+        Verdict verdict(int node) {
+            return node >= 0 && node < byNode.length ? byNode[node] : null;
+        }
+
+        /** The rejected nodes' verdicts by node index, in ascending order. */
+        Map<Integer, Verdict> rejected() {
+            Map<Integer, Verdict> out = new LinkedHashMap<>();
+            for (int n = 0; n < byNode.length; n++) {
+                if (byNode[n] != null) {
+                    out.put(n, byNode[n]);
+                }
+            }
+            return out;
+        }
     }
 
     private final SchedulingProfile profile;
@@ -73,17 +89,17 @@ final class NodeVerdicts {
     /** Judges every node of {@code candidates} (live node indices) for {@code context}'s pod. */
     Outcome judge(PodContext context, ClusterState state, BitSet candidates) {
         BitSet feasible = (BitSet) candidates.clone();
-        Map<Integer, Verdict> rejected = new LinkedHashMap<>();
+        Verdict[] rejected = new Verdict[Math.max(0, candidates.length())];
         for (PreFilterPlugin preFilter : profile.preFilters()) {
             Status status = preFilter.preFilter(context, state);
             if (!status.isSuccess()) {
                 Verdict verdict = new Verdict(preFilter.name(), List.of(status.reason()),
                         status.code() == StatusCode.UNSCHEDULABLE);
                 for (int n = feasible.nextSetBit(0); n >= 0; n = feasible.nextSetBit(n + 1)) {
-                    rejected.put(n, verdict);
+                    rejected[n] = verdict;
                 }
                 feasible.clear();
-                return new Outcome(feasible, sorted(rejected));
+                return new Outcome(feasible, rejected);
             }
         }
         bulk.reset();
@@ -109,10 +125,10 @@ final class NodeVerdicts {
                         verdict = verdict.unresolvable();
                     }
                 }
-                rejected.put(n, verdict);
+                rejected[n] = verdict;
             }
         }
-        return new Outcome(feasible, sorted(rejected));
+        return new Outcome(feasible, rejected);
     }
 
     /**
@@ -155,11 +171,5 @@ final class NodeVerdicts {
         List<String> reasons = new ArrayList<>(diagnosis.reasonHistogram().keySet());
         Collections.sort(reasons);
         return List.copyOf(reasons);
-    }
-
-    private static Map<Integer, Verdict> sorted(Map<Integer, Verdict> rejected) {
-        Map<Integer, Verdict> out = new LinkedHashMap<>();
-        rejected.keySet().stream().sorted().forEach(n -> out.put(n, rejected.get(n)));
-        return out;
     }
 }

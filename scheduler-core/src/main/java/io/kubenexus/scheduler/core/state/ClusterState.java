@@ -81,6 +81,8 @@ public final class ClusterState implements ClusterSnapshot {
 
     private long[] freeTotal = new long[4];
     private long stateGeneration;
+    /** Changes whenever a node is added or removed: a name's live index can only change with it. */
+    private long nodeSetVersion;
 
     // Publishing.
     private final BitSet dirty = new BitSet();
@@ -227,6 +229,7 @@ public final class ClusterState implements ClusterSnapshot {
         hostPorts[index] = null;
         nodes[index] = null;
         live.clear(index);
+        nodeSetVersion++;
         unschedulable.clear(index);
         nodeCount--;
         releaseIndex(index);
@@ -245,6 +248,7 @@ public final class ClusterState implements ClusterSnapshot {
         indexByName.put(node.name(), index);
         sharedIndexByName.put(node.name(), index);
         live.set(index);
+        nodeSetVersion++;
         nodeCount++;
         unschedulable.set(index, node.unschedulable());
         indexLabels(index, node);
@@ -633,6 +637,14 @@ public final class ClusterState implements ClusterSnapshot {
     // ---------------------------------------------------------------- publishing
 
     /** Monotonic counter bumped by every change of any node's accounting. */
+    /**
+     * A version of the set of nodes (names, indices, liveness), which changes whenever a node is
+     * added or removed; equal versions mean {@link #nodeIndex} and {@link #liveNodes} answer alike.
+     */
+    public long nodeSetVersion() {
+        return nodeSetVersion;
+    }
+
     public long generation() {
         return stateGeneration;
     }
