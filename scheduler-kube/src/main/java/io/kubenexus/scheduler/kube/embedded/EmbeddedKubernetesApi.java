@@ -196,6 +196,13 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
                 LOG.warn("closing a client of the embedded API failed", e);
             }
         }
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock waits a few seconds for its event loop, which can still be sending a watch's
+            // backlog (shared/REFERENCE.md's gotcha): everything it served was answered; its threads
+            // end with the process. A demo or test must not fail on the way out for that.
+            LOG.warn("the embedded API's server did not stop in time ({}); going on", e.getMessage());
+        }
     }
 }
