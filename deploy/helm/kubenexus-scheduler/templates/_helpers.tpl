@@ -36,6 +36,11 @@ release namespace unless one is set.
 {{- $_ := set $election "namespace" .Release.Namespace -}}
 {{- end -}}
 {{- $_ := set $config "leaderElection" $election -}}
+{{- if .Values.tls.secretName -}}
+{{- $http := default (dict) $config.http -}}
+{{- $_ := set $http "tls" (dict "certFile" "/etc/kubenexus/tls/tls.crt" "keyFile" "/etc/kubenexus/tls/tls.key") -}}
+{{- $_ := set $config "http" $http -}}
+{{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
 
@@ -59,4 +64,9 @@ release namespace unless one is set.
 {{- define "kubenexus-scheduler.leaderElection" -}}
 {{- $election := default (dict) .Values.config.leaderElection -}}
 {{- if hasKey $election "enabled" -}}{{ $election.enabled }}{{- else -}}true{{- end -}}
+{{- end -}}
+
+{{/* HTTPS when tls.secretName names a Secret, else HTTP: for the probes and the extender's URL. */}}
+{{- define "kubenexus-scheduler.scheme" -}}
+{{- if .Values.tls.secretName -}}HTTPS{{- else -}}HTTP{{- end -}}
 {{- end -}}

@@ -212,6 +212,34 @@ class HelmChartTest {
     }
 
     @Test
+    void aTlsSecretTurnsTheServerTheProbesAndTheExtendersUrlToHttps() throws IOException {
+        List<JsonNode> tls = render(t -> t.withValuesFile(valuesFile("tls.yaml", """
+                tls: {secretName: kubenexus-tls}
+                extender:
+                  enabled: true
+                  tlsConfig: {serverName: kubenexus-scheduler.kube-system.svc, caData: Y2E=}
+                """)));
+
+        JsonNode deployment = one(tls, "Deployment");
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        assertThat(container.findValuesAsText("scheme")).hasSize(3).containsOnly("HTTPS");
+        assertThat(container.at("/volumeMounts").findValuesAsText("mountPath")).contains("/etc/kubenexus/tls");
+        assertThat(deployment.at("/spec/template/spec/volumes").findValuesAsText("secretName")).containsExactly("kubenexus-tls");
+        JsonNode config = YAML.readTree(named(tls, "ConfigMap", "kubenexus-scheduler").at("/data/config.yaml").asText());
+        assertThat(config.at("/http/tls/certFile").asText()).isEqualTo("/etc/kubenexus/tls/tls.crt");
+        assertThat(config.at("/http/tls/keyFile").asText()).isEqualTo("/etc/kubenexus/tls/tls.key");
+        JsonNode extender = YAML.readTree(named(tls, "ConfigMap", "kubenexus-scheduler-kube-scheduler-extender")
+                .at("/data/config.yaml").asText()).at("/extenders/0");
+        assertThat(extender.at("/urlPrefix").asText()).startsWith("https://kubenexus-scheduler.kube-system.svc:8080/");
+        assertThat(extender.at("/enableHTTPS").asBoolean()).isTrue();
+        assertThat(extender.at("/tlsConfig/caData").asText()).isEqualTo("Y2E=");
+
+        JsonNode plain = one(render(t -> t), "Deployment");
+        assertThat(plain.findValuesAsText("scheme")).containsOnly("HTTP");
+        assertThat(plain.at("/spec/template/spec/volumes").findValuesAsText("secretName")).isEmpty();
+    }
+
+    @Test
     void theAlertRulesRenderAsTheRuleFileSays() throws IOException {
         JsonNode rule = one(allOn, "PrometheusRule");
         assertThat(rule.at("/apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
