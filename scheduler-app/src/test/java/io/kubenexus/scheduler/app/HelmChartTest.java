@@ -215,6 +215,7 @@ class HelmChartTest {
     void aTlsSecretTurnsTheServerTheProbesAndTheExtendersUrlToHttps() throws IOException {
         List<JsonNode> tls = render(t -> t.withValuesFile(valuesFile("tls.yaml", """
                 tls: {secretName: kubenexus-tls}
+                serviceMonitor: {enabled: true}
                 extender:
                   enabled: true
                   tlsConfig: {serverName: kubenexus-scheduler.kube-system.svc, caData: Y2E=}
@@ -233,6 +234,7 @@ class HelmChartTest {
         assertThat(extender.at("/urlPrefix").asText()).startsWith("https://kubenexus-scheduler.kube-system.svc:8080/");
         assertThat(extender.at("/enableHTTPS").asBoolean()).isTrue();
         assertThat(extender.at("/tlsConfig/caData").asText()).isEqualTo("Y2E=");
+        assertThat(one(tls, "ServiceMonitor").at("/spec/endpoints/0/scheme").asText()).isEqualTo("https");
 
         JsonNode plain = one(render(t -> t), "Deployment");
         assertThat(plain.findValuesAsText("scheme")).containsOnly("HTTP");
