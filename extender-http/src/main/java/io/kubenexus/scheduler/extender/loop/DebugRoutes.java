@@ -4,10 +4,10 @@ import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.SchedulerQueries;
 import io.kubenexus.scheduler.extender.http.JsonErrors;
+import io.kubenexus.scheduler.extender.http.OnRequestContext;
 import io.kubenexus.scheduler.extender.server.HttpRoutes;
 import io.kubenexus.scheduler.extender.server.HttpServerSettings;
 import io.kubenexus.scheduler.extender.server.SchedulerHttpServer;
-import io.vertx.core.Context;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -108,13 +108,12 @@ public final class DebugRoutes implements HttpRoutes {
 
     /** Writes the loop's answer back on the request's own context; a failed question is a 500. */
     private static <T> void answer(RoutingContext ctx, CompletionStage<T> question, Consumer<T> write) {
-        Context context = ctx.vertx().getOrCreateContext();
-        question.whenComplete((value, failure) -> context.runOnContext(ignored -> {
+        OnRequestContext.whenDone(ctx, question, (value, failure) -> {
             if (failure != null) {
                 JsonErrors.send(ctx, 500, "the scheduling loop could not answer: " + failure.getMessage());
             } else {
                 write.accept(value);
             }
-        }));
+        });
     }
 }

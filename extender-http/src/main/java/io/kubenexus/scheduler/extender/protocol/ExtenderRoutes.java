@@ -1,8 +1,8 @@
 package io.kubenexus.scheduler.extender.protocol;
 
 import io.kubenexus.scheduler.extender.http.JsonErrors;
+import io.kubenexus.scheduler.extender.http.OnRequestContext;
 import io.kubenexus.scheduler.extender.server.HttpServerSettings;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -209,7 +209,6 @@ public final class ExtenderRoutes {
 
     private <T> void answer(RoutingContext ctx, ExtenderVerb verb, Supplier<CompletionStage<T>> call,
             Function<T, Buffer> encode) {
-        Context context = ctx.vertx().getOrCreateContext();
         CompletionStage<T> stage;
         try {
             stage = Objects.requireNonNull(call.get(), "the backend returned no answer");
@@ -217,7 +216,7 @@ public final class ExtenderRoutes {
             backendFailed(ctx, verb, e);
             return;
         }
-        stage.whenComplete((value, failure) -> context.runOnContext(ignored -> {
+        OnRequestContext.whenDone(ctx, stage, (value, failure) -> {
             if (failure != null) {
                 backendFailed(ctx, verb, failure);
                 return;
@@ -232,7 +231,7 @@ public final class ExtenderRoutes {
             if (!ctx.response().ended() && !ctx.response().closed()) {
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(out);
             }
-        }));
+        });
     }
 
     private static void backendFailed(RoutingContext ctx, ExtenderVerb verb, Throwable failure) {
