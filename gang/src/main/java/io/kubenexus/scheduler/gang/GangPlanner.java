@@ -76,6 +76,12 @@ public final class GangPlanner implements GroupPlanner {
     @Override
     public GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers, ClusterState state,
                           SchedulingAlgorithm loopAlgorithm) {
+        return plan(groupId, minMembers, pending, boundMembers, null, state, loopAlgorithm);
+    }
+
+    @Override
+    public GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers,
+                          ResourceList pendingDemand, ClusterState state, SchedulingAlgorithm loopAlgorithm) {
         SchedulingAlgorithm algorithm = packing != null ? packing : loopAlgorithm;
         int present = pending.size() + boundMembers;
         if (present < minMembers) {
@@ -83,7 +89,7 @@ public final class GangPlanner implements GroupPlanner {
                     + " members present, waiting for the rest before placing any", Set.of());
         }
         int needed = Math.max(0, minMembers - boundMembers);
-        ResourceList demand = demand(pending);
+        ResourceList demand = pendingDemand != null ? pendingDemand : demand(pending);
         String shortage = needed == pending.size() ? shortage(demand, state) : null;
         if (shortage != null) {
             return new GroupPlan.Waiting("gang " + groupId + ": " + pending.size() + " members need " + demand

@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.gang;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class ExtenderGangBindTest {
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     private final ScriptedBinder binder = new ScriptedBinder();
     private final SchedulerSettings settings = SchedulerSettings.defaults();
-    private final SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings),
+    private final SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings),
             new GangLabels(), new GangPlanner(), GangSettings.defaults(), binder, new RecordingEventSink(),
             SchedulerMetrics.NONE, clock);
 
@@ -84,7 +85,7 @@ class ExtenderGangBindTest {
 
     @Test
     void aDriverIsBoundWithItsExecutorsPlacesAndRefusedWhenTheyDoNotFit() {
-        loop.onExecutorTemplate("spark", "pi", new ExecutorTemplate(ResourceList.of(Map.of("cpu", 3000L,
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", new ExecutorTemplate(ResourceList.of(Map.of("cpu", 3000L,
                 "memory", 2 * GI)), 2, Map.of(), List.of(), "SparkApplication spark/pi"));
         loop.runUntilIdle();
 

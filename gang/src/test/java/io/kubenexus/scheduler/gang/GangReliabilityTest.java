@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.gang;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +43,7 @@ class GangReliabilityTest {
     private final PoisonFilter poison = new PoisonFilter();
 
     private SchedulingLoop loop(Binder binder, int nodes, double cpu) {
-        SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings).with(poison, null),
+        SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings).with(poison, null),
                 new GangLabels(), new GangPlanner(), GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
         loop.onLeadershipChanged(true);
         loop.onCachesSynced();
@@ -83,7 +84,7 @@ class GangReliabilityTest {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 2, 4);
         poison.poison("pi-driver");
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.onPodUpserted(pod("web").cpu(1).createdAtSecond(100).build());
         loop.runUntilIdle();
@@ -104,7 +105,7 @@ class GangReliabilityTest {
     void aPluginThatThrowsForAnExecutorKeepsItsReservedPlace() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         assertThat(loop.stats().reservations()).isEqualTo(2);
@@ -131,7 +132,7 @@ class GangReliabilityTest {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 2, 8);
         poison.poison("not created yet");
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
         loop.onPodUpserted(pod("web").cpu(1).build());
         loop.runUntilIdle();
@@ -146,7 +147,7 @@ class GangReliabilityTest {
     void aFailedExecutorBindGivesItsPlaceBackToTheReservationNotToAnyone() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
@@ -171,7 +172,7 @@ class GangReliabilityTest {
     void anExecutorDeletedBeforeItsBindAnswersGivesItsPlaceBack() {
         HeldBinder held = new HeldBinder();
         SchedulingLoop loop = loop(held, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         held.take("pi-driver").answer(BindOutcome.BOUND);
@@ -202,7 +203,7 @@ class GangReliabilityTest {
     void anExecutorBoundDespiteAFailedAnswerTakesItsPlaceWhenTheInformerShowsIt() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
@@ -228,7 +229,7 @@ class GangReliabilityTest {
     void anExecutorBoundByAnyoneFillsOneOfItsGroupsPlaces() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 2, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         assertThat(loop.stats().reservations()).isEqualTo(2);
@@ -247,7 +248,7 @@ class GangReliabilityTest {
     void aDriverWhoseBindFailedHoldsNothingAndFitsAgainOnItsRetry() {
         ScriptedBinder binder = new ScriptedBinder().thenAnswer(BindOutcome.FAILED);
         SchedulingLoop loop = loop(binder, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         assertThat(loop.stats().reservations()).as("a driver that is not bound holds nothing").isZero();
@@ -264,7 +265,7 @@ class GangReliabilityTest {
     void aDriverBoundDespiteAFailedAnswerGetsItsPlacesBackWhenTheInformerShowsIt() {
         ScriptedBinder binder = new ScriptedBinder().thenAnswer(BindOutcome.FAILED);
         SchedulingLoop loop = loop(binder, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         loop.onPodUpserted(pod("intruder").cpu(2).createdAtSecond(100).build());
@@ -289,7 +290,7 @@ class GangReliabilityTest {
         assertThat(binder.bindings()).isEmpty();
 
         clock.advance(Duration.ofMillis(200));
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.runUntilIdle();
         assertThat(binder.bindings()).as("without waiting out its backoff").containsKey("pi-driver");
         assertThat(loop.stats().reservations()).isEqualTo(2);
@@ -335,7 +336,7 @@ class GangReliabilityTest {
     void afterARestartExecutorsThatExistButAreUnboundHaveTheirRoomReserved() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 5);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3).withNodeName("n0"));
         loop.onPodUpserted(executor("pi", 1, 3).build());
         loop.onPodUpserted(executor("pi", 2, 3).build());
@@ -352,7 +353,7 @@ class GangReliabilityTest {
     void afterARestartNoRoomIsHeldForExecutorsThatAlreadyRan() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 9);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(4));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(4));
         loop.onPodUpserted(driver("pi", 5).withNodeName("n0"));
         loop.onPodUpserted(executor("pi", 1, 5).boundTo("n0").phase(PodPhase.SUCCEEDED).build());
         loop.onPodUpserted(executor("pi", 2, 5).boundTo("n0").phase(PodPhase.FAILED).build());
@@ -371,7 +372,7 @@ class GangReliabilityTest {
     void afterARestartExecutorsNotCreatedYetHaveTheirRoomReserved() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 9);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
         loop.onPodUpserted(driver("pi", 4).withNodeName("n0"));
         loop.onPodUpserted(executor("pi", 1, 4).boundTo("n0").build());
         loop.runUntilIdle();
@@ -386,7 +387,7 @@ class GangReliabilityTest {
     void aGangThatNeverReachesMinAvailableTimesOutAsItsPodGroupSaysAndHoldsNothing() {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 16);
-        loop.onGroupPolicy("ml/train", new GroupPolicy("ml/train", 3, ResourceList.EMPTY, Duration.ofSeconds(60),
+        GangPlugin.of(loop).onGroupPolicy("ml/train", new GroupPolicy("ml/train", 3, ResourceList.EMPTY, Duration.ofSeconds(60),
                 "PodGroup scheduling.x-k8s.io/v1alpha1 ml/train"));
         loop.onPodUpserted(pod("w-0").namespace("ml").label(GangLabels.POD_GROUP, "train").cpu(1).build());
         loop.onPodUpserted(pod("w-1").namespace("ml").label(GangLabels.POD_GROUP, "train").cpu(1).build());
@@ -427,7 +428,7 @@ class GangReliabilityTest {
         ScriptedBinder binder = new ScriptedBinder();
         SchedulingLoop loop = loop(binder, 1, 8);
         PodInfo driver = driver("pi", 3);
-        loop.onDriverExecutorTemplate(driver.key(), twoCoreExecutors(0));
+        GangPlugin.of(loop).onDriverExecutorTemplate(driver.key(), twoCoreExecutors(0));
         loop.onPodUpserted(driver);
         loop.runUntilIdle();
         loop.onPodUpserted(driver.withNodeName("n0"));

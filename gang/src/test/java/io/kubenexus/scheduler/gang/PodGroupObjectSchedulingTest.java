@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.gang;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class PodGroupObjectSchedulingTest {
     private final ScriptedBinder binder = new ScriptedBinder();
     private final RecordingEventSink events = new RecordingEventSink();
     private final SchedulerSettings settings = SchedulerSettings.defaults();
-    private final SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings),
+    private final SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings),
             new GangLabels(), new GangPlanner(), GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
 
     @BeforeEach
@@ -51,7 +52,7 @@ class PodGroupObjectSchedulingTest {
         assertThat(binder.bindings()).as("no member placed alone").isEmpty();
         assertThat(events.linesAbout("w-0")).last().asString().contains("waiting for PodGroup ml/train");
 
-        loop.onGroupPolicy("ml/train", minMember(3));
+        GangPlugin.of(loop).onGroupPolicy("ml/train", minMember(3));
         loop.runUntilIdle();
         assertThat(binder.bindings()).isEmpty();
         assertThat(events.linesAbout("w-1")).as(events.lines().toString()).last().asString().endsWith("2/3 members present, waiting for the rest before placing any");
@@ -79,7 +80,7 @@ class PodGroupObjectSchedulingTest {
 
     @Test
     void kubernetesOwnPodGroupsWorkTheSameWay() {
-        loop.onGroupPolicy("ml/pair", new GroupPolicy("ml/pair", 2, ResourceList.EMPTY, null,
+        GangPlugin.of(loop).onGroupPolicy("ml/pair", new GroupPolicy("ml/pair", 2, ResourceList.EMPTY, null,
                 "PodGroup scheduling.k8s.io/v1alpha2 ml/pair"));
         loop.onPodUpserted(pod("a").namespace("ml").schedulingGroup("pair").cpu(1).build());
         loop.runUntilIdle();

@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.gang;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +44,7 @@ class SparkGangSchedulingTest {
     private final SchedulerSettings settings = SchedulerSettings.defaults();
 
     private SchedulingLoop newLoop() {
-        return new SchedulingLoop(settings, SchedulingProfile.defaults(settings), new GangLabels(), new GangPlanner(),
+        return GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings), new GangLabels(), new GangPlanner(),
                 GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
     }
 
@@ -83,7 +84,7 @@ class SparkGangSchedulingTest {
     @Test
     void theDriverIsBoundWithItsExecutorsPlacesReservedAndTheExecutorsTakeThem() {
         start(loop, 2, 4);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
         loop.onPodUpserted(driver("pi", 4));
         loop.runUntilIdle();
 
@@ -115,7 +116,7 @@ class SparkGangSchedulingTest {
     @Test
     void thePublishedViewTellsReservedCapacityFromRequestedUntilTheExecutorsTakeTheirPlaces() {
         start(loop, 2, 4);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
         loop.onPodUpserted(driver("pi", 4));
         loop.runUntilIdle();
         assertThat(requestedCpu()).as("requested includes the places held").isEqualTo(7000);
@@ -137,8 +138,8 @@ class SparkGangSchedulingTest {
     @Test
     void twoDriversCompetingForRoomForOneBindOneAndTheOtherWaitsHoldingNothing() {
         start(loop, 2, 4);
-        loop.onExecutorTemplate("spark", "a", twoCoreExecutors(3));
-        loop.onExecutorTemplate("spark", "b", twoCoreExecutors(3));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "a", twoCoreExecutors(3));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "b", twoCoreExecutors(3));
         loop.onPodUpserted(driver("a", 4));
         loop.onPodUpserted(driver("b", 4));
         loop.runUntilIdle();
@@ -155,7 +156,7 @@ class SparkGangSchedulingTest {
     @Test
     void unusedReservationsAreReleasedAfterTheirTtlAndTheDriverIsTold() {
         start(loop, 1, 8);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.onPodUpserted(pod("waiting").cpu(4).build());
         loop.runUntilIdle();
@@ -175,7 +176,7 @@ class SparkGangSchedulingTest {
     @Test
     void aDeletedDriverReleasesItsReservations() {
         start(loop, 1, 8);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(2));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
         assertThat(loop.stats().reservations()).isEqualTo(2);
@@ -191,7 +192,7 @@ class SparkGangSchedulingTest {
     void aRestartedSchedulerReservesAgainForABoundDriverWhoseExecutorsAreMissing() {
         SchedulingLoop restarted = newLoop();
         restarted.onNodeUpserted(node("n0").cpu(8).memoryGi(64).build());
-        restarted.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        GangPlugin.of(restarted).onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
         restarted.onPodUpserted(driver("pi", 4).withNodeName("n0"));
         restarted.onPodUpserted(executor("pi", 1, 4).withNodeName("n0"));
         restarted.onLeadershipChanged(true);
@@ -206,8 +207,8 @@ class SparkGangSchedulingTest {
     @Test
     void aPodGroupsMinResourcesSizeTheExecutorsBeforeTheApplication() {
         start(loop, 1, 16);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
-        loop.onGroupPolicy("spark/pi", new GroupPolicy("spark/pi", 3,
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(3));
+        GangPlugin.of(loop).onGroupPolicy("spark/pi", new GroupPolicy("spark/pi", 3,
                 ResourceList.of(Map.of("cpu", 9000L, "memory", 10 * GI)), null, "PodGroup scheduling.x-k8s.io/v1alpha1 spark/pi"));
         loop.onPodUpserted(driver("pi", 3));
         loop.runUntilIdle();
@@ -239,7 +240,7 @@ class SparkGangSchedulingTest {
     @Test
     void executorsBeyondTheReservationsArePlacedLikeAnyPod() {
         start(loop, 2, 8);
-        loop.onExecutorTemplate("spark", "pi", twoCoreExecutors(1));
+        GangPlugin.of(loop).onExecutorTemplate("spark", "pi", twoCoreExecutors(1));
         loop.onPodUpserted(driver("pi", 2));
         loop.runUntilIdle();
         loop.onPodUpserted(driver("pi", 2).withNodeName(binder.bindings().get("pi-driver")));
@@ -260,13 +261,13 @@ class SparkGangSchedulingTest {
     @Test
     void anExecutorRefusedByItsReservedPlaceIsRetriedOnTheEventThatCanLiftTheRefusal() {
         ExecutorGate gate = new ExecutorGate();
-        SchedulingLoop gated = new SchedulingLoop(settings, SchedulingProfile.defaults(settings).with(gate, null),
+        SchedulingLoop gated = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings).with(gate, null),
                 new GangLabels(), new GangPlanner(), GangSettings.defaults(), binder, events, SchedulerMetrics.NONE,
                 clock);
         gated.onLeadershipChanged(true);
         gated.onCachesSynced();
         gated.onNodeUpserted(node("n0").cpu(3).memoryGi(64).build());
-        gated.onExecutorTemplate("spark", "pi", twoCoreExecutors(1));
+        GangPlugin.of(gated).onExecutorTemplate("spark", "pi", twoCoreExecutors(1));
         gated.onPodUpserted(driver("pi", 2));
         gated.runUntilIdle();
         assertThat(binder.bindings()).containsOnlyKeys("pi-driver");

@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.kube;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.core.loop.LoopStats;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.Binder;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
@@ -97,7 +98,7 @@ public final class KubeScheduler implements AutoCloseable {
         this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
                 new PodGroupTranslator(), podGroupStatusPool, clock);
         this.leadership = new LeaseLeadership(client, options.leaderElection(), this::leadershipChanged, clock);
-        this.loop = new SchedulingLoop(options.scheduling(), profiles.create(options.scheduling()),
+        this.loop = GangPlugin.newLoop(options.scheduling(), profiles.create(options.scheduling()),
                 new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
                 binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), events, metrics, clock);
         this.informers = new ClusterInformers(client, loop,

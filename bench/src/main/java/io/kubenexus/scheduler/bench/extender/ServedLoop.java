@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.bench.extender;
 import io.kubenexus.scheduler.bench.BenchClusters;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -56,7 +57,7 @@ final class ServedLoop implements AutoCloseable {
         KubeSchedulerOptions wiring = KubeSchedulerOptions.singleReplica(settings);
         SchedulingProfile.Factory profiles = NumaPlugins.profiles(wiring.numa());
         // Nothing is scheduled by the loop itself here (no pod of ours is pending): binds never happen.
-        SchedulingLoop loop = new SchedulingLoop(settings, profiles.create(settings), new GangLabels(),
+        SchedulingLoop loop = GangPlugin.newLoop(settings, profiles.create(settings), new GangLabels(),
                 GangPlanner.packing(settings, profiles), wiring.gang(),
                 (pod, node) -> CompletableFuture.completedFuture(new BindResult(BindOutcome.BOUND, null)),
                 EventSink.NONE, SchedulerMetrics.NONE, Clock.systemUTC());

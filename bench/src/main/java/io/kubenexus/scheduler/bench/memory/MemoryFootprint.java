@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -238,7 +239,7 @@ public final class MemoryFootprint {
     private static SchedulingLoop loop(SchedulerSettings settings) {
         KubeSchedulerOptions options = KubeSchedulerOptions.singleReplica(settings);
         SchedulingProfile.Factory profiles = NumaPlugins.profiles(options.numa());
-        SchedulingLoop loop = new SchedulingLoop(settings, profiles.create(settings), new GangLabels(),
+        SchedulingLoop loop = GangPlugin.newLoop(settings, profiles.create(settings), new GangLabels(),
                 GangPlanner.packing(settings, profiles), options.gang(),
                 (pod, node) -> CompletableFuture.completedFuture(BindResult.BOUND), EventSink.NONE,
                 SchedulerMetrics.NONE, Clock.systemUTC());

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.bench.soak;
 
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
@@ -304,7 +305,7 @@ final class SimulatedCluster implements Binder, EventSink {
             SparkApp app = new SparkApp(arrival.group(), arrival.template(), arrival.executors());
             apps.put(app.name, app);
             // The SparkApplication informer sizes the executors before the driver pod shows up.
-            loop.onExecutorTemplate(SoakWorkload.NAMESPACE, app.name, app.template);
+            GangPlugin.of(loop).onExecutorTemplate(SoakWorkload.NAMESPACE, app.name, app.template);
         }
         Gang gang = null;
         if (arrival.kind() == SoakWorkload.Kind.GANG) {
@@ -372,7 +373,7 @@ final class SimulatedCluster implements Binder, EventSink {
                         Fate.DELETED_WITH_APPLICATION));
             }
         }
-        loop.onExecutorTemplate(SoakWorkload.NAMESPACE, app.name, null);
+        GangPlugin.of(loop).onExecutorTemplate(SoakWorkload.NAMESPACE, app.name, null);
     }
 
     /** Owners delete what waited longer than their patience: a whole gang, a whole application. */

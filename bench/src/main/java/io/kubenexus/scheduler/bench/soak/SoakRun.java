@@ -4,6 +4,7 @@ import io.kubenexus.scheduler.bench.BenchClusters;
 import io.kubenexus.scheduler.bench.memory.HeapMeter;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -85,7 +86,7 @@ final class SoakRun {
         LoopTimings timings = new LoopTimings();
         SimulatedCluster cluster = new SimulatedCluster(api, options,
                 new SoakWorkload(options.mix(), options.seed(), options.lifetime(), settings.schedulerName()), clock);
-        SchedulingLoop loop = new SchedulingLoop(settings, profiles.create(settings), new GangLabels(),
+        SchedulingLoop loop = GangPlugin.newLoop(settings, profiles.create(settings), new GangLabels(),
                 GangPlanner.packing(settings, profiles), wiring.gang(), binderDecorator.apply(cluster), cluster, timings,
                 clock);
         if (wiring.numa().enabled()) {

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.core.framework;
 
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.util.List;
 
@@ -20,4 +21,14 @@ public interface GroupPlanner {
      */
     GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers, ClusterState state,
                    SchedulingAlgorithm algorithm);
+
+    /**
+     * As {@link #plan(String, int, List, int, ClusterState, SchedulingAlgorithm)}, with the pending
+     * members' summed requests known already (kept as members come and go), so a gang too big for
+     * the cluster is told without summing its members.
+     */
+    default GroupPlan plan(String groupId, int minMembers, List<PodInfo> pending, int boundMembers,
+                           ResourceList pendingDemand, ClusterState state, SchedulingAlgorithm algorithm) {
+        return plan(groupId, minMembers, pending, boundMembers, state, algorithm);
+    }
 }

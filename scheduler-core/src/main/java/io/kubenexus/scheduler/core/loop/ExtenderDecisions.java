@@ -1,7 +1,6 @@
 package io.kubenexus.scheduler.core.loop;
 
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.core.framework.PostFilterPlugin;
 import io.kubenexus.scheduler.core.framework.PodContext;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
@@ -21,7 +20,7 @@ import java.util.function.Supplier;
  * The extender's read-only verbs (filter, prioritize, preempt), answered on the loop thread against
  * the live state with the loop's own plugins, so kube-scheduler hears what a decision of ours would
  * say. Every verb leaves the state as it found it: what it takes away for the question (an
- * executor's own group's reservations, a preemption's victims) is put back before it returns.
+ * places held for the pod, a preemption's victims) is put back before it returns.
  *
  * <p>Used only on the scheduling loop thread.
  */
@@ -44,7 +43,7 @@ final class ExtenderDecisions {
 
     /** See {@link SchedulingLoop#filter}. */
     NodeFilterResult filter(PodInfo pod, List<String> nodeNames) {
-        return withOwnReservationsFree(pod, () -> {
+        return withOwnPlacesFree(pod, () -> {
             ClusterState state = loop.state;
             int[] indices = liveIndices(nodeNames);
             NodeVerdicts.Outcome outcome = verdicts.judge(state.podContext(pod), state, known(indices));
@@ -74,7 +73,7 @@ final class ExtenderDecisions {
 
     /** See {@link SchedulingLoop#prioritize} and {@link NodeScores} for the mapping. */
     NodeScores prioritize(PodInfo pod, List<String> nodeNames) {
-        return withOwnReservationsFree(pod, () -> {
+        return withOwnPlacesFree(pod, () -> {
             ClusterState state = loop.state;
             PodContext context = state.podContext(pod);
             int[] indices = liveIndices(nodeNames);
@@ -109,7 +108,7 @@ final class ExtenderDecisions {
 
     /** See {@link SchedulingLoop#acceptVictims}. */
     Map<String, List<PodKey>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
-        return withOwnReservationsFree(pod, () -> {
+        return withOwnPlacesFree(pod, () -> {
             Map<String, List<PodKey>> accepted = new LinkedHashMap<>();
             victimsByNode.forEach((node, victims) -> {
                 if (liveIndex(node) >= 0 && mayEvict(victims) && fitsWithout(pod, node, victims)) {
@@ -153,31 +152,17 @@ final class ExtenderDecisions {
         return null;
     }
 
-    /**
-     * No victim may leave a gang partly bound below its min-available, nor be a driver holding
-     * places for its executors.
-     */
+    /** Whether every {@link PostFilterPlugin} allows evicting all of {@code victims} (e.g. no gang left partial). */
     private boolean mayEvict(List<PodKey> victims) {
-        ClusterState state = loop.state;
-        Map<String, Integer> evictedPerGroup = new HashMap<>();
-        Map<String, GroupMembership> groupsOfVictims = new HashMap<>();
+        List<PodInfo> pods = new ArrayList<>(victims.size());
         for (PodKey key : victims) {
-            PodInfo victim = state.accountedPod(key);
-            GroupMembership membership = victim == null ? null : loop.groups.membership(victim);
-            if (membership == null || !membership.isValid()) {
-                continue;
+            PodInfo victim = loop.state.accountedPod(key);
+            if (victim != null) {
+                pods.add(victim);
             }
-            if (membership.role() == GroupRole.DRIVER && !loop.reservationsOf(membership.groupId()).isEmpty()) {
-                return false;
-            }
-            evictedPerGroup.merge(membership.groupId(), 1, Integer::sum);
-            groupsOfVictims.merge(membership.groupId(), membership,
-                    (a, b) -> a.minMembers() >= b.minMembers() ? a : b);
         }
-        for (Map.Entry<String, Integer> group : evictedPerGroup.entrySet()) {
-            int min = loop.groupMinimum(groupsOfVictims.get(group.getKey()));
-            int remaining = loop.boundGroupMembers(group.getKey()).size() - group.getValue();
-            if (min >= 2 && remaining > 0 && remaining < min) {
+        for (PostFilterPlugin plugin : loop.plugins.postFilter) {
+            if (!plugin.mayEvict(pods)) {
                 return false;
             }
         }
@@ -215,21 +200,21 @@ final class ExtenderDecisions {
     }
 
     /**
-     * An executor may use its own group's reserved places: they are released for the question and
-     * held again before the answer leaves.
+     * A pod may use the places held for it ({@link io.kubenexus.scheduler.core.framework.ReservePlugin}'s
+     * placeholders, e.g. its group's): they are released for the question and held again before the
+     * answer leaves.
      */
-    private <T> T withOwnReservationsFree(PodInfo pod, Supplier<T> question) {
-        GroupMembership membership = loop.groups.membership(pod);
-        if (membership == null || !membership.isValid() || membership.role() != GroupRole.EXECUTOR) {
+    private <T> T withOwnPlacesFree(PodInfo pod, Supplier<T> question) {
+        List<PodInfo> own = loop.plugins.placeholdersUsableBy(pod);
+        if (own.isEmpty()) {
             return question.get();
         }
         ClusterState state = loop.state;
-        List<Reservation> own = loop.reservationsOf(membership.groupId());
-        own.forEach(r -> state.forget(r.placeholder().key()));
+        own.forEach(placeholder -> state.forget(placeholder.key()));
         try {
             return question.get();
         } finally {
-            own.forEach(r -> state.assume(r.placeholder()));
+            own.forEach(state::assume);
         }
     }
 

@@ -4,8 +4,6 @@ import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.util.function.Consumer;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
@@ -29,12 +27,6 @@ sealed interface LoopEvent {
     }
 
     record BindCompleted(PodInfo pod, String nodeName, BindResult result, long startedNanos) implements LoopEvent {
-    }
-
-    record GroupPolicyChanged(String groupId, GroupPolicy policy) implements LoopEvent {
-    }
-
-    record ExecutorTemplateChanged(String appKey, ExecutorTemplate template) implements LoopEvent {
     }
 
     record StateUpdate(ClusterEventType event, Consumer<ClusterState> update) implements LoopEvent {

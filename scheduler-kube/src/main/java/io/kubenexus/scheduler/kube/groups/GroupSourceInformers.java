@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.kube.informers.ContainedHandler;
 import io.kubenexus.scheduler.kube.informers.OptionalResourceInformer;
 import io.kubenexus.scheduler.kube.informers.OptionalResourceSet;
@@ -71,6 +72,8 @@ public final class GroupSourceInformers implements AutoCloseable {
 
     private final KubernetesClient client;
     private final SchedulingLoop loop;
+    /** Where group policies and executor templates go: the loop's gang plugin. */
+    private final GangPlugin gangs;
     private final SparkApplicationTranslator sparkApplications;
     private final OptionalResourceInformer.Timing timing;
     private final List<Source> sources = new ArrayList<>();
@@ -93,6 +96,7 @@ public final class GroupSourceInformers implements AutoCloseable {
                                 Duration absentRecheck) {
         this.client = Objects.requireNonNull(client, "client");
         this.loop = Objects.requireNonNull(loop, "loop");
+        this.gangs = GangPlugin.of(loop);
         Objects.requireNonNull(podGroups, "podGroups");
         this.sparkApplications = Objects.requireNonNull(sparkApplications, "sparkApplications");
         this.timing = new OptionalResourceInformer.Timing(syncTimeout, absentRecheck);
@@ -239,7 +243,7 @@ public final class GroupSourceInformers implements AutoCloseable {
             }
             if (translated instanceof Translation.Valid<ExecutorTemplate> valid) {
                 forget(app);
-                loop.onExecutorTemplate(meta.getNamespace(), meta.getName(), valid.value());
+                gangs.onExecutorTemplate(meta.getNamespace(), meta.getName(), valid.value());
             } else {
                 String message = translated.errorOrNull();
                 String object = kind + " " + PodGroupTranslator.key(app);
@@ -252,7 +256,7 @@ public final class GroupSourceInformers implements AutoCloseable {
             forget(app);
             ObjectMeta meta = app.getMetadata();
             if (meta != null && meta.getName() != null) {
-                loop.onExecutorTemplate(meta.getNamespace(), meta.getName(), null);
+                gangs.onExecutorTemplate(meta.getNamespace(), meta.getName(), null);
             }
         }
     }
@@ -273,7 +277,7 @@ public final class GroupSourceInformers implements AutoCloseable {
                 LOG.warn("group {} is defined by PodGroups of both {}; the one changed last applies",
                         policy.groupId(), String.join(" and ", definitions.keySet()));
             }
-            loop.onGroupPolicy(policy.groupId(), policy);
+            gangs.onGroupPolicy(policy.groupId(), policy);
         }
 
         synchronized void remove(String kind, String groupId) {
@@ -289,7 +293,7 @@ public final class GroupSourceInformers implements AutoCloseable {
                     conflictsLogged.remove(groupId);
                 }
             }
-            loop.onGroupPolicy(groupId, remaining);
+            gangs.onGroupPolicy(groupId, remaining);
         }
     }
 }

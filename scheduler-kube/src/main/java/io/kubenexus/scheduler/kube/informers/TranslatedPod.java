@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.kube.informers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.kube.translate.ExecutorResourcesAnnotation;
@@ -73,7 +74,8 @@ public record TranslatedPod(PodInfo pod, Translation<ExecutorTemplate> executors
             return;
         }
         if (executors != null) {
-            loop.onDriverExecutorTemplate(pod.key(), executors.orElseThrow());
+            // Posted before the pod, so the driver is tried with its executors sized.
+            loop.plugin(GangPlugin.class).ifPresent(gangs -> gangs.onDriverExecutorTemplate(pod.key(), executors.orElseThrow()));
         }
         loop.onPodUpserted(pod);
     }

@@ -2,7 +2,7 @@ package io.kubenexus.scheduler.kube.translate;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
-import io.kubenexus.scheduler.core.loop.SchedulingLoop;
+import io.kubenexus.scheduler.gang.lifecycle.ExecutorSizing;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * in the API server's grammar; anything else is an invalid translation naming the part.
  */
 public final class ExecutorResourcesAnnotation {
-    public static final String KEY = SchedulingLoop.EXECUTOR_RESOURCES_ANNOTATION;
+    public static final String KEY = ExecutorSizing.EXECUTOR_RESOURCES_ANNOTATION;
 
     /** A Kubernetes resource name: an optional DNS-subdomain prefix and a name of at most 63 characters. */
     private static final Pattern RESOURCE_NAME =

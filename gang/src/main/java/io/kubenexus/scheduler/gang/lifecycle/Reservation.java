@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.loop;
+package io.kubenexus.scheduler.gang.lifecycle;
 
 import io.kubenexus.scheduler.core.model.PodInfo;
 import java.time.Instant;
@@ -12,5 +12,5 @@ import java.time.Instant;
  * @param driver      the driver the place was reserved with (told when it expires)
  * @param expiresAt   released unused at this time
  */
-record Reservation(PodInfo placeholder, String groupId, PodInfo driver, Instant expiresAt) {
+public record Reservation(PodInfo placeholder, String groupId, PodInfo driver, Instant expiresAt) {
 }

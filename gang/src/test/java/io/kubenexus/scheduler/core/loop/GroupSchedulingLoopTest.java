@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +80,7 @@ class GroupSchedulingLoopTest {
     };
 
     private final SchedulerSettings settings = SchedulerSettings.defaults();
-    private final SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), groups,
+    private final SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings), groups,
             allOrNothing, GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
 
     private static PodInfo member(String name, String group, int min, double cpu) {

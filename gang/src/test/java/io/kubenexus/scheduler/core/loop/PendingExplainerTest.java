@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +78,7 @@ class PendingExplainerTest {
     };
 
     private final SchedulerSettings settings = SchedulerSettings.defaults();
-    private final SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), groups,
+    private final SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings), groups,
             allOrNothing, GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
 
     private void cluster(boolean leader) {
@@ -207,7 +208,7 @@ class PendingExplainerTest {
         loop.onPodUpserted(pod("w-0").label("group", "waiting").label("min", "3").cpu(1).build());
         loop.onPodUpserted(pod("p-0").label("group", "placed").label("min", "2").cpu(1).build());
         loop.onPodUpserted(pod("p-1").label("group", "placed").label("min", "2").cpu(1).build());
-        loop.onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
+        GangPlugin.of(loop).onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
                 ResourceList.of(Map.of("cpu", 1000L)), 2, Map.of(), List.of(), "annotation"));
         loop.onPodUpserted(pod("driver").label("group", "spark").label("role", "driver").cpu(1).build());
         CompletableFuture<?> held = loop.bindFor(pod("x-0").schedulerName("default-scheduler").label("group", "extender")
@@ -238,7 +239,7 @@ class PendingExplainerTest {
     @Test
     void explainingARunningDriverWithPendingMembersLeavesItsChargeInPlace() {
         cluster(false);
-        loop.onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
+        GangPlugin.of(loop).onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
                 ResourceList.of(Map.of("cpu", 1000L)), 1, Map.of(), List.of(), "annotation"));
         loop.onPodUpserted(pod("driver").label("group", "spark").label("role", "driver").label("min", "2")
                 .cpu(2).boundTo("a").build());

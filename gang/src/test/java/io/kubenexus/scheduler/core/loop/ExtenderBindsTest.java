@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.core.loop;
 
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,7 +85,7 @@ class ExtenderBindsTest {
     };
 
     private final SchedulerSettings settings = SchedulerSettings.defaults();
-    private final SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), groups,
+    private final SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings), groups,
             allOrNothing, GangSettings.defaults(), binder, events, SchedulerMetrics.NONE, clock);
 
     private void lead(String... nodesOf4Cpu) {
@@ -256,7 +257,7 @@ class ExtenderBindsTest {
         Instant start = clock.instant();
         CompletableFuture<ExtenderBindResult> first = bind(member("m-0", 4, 1), "a");
         CompletableFuture<ExtenderBindResult> second = bind(member("m-1", 4, 1), "b");
-        assertThat(loop.extenderBinds().nextDeadline()).as("the loop wakes for it").isEqualTo(start.plus(HOLD));
+        assertThat(GangPlugin.of(loop).nextWakeUp()).as("the loop wakes for it").isEqualTo(start.plus(HOLD));
 
         clock.advance(HOLD.minusMillis(1));
         loop.runUntilIdle();
@@ -267,7 +268,7 @@ class ExtenderBindsTest {
 
         assertThat(done(first)).isEqualTo(new Refused("gang default/g: 2 of 4 members ready to bind after 20s"));
         assertThat(done(second)).isInstanceOf(Refused.class);
-        assertThat(loop.extenderBinds().nextDeadline()).isNull();
+        assertThat(GangPlugin.of(loop).nextWakeUp()).isNull();
         assertThat(binder.calls()).isEmpty();
     }
 
@@ -313,7 +314,7 @@ class ExtenderBindsTest {
     }
 
     private void executorsOf2Cpu(int count) {
-        loop.onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
+        GangPlugin.of(loop).onDriverExecutorTemplate(new PodKey("default", "driver"), new ExecutorTemplate(
                 ResourceList.of(Map.of("cpu", 2000L)), count, Map.of(), List.of(), "annotation"));
     }
 
@@ -343,7 +344,7 @@ class ExtenderBindsTest {
 
         assertThat(done(driverBound)).isEqualTo(new Bound("a"));
         assertThat(sizes()).containsEntry("reservations", 2);
-        String reservedNode = loop.reservationsOf("default/spark").get(0).placeholder().nodeName();
+        String reservedNode = GangPlugin.of(loop).reservationsOf("default/spark").get(0).placeholder().nodeName();
         // The places are held against anyone else, not against the group's own executors.
         CompletableFuture<NodeFilterResult> executorFilter = loop.filter(executor("exec-1", 2), List.of(reservedNode));
         CompletableFuture<NodeFilterResult> strangerFilter = loop.filter(foreign("stranger", 3), List.of("a", "b"));
@@ -369,7 +370,7 @@ class ExtenderBindsTest {
         loop.runUntilIdle();
         bind(driver(1), "a");
         answerBind("driver", BindOutcome.BOUND);
-        List<String> reserved = loop.reservationsOf("default/spark").stream().map(r -> r.placeholder().nodeName())
+        List<String> reserved = GangPlugin.of(loop).reservationsOf("default/spark").stream().map(r -> r.placeholder().nodeName())
                 .toList();
         String free = List.of("a", "b", "c").stream().filter(n -> !reserved.contains(n)).findFirst().orElseThrow();
 

@@ -1,0 +1,125 @@
+package io.kubenexus.scheduler.gang.lifecycle;
+
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.framework.GroupMembership;
+import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.PodRequests;
+import io.kubenexus.scheduler.core.model.ResourceList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a driver's executors will ask for before they exist, and the stand-ins that hold their places.
+ * The sources, by precedence: the group's PodGroup {@code minResources} (the driver's share taken
+ * out, the rest split evenly over min-available - 1 executors), the application's template (a
+ * SparkApplication), then the driver's own executor-resources annotation. Used only on the loop thread.
+ */
+public final class ExecutorSizing {
+    /** The annotation on a driver giving one executor's requests, read by the Kubernetes adapter. */
+    public static final String EXECUTOR_RESOURCES_ANNOTATION = "pod-group.scheduling.kubenexus.io/executor-resources";
+
+    /** Executor templates by application ("ns/app"), or by driver ("pod:ns/name") for the annotation. */
+    private final Map<String, ExecutorTemplate> templates = new HashMap<>();
+
+    /** The executors of application {@code appKey} ("ns/app") are sized by {@code template}, or unknown again (null). */
+    public void application(String appKey, ExecutorTemplate template) {
+        put(appKey, template);
+    }
+
+    /** The driver's own annotation sizes its executors, or no longer does (null). */
+    public void driverAnnotation(PodKey driver, ExecutorTemplate template) {
+        put("pod:" + driver, template);
+    }
+
+    /** The driver is gone: its annotation's template goes with it. */
+    public void driverRemoved(PodKey driver) {
+        templates.remove("pod:" + driver);
+    }
+
+    private void put(String key, ExecutorTemplate template) {
+        if (template == null) {
+            templates.remove(key);
+        } else {
+            templates.put(key, template);
+        }
+    }
+
+    /**
+     * The executors a driver needs, or null when none of the sources is known.
+     *
+     * @param minimum the group's min-available (0 when none is declared)
+     * @param policy  the group's PodGroup policy, or null
+     */
+    public ExecutorTemplate template(PodInfo driver, GroupMembership membership, int minimum, GroupPolicy policy) {
+        if (policy != null && !policy.minResources().isEmpty() && minimum > 1) {
+            ResourceList perExecutor = splitMinResources(policy.minResources(), driver.requests(), minimum - 1);
+            return new ExecutorTemplate(perExecutor, minimum - 1, Map.of(), List.of(), policy.source());
+        }
+        ExecutorTemplate template = membership.appName() == null ? null
+                : templates.get(driver.key().namespace() + "/" + membership.appName());
+        if (template == null) {
+            template = templates.get("pod:" + driver.key());
+        }
+        if (template == null) {
+            return null;
+        }
+        // min-available, when declared, says how many executors belong to the gang.
+        int count = minimum > 1 ? minimum - 1 : template.count();
+        return new ExecutorTemplate(template.requests(), count, template.nodeSelector(), template.tolerations(),
+                template.source());
+    }
+
+    /** Whether the application {@code appKey} ("ns/app") has a template. */
+    public boolean knowsApplication(String appKey) {
+        return templates.containsKey(appKey);
+    }
+
+    private static ResourceList splitMinResources(ResourceList minResources, ResourceList driver, int executors) {
+        Map<String, Long> each = new HashMap<>();
+        minResources.amounts().forEach((name, total) -> {
+            long left = Math.max(0, total - driver.get(name));
+            each.put(name, (left + executors - 1) / executors);
+        });
+        return ResourceList.of(each);
+    }
+
+    /**
+     * Pods standing in for executors not created yet: the template's size, the driver's constraints
+     * unless the template has its own. Numbered from {@code firstIndex} + 1.
+     */
+    public static List<PodInfo> standIns(PodInfo driver, ExecutorTemplate template, int firstIndex) {
+        List<PodInfo> standIns = new ArrayList<>(template.count());
+        boolean ownConstraints = !template.nodeSelector().isEmpty() || !template.tolerations().isEmpty();
+        for (int i = 0; i < template.count(); i++) {
+            // The name shows up in messages ("the best plan fits 1 of 3; <name>: 0/50 nodes ..."), so it says what it is.
+            String name = driver.key().name() + " executor " + (firstIndex + i + 1) + " (not created yet)";
+            standIns.add(new PodInfo(new PodKey(driver.key().namespace(), name),
+                    "", driver.schedulerName(), null, driver.phase(), false, driver.priority(), driver.createdAt(),
+                    Map.of(), Map.of(PodInfo.STAND_IN_ANNOTATION, "true"), template.requests(), nonZero(template.requests()), List.of(),
+                    ownConstraints ? template.nodeSelector() : driver.nodeSelector(),
+                    ownConstraints ? null : driver.nodeAffinity(),
+                    ownConstraints ? template.tolerations() : driver.tolerations(),
+                    driver.qosClass(), List.of(), false, null, List.of()));
+        }
+        return standIns;
+    }
+
+    private static ResourceList nonZero(ResourceList requests) {
+        ResourceList out = requests;
+        if (out.get("cpu") == 0) {
+            out = out.with("cpu", PodRequests.DEFAULT_NON_ZERO_CPU_MILLI);
+        }
+        if (out.get("memory") == 0) {
+            out = out.with("memory", PodRequests.DEFAULT_NON_ZERO_MEMORY_BYTES);
+        }
+        return out;
+    }
+
+    public void sizes(Map<String, Integer> out) {
+        out.put("templates", templates.size());
+    }
+}

@@ -1,0 +1,517 @@
+package io.kubenexus.scheduler.gang.lifecycle;
+
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
+import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.framework.GroupMembership;
+import io.kubenexus.scheduler.core.framework.GroupPlan;
+import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.core.framework.LoopHandle;
+import io.kubenexus.scheduler.core.loop.Decision;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.queue.QueuedPod;
+import io.kubenexus.scheduler.core.state.ClusterState;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The attempts of the gang plugin, on the loop thread: a gang placed all-or-nothing, a driver placed
+ * with stand-ins for its executors (kept as reservations), an executor taking a place held for it;
+ * and what time does to them: places expiring, gangs timing out under their PodGroup's
+ * {@code scheduleTimeoutSeconds}, places reserved again after a restart or a change of leader.
+ */
+final class GangAttempts {
+    private static final Logger LOG = System.getLogger(GangAttempts.class.getName());
+    /** How long a member waits for the PodGroup object it names, or a driver for its SparkApplication. */
+    static final Duration POD_GROUP_GRACE = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    private final GangPlugin gang;
+    /** Drivers waiting for the application that sizes their executors, by "ns/app". */
+    private final Map<String, PodKey> driversAwaitingApplication = new HashMap<>();
+    /** Drivers already told that their executors cannot be sized (told once). */
+    private final Set<PodKey> unsizedDrivers = new HashSet<>();
+    private boolean placesRebuilt;
+    /** When the next check of PodGroup schedule timeouts is due. */
+    private Instant nextTimeoutCheck = Instant.MIN;
+
+    GangAttempts(GangPlugin gang) {
+        this.gang = gang;
+    }
+
+    private LoopHandle loop() {
+        return gang.loop;
+    }
+
+    // ------------------------------------------------------------------ pre-enqueue
+
+    String mustWait(QueuedPod entry) {
+        GroupMembership membership = gang.members.membership(entry.pod().key());
+        if (membership == null || !membership.isValid()) {
+            return null;
+        }
+        if (membership.role() == GroupRole.DRIVER) {
+            return gang.executorTemplate(entry.pod(), membership) == null ? awaitingApplication(entry, membership) : null;
+        }
+        if (membership.role() == GroupRole.MEMBER) {
+            return awaitingPodGroup(entry, membership);
+        }
+        return null;
+    }
+
+    /**
+     * A member sized by a PodGroup object may be seen before the object (they come through
+     * different watches): it waits for the object rather than being placed alone. If the object does
+     * not come within {@link #POD_GROUP_GRACE} (not installed, a typo), the member is placed on its
+     * own and told why, so a missing CRD never strands pods.
+     */
+    private String awaitingPodGroup(QueuedPod entry, GroupMembership membership) {
+        if (!membership.sizedByPodGroup() || gang.members.policy(membership.groupId()) != null) {
+            return null;
+        }
+        PodInfo pod = entry.pod();
+        if (Duration.between(entry.firstQueued(), loop().clock().instant()).compareTo(POD_GROUP_GRACE) < 0) {
+            return "gang " + membership.groupId() + ": waiting for PodGroup " + membership.groupId()
+                    + " to say how many members belong together";
+        }
+        if (gang.members.warnOnce(pod.key()) && loop().leading()) {
+            loop().events().warning(pod, "PodGroupNotFound", "gang " + membership.groupId() + ": no PodGroup object "
+                    + membership.groupId() + " after " + GangPlugin.duration(POD_GROUP_GRACE)
+                    + "; placing the pod on its own");
+        }
+        return null;
+    }
+
+    /**
+     * A driver spark-operator created names its SparkApplication, which sizes the executors; the two
+     * come through different watches, and after a cut watch the application may be seen late. The
+     * driver waits for it up to {@link #POD_GROUP_GRACE}, and is tried again as soon as it arrives,
+     * rather than being placed at once without room for its executors.
+     */
+    private String awaitingApplication(QueuedPod entry, GroupMembership membership) {
+        PodInfo driver = entry.pod();
+        if (membership.appName() == null || !gang.groups.sizedByApplication(driver)
+                || Duration.between(entry.firstQueued(), loop().clock().instant()).compareTo(POD_GROUP_GRACE) >= 0) {
+            return null;
+        }
+        driversAwaitingApplication.put(driver.key().namespace() + "/" + membership.appName(), driver.key());
+        return "gang " + membership.groupId() + ": waiting for SparkApplication "
+                + driver.key().namespace() + "/" + membership.appName() + " to size the executors";
+    }
+
+    /** The application {@code appKey} now sizes its executors: a driver waiting for it is tried at once. */
+    void applicationArrived(String appKey) {
+        PodKey waiting = driversAwaitingApplication.remove(appKey);
+        QueuedPod entry = waiting == null ? null : loop().claim(waiting);
+        if (entry != null) {
+            loop().retryNow(entry); // its application arrived: no need to wait out the backoff
+        }
+    }
+
+    void podRemoved(PodKey key) {
+        driversAwaitingApplication.values().remove(key);
+    }
+
+    void forgetDriver(PodKey key) {
+        unsizedDrivers.remove(key);
+    }
+
+    // ------------------------------------------------------------------ attempts
+
+    boolean attempt(QueuedPod entry) {
+        GroupMembership membership = gang.members.membership(entry.pod().key());
+        if (membership == null || !membership.isValid()) {
+            return false;
+        }
+        switch (membership.role()) {
+            case EXECUTOR -> scheduleExecutor(entry, membership.groupId());
+            case DRIVER -> scheduleDriver(entry, membership);
+            case MEMBER -> {
+                int minMembers = gang.members.minimum(membership.groupId());
+                if (minMembers <= 0) {
+                    return false; // no member says how many belong together: each is placed on its own
+                }
+                scheduleGroup(entry, membership.groupId(), minMembers);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One attempt for a whole group: the popped member brings every sibling waiting in the queue,
+     * and the planner places them all against this snapshot or none. Siblings whose own attempt
+     * is under way (a bind in flight) count as bound.
+     */
+    private void scheduleGroup(QueuedPod popped, String groupId, int minMembers) {
+        long start = System.nanoTime();
+        LoopHandle loop = loop();
+        List<QueuedPod> entries = new ArrayList<>();
+        entries.add(popped);
+        for (PodKey sibling : List.copyOf(gang.members.pending(groupId))) {
+            if (!sibling.equals(popped.pod().key())) {
+                QueuedPod claimed = loop.claim(sibling);
+                if (claimed != null) {
+                    entries.add(claimed);
+                    loop.joinAttempt(claimed);
+                }
+            }
+        }
+        warnIfMembersDisagree(groupId, minMembers, entries);
+        List<PodInfo> pods = new ArrayList<>(entries.size());
+        entries.forEach(e -> pods.add(e.pod()));
+        pods.forEach(p -> loop.mayAssume(p.key()));
+        loop.countAttempts(entries.size());
+        int bound = gang.members.bound(groupId).size();
+        // Every pending member is in the attempt (the queue holds them all), so the group's running sum
+        // is their demand: an impossible gang is told in O(resources), whatever its size.
+        Set<PodKey> pending = gang.members.pending(groupId);
+        GroupPlan plan = pods.size() == pending.size() && pending.contains(popped.pod().key())
+                ? gang.planner.plan(groupId, minMembers, pods, bound, gang.members.pendingDemand(groupId), loop.state(),
+                        loop.algorithm())
+                : gang.planner.plan(groupId, minMembers, pods, bound, loop.state(), loop.algorithm());
+        long elapsed = System.nanoTime() - start;
+        if (plan instanceof GroupPlan.Placed placed) {
+            for (QueuedPod entry : entries) {
+                String node = placed.nodes().get(entry.pod().key());
+                if (node == null) {
+                    // Beyond min-available and does not fit now: retried on its own later.
+                    loop.retryAfterBackoff(entry);
+                    continue;
+                }
+                gang.members.move(groupId, entry.pod().key(), true, null);
+                loop.bind(entry.pod(), node, elapsed);
+            }
+        } else if (plan instanceof GroupPlan.Waiting waiting) {
+            for (QueuedPod entry : entries) {
+                loop.unschedulable(entry, waiting.helpfulEvents(), waiting.message(), elapsed);
+            }
+        }
+    }
+
+    /** Members declaring different sizes are told once each which size the group uses. */
+    private void warnIfMembersDisagree(String groupId, int used, List<QueuedPod> entries) {
+        if (!loop().leading()) {
+            return;
+        }
+        Set<Integer> declared = new TreeSet<>();
+        for (QueuedPod entry : entries) {
+            int min = gang.members.membership(entry.pod().key()).minMembers();
+            if (min > 0) {
+                declared.add(min);
+            }
+        }
+        if (declared.size() < 2) {
+            return;
+        }
+        for (QueuedPod entry : entries) {
+            int min = gang.members.membership(entry.pod().key()).minMembers();
+            if (min != used && gang.members.warnOnce(entry.pod().key())) {
+                loop().events().warning(entry.pod(), "PodGroupMismatch", "gang " + groupId
+                        + ": members disagree on min-available " + declared + "; the group uses the largest, " + used);
+            }
+        }
+    }
+
+    /**
+     * A driver is placed only together with room for the executors it will create: the planner
+     * places the driver and one stand-in per executor against the same snapshot; on success the
+     * driver is bound and the stand-ins stay assumed as reservations no other pod can take.
+     * Without an executor size the driver is placed alone and told why (documented fallback).
+     */
+    private void scheduleDriver(QueuedPod entry, GroupMembership membership) {
+        LoopHandle loop = loop();
+        PodInfo driver = entry.pod();
+        String groupId = membership.groupId();
+        ExecutorTemplate template = gang.executorTemplate(driver, membership);
+        if (template == null || template.count() == 0) {
+            if (template == null && unsizedDrivers.add(driver.key()) && loop.leading()) {
+                loop.events().warning(driver, "ExecutorsNotSized", "gang " + groupId + ": cannot size the executors (no "
+                        + "PodGroup minResources, no SparkApplication " + driver.key().namespace() + "/"
+                        + membership.appName() + ", no " + ExecutorSizing.EXECUTOR_RESOURCES_ANNOTATION
+                        + " annotation); placing the driver without reserving room for them");
+            }
+            loop.scheduleAlone(entry, Set.of());
+            return;
+        }
+        long start = System.nanoTime();
+        loop.countAttempts(1);
+        List<PodInfo> standIns = ExecutorSizing.standIns(driver, template, 0);
+        List<PodInfo> members = new ArrayList<>(standIns.size() + 1);
+        members.add(driver);
+        members.addAll(standIns);
+        members.forEach(m -> loop.mayAssume(m.key()));
+        GroupPlan plan = gang.planner.plan(groupId, members.size(), members, 0, loop.state(), loop.algorithm());
+        long elapsed = System.nanoTime() - start;
+        if (plan instanceof GroupPlan.Placed placed) {
+            Instant expiry = loop.clock().instant().plus(gang.settings.reservationTtl());
+            for (PodInfo standIn : standIns) {
+                gang.places.hold(new Reservation(standIn.withNodeName(placed.nodes().get(standIn.key())),
+                        groupId, driver, expiry));
+            }
+            gang.members.move(groupId, driver.key(), true, null);
+            gang.places.publish(loop.state());
+            loop.bind(driver, placed.nodes().get(driver.key()), elapsed);
+        } else if (plan instanceof GroupPlan.Waiting waiting) {
+            loop.unschedulable(entry, waiting.helpfulEvents(), "driver and " + template.count()
+                    + " executor(s) sized by " + template.source() + ": " + waiting.message(), elapsed);
+        }
+    }
+
+    /**
+     * An executor takes a place reserved for its group when one fits it (the stand-in is released
+     * and the executor placed on that node); otherwise, or when nothing is reserved (executors
+     * beyond min-available, dynamic allocation), it is placed like any pod.
+     */
+    private void scheduleExecutor(QueuedPod entry, String groupId) {
+        LoopHandle loop = loop();
+        ClusterState state = loop.state();
+        PodInfo executor = entry.pod();
+        // Why the reserved places refused it: the general attempt below sees those nodes taken by
+        // the reservations again and blames capacity, so without these the executor would wait for
+        // a capacity event, not for the one that frees its reserved place (e.g. a NUMA zone settling).
+        Set<ClusterEventType> reservedPlacesRefused = EnumSet.noneOf(ClusterEventType.class);
+        for (Reservation reservation : gang.places.of(groupId)) {
+            int node = state.nodeIndex(reservation.placeholder().nodeName());
+            state.forget(reservation.placeholder().key());
+            BitSet onlyThere = new BitSet();
+            if (node >= 0) {
+                onlyThere.set(node);
+            }
+            loop.countAttempts(1);
+            Decision there;
+            try {
+                there = node >= 0 ? loop.algorithm().schedule(executor, state, onlyThere) : null;
+            } catch (RuntimeException e) {
+                state.assume(reservation.placeholder()); // the place stays held for the retry
+                throw e;
+            }
+            if (there instanceof Decision.Unschedulable refused) {
+                reservedPlacesRefused.addAll(refused.helpfulEvents());
+            }
+            if (there instanceof Decision.Placed placed) {
+                gang.places.take(executor.key(), reservation, state);
+                state.assume(executor.withNodeName(placed.nodeName()));
+                gang.members.move(groupId, executor.key(), true, null);
+                loop.bind(executor, placed.nodeName(), 0);
+                return;
+            }
+            state.assume(reservation.placeholder());
+        }
+        loop.scheduleAlone(entry, reservedPlacesRefused);
+    }
+
+    // ------------------------------------------------------------------ time
+
+    void tick(Instant now) {
+        if (!placesRebuilt) {
+            // Set first: a rebuild that fails is reported per driver, never retried on every iteration.
+            placesRebuilt = true;
+            rebuildPlaces();
+        }
+        expirePlaces(now);
+        timeOutWaitingGroups(now);
+    }
+
+    void leadershipLost() {
+        placesRebuilt = false;
+    }
+
+    /** Places past their TTL are released; the driver is told once per release. */
+    private void expirePlaces(Instant now) {
+        Map<String, List<Reservation>> expired = gang.places.expire(now, loop().state());
+        if (expired.isEmpty()) {
+            return;
+        }
+        expired.forEach((groupId, released) -> {
+            if (loop().leading()) {
+                loop().events().warning(released.get(0).driver(), "ReservationExpired", "gang " + groupId + ": released "
+                        + released.size() + " executor place(s) held for "
+                        + GangPlugin.duration(gang.settings.reservationTtl()) + ": the executors did not arrive");
+            }
+        });
+        loop().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+    }
+
+    /**
+     * A gang whose PodGroup sets {@code scheduleTimeoutSeconds} and that has not reached min-available
+     * within it times out, as coscheduling's does: every waiting member is told (event and condition)
+     * and backs off, the wait starts over. It never held anything, so nothing is released.
+     */
+    private void timeOutWaitingGroups(Instant now) {
+        if (gang.members.waiting().isEmpty() || now.isBefore(nextTimeoutCheck)) {
+            return;
+        }
+        nextTimeoutCheck = now.plus(TIMEOUT_CHECK_INTERVAL);
+        List<String> timedOut = new ArrayList<>();
+        for (Map.Entry<String, Instant> waiting : gang.members.waiting().entrySet()) {
+            GroupPolicy policy = gang.members.policy(waiting.getKey());
+            if (policy != null && policy.scheduleTimeout() != null
+                    && !now.isBefore(waiting.getValue().plus(policy.scheduleTimeout()))
+                    && gang.members.bound(waiting.getKey()).size() < gang.members.minimum(waiting.getKey())) {
+                timedOut.add(waiting.getKey());
+            }
+        }
+        for (String groupId : timedOut) {
+            Instant began = gang.members.restartWait(groupId, now);
+            timeOut(groupId, gang.members.policy(groupId), Duration.between(began, now));
+        }
+    }
+
+    private void timeOut(String groupId, GroupPolicy policy, Duration waited) {
+        LoopHandle loop = loop();
+        loop.metrics().groupWaited("timeout", waited.toNanos());
+        Set<PodKey> waiting = gang.members.pending(groupId);
+        int present = waiting.size() + gang.members.bound(groupId).size();
+        int min = gang.members.minimum(groupId);
+        String timeout = GangPlugin.duration(policy.scheduleTimeout());
+        String warning = "gang " + groupId + ": not placed within the PodGroup's scheduleTimeoutSeconds (" + timeout
+                + "): " + present + "/" + min + " members present; the members back off and are "
+                + "tried again when the cluster or the group changes";
+        String condition = "gang " + groupId + ": timed out after " + timeout + " (scheduleTimeoutSeconds of "
+                + policy.source() + ") with " + present + "/" + min + " members placeable";
+        for (PodKey key : List.copyOf(waiting)) {
+            QueuedPod entry = loop.claim(key);
+            if (entry == null) {
+                continue; // its attempt is under way
+            }
+            loop.unschedulableAgain(entry);
+            if (loop.leading()) {
+                loop.events().warning(entry.pod(), "GangScheduleTimeout", warning);
+                loop.events().unschedulable(entry.pod(), condition);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ rebuilding places
+
+    /**
+     * After a restart or a change of leader, from what the API shows: every bound driver gets a place
+     * for each expected executor that is not bound, whether it exists and waits (pending) or has not
+     * been created yet, and none for executors that already ran (finished, or removed after running:
+     * Spark numbers its executors, so the highest number seen says how many were created). A driver
+     * whose places cannot be rebuilt (no room, or a plugin's bug) is told; the others go on.
+     */
+    private void rebuildPlaces() {
+        ClusterState state = loop().state();
+        Map<String, ExecutorCounts> counts = executorCounts(null);
+        for (Map.Entry<PodKey, GroupMembership> entry : List.copyOf(gang.members.memberships().entrySet())) {
+            GroupMembership membership = entry.getValue();
+            PodInfo driver = state.accountedPod(entry.getKey());
+            if (membership.role() != GroupRole.DRIVER || driver == null || state.isAssumed(driver.key())) {
+                continue;
+            }
+            try {
+                rebuildPlaces(driver, membership, counts.getOrDefault(membership.groupId(), ExecutorCounts.NONE));
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "rebuilding the reservations of " + driver.key() + " failed pod=" + driver.key()
+                        + " gang=" + membership.groupId(), e);
+                for (Reservation r : gang.places.of(membership.groupId())) {
+                    gang.places.dropPlaceholder(r.placeholder().key());
+                    state.forget(r.placeholder().key());
+                }
+                if (loop().leading()) {
+                    loop().events().warning(driver, "ReservationLost", "gang " + membership.groupId() + ": the executors' "
+                            + "places could not be reserved again after a restart: internal error: " + e);
+                }
+            }
+        }
+        gang.places.publish(state);
+    }
+
+    /** Reserves again, now, for one driver that turned out bound (see {@link #rebuildPlaces()}). */
+    void driverSeenBound(PodInfo driver, GroupMembership membership) {
+        if (!placesRebuilt || !loop().leading()) {
+            return; // the term's rebuild will see it
+        }
+        try {
+            rebuildPlaces(driver, membership,
+                    executorCounts(membership.groupId()).getOrDefault(membership.groupId(), ExecutorCounts.NONE));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "reserving the executors' places of " + driver.key() + " failed pod=" + driver.key()
+                    + " gang=" + membership.groupId(), e);
+        }
+        gang.places.publish(loop().state());
+    }
+
+    private void rebuildPlaces(PodInfo driver, GroupMembership membership, ExecutorCounts counts) {
+        LoopHandle loop = loop();
+        String groupId = membership.groupId();
+        ExecutorTemplate template = gang.executorTemplate(driver, membership);
+        if (template == null) {
+            return;
+        }
+        int created = Math.max(counts.seen(), gang.places.highestOrdinal(groupId));
+        int notCreated = Math.max(0, template.count() - created);
+        int missing = Math.min(Math.max(0, template.count() - counts.bound()), counts.pending() + notCreated);
+        if (missing == 0) {
+            return;
+        }
+        List<PodInfo> standIns = ExecutorSizing.standIns(driver, new ExecutorTemplate(template.requests(), missing,
+                template.nodeSelector(), template.tolerations(), template.source()), counts.bound());
+        List<PodKey> planned = new ArrayList<>(standIns.size());
+        standIns.forEach(standIn -> planned.add(standIn.key()));
+        GroupPlan plan;
+        try {
+            plan = gang.planner.plan(groupId, standIns.size(), standIns, 0, loop.state(), loop.algorithm());
+        } catch (RuntimeException e) {
+            planned.forEach(loop.state()::forget); // the planner's all-or-nothing contract does not hold when it throws
+            throw e;
+        }
+        if (plan instanceof GroupPlan.Placed placed) {
+            Instant expiry = loop.clock().instant().plus(gang.settings.reservationTtl());
+            standIns.forEach(standIn -> gang.places.hold(new Reservation(
+                    standIn.withNodeName(placed.nodes().get(standIn.key())), groupId, driver, expiry)));
+            LOG.log(Level.INFO, "gang {0}: reserved {1} executor place(s) again ({2} waiting, {3} not created yet) gang={0}",
+                    groupId, missing, counts.pending(), notCreated);
+        } else if (plan instanceof GroupPlan.Waiting waiting && loop.leading()) {
+            loop.events().warning(driver, "ReservationLost", "gang " + groupId + ": " + missing + " executor place(s) could "
+                    + "not be reserved again after a restart: " + waiting.message());
+        }
+    }
+
+    /** A group's executors as the API shows them: bound (holding room), pending, and all seen in any phase. */
+    private record ExecutorCounts(int bound, int pending, int seen) {
+        static final ExecutorCounts NONE = new ExecutorCounts(0, 0, 0);
+    }
+
+    /** Per group (or for {@code onlyGroup} alone when not null). */
+    private Map<String, ExecutorCounts> executorCounts(String onlyGroup) {
+        ClusterState state = loop().state();
+        Map<String, int[]> counts = new HashMap<>();
+        for (Map.Entry<PodKey, GroupMembership> entry : gang.members.memberships().entrySet()) {
+            GroupMembership membership = entry.getValue();
+            if (membership.role() != GroupRole.EXECUTOR
+                    || (onlyGroup != null && !onlyGroup.equals(membership.groupId()))) {
+                continue;
+            }
+            int[] c = counts.computeIfAbsent(membership.groupId(), g -> new int[3]);
+            c[2]++;
+            PodInfo accounted = state.accountedPod(entry.getKey());
+            if (accounted != null && !state.isAssumed(entry.getKey())) {
+                c[0]++;
+            } else if (gang.members.pending(membership.groupId()).contains(entry.getKey())) {
+                c[1]++;
+            }
+        }
+        Map<String, ExecutorCounts> out = new HashMap<>();
+        counts.forEach((group, c) -> out.put(group, new ExecutorCounts(c[0], c[1], c[2])));
+        return out;
+    }
+
+    void sizes(Map<String, Integer> out) {
+        out.put("unsizedDrivers", unsizedDrivers.size());
+        out.put("driversAwaitingApplication", driversAwaitingApplication.size());
+    }
+}

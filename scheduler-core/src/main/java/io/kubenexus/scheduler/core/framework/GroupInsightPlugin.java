@@ -1,0 +1,19 @@
+package io.kubenexus.scheduler.core.framework;
+
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.query.GangExplanation;
+import io.kubenexus.scheduler.core.query.GroupSummary;
+import io.kubenexus.scheduler.core.query.PodState;
+import java.util.List;
+
+/**
+ * Answers the questions about groups ({@code /debug/explain}, {@code /debug/gangs}) from the
+ * plugin's own books. Answers assume nothing: what a question computes is undone before it returns.
+ */
+public interface GroupInsightPlugin extends LifecyclePlugin {
+    /** The pod's group as it stands, or null when the pod belongs to none. */
+    GangExplanation explainGroup(PodInfo pod, PodState podState);
+
+    /** Every group known, sorted by id. */
+    List<GroupSummary> groups();
+}

@@ -1,0 +1,23 @@
+package io.kubenexus.scheduler.core.framework;
+
+import io.kubenexus.scheduler.core.loop.Decision;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import java.util.List;
+
+/**
+ * Called when a pod fits nowhere (kube-scheduler's PostFilter), to make room: e.g. preemption, which
+ * may nominate a node where evicting victims would let the pod fit. Also judges proposed evictions
+ * (the extender's preempt verb): a plugin that keeps groups whole refuses victims that would leave
+ * one partial.
+ */
+public interface PostFilterPlugin extends LifecyclePlugin {
+    /** The node nominated for the pod once room is made there, or null when this plugin makes none. */
+    default String postFilter(PodInfo pod, Decision.Unschedulable why) {
+        return null;
+    }
+
+    /** Whether evicting all of {@code victims} (pods charged to nodes) is allowed. */
+    default boolean mayEvict(List<PodInfo> victims) {
+        return true;
+    }
+}
