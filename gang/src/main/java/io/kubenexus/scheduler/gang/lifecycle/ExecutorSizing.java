@@ -14,9 +14,11 @@ import java.util.Map;
 
 /**
  * What a driver's executors will ask for before they exist, and the stand-ins that hold their places.
- * The sources, by precedence: the group's PodGroup {@code minResources} (the driver's share taken
- * out, the rest split evenly over min-available - 1 executors), the application's template (a
- * SparkApplication), then the driver's own executor-resources annotation. Used only on the loop thread.
+ * The sources, by precedence: the group's PodGroup {@code minResources} with min-available above 1
+ * (the driver's share taken out, the rest split evenly over min-available - 1 executors), the
+ * application's template (a SparkApplication), the driver's own executor-resources annotation, then
+ * a PodGroup's {@code minResources} with min-available 1 (spark-operator's kube-scheduler mode), as
+ * places the driver's size ({@link #shapedLikeDriver}). Used only on the loop thread.
  */
 public final class ExecutorSizing {
     /** The annotation on a driver giving one executor's requests, read by the Kubernetes adapter. */
@@ -59,10 +61,9 @@ public final class ExecutorSizing {
             ResourceList perExecutor = splitMinResources(policy.minResources(), driver.requests(), minimum - 1);
             return new ExecutorTemplate(perExecutor, minimum - 1, Map.of(), List.of(), policy.source());
         }
-        ExecutorTemplate template = membership.appName() == null ? null
-                : templates.get(driver.key().namespace() + "/" + membership.appName());
-        if (template == null) {
-            template = templates.get("pod:" + driver.key());
+        ExecutorTemplate template = declared(driver, membership);
+        if (template == null && policy != null && !policy.minResources().isEmpty()) {
+            return shapedLikeDriver(policy, driver.requests());
         }
         if (template == null) {
             return null;
@@ -73,10 +74,49 @@ public final class ExecutorSizing {
                 template.source());
     }
 
-    /** Whether the application {@code appKey} ("ns/app") has a template. */
-    public boolean knowsApplication(String appKey) {
-        return templates.containsKey(appKey);
+    /** The template the application or the driver's annotation declares, or null. */
+    ExecutorTemplate declared(PodInfo driver, GroupMembership membership) {
+        ExecutorTemplate template = membership.appName() == null ? null
+                : templates.get(driver.key().namespace() + "/" + membership.appName());
+        return template != null ? template : templates.get("pod:" + driver.key());
     }
+
+    /**
+     * spark-operator's kube-scheduler mode without a readable SparkApplication: its PodGroup says
+     * only minMember 1 and minResources (driver + executors x instances). The driver is held until the
+     * remainder fits too, as coscheduling's minResources check does, and the remainder is reserved as
+     * places the driver's size (the only executor shape the cluster shows), as many as it takes to
+     * cover it in every resource the driver asks for, split evenly; a resource only executors ask for
+     * (e.g. GPUs) is split over the same places, or held as one place when the driver asks for none of
+     * what remains. Null when the driver covers minResources alone.
+     */
+    static ExecutorTemplate shapedLikeDriver(GroupPolicy policy, ResourceList driver) {
+        Map<String, Long> remainder = new HashMap<>();
+        policy.minResources().amounts().forEach((name, total) -> {
+            long left = total - driver.get(name);
+            if (left > 0) {
+                remainder.put(name, left);
+            }
+        });
+        if (remainder.isEmpty()) {
+            return null;
+        }
+        long places = 0;
+        for (Map.Entry<String, Long> left : remainder.entrySet()) {
+            long each = driver.get(left.getKey());
+            if (each > 0) {
+                places = Math.max(places, (left.getValue() + each - 1) / each);
+            }
+        }
+        int count = (int) Math.max(1, Math.min(places, MAX_SHAPED_PLACES));
+        Map<String, Long> perPlace = new HashMap<>();
+        remainder.forEach((name, left) -> perPlace.put(name, (left + count - 1) / count));
+        return new ExecutorTemplate(ResourceList.of(perPlace), count, Map.of(), List.of(),
+                policy.source() + " minResources (no SparkApplication: " + count + " place(s) the driver's size)");
+    }
+
+    /** A bound on places shaped like the driver, so a tiny driver with a huge minResources cannot plan thousands. */
+    static final int MAX_SHAPED_PLACES = 256;
 
     private static ResourceList splitMinResources(ResourceList minResources, ResourceList driver, int executors) {
         Map<String, Long> each = new HashMap<>();

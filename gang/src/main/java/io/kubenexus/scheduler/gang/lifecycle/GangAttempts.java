@@ -34,8 +34,6 @@ import java.util.TreeSet;
  */
 final class GangAttempts {
     private static final Logger LOG = System.getLogger(GangAttempts.class.getName());
-    /** How long a member waits for the PodGroup object it names, or a driver for its SparkApplication. */
-    static final Duration POD_GROUP_GRACE = Duration.ofSeconds(30);
     private static final Duration TIMEOUT_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final GangPlugin gang;
@@ -43,6 +41,8 @@ final class GangAttempts {
     private final Map<String, PodKey> driversAwaitingApplication = new HashMap<>();
     /** Drivers already told that their executors cannot be sized (told once). */
     private final Set<PodKey> unsizedDrivers = new HashSet<>();
+    /** Drivers already told how a minResources-only PodGroup sized them (told once). */
+    private final Set<PodKey> toldSizing = new HashSet<>();
     private boolean placesRebuilt;
     /** When the next check of PodGroup schedule timeouts is due. */
     private Instant nextTimeoutCheck = Instant.MIN;
@@ -63,7 +63,13 @@ final class GangAttempts {
             return null;
         }
         if (membership.role() == GroupRole.DRIVER) {
-            return gang.executorTemplate(entry.pod(), membership) == null ? awaitingApplication(entry, membership) : null;
+            // Sized by what the application or the driver declares, or by a PodGroup naming the gang's
+            // size: no reason to wait. A PodGroup with only minResources (min-available 1) is a fallback
+            // worth waiting for the SparkApplication a little (it gives the executors' real shape).
+            GroupPolicy policy = gang.members.policy(membership.groupId());
+            boolean sized = gang.sizing.declared(entry.pod(), membership) != null
+                    || (policy != null && !policy.minResources().isEmpty() && gang.members.minimum(membership) > 1);
+            return sized ? null : awaitingApplication(entry, membership);
         }
         if (membership.role() == GroupRole.MEMBER) {
             return awaitingPodGroup(entry, membership);
@@ -74,7 +80,7 @@ final class GangAttempts {
     /**
      * A member sized by a PodGroup object may be seen before the object (they come through
      * different watches): it waits for the object rather than being placed alone. If the object does
-     * not come within {@link #POD_GROUP_GRACE} (not installed, a typo), the member is placed on its
+     * not come within the gang settings' {@code objectWait} (not installed, a typo), the member is placed on its
      * own and told why, so a missing CRD never strands pods.
      */
     private String awaitingPodGroup(QueuedPod entry, GroupMembership membership) {
@@ -82,13 +88,13 @@ final class GangAttempts {
             return null;
         }
         PodInfo pod = entry.pod();
-        if (Duration.between(entry.firstQueued(), loop().clock().instant()).compareTo(POD_GROUP_GRACE) < 0) {
+        if (Duration.between(entry.firstQueued(), loop().clock().instant()).compareTo(gang.settings.objectWait()) < 0) {
             return "gang " + membership.groupId() + ": waiting for PodGroup " + membership.groupId()
                     + " to say how many members belong together";
         }
         if (gang.members.warnOnce(pod.key()) && loop().leading()) {
             loop().events().warning(pod, "PodGroupNotFound", "gang " + membership.groupId() + ": no PodGroup object "
-                    + membership.groupId() + " after " + GangPlugin.duration(POD_GROUP_GRACE)
+                    + membership.groupId() + " after " + GangPlugin.duration(gang.settings.objectWait())
                     + "; placing the pod on its own");
         }
         return null;
@@ -97,13 +103,13 @@ final class GangAttempts {
     /**
      * A driver spark-operator created names its SparkApplication, which sizes the executors; the two
      * come through different watches, and after a cut watch the application may be seen late. The
-     * driver waits for it up to {@link #POD_GROUP_GRACE}, and is tried again as soon as it arrives,
+     * driver waits for it up to the gang settings' {@code objectWait}, and is tried again as soon as it arrives,
      * rather than being placed at once without room for its executors.
      */
     private String awaitingApplication(QueuedPod entry, GroupMembership membership) {
         PodInfo driver = entry.pod();
         if (membership.appName() == null || !gang.groups.sizedByApplication(driver)
-                || Duration.between(entry.firstQueued(), loop().clock().instant()).compareTo(POD_GROUP_GRACE) >= 0) {
+                || Duration.between(entry.firstQueued(), loop().clock().instant()).compareTo(gang.settings.objectWait()) >= 0) {
             return null;
         }
         driversAwaitingApplication.put(driver.key().namespace() + "/" + membership.appName(), driver.key());
@@ -126,6 +132,7 @@ final class GangAttempts {
 
     void forgetDriver(PodKey key) {
         unsizedDrivers.remove(key);
+        toldSizing.remove(key);
     }
 
     // ------------------------------------------------------------------ attempts
@@ -245,6 +252,7 @@ final class GangAttempts {
             loop.scheduleAlone(entry, Set.of());
             return;
         }
+        tellHowSized(driver, membership, template);
         long start = System.nanoTime();
         loop.countAttempts(1);
         List<PodInfo> standIns = ExecutorSizing.standIns(driver, template, 0);
@@ -266,6 +274,34 @@ final class GangAttempts {
         } else if (plan instanceof GroupPlan.Waiting waiting) {
             loop.unschedulable(entry, waiting.helpfulEvents(), "driver and " + template.count()
                     + " executor(s) sized by " + template.source() + ": " + waiting.message(), elapsed);
+        }
+    }
+
+    /**
+     * spark-operator's kube-scheduler mode names a PodGroup with min-available 1 and minResources: the
+     * driver is told once which sizing holds it. Without a SparkApplication the places are the driver's
+     * size (a guess, so a warning says so); with one, the executors are sized from it and a
+     * minResources that disagrees beyond what Spark's memory overhead explains is reported.
+     */
+    private void tellHowSized(PodInfo driver, GroupMembership membership, ExecutorTemplate template) {
+        GroupPolicy policy = gang.members.policy(membership.groupId());
+        if (policy == null || policy.minResources().isEmpty() || gang.members.minimum(membership) > 1
+                || !loop().leading() || !toldSizing.add(driver.key())) {
+            return;
+        }
+        String groupId = membership.groupId();
+        if (gang.sizing.declared(driver, membership) == null) {
+            loop().events().warning(driver, "ExecutorsSizedFromMinResources", "gang " + groupId + ": no SparkApplication "
+                    + driver.key().namespace() + "/" + membership.appName() + " to size the executors; the PodGroup's "
+                    + "minResources (" + policy.minResources() + ") hold the driver until " + template.count()
+                    + " executor place(s) of " + template.requests() + " (the driver's size) fit beside it; "
+                    + "executors take them as they arrive");
+            return;
+        }
+        String mismatch = MinResourcesCheck.mismatch(policy.minResources(), driver.requests(), template);
+        if (mismatch != null) {
+            loop().events().warning(driver, "MinResourcesMismatch", "gang " + groupId + ": PodGroup " + policy.source()
+                    + " minResources " + mismatch + "; the executors are sized from " + template.source());
         }
     }
 
@@ -512,6 +548,7 @@ final class GangAttempts {
 
     void sizes(Map<String, Integer> out) {
         out.put("unsizedDrivers", unsizedDrivers.size());
+        out.put("toldSizing", toldSizing.size());
         out.put("driversAwaitingApplication", driversAwaitingApplication.size());
     }
 }

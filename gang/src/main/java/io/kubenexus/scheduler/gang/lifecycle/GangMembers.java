@@ -78,14 +78,16 @@ public final class GangMembers {
      * to bound ({@code requests} ignored).
      */
     public void move(String groupId, PodKey key, boolean toBound, ResourceList requests) {
-        removeFrom(toBound ? pending : bound, groupId, key);
         if (toBound) {
+            // Bound first, so the last pending member's move counts as the group placed, not abandoned.
             bound.computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key);
+            removeFrom(pending, groupId, key);
             Instant since = pending.containsKey(groupId) ? null : waitingSince.remove(groupId);
             if (since != null) {
                 metrics.groupWaited("placed", Duration.between(since, clock.instant()).toNanos());
             }
         } else {
+            removeFrom(bound, groupId, key);
             if (pending.computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key)) {
                 ResourceList counted = requests == null ? ResourceList.EMPTY : requests;
                 pendingRequests.put(key, counted);

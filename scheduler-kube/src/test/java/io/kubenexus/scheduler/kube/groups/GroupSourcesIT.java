@@ -1,5 +1,9 @@
 package io.kubenexus.scheduler.kube.groups;
 
+import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.GangPlanner;
+import io.kubenexus.scheduler.gang.GangLabels;
+import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -153,7 +157,8 @@ class GroupSourcesIT {
         bare.init();
         try (KubernetesClient bareClient = bare.createClient()) {
             SchedulerSettings settings = SchedulerSettings.defaults();
-            SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), new ScriptedBinder(),
+            SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings), new GangLabels(),
+                    new GangPlanner(), GangSettings.defaults(), new ScriptedBinder(),
                     new RecordingEventSink(), SchedulerMetrics.NONE, Clock.systemUTC());
             try (GroupSourceInformers sources = new GroupSourceInformers(bareClient, loop, new PodGroupTranslator(),
                     new SparkApplicationTranslator(), Duration.ofSeconds(5), Duration.ofMinutes(5))) {
@@ -191,7 +196,8 @@ class GroupSourcesIT {
         createSparkApplication("bad-app", "{cores: many, instances: 2, memory: 1g}");
         createSparkApplication("good-app", "{cores: 1, instances: 2, memory: 1g}");
         SchedulerSettings settings = SchedulerSettings.defaults();
-        SchedulingLoop loop = new SchedulingLoop(settings, SchedulingProfile.defaults(settings), new ScriptedBinder(),
+        SchedulingLoop loop = GangPlugin.newLoop(settings, SchedulingProfile.defaults(settings), new GangLabels(),
+                    new GangPlanner(), GangSettings.defaults(), new ScriptedBinder(),
                 new RecordingEventSink(), SchedulerMetrics.NONE, Clock.systemUTC());
         List<String> consumed = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (GroupSourceInformers sources = new GroupSourceInformers(client, loop, new PodGroupTranslator(),
