@@ -50,6 +50,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private static final String GANG_WAIT_DURATION = "kubenexus.gang.wait.duration";
     private static final String RESERVED_CAPACITY = "kubenexus.reserved.capacity";
     private static final String RESERVATIONS_EXPIRED = "kubenexus.reservations.expired";
+    private static final String EXECUTORS_PLACED = "kubenexus.executors.placed";
 
     // kube-scheduler's names (pkg/scheduler/metrics/metrics.go); Micrometer adds _total and _seconds.
     private static final String KS_ATTEMPTS = "scheduler.schedule.attempts";
@@ -66,6 +67,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     /** kube-scheduler's fourth queue: pods with scheduling gates. The loop holds none, so it reads 0. */
     private static final String GATED = "gated";
     private static final List<String> GANG_RESULTS = List.of("placed", "abandoned", "timeout");
+    private static final List<String> EXECUTOR_PLACES = List.of("reserved", "elsewhere");
 
     // One cycle is sub-millisecond to a few ms at thousands of nodes; seconds mean trouble.
     private static final Duration[] ATTEMPT_BUCKETS = seconds(
@@ -89,6 +91,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private final Map<String, AtomicLong> reservedCapacity = new ConcurrentHashMap<>();
     private final AtomicLong gangsWaiting = new AtomicLong();
     private final Counter reservationsExpired;
+    private final Map<String, Counter> executorsPlaced = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> incomingPods = new ConcurrentHashMap<>();
     private final Timer[] sliDurations = new Timer[SLI_ATTEMPTS_CAP + 1];
 
@@ -136,6 +139,11 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         reservedCapacity.put(ResourceNames.MEMORY, reservedGauge(ResourceNames.MEMORY));
         reservationsExpired = Counter.builder(RESERVATIONS_EXPIRED)
                 .description("Executor reservations released unused after their TTL").register(registry);
+        for (String place : EXECUTOR_PLACES) {
+            executorsPlaced.put(place, Counter.builder(EXECUTORS_PLACED)
+                    .description("Executors of a driver with places held, bound in one of them or elsewhere")
+                    .tag("place", place).register(registry));
+        }
         Gauge.builder(KS_PENDING_PODS, () -> 0).description("Number of pending pods, by the queue type")
                 .tag("queue", GATED).register(registry);
         Counter.builder(KS_PREEMPTION_ATTEMPTS).description("Total preemption attempts in the cluster till now")
@@ -210,6 +218,14 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     public void reservationsExpired(int count) {
         if (count > 0) {
             reservationsExpired.increment(count);
+        }
+    }
+
+    @Override
+    public void executorPlaced(String place) {
+        Counter counter = executorsPlaced.get(place);
+        if (counter != null) {
+            counter.increment();
         }
     }
 

@@ -79,9 +79,9 @@ public final class ExecutorPlaces {
         publish(state);
     }
 
-    /** The executor's bind succeeded: its place is its own. */
-    public void confirm(PodKey executor) {
-        taken.remove(executor);
+    /** The executor's bind succeeded: its place is its own. Returns whether it had taken one. */
+    public boolean confirm(PodKey executor) {
+        return taken.remove(executor) != null;
     }
 
     /**

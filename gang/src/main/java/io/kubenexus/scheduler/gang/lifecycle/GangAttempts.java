@@ -41,6 +41,8 @@ final class GangAttempts {
     private final Map<String, PodKey> driversAwaitingApplication = new HashMap<>();
     /** Drivers already told that their executors cannot be sized (told once). */
     private final Set<PodKey> unsizedDrivers = new HashSet<>();
+    /** Executors their group's places refused (the wrong shape): counted when bound elsewhere. */
+    private final Set<PodKey> refusedByTheirPlaces = new HashSet<>();
     /** Drivers already told how a minResources-only PodGroup sized them (told once). */
     private final Set<PodKey> toldSizing = new HashSet<>();
     private boolean placesRebuilt;
@@ -128,6 +130,17 @@ final class GangAttempts {
 
     void podRemoved(PodKey key) {
         driversAwaitingApplication.values().remove(key);
+        refusedByTheirPlaces.remove(key);
+    }
+
+    /** An executor was bound: in a place of its group, or elsewhere after its places refused it. */
+    void executorBound(PodKey key, boolean inItsPlace) {
+        boolean refused = refusedByTheirPlaces.remove(key);
+        if (inItsPlace) {
+            loop().metrics().executorPlaced("reserved");
+        } else if (refused) {
+            loop().metrics().executorPlaced("elsewhere");
+        }
     }
 
     void forgetDriver(PodKey key) {
@@ -345,6 +358,9 @@ final class GangAttempts {
             }
             state.assume(reservation.placeholder());
         }
+        if (!gang.places.of(groupId).isEmpty()) {
+            refusedByTheirPlaces.add(executor.key());
+        }
         loop.scheduleAlone(entry, reservedPlacesRefused);
     }
 
@@ -549,6 +565,7 @@ final class GangAttempts {
     void sizes(Map<String, Integer> out) {
         out.put("unsizedDrivers", unsizedDrivers.size());
         out.put("toldSizing", toldSizing.size());
+        out.put("refusedByTheirPlaces", refusedByTheirPlaces.size());
         out.put("driversAwaitingApplication", driversAwaitingApplication.size());
     }
 }

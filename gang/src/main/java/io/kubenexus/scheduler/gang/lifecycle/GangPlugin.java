@@ -154,10 +154,12 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         track(pod, membership);
         boolean valid = membership != null && membership.isValid();
         if (pod.isAssigned()) {
-            places.confirm(pod.key()); // an executor's bind confirmed: its place is its own
-            if (valid && membership.role() == GroupRole.EXECUTOR && pod.holdsResources()
-                    && places.fill(pod.key(), membership.groupId(), pod.nodeName(), loop.state())) {
-                loop.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
+            boolean tookPlace = places.confirm(pod.key()); // an executor's bind confirmed: its place is its own
+            if (valid && membership.role() == GroupRole.EXECUTOR && pod.holdsResources()) {
+                attempts.executorBound(pod.key(), tookPlace);
+                if (places.fill(pod.key(), membership.groupId(), pod.nodeName(), loop.state())) {
+                    loop.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
+                }
             }
         }
         return membership == null || valid ? null : membership.invalidReason();
@@ -269,7 +271,11 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
 
     @Override
     public void bound(PodInfo pod) {
-        places.confirm(pod.key());
+        boolean inItsPlace = places.confirm(pod.key());
+        GroupMembership membership = members.membership(pod.key());
+        if (membership != null && membership.role() == GroupRole.EXECUTOR) {
+            attempts.executorBound(pod.key(), inItsPlace);
+        }
     }
 
     @Override

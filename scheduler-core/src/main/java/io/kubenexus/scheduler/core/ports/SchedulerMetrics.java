@@ -36,6 +36,14 @@ public interface SchedulerMetrics {
     }
 
     /**
+     * An executor whose group held places for it was bound: in one of them ({@code "reserved"}), or
+     * elsewhere because none would take it ({@code "elsewhere"}: its places were held in the wrong
+     * shape, e.g. without its NUMA policy or node selector).
+     */
+    default void executorPlaced(String place) {
+    }
+
+    /**
      * {@code count} pods entered {@code queue} ("active", "backoff" or "unschedulable") because of
      * {@code event}, one of the labels of {@link io.kubenexus.scheduler.core.queue.QueueingEvents}
      * (kube-scheduler's {@code scheduler_queue_incoming_pods_total} event labels). Called by the
