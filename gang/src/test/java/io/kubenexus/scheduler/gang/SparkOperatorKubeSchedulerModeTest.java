@@ -93,7 +93,7 @@ class SparkOperatorKubeSchedulerModeTest {
         assertThat(requestedCpu()).isEqualTo(7000);
         assertThat(events.linesAbout("pi-driver")).anySatisfy(line -> assertThat(line)
                 .startsWith("ExecutorsSizedFromMinResources pi-driver: gang spark/pi-pg: no SparkApplication spark/pi")
-                .contains("6 executor place(s) of cpu=1, memory=2Gi (the driver's size)"));
+                .contains("6 executor place(s) of cpu=1, memory=2Gi (no larger than the driver)"));
     }
 
     @Test

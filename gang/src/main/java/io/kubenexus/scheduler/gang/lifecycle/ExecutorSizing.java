@@ -18,7 +18,7 @@ import java.util.Map;
  * (the driver's share taken out, the rest split evenly over min-available - 1 executors), the
  * application's template (a SparkApplication), the driver's own executor-resources annotation, then
  * a PodGroup's {@code minResources} with min-available 1 (spark-operator's kube-scheduler mode), as
- * places the driver's size ({@link #shapedLikeDriver}). Used only on the loop thread.
+ * places no larger than the driver ({@link #shapedLikeDriver}). Used only on the loop thread.
  */
 public final class ExecutorSizing {
     /** The annotation on a driver giving one executor's requests, read by the Kubernetes adapter. */
@@ -85,7 +85,7 @@ public final class ExecutorSizing {
      * spark-operator's kube-scheduler mode without a readable SparkApplication: its PodGroup says
      * only minMember 1 and minResources (driver + executors x instances). The driver is held until the
      * remainder fits too, as coscheduling's minResources check does, and the remainder is reserved as
-     * places the driver's size (the only executor shape the cluster shows), as many as it takes to
+     * places no larger than the driver (the only pod shape the cluster shows), as many as it takes to
      * cover it in every resource the driver asks for, split evenly; a resource only executors ask for
      * (e.g. GPUs) is split over the same places, or held as one place when the driver asks for none of
      * what remains. Null when the driver covers minResources alone.
@@ -112,7 +112,7 @@ public final class ExecutorSizing {
         Map<String, Long> perPlace = new HashMap<>();
         remainder.forEach((name, left) -> perPlace.put(name, (left + count - 1) / count));
         return new ExecutorTemplate(ResourceList.of(perPlace), count, Map.of(), List.of(),
-                policy.source() + " minResources (no SparkApplication: " + count + " place(s) the driver's size)");
+                policy.source() + " minResources (no SparkApplication: " + count + " place(s) no larger than the driver)");
     }
 
     /** A bound on places shaped like the driver, so a tiny driver with a huge minResources cannot plan thousands. */

@@ -307,7 +307,7 @@ final class GangAttempts {
             loop().events().warning(driver, "ExecutorsSizedFromMinResources", "gang " + groupId + ": no SparkApplication "
                     + driver.key().namespace() + "/" + membership.appName() + " to size the executors; the PodGroup's "
                     + "minResources (" + policy.minResources() + ") hold the driver until " + template.count()
-                    + " executor place(s) of " + template.requests() + " (the driver's size) fit beside it; "
+                    + " executor place(s) of " + template.requests() + " (no larger than the driver) fit beside it; "
                     + "executors take them as they arrive");
             return;
         }

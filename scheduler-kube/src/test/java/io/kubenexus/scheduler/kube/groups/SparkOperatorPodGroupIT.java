@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.KubeScheduler;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
@@ -75,6 +76,46 @@ class SparkOperatorPodGroupIT {
         await().atMost(WAIT).until(() -> nodeOf("pi-exec-1") != null && nodeOf("pi-exec-2") != null);
         await().atMost(WAIT).until(() -> scheduler.stats().reservations() == 0);
         assertThat(nodeOf("intruder")).isNull();
+    }
+
+    /**
+     * The same app when the scheduler cannot read its SparkApplication (deleted, no RBAC, a watch cut
+     * for long): the PodGroup's minResources still hold the driver until the remainder fits, and the
+     * remainder is reserved as places no larger than the driver, which the executors take.
+     */
+    @Test
+    void withoutItsSparkApplicationMinResourcesStillHoldTheDriverAndReserveTheRemainder() {
+        createPodGroup("spark-pi-pg");
+        scheduler = new KubeScheduler(api.newClient(), KubeSchedulerOptions.singleReplica(
+                SchedulerSettings.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(500)))
+                .withGang(new GangSettings(Duration.ofMinutes(5), Duration.ofSeconds(1))), Clock.systemUTC());
+        scheduler.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+
+        // 6 of node-0's 8 cores are taken: minResources (5 cores) cannot be free, the driver waits.
+        createPlain("filler", "6");
+        await().atMost(WAIT).until(() -> nodeOf("filler") != null);
+        createPod("pi-driver", "driver", "1", "2Gi");
+        await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> eventReasons("pi-driver")
+                .contains("ExecutorsSizedFromMinResources"));
+        assertThat(nodeOf("pi-driver")).as("held: 1 + 4 cores do not fit in the 2 left").isNull();
+        assertThat(scheduler.stats().reservations()).isZero();
+
+        client.pods().inNamespace(NS).withName("filler").delete();
+        await().atMost(WAIT).until(() -> nodeOf("pi-driver") != null);
+        // minResources 5 cores, 12Gi less the driver's 1 core, 2Gi leaves 4 cores, 10Gi: five places
+        // (10Gi in the driver's 2Gi) of 800m, 2Gi each.
+        assertThat(scheduler.stats().reservations()).isEqualTo(5);
+        assertThat(scheduler.view().node("node-0").requested(0)).isEqualTo(5000);
+
+        createPod("pi-exec-1", "executor", "1", "2Gi");
+        createPod("pi-exec-2", "executor", "1", "2Gi");
+        await().atMost(WAIT).until(() -> nodeOf("pi-exec-1") != null && nodeOf("pi-exec-2") != null);
+        await().atMost(WAIT).until(() -> scheduler.stats().reservations() == 3);
+    }
+
+    private java.util.List<String> eventReasons(String pod) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> pod.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
     }
 
     private void createSparkApplication(String name) {
