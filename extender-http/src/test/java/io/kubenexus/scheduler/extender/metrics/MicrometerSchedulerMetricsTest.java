@@ -42,7 +42,19 @@ class MicrometerSchedulerMetricsTest {
                 "kubenexus_gang_wait_duration_seconds_sum",
                 "kubenexus_gang_wait_duration_seconds_max",
                 "kubenexus_reserved_capacity",
-                "kubenexus_reservations_expired_total");
+                "kubenexus_reservations_expired_total",
+                "kubenexus_executors_placed_total");
+    }
+
+    @Test
+    void countsExecutorsPlacedInTheirReservedPlaceOrElsewhere() {
+        metrics.executorPlaced("reserved");
+        metrics.executorPlaced("reserved");
+        metrics.executorPlaced("elsewhere");
+        metrics.executorPlaced("nonsense");
+        ScrapedMetrics s = scrape();
+        assertThat(s.get("kubenexus_executors_placed_total{place=\"reserved\"}")).isEqualTo(2.0);
+        assertThat(s.get("kubenexus_executors_placed_total{place=\"elsewhere\"}")).isEqualTo(1.0);
     }
 
     @Test
