@@ -35,8 +35,10 @@ class FaultyWatchesIT {
     void writesAreAnsweredAndResumedWatchesSeeEveryPodWhileWatchesKeepClosing() throws Exception {
         FaultPlan plan = FaultPlan.NONE.withRate(FaultKind.WATCH_CLOSED, 1.0).withTimings(Duration.ofSeconds(2),
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(300));
+        // 10 s per request: on a loaded machine 3 s was missed by a healthy server; a mock loop blocked
+        // by a closed watch (what this guards against) stays blocked for up to a minute.
         try (EmbeddedKubernetesApi api = new EmbeddedKubernetesApi(InetAddress.getLoopbackAddress(), 0,
-                Duration.ofSeconds(3), Clock.systemUTC(), plan)) {
+                Duration.ofSeconds(10), Clock.systemUTC(), plan)) {
             KubernetesClient watching = api.newClientUnderFaults();
             List<Set<String>> seen = new ArrayList<>();
             List<Watch> watches = new ArrayList<>();
