@@ -57,6 +57,8 @@ import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.NodeFilterResult;
 import io.kubenexus.scheduler.core.query.NodeScores;
 import io.kubenexus.scheduler.core.query.PodExplanation;
+import io.kubenexus.scheduler.core.query.ClusterOverview;
+import io.kubenexus.scheduler.core.query.OverviewRequest;
 import io.kubenexus.scheduler.core.query.SchedulerQueries;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -1731,6 +1733,12 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     @Override
     public CompletableFuture<List<GroupSummary>> groups() {
         return ask(explainer::groups);
+    }
+
+    /** The cluster page's snapshot of nodes, gangs and pending pods (see {@link ClusterOverviews}). Changes nothing. */
+    @Override
+    public CompletableFuture<ClusterOverview> overview(OverviewRequest request) {
+        return ask(() -> new ClusterOverviews(this, explainer).overview(request));
     }
 
     private <T> CompletableFuture<T> ask(Supplier<T> question) {
