@@ -163,9 +163,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             Instant finished;
             try {
                 // The endpoints a user would curl, on a free loopback port (or --http-port).
-                String url = first.serve(httpSettings(options, false), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
+                String url = first.serve(httpSettings(options, false), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT, true);
                 progress.printf("demo: scheduler HTTP on %s (/metrics, /readyz, /debug/explain?namespace=%s&name=POD, "
                         + "/debug/gangs, /extender)%n", url, namespace);
+                progress.printf("demo: cluster page on %s/%n", url);
                 scheduler.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 if (failover != null) {
                     failover.startStandby(progress);
@@ -197,7 +198,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                     failover.awaitTakeover(options.timeout(), progress);
                     replica = failover.standby();
                     scheduler = replica.scheduler();
-                    String standbyUrl = replica.serve(httpSettings(options, true), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
+                    String standbyUrl = replica.serve(httpSettings(options, true), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT, true);
                     progress.printf("demo: the new leader's HTTP on %s%n", standbyUrl);
                 }
                 finished = kubeScheduler != null
