@@ -79,6 +79,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             NodeShape.DEMO_CPU_NUMA.withWeight(0.08));
     /** One NUMA pod per this many workload pods, and one NUMA gang per {@link #NUMA_GANG_SHARE}. */
     static final int NUMA_POD_SHARE = 10;
+    /** The synthetic nodes' pool label names the pools of the capacity metrics and the cluster page. */
+    static final MetricsConfig METRICS = new MetricsConfig(SyntheticCluster.POOL_LABEL, MetricsConfig.DEFAULT_MAX_NODE_POOLS);
     static final int NUMA_GANG_SHARE = 250;
     private static final Duration SETTLE_QUIET = Duration.ofMillis(600);
     /** How long reservations may outlive the creation of every executor before the demo stops waiting. */
@@ -154,7 +156,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             Failover failover = options.failover() ? new Failover(api, settings, clock) : null;
             SchedulerReplica first = failover != null ? failover.first()
                     : SchedulerReplica.create(api.newClientUnderFaults(), KubeSchedulerOptions.singleReplica(settings),
-                            clock, MetricsConfig.defaults());
+                            clock, METRICS);
             SchedulerReplica replica = first;
             KubeScheduler scheduler = first.scheduler();
             SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, workloadScheduler, progress);
