@@ -4,7 +4,6 @@ import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.query.ClusterOverview;
-import io.kubenexus.scheduler.core.query.GroupState;
 import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.OverviewRequest;
 import io.kubenexus.scheduler.core.queue.QueuedPod;
@@ -127,18 +126,31 @@ final class ClusterOverviews {
         return out;
     }
 
-    /** Waiting gangs first (longest waiting first), then the others by id; each waiting one with its why. */
+    /** Each listed gang with its why, waiting ones with the message their members carry. */
     private List<ClusterOverview.GroupStatus> groups(List<GroupSummary> summaries, int max) {
-        List<GroupSummary> ordered = new ArrayList<>(summaries);
-        ordered.sort(Comparator.comparing((GroupSummary g) -> g.state() != GroupState.WAITING)
-                .thenComparing(g -> g.waitingSince() == null ? java.time.Instant.MAX : g.waitingSince())
-                .thenComparing(GroupSummary::groupId));
+        List<GroupSummary> ordered = ordered(summaries);
         List<ClusterOverview.GroupStatus> out = new ArrayList<>(Math.min(max, ordered.size()));
         for (GroupSummary g : ordered.subList(0, Math.min(max, ordered.size()))) {
             out.add(new ClusterOverview.GroupStatus(g.groupId(), g.state(), g.minAvailable(), g.membersPending(),
                     g.membersBound(), g.reservationsHeld(), g.earliestExpiry(), g.waitingSince(), why(g)));
         }
         return out;
+    }
+
+    /**
+     * Waiting gangs first (longest waiting first), then those holding reservations, then the placed
+     * ones, each by id: what a person looks for first.
+     */
+    static List<GroupSummary> ordered(List<GroupSummary> summaries) {
+        List<GroupSummary> ordered = new ArrayList<>(summaries);
+        ordered.sort(Comparator.comparingInt((GroupSummary g) -> switch (g.state()) {
+                    case WAITING -> 0;
+                    case RESERVED -> 1;
+                    case PLACED -> 2;
+                })
+                .thenComparing(g -> g.waitingSince() == null ? java.time.Instant.MAX : g.waitingSince())
+                .thenComparing(GroupSummary::groupId));
+        return ordered;
     }
 
     /** The PodScheduled message of a waiting member (they share the gang's), or null when none has one yet. */

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param at        when it was taken (the loop's clock)
  * @param nodes     every node, grouped by pool
- * @param groups    gangs, waiting ones first, then by id; at most {@link OverviewRequest#maxGroups()}
+ * @param groups    gangs: waiting ones first (longest waiting first), then those holding reservations,
+ *                  then placed ones, each by id; at most {@link OverviewRequest#maxGroups()}
  * @param groupCount how many gangs the loop knows, listed or not
  * @param pending   the scheduler's own pending pods grouped by why they wait
  * @param zones     the NUMA zones of {@link OverviewRequest#zonesOfNode()}, or null when that node's

@@ -154,4 +154,17 @@ class ClusterOverviewsTest {
         assertThat(loop.queueForTest().size()).isEqualTo(3);
         assertThat(new PodKey("default", "huge-1")).isNotNull();
     }
+
+    @Test
+    void gangsAreListedWaitingLongestFirstThenHoldingReservationsThenPlaced() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        List<io.kubenexus.scheduler.core.query.GroupSummary> groups = List.of(
+                new io.kubenexus.scheduler.core.query.GroupSummary("a/placed", 2, GroupState.PLACED, 0, 2, 0, null, null),
+                new io.kubenexus.scheduler.core.query.GroupSummary("b/held", 3, GroupState.RESERVED, 0, 1, 2, t0, null),
+                new io.kubenexus.scheduler.core.query.GroupSummary("c/recent", 3, GroupState.WAITING, 1, 0, 0, null, t0.plusSeconds(60)),
+                new io.kubenexus.scheduler.core.query.GroupSummary("d/oldest", 3, GroupState.WAITING, 1, 0, 0, null, t0));
+
+        assertThat(ClusterOverviews.ordered(groups)).extracting(io.kubenexus.scheduler.core.query.GroupSummary::groupId)
+                .containsExactly("d/oldest", "c/recent", "b/held", "a/placed");
+    }
 }
