@@ -28,6 +28,7 @@ class ClusterPageRoutesTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final FakeQueries queries = new FakeQueries(0);
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
     private SchedulerHttpServer server;
 
     @BeforeEach
@@ -35,7 +36,7 @@ class ClusterPageRoutesTest {
         new MicrometerSchedulerMetrics(registry).bind(io.kubenexus.scheduler.core.ports.BindOutcome.BOUND, 2_000_000);
         server = new SchedulerHttpServer(HttpServerSettings.loopback(), registry,
                 () -> new HealthReport(true, true, "LEADING", Instant.EPOCH, "r"),
-                List.of(new ClusterPageRoutes(queries, new SchedulingRates(registry), "pool")));
+                List.of(new ClusterPageRoutes(queries, new SchedulingRates(registry), "pool", nanos::get)));
         server.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -95,6 +96,20 @@ class ClusterPageRoutesTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(SchedulerHttpServer.JSON.readTree(response.body()).get("error").asText()).startsWith("node: not a node name");
         assertThat(get("/api/cluster").statusCode()).as("still serving").isEqualTo(200);
+    }
+
+    @Test
+    void pagesOpenAtOnceShareOneSnapshotASecondPerNode() throws Exception {
+        get("/api/cluster");
+        get("/api/cluster");
+        assertThat(queries.overviewCalls).as("a second page within the second").hasValue(1);
+
+        get("/api/cluster?node=gpu-0");
+        assertThat(queries.overviewCalls).as("another node is another question").hasValue(2);
+
+        nanos.addAndGet(ClusterPageRoutes.SHARE_NANOS);
+        get("/api/cluster?node=gpu-0");
+        assertThat(queries.overviewCalls).as("a second later").hasValue(3);
     }
 
     @Test

@@ -60,6 +60,7 @@ public final class FakeQueries implements SchedulerQueries {
     @Override
     public CompletableFuture<ClusterOverview> overview(OverviewRequest request) {
         lastOverviewRequest = request;
+        overviewCalls.incrementAndGet();
         ClusterOverview.NodeTable nodes = new ClusterOverview.NodeTable(List.of("gpu-0", "cpu-0"), List.of("gpu", "none"),
                 new int[] {0, 1}, new int[] {3, 0}, new int[] {ClusterOverview.NodeTable.NUMA, ClusterOverview.NodeTable.CORDONED},
                 List.of(new ClusterOverview.ResourceUse("cpu", new long[] {64000, 8000}, new long[] {62000, 8000},
@@ -78,6 +79,8 @@ public final class FakeQueries implements SchedulerQueries {
 
     /** What the last {@link #overview} call asked, for tests of the routes. */
     public volatile OverviewRequest lastOverviewRequest;
+    /** How many times {@link #overview} was asked. */
+    public final java.util.concurrent.atomic.AtomicInteger overviewCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public CompletableFuture<NodeFilterResult> filter(PodInfo pod, List<String> nodeNames) {
