@@ -172,13 +172,17 @@ final class ClusterOverviews {
         int[] counts = new int[QueuedPod.Location.values().length];
         Map<String, List<String>> byReason = new HashMap<>();
         Map<String, Integer> podsByReason = new HashMap<>();
+        // Pods that failed alike carry the very same message: each distinct one is read once.
+        Map<String, List<String>> reasonsOfMessage = new HashMap<>();
         loop.queue.forEachQueued((pod, location) -> {
             counts[location.ordinal()]++;
             if (location == QueuedPod.Location.IN_FLIGHT) {
                 return;
             }
-            for (String reason : PendingReasons.of(loop.lastUnschedulableMessage(pod.key()),
-                    location == QueuedPod.Location.BACKOFF)) {
+            String message = loop.lastUnschedulableMessage(pod.key());
+            List<String> reasons = message == null ? PendingReasons.of(null, location == QueuedPod.Location.BACKOFF)
+                    : reasonsOfMessage.computeIfAbsent(message, m -> PendingReasons.of(m, false));
+            for (String reason : reasons) {
                 podsByReason.merge(reason, 1, Integer::sum);
                 List<String> examples = byReason.computeIfAbsent(reason, r -> new ArrayList<>());
                 if (examples.size() < EXAMPLES) {
