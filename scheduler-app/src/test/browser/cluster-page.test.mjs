@@ -39,9 +39,10 @@ const browser = await chromium.launch({
 });
 const problems = [];
 let failed = false;
+let page = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: "dark" });
-  const page = await context.newPage();
+  page = await context.newPage();
   const origin = new URL(args.page).origin;
   page.on("console", (m) => { if (m.type() === "error") problems.push("console error: " + m.text()); });
   page.on("pageerror", (e) => problems.push("page error: " + e.message));
@@ -97,6 +98,15 @@ try {
   failed = true;
   console.error("FAILED: " + (e && e.message ? e.message : e));
   if (problems.length > 0) console.error("also seen: " + problems.join("; "));
+  if (page) {
+    // What the page showed when it failed, for the person reading the build's output.
+    const shot = args.screenshot.replace(/\.png$/, "") + "-failed.png";
+    try {
+      mkdirSync(dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot, fullPage: true });
+      console.error("screenshot of the failure: " + shot);
+    } catch (ignored) { /* the browser may be gone */ }
+  }
 } finally {
   await browser.close();
 }
