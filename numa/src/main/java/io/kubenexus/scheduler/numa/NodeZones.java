@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.numa;
 
+import io.kubenexus.scheduler.core.state.NodeZoneUsage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -283,6 +284,32 @@ final class NodeZones {
     }
 
     /** Free GPUs of island {@code i}: our count of its GPUs in use, capped by its zone's free GPUs. */
+    /** The zones as people read them: allocatable and free per resource the zone lists, islands' free GPUs. */
+    NodeZoneUsage usage(ResourceSlots slots) {
+        List<NodeZoneUsage.Zone> zones = new ArrayList<>(zoneCount);
+        for (int z = 0; z < zoneCount; z++) {
+            Map<String, Long> zoneAllocatable = new HashMap<>();
+            Map<String, Long> zoneFree = new HashMap<>();
+            for (int s = 0; s < slotCount; s++) {
+                int i = s * zoneCount + z;
+                if (reports[s]) { // listed by some zone of the node, even at 0
+                    zoneAllocatable.put(slots.name(s), allocatable[i]);
+                    zoneFree.put(slots.name(s), free(s, z));
+                }
+            }
+            Map<String, Integer> islands = new HashMap<>();
+            for (int i = 0; i < islandName.length; i++) {
+                if (islandPosition[i] == z) {
+                    islands.put(islandName[i], islandFree(i));
+                }
+            }
+            zones.add(new NodeZoneUsage.Zone(zoneIds[z], zoneAllocatable, zoneFree,
+                    alignedPods[z], islands));
+        }
+        return new NodeZoneUsage(topology.policy().apiName(),
+                source == TopologySource.NODE_RESOURCE_TOPOLOGY ? "NodeResourceTopology" : "node annotation", zones);
+    }
+
     int islandFree(int i) {
         int position = islandPosition[i];
         if (position < 0) {

@@ -6,7 +6,9 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.model.QosClass;
+import io.kubenexus.scheduler.core.state.NodeZoneUsage;
 import io.kubenexus.scheduler.core.state.StateExtension;
+import io.kubenexus.scheduler.core.state.ZoneUsageSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -33,7 +35,7 @@ import java.util.Map;
  *
  * <p>Loop thread only: fed through {@code SchedulingLoop.onStateUpdate} and the state's callbacks.
  */
-public final class NumaZones implements StateExtension {
+public final class NumaZones implements StateExtension, ZoneUsageSource {
     private final NumaSettings settings;
     private final ResourceSlots slots = new ResourceSlots();
     private final KubeletAdmission model = new KubeletAdmission();
@@ -126,6 +128,19 @@ public final class NumaZones implements StateExtension {
             }
         }
         return -1;
+    }
+
+    @Override
+    public NodeZoneUsage zoneUsage(String nodeName) {
+        Integer index = indexByName.get(nodeName);
+        NodeZones node = index == null ? null : node(index);
+        return node == null ? null : node.usage(slots);
+    }
+
+    @Override
+    public boolean knowsZones(String nodeName) {
+        Integer index = indexByName.get(nodeName);
+        return index != null && node(index) != null;
     }
 
     @Override

@@ -75,6 +75,29 @@ class NumaReconciliationTest {
     // ------------------------------------------------------------------ charged at once
 
     @Test
+    void theClusterPageSeesEachZoneAsTheFilterCountsIt() {
+        gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
+        place(trainer("t1").build());
+
+        io.kubenexus.scheduler.core.state.NodeZoneUsage usage = state.extension(
+                io.kubenexus.scheduler.core.state.ZoneUsageSource.class).zoneUsage(NODE);
+
+        assertThat(usage.source()).isEqualTo("NodeResourceTopology");
+        assertThat(usage.zones()).extracting(io.kubenexus.scheduler.core.state.NodeZoneUsage.Zone::id).containsExactly(0, 1);
+        io.kubenexus.scheduler.core.state.NodeZoneUsage.Zone first = usage.zones().get(0);
+        assertThat(first.free().get(GPU)).isZero().isEqualTo(freeGpus(0));
+        assertThat(first.free().get(CPU)).isEqualTo(zones.free(NODE, 0, CPU));
+        assertThat(first.allocatable().get(GPU)).isEqualTo(4);
+        assertThat(first.alignedPods()).isEqualTo(1);
+        assertThat(first.gpuIslands()).containsEntry("nvl0", 0);
+        assertThat(usage.zones().get(1).gpuIslands()).containsEntry("nvl1", 4);
+        assertThat(zones.knowsZones(NODE)).isTrue();
+        assertThat(zones.zoneUsage("elsewhere")).isNull();
+        assertThat(zones.knowsZones("elsewhere")).isFalse();
+    }
+
+
+    @Test
     void anAssumedPodIsChargedToItsZoneAtOnceAndTheNextPodSeesIt() {
         gpuNode().install(state, zones, NODE, TopologySource.NODE_RESOURCE_TOPOLOGY);
 

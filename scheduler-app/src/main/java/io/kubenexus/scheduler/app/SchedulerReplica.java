@@ -7,6 +7,8 @@ import io.kubenexus.scheduler.extender.metrics.ClusterCapacityMetrics;
 import io.kubenexus.scheduler.extender.metrics.LeadershipMetrics;
 import io.kubenexus.scheduler.extender.metrics.MicrometerSchedulerMetrics;
 import io.kubenexus.scheduler.extender.metrics.ProcessMetrics;
+import io.kubenexus.scheduler.extender.metrics.SchedulingRates;
+import io.kubenexus.scheduler.extender.loop.ClusterPageRoutes;
 import io.kubenexus.scheduler.extender.loop.DebugRoutes;
 import io.kubenexus.scheduler.extender.loop.LoopExtenderBackend;
 import io.kubenexus.scheduler.extender.protocol.ExtenderRoutes;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -51,14 +54,17 @@ public final class SchedulerReplica implements AutoCloseable {
             });
     /** Listens to the JVM's GC notifications; closed with the replica. */
     private final ProcessMetrics processMetrics;
+    /** The node label that names pools on the cluster page, as on the capacity metrics. */
+    private final String nodePoolLabel;
     private HttpSurface http;
 
     private SchedulerReplica(KubernetesClient client, KubeScheduler scheduler, PrometheusMeterRegistry registry,
-                             ProcessMetrics processMetrics) {
+                             ProcessMetrics processMetrics, String nodePoolLabel) {
         this.client = client;
         this.scheduler = scheduler;
         this.registry = registry;
         this.processMetrics = processMetrics;
+        this.nodePoolLabel = nodePoolLabel;
     }
 
     public static SchedulerReplica create(KubernetesClient client, KubeSchedulerOptions options, Clock clock,
@@ -74,7 +80,7 @@ public final class SchedulerReplica implements AutoCloseable {
         // The process itself, under the standard names (jvm_memory_used_bytes, jvm_gc_pause_seconds,
         // process_cpu_usage, ...): heap against the container's limit is what sizing is checked by.
         ProcessMetrics process = ProcessMetrics.bindTo(registry);
-        return new SchedulerReplica(client, scheduler, registry, process);
+        return new SchedulerReplica(client, scheduler, registry, process, metrics.nodePoolLabel());
     }
 
     public KubeScheduler scheduler() {
@@ -92,6 +98,14 @@ public final class SchedulerReplica implements AutoCloseable {
      * @param bindHoldLimit how long the extender's bind holds a gang member for its group
      */
     public synchronized String serve(HttpServerSettings settings, Duration bindHoldLimit) {
+        return serve(settings, bindHoldLimit, false);
+    }
+
+    /**
+     * {@link #serve(HttpServerSettings, Duration)}, and with {@code clusterPage} the cluster page too
+     * ({@code GET /}, {@code GET /api/cluster}; {@code http.clusterPage}).
+     */
+    public synchronized String serve(HttpServerSettings settings, Duration bindHoldLimit, boolean clusterPage) {
         if (http != null) {
             throw new IllegalStateException("already serving on " + http.baseUrl());
         }
@@ -99,8 +113,11 @@ public final class SchedulerReplica implements AutoCloseable {
                 Objects.requireNonNull(bindHoldLimit, "bindHoldLimit"));
         HttpRoutes extenderRoutes = (router, served) ->
                 new ExtenderRoutes(extender, served.extenderPrefix(), served.maxBodyBytes()).mountOn(router);
-        http = HttpSurface.start(settings, scheduler, registry,
-                List.of(new DebugRoutes(scheduler.queries()), extenderRoutes));
+        List<HttpRoutes> routes = new ArrayList<>(List.of(new DebugRoutes(scheduler.queries()), extenderRoutes));
+        if (clusterPage) {
+            routes.add(new ClusterPageRoutes(scheduler.queries(), new SchedulingRates(registry), nodePoolLabel));
+        }
+        http = HttpSurface.start(settings, scheduler, registry, routes);
         return http.baseUrl();
     }
 

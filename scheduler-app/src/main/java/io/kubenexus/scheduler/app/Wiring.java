@@ -23,8 +23,12 @@ public final class Wiring {
                 public void start() {
                     // Served before the caches sync, so the probes can say "not ready yet" and metrics show the start.
                     if (config.http().enabled()) {
-                        String url = replica.serve(HttpSurface.settings(config.http()), config.extender().bindHoldLimit());
+                        String url = replica.serve(HttpSurface.settings(config.http()), config.extender().bindHoldLimit(),
+                                config.http().clusterPage());
                         LOG.log(System.Logger.Level.INFO, "serving metrics, probes, debug pages and the extender on {0}", url);
+                        if (config.http().clusterPage()) {
+                            LOG.log(System.Logger.Level.INFO, "cluster page on {0}/", url);
+                        }
                     }
                     replica.scheduler().start();
                 }

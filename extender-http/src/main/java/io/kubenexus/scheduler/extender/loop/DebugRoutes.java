@@ -107,7 +107,7 @@ public final class DebugRoutes implements HttpRoutes {
     }
 
     /** Writes the loop's answer back on the request's own context; a failed question is a 500. */
-    private static <T> void answer(RoutingContext ctx, CompletionStage<T> question, Consumer<T> write) {
+    static <T> void answer(RoutingContext ctx, CompletionStage<T> question, Consumer<T> write) {
         OnRequestContext.whenDone(ctx, question, (value, failure) -> {
             if (failure != null) {
                 JsonErrors.send(ctx, 500, "the scheduling loop could not answer: " + failure.getMessage());

@@ -416,6 +416,11 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     }
 
     @Override
+    public Set<PodKey> waitingMembers(String groupId) {
+        return members.pending(groupId);
+    }
+
+    @Override
     public void sizes(Map<String, Integer> out) {
         members.sizes(out);
         places.sizes(out);

@@ -45,7 +45,7 @@ record ConfigDocument(
     record Numa(Boolean enabled, String zoneScoring, Integer weight) {
     }
 
-    record Http(Integer port, String bindAddress, String extenderPrefix, Tls tls, Long maxBodyBytes) {
+    record Http(Integer port, String bindAddress, String extenderPrefix, Tls tls, Long maxBodyBytes, Boolean clusterPage) {
     }
 
     record Tls(String certFile, String keyFile) {

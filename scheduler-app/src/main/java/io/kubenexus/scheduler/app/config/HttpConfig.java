@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param extenderPrefix path under which the extender verbs are served; starts with {@code /}, no trailing {@code /}
  * @param tls            certificate and key for HTTPS, or null for plain HTTP
  * @param maxBodyBytes   the largest request body accepted; larger bodies get 413 and are not read further
+ * @param clusterPage    serve the cluster page ({@code GET /} and {@code GET /api/cluster}); off by default
  */
-public record HttpConfig(int port, String bindAddress, String extenderPrefix, Tls tls, long maxBodyBytes) {
+public record HttpConfig(int port, String bindAddress, String extenderPrefix, Tls tls, long maxBodyBytes,
+                         boolean clusterPage) {
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     public static final String DEFAULT_EXTENDER_PREFIX = "/extender";
@@ -39,13 +41,22 @@ public record HttpConfig(int port, String bindAddress, String extenderPrefix, Tl
             throw new IllegalArgumentException("http.extenderPrefix: must be a path such as /extender (segments of "
                     + "letters, digits, '.', '_', '~' or '-', no trailing /), was '" + extenderPrefix + "'");
         }
-        if (extenderPrefix.equals("/metrics") || extenderPrefix.startsWith("/debug") || extenderPrefix.matches("/(healthz|livez|readyz)")) {
+        if (extenderPrefix.equals("/metrics") || extenderPrefix.startsWith("/debug") || extenderPrefix.startsWith("/api/cluster")
+                || extenderPrefix.matches("/(healthz|livez|readyz)")) {
             throw new IllegalArgumentException("http.extenderPrefix: '" + extenderPrefix
-                    + "' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug)");
+                    + "' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug, /api/cluster)");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("http.maxBodyBytes: must be at least 1024, was " + maxBodyBytes);
         }
+        if (clusterPage && port == 0) {
+            throw new IllegalArgumentException("http.clusterPage: needs the HTTP server, but http.port is 0 (no server)");
+        }
+    }
+
+    /** Without the cluster page. */
+    public HttpConfig(int port, String bindAddress, String extenderPrefix, Tls tls, long maxBodyBytes) {
+        this(port, bindAddress, extenderPrefix, tls, maxBodyBytes, false);
     }
 
     public boolean enabled() {
@@ -53,6 +64,6 @@ public record HttpConfig(int port, String bindAddress, String extenderPrefix, Tl
     }
 
     public static HttpConfig defaults() {
-        return new HttpConfig(DEFAULT_PORT, DEFAULT_BIND_ADDRESS, DEFAULT_EXTENDER_PREFIX, null, DEFAULT_MAX_BODY_BYTES);
+        return new HttpConfig(DEFAULT_PORT, DEFAULT_BIND_ADDRESS, DEFAULT_EXTENDER_PREFIX, null, DEFAULT_MAX_BODY_BYTES, false);
     }
 }

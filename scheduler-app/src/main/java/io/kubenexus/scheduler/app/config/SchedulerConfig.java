@@ -179,6 +179,7 @@ public record SchedulerConfig(
         out.put("http.tls.certFile", http.tls() == null ? "" : http.tls().certFile().toString());
         out.put("http.tls.keyFile", http.tls() == null ? "" : http.tls().keyFile().toString());
         out.put("http.maxBodyBytes", Long.toString(http.maxBodyBytes()));
+        out.put("http.clusterPage", Boolean.toString(http.clusterPage()));
         out.put("extender.bindHoldLimit", GoDuration.format(extender.bindHoldLimit()));
         out.put("metrics.nodePoolLabel", metrics.nodePoolLabel() == null ? "" : metrics.nodePoolLabel());
         out.put("metrics.maxNodePools", Integer.toString(metrics.maxNodePools()));
@@ -302,7 +303,8 @@ public record SchedulerConfig(
                 http.bindAddress() == null ? defaults.bindAddress() : http.bindAddress(),
                 http.extenderPrefix() == null ? defaults.extenderPrefix() : http.extenderPrefix(),
                 tls(http.tls()),
-                http.maxBodyBytes() == null ? defaults.maxBodyBytes() : http.maxBodyBytes());
+                http.maxBodyBytes() == null ? defaults.maxBodyBytes() : http.maxBodyBytes(),
+                http.clusterPage() == null ? defaults.clusterPage() : http.clusterPage());
     }
 
     /** Both files or neither; each must be readable now, not at the first TLS handshake. */

@@ -79,6 +79,8 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             NodeShape.DEMO_CPU_NUMA.withWeight(0.08));
     /** One NUMA pod per this many workload pods, and one NUMA gang per {@link #NUMA_GANG_SHARE}. */
     static final int NUMA_POD_SHARE = 10;
+    /** The synthetic nodes' pool label names the pools of the capacity metrics and the cluster page. */
+    static final MetricsConfig METRICS = new MetricsConfig(SyntheticCluster.POOL_LABEL, MetricsConfig.DEFAULT_MAX_NODE_POOLS);
     static final int NUMA_GANG_SHARE = 250;
     private static final Duration SETTLE_QUIET = Duration.ofMillis(600);
     /** How long reservations may outlive the creation of every executor before the demo stops waiting. */
@@ -154,7 +156,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             Failover failover = options.failover() ? new Failover(api, settings, clock) : null;
             SchedulerReplica first = failover != null ? failover.first()
                     : SchedulerReplica.create(api.newClientUnderFaults(), KubeSchedulerOptions.singleReplica(settings),
-                            clock, MetricsConfig.defaults());
+                            clock, METRICS);
             SchedulerReplica replica = first;
             KubeScheduler scheduler = first.scheduler();
             SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, workloadScheduler, progress);
@@ -163,9 +165,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             Instant finished;
             try {
                 // The endpoints a user would curl, on a free loopback port (or --http-port).
-                String url = first.serve(httpSettings(options, false), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
+                String url = first.serve(httpSettings(options, false), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT, true);
                 progress.printf("demo: scheduler HTTP on %s (/metrics, /readyz, /debug/explain?namespace=%s&name=POD, "
                         + "/debug/gangs, /extender)%n", url, namespace);
+                progress.printf("demo: cluster page on %s/%n", url);
                 scheduler.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 if (failover != null) {
                     failover.startStandby(progress);
@@ -197,7 +200,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                     failover.awaitTakeover(options.timeout(), progress);
                     replica = failover.standby();
                     scheduler = replica.scheduler();
-                    String standbyUrl = replica.serve(httpSettings(options, true), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT);
+                    String standbyUrl = replica.serve(httpSettings(options, true), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT, true);
                     progress.printf("demo: the new leader's HTTP on %s%n", standbyUrl);
                 }
                 finished = kubeScheduler != null

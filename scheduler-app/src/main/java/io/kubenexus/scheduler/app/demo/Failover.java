@@ -3,7 +3,6 @@ package io.kubenexus.scheduler.app.demo;
 import io.kubenexus.scheduler.app.DemoSummary;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.app.SchedulerReplica;
-import io.kubenexus.scheduler.app.config.MetricsConfig;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.embedded.ApiPartition;
 import io.kubenexus.scheduler.kube.embedded.BindLedger;
@@ -58,7 +57,7 @@ final class Failover implements AutoCloseable {
 
     /** The replica that leads first, on a client {@link #killLeaderAfter} can cut off. */
     SchedulerReplica first() {
-        first = SchedulerReplica.create(api.newClientUnderFaults(partition), options(FIRST), clock, MetricsConfig.defaults());
+        first = SchedulerReplica.create(api.newClientUnderFaults(partition), options(FIRST), clock, EmbeddedClusterDemo.METRICS);
         return first;
     }
 
@@ -66,7 +65,7 @@ final class Failover implements AutoCloseable {
     void startStandby(PrintStream progress) throws InterruptedException, ExecutionException, TimeoutException {
         await(() -> first.scheduler().leadership().state() == Leadership.State.LEADING, Duration.ofSeconds(15),
                 "replica " + FIRST + " to lead");
-        standby = SchedulerReplica.create(api.newClientUnderFaults(), options(SECOND), clock, MetricsConfig.defaults());
+        standby = SchedulerReplica.create(api.newClientUnderFaults(), options(SECOND), clock, EmbeddedClusterDemo.METRICS);
         standby.scheduler().start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         progress.printf("demo: failover: %s leads, %s stands by (Lease %s, renew deadline %s)%n", FIRST, SECOND,
                 LEASE.toSeconds() + "s", RENEW.toSeconds() + "s");

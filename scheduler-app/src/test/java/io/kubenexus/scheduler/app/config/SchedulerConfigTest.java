@@ -77,6 +77,10 @@ class SchedulerConfigTest {
                             assertThat(config.extender().bindHoldLimit()).isEqualTo(Duration.ofSeconds(5));
                             assertThat(config.metrics()).isEqualTo(new MetricsConfig("cloud.google.com/gke-nodepool", 8));
                         }),
+                valid("the cluster page is off unless asked for", "http: {clusterPage: true}\n", config -> {
+                    assertThat(config.http().clusterPage()).isTrue();
+                    assertThat(SchedulerConfig.defaults(Map.of()).http().clusterPage()).isFalse();
+                }),
                 valid("empty TLS file names mean plain HTTP", "http: {tls: {certFile: '', keyFile: ''}}\n",
                         config -> assertThat(config.http().tls()).isNull()),
                 valid("LeastAllocated spelled out", "scoring: {strategy: LeastAllocated}\n",
@@ -138,7 +142,7 @@ class SchedulerConfigTest {
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
                                 + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging)"),
                 invalid("http typo", "http: {listenPort: 9090}\n",
-                        "unknown key 'http.listenPort' (known: port, bindAddress, extenderPrefix, tls, maxBodyBytes)"),
+                        "unknown key 'http.listenPort' (known: port, bindAddress, extenderPrefix, tls, maxBodyBytes, clusterPage)"),
                 invalid("tls typo", "http: {tls: {cert: a.pem}}\n", "unknown key 'http.tls.cert' (known: certFile, keyFile)"),
                 invalid("extender typo", "extender: {holdLimit: 10s}\n", "unknown key 'extender.holdLimit' (known: bindHoldLimit)"),
                 invalid("metrics typo", "metrics: {poolLabel: pool}\n",
@@ -219,7 +223,13 @@ class SchedulerConfigTest {
                         "http.extenderPrefix: must be a path such as /extender (segments of letters, digits, '.', '_', '~' or '-', "
                                 + "no trailing /), was '/extender/'"),
                 invalid("extender prefix taken by metrics", "http: {extenderPrefix: /metrics}\n",
-                        "http.extenderPrefix: '/metrics' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug)"),
+                        "http.extenderPrefix: '/metrics' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug, /api/cluster)"),
+                invalid("extender prefix taken by the cluster page", "http: {extenderPrefix: /api/cluster}\n",
+                        "http.extenderPrefix: '/api/cluster' is taken by another endpoint (/metrics, /healthz, /livez, /readyz, /debug, /api/cluster)"),
+                invalid("cluster page not a boolean", "http: {clusterPage: 'on'}\n",
+                        "http.clusterPage: expected true or false, was 'on'"),
+                invalid("cluster page without a server", "http: {port: 0, clusterPage: true}\n",
+                        "http.clusterPage: needs the HTTP server, but http.port is 0 (no server)"),
                 invalid("tiny body limit", "http: {maxBodyBytes: 10}\n", "http.maxBodyBytes: must be at least 1024, was 10"),
                 invalid("only a certificate", "http: {tls: {certFile: /etc/tls/tls.crt}}\n",
                         "http.tls: set both certFile and keyFile (PEM), or neither for plain HTTP"),
@@ -332,11 +342,12 @@ class SchedulerConfigTest {
                 .containsEntry("numa.zoneScoring", "pack")
                 .containsEntry("leaderElection.onLostLease", "standby")
                 .containsEntry("http.port", "8080")
+                .containsEntry("http.clusterPage", "false")
                 .containsEntry("extender.bindHoldLimit", "20s")
                 .containsEntry("metrics.maxNodePools", "20")
                 .containsEntry("logging.format", "text")
                 .containsEntry("logging.level", "{root: INFO, io.fabric8: WARN}")
-                .hasSize(33);
+                .hasSize(34);
     }
 
     @Test

@@ -4,7 +4,9 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.query.GangExplanation;
 import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.PodState;
+import io.kubenexus.scheduler.core.model.PodKey;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Answers the questions about groups ({@code /debug/explain}, {@code /debug/gangs}) from the
@@ -16,4 +18,7 @@ public interface GroupInsightPlugin extends LifecyclePlugin {
 
     /** Every group known, sorted by id. */
     List<GroupSummary> groups();
+
+    /** The group's members waiting to be placed (empty when the group is unknown here). */
+    Set<PodKey> waitingMembers(String groupId);
 }

@@ -22,10 +22,12 @@ import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.core.ports.Binder;
 import io.kubenexus.scheduler.core.ports.EventSink;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.query.ClusterOverview;
 import io.kubenexus.scheduler.core.query.ExtenderBindResult;
 import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.NodeFilterResult;
 import io.kubenexus.scheduler.core.query.NodeScores;
+import io.kubenexus.scheduler.core.query.OverviewRequest;
 import io.kubenexus.scheduler.core.query.PodExplanation;
 import io.kubenexus.scheduler.core.query.SchedulerQueries;
 import io.kubenexus.scheduler.core.queue.QueuedPod;
@@ -944,6 +946,12 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         return ask(explainer::groups);
     }
 
+    /** The cluster page's snapshot of nodes, gangs and pending pods (see {@link ClusterOverviews}). Changes nothing. */
+    @Override
+    public CompletableFuture<ClusterOverview> overview(OverviewRequest request) {
+        return ask(() -> new ClusterOverviews(this, explainer).overview(request));
+    }
+
     private <T> CompletableFuture<T> ask(Supplier<T> question) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         post(() -> {
@@ -974,6 +982,15 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
 
     String lastUnschedulableMessage(PodKey key) {
         return messages.message(key);
+    }
+
+    /** The members of {@code groupId} waiting to be placed, as the {@link GroupInsightPlugin}s know them. */
+    Set<PodKey> pendingMemberKeys(String groupId) {
+        Set<PodKey> keys = new HashSet<>();
+        for (GroupInsightPlugin plugin : plugins.insight) {
+            keys.addAll(plugin.waitingMembers(groupId));
+        }
+        return keys;
     }
 
     /** Counters as of the last iteration; any thread. */

@@ -35,4 +35,7 @@ public interface SchedulerQueries {
 
     /** Every group the loop knows, sorted by id. */
     CompletableFuture<List<GroupSummary>> groups();
+
+    /** One snapshot of nodes, gangs and pending pods, for the cluster page. */
+    CompletableFuture<ClusterOverview> overview(OverviewRequest request);
 }

@@ -321,6 +321,11 @@ public final class SchedulingQueue {
         return entries.size();
     }
 
+    /** Calls {@code action} with every pod the queue holds and where it waits (in flight included); for status pages. */
+    public void forEachQueued(java.util.function.BiConsumer<PodInfo, QueuedPod.Location> action) {
+        entries.values().forEach(entry -> action.accept(entry.pod(), entry.location()));
+    }
+
     /** The pods waiting as unschedulable (for status and debugging). */
     public List<PodInfo> unschedulablePods() {
         List<PodInfo> pods = new ArrayList<>(unschedulable.size());

@@ -737,6 +737,12 @@ public final class ClusterState implements ClusterSnapshot {
         return column < requested.length ? requested[column][node] : 0;
     }
 
+    /** Capacity of the column held by reservation stand-ins on the node (included in {@link #requested}). */
+    public long reserved(int column, int node) {
+        long[] reserved = reservedByNode.get(node);
+        return reserved == null || column >= reserved.length ? 0 : reserved[column];
+    }
+
     @Override
     public long[] allocatableColumn(int column) {
         return column < allocatable.length ? allocatable[column] : null;
