@@ -25,6 +25,7 @@ import io.kubenexus.scheduler.sim.model.SimCluster;
 import io.kubenexus.scheduler.sim.model.SimTask;
 import io.kubenexus.scheduler.sim.model.SimWorkload;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -158,17 +159,48 @@ public final class WorkloadFile {
             }
             return doc;
         } catch (UnrecognizedPropertyException e) {
-            throw new ImportException(source + ": " + at(e.getLocation()) + "unknown key '" + path(e) + "' (known: "
+            throw new ImportException(source + ": " + keyLine(text, e.getPropertyName(), e.getLocation())
+                    + "unknown key '" + path(e) + "' (known: "
                     + String.join(", ", e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")", e);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonProcessingException syntax) {
+                throw new ImportException(source + ": " + syntaxError(syntax), e);
+            }
             throw new ImportException(source + ": " + at(e.getLocation()) + (path(e).isEmpty() ? "" : path(e) + ": ")
                     + firstLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException) {
+                throw new ImportException(source + ": " + syntaxError(e), e);
+            }
             throw new ImportException(source + ": " + at(e.getLocation()) + "not valid YAML or JSON: "
                     + firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new ImportException(source + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The line of the first occurrence of {@code key} as a key: the YAML parser has read past the key's
+     * value by the time it is rejected, so its own location is a line or more late.
+     */
+    private static String keyLine(String text, String key, JsonLocation fallback) {
+        java.util.regex.Pattern asKey = java.util.regex.Pattern.compile("(^|[\\s{,\"'-])" + java.util.regex.Pattern.quote(key)
+                + "[\"']?\\s*:");
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (asKey.matcher(lines[i]).find()) {
+                return "line " + (i + 1) + ": ";
+            }
+        }
+        return at(fallback);
+    }
+
+    /** SnakeYAML knows where the problem is; Jackson's location is where it gave up. */
+    private static String syntaxError(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+            return "line " + (yaml.getProblemMark().getLine() + 1) + ": not valid YAML or JSON: " + yaml.getProblem();
+        }
+        return at(e.getLocation()) + "not valid YAML or JSON: " + firstLine(e.getOriginalMessage());
     }
 
     private static String at(JsonLocation location) {

@@ -58,6 +58,8 @@ public final class Replay {
     private final Map<PodKey, SimTask> tasksByKey = new HashMap<>();
     private final Map<PodKey, PodKey> followerOf = new HashMap<>();
     private final Set<PodKey> everBound = new HashSet<>();
+    /** The node each pod was bound to (its last bind), for tests and comparisons. */
+    private final Map<PodKey, String> boundNodes = new LinkedHashMap<>();
     private final Set<PodKey> failedBeforeLeaving = new HashSet<>();
     private final List<PolicyResult.Sample> samples = new ArrayList<>();
     private Double firstFailureAt;
@@ -91,6 +93,11 @@ public final class Replay {
         } finally {
             loop.close();
         }
+    }
+
+    /** Where each pod that was bound during {@link #run()} went, in bind order. */
+    public Map<PodKey, String> boundNodes() {
+        return java.util.Collections.unmodifiableMap(boundNodes);
     }
 
     private void setUp() {
@@ -227,6 +234,7 @@ public final class Replay {
             boolean more = false;
             for (PodInfo pod : bound) {
                 everBound.add(pod.key());
+                boundNodes.put(pod.key(), pod.nodeName());
                 SimTask task = tasksByKey.get(pod.key());
                 if (task != null) {
                     for (PodInfo follower : task.followers()) {
