@@ -67,7 +67,8 @@ public final class Replay {
     private long arrivedGpus;
     /** Trace: the fewest GPUs left unallocated after any event (the peak of allocation). */
     private long leastUnallocated = Long.MAX_VALUE;
-    private int arrivedPods;
+    private int arrivedTasks;
+    private int boundTasks;
 
     public Replay(Policy policy, SimCluster cluster, ReplayPlan plan) {
         this.policy = policy;
@@ -221,7 +222,9 @@ public final class Replay {
     // ------------------------------------------------------------------ both
 
     private void arrive(PodInfo pod, long gpus) {
-        arrivedPods++;
+        if (tasksByKey.containsKey(pod.key())) {
+            arrivedTasks++;
+        }
         arrivedGpus += gpus;
         loop.onPodUpserted(pod.withNodeName(null));
     }
@@ -233,7 +236,9 @@ public final class Replay {
         while (!(bound = binder.drainNewlyBound()).isEmpty()) {
             boolean more = false;
             for (PodInfo pod : bound) {
-                everBound.add(pod.key());
+                if (everBound.add(pod.key()) && tasksByKey.containsKey(pod.key())) {
+                    boundTasks++;
+                }
                 boundNodes.put(pod.key(), pod.nodeName());
                 SimTask task = tasksByKey.get(pod.key());
                 if (task != null) {
@@ -256,14 +261,9 @@ public final class Replay {
                 failedSoFar()));
     }
 
+    /** Tasks of the plan that arrived and have not been bound (yet): counted as they happen. */
     private int failedSoFar() {
-        int pending = 0;
-        for (SimTask task : plan.arrivals()) {
-            if (!everBound.contains(task.pod().key()) && task.arrivalSeconds() <= clock.instant().getEpochSecond()) {
-                pending++;
-            }
-        }
-        return pending;
+        return arrivedTasks - boundTasks;
     }
 
     private PolicyResult result(double wallSeconds) {

@@ -22,6 +22,8 @@ public final class HtmlReport {
     private static final int RIGHT = 16;
     private static final int TOP = 28;
     private static final int BOTTOM = 44;
+    /** The bar chart's names slant below it. */
+    private static final int BAR_BOTTOM = 70;
 
     private HtmlReport() {
     }
@@ -55,13 +57,18 @@ public final class HtmlReport {
             report.whatIfPolicies().forEach((name, r) -> bars.put(name + " (what-if)", r.unallocatedGpuShare()));
         }
         out.append(barChart("Unallocated GPU share (lower is better)", bars));
+        // Inflate: every policy allocates nearly all that arrives, so the lines would lie on top of each
+        // other; what tells them apart is the arrived demand that found no room.
         Map<String, List<double[]>> gpuLines = new LinkedHashMap<>();
-        report.policies().forEach((name, r) -> gpuLines.put(name, points(r, 0)));
+        report.policies().forEach((name, r) -> gpuLines.put(name, inflate ? unplaced(r) : points(r, 0)));
         if (report.whatIf() != null) {
-            report.whatIfPolicies().forEach((name, r) -> gpuLines.put(name + " (what-if)", points(r, 0)));
+            report.whatIfPolicies().forEach((name, r) -> gpuLines.put(name + " (what-if)",
+                    inflate ? unplaced(r) : points(r, 0)));
         }
-        out.append(lineChart("GPU allocation", inflate ? "arrived GPU demand / cluster GPUs" : "seconds from the start",
-                gpuLines, inflate));
+        out.append(inflate
+                ? lineChart("GPU demand that found no room (share of the cluster's GPUs)",
+                        "arrived GPU demand / cluster GPUs", gpuLines, true, maxY(gpuLines))
+                : lineChart("GPU allocation", "seconds from the start", gpuLines, false, 1));
         out.append("</div>\n");
 
         out.append("<h2>Figures</h2>\n");
@@ -83,7 +90,7 @@ public final class HtmlReport {
             lines.put("CPU", points(r, 1));
             lines.put("memory", points(r, 2));
             out.append(lineChart(name, inflate ? "arrived GPU demand / cluster GPUs" : "seconds from the start", lines,
-                    inflate));
+                    inflate, 1));
         });
         out.append("</div>\n");
 
@@ -152,7 +159,7 @@ public final class HtmlReport {
         }
         max = niceMax(max);
         int plotW = WIDTH - LEFT - RIGHT;
-        int plotH = HEIGHT - TOP - BOTTOM;
+        int plotH = HEIGHT - TOP - BAR_BOTTOM;
         StringBuilder svg = svgStart(title);
         axisY(svg, max, plotH, true);
         int n = values.size();
@@ -166,14 +173,34 @@ public final class HtmlReport {
                     x, y, slot * 0.7, h, COLOURS[i % COLOURS.length], esc(bar.getKey()), 100 * bar.getValue()));
             svg.append(fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.2f%%</text>", x + slot * 0.35, y - 4,
                     100 * bar.getValue()));
-            svg.append(fmt("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x + slot * 0.35,
-                    TOP + plotH + 16, esc(bar.getKey())));
+            // Names slant so that long ones ("LeastAllocated (what-if)") do not run into each other.
+            svg.append(fmt("<text transform=\"translate(%.1f,%d) rotate(-20)\" text-anchor=\"end\">%s</text>",
+                    x + slot * 0.5, TOP + plotH + 14, esc(bar.getKey())));
             i++;
         }
         return svg.append("</svg>").toString();
     }
 
-    static String lineChart(String title, String xLabel, Map<String, List<double[]>> series, boolean shareX) {
+    /** Arrived demand minus allocation, both as shares of the cluster's GPUs: demand that fit nowhere. */
+    private static List<double[]> unplaced(PolicyResult r) {
+        List<double[]> out = new ArrayList<>();
+        for (PolicyResult.Sample s : r.samples()) {
+            out.add(new double[] {s.x(), Math.max(0, s.x() - s.gpu())});
+        }
+        return out;
+    }
+
+    private static double maxY(Map<String, List<double[]>> series) {
+        double max = 0;
+        for (List<double[]> points : series.values()) {
+            for (double[] p : points) {
+                max = Math.max(max, p[1]);
+            }
+        }
+        return niceMax(max);
+    }
+
+    static String lineChart(String title, String xLabel, Map<String, List<double[]>> series, boolean shareX, double yMax) {
         double xMax = 0;
         for (List<double[]> points : series.values()) {
             for (double[] p : points) {
@@ -184,7 +211,7 @@ public final class HtmlReport {
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder svg = svgStart(title);
-        axisY(svg, 1, plotH, true);
+        axisY(svg, yMax, plotH, true);
         for (int t = 0; t <= 4; t++) {
             double value = xMax * t / 4;
             double x = LEFT + plotW * t / 4.0;
@@ -198,7 +225,7 @@ public final class HtmlReport {
             StringBuilder path = new StringBuilder();
             for (double[] p : line.getValue()) {
                 double x = LEFT + (xMax == 0 ? 0 : plotW * p[0] / xMax);
-                double y = TOP + plotH - plotH * Math.min(1, p[1]);
+                double y = TOP + plotH - plotH * Math.min(1, p[1] / yMax);
                 path.append(path.length() == 0 ? "" : " ").append(fmt("%.1f,%.1f", x, y));
             }
             String colour = COLOURS[i % COLOURS.length];
