@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads the Alibaba GPU cluster trace of 2023 ("openb", published with Weng et al., "Beware of
@@ -102,13 +101,7 @@ public final class AlibabaTrace {
 
     public static SimWorkload pods(String csv, String source, SimCluster cluster, String schedulerName) {
         Table table = Table.parse(csv, source, POD_COLUMNS);
-        Set<String> models = new TreeSet<>();
-        for (NodeInfo node : cluster.nodes()) {
-            String model = node.labels().get(TaskPods.GPU_MODEL_LABEL);
-            if (model != null) {
-                models.add(model);
-            }
-        }
+        Set<String> models = cluster.labelValues(TaskPods.GPU_MODEL_LABEL);
         boolean hasTimes = table.has("creation_time");
         List<SimTask> tasks = new ArrayList<>();
         for (Table.Row row : table.rows()) {

@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The simulator's own format, YAML or JSON (JSON is YAML): {@code nodes} (with optional NUMA
@@ -120,13 +119,7 @@ public final class WorkloadFile {
 
     public static SimWorkload workload(String text, String source, SimCluster cluster, String schedulerName) {
         Document doc = parse(text, source);
-        Set<String> models = new TreeSet<>();
-        for (NodeInfo node : cluster.nodes()) {
-            String model = node.labels().get(TaskPods.GPU_MODEL_LABEL);
-            if (model != null) {
-                models.add(model);
-            }
-        }
+        Set<String> models = cluster.labelValues(TaskPods.GPU_MODEL_LABEL);
         Reader reader = new Reader(schedulerName, models);
         try {
             for (int i = 0; doc.pods() != null && i < doc.pods().size(); i++) {

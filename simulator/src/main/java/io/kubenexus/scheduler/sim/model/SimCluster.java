@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The nodes a simulation starts with, as the scheduler's model sees them, and the NUMA topology of
@@ -36,6 +37,18 @@ public record SimCluster(String source, List<NodeInfo> nodes, Map<String, NodeTo
             sum += node.allocatable().get(resource);
         }
         return sum;
+    }
+
+    /** The values the nodes give label {@code key}, sorted (e.g. the GPU models there are). */
+    public Set<String> labelValues(String key) {
+        Set<String> values = new TreeSet<>();
+        for (NodeInfo node : nodes) {
+            String value = node.labels().get(key);
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        return values;
     }
 
     public long totalGpus() {
