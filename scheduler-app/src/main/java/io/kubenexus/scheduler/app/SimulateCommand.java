@@ -12,6 +12,7 @@ import io.kubenexus.scheduler.sim.model.SimCluster;
 import io.kubenexus.scheduler.sim.model.SimWorkload;
 import io.kubenexus.scheduler.sim.policy.Policy;
 import io.kubenexus.scheduler.sim.replay.ReplayPlan;
+import io.kubenexus.scheduler.sim.replay.TaskMix;
 import io.kubenexus.scheduler.sim.report.HtmlReport;
 import io.kubenexus.scheduler.sim.report.JsonReport;
 import io.kubenexus.scheduler.sim.report.SimulationReport;
@@ -66,6 +67,15 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the inflating replay's draw (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--multi-gpu-share", paramLabel = "SHARE",
+            description = "inflate: draw tasks with more than one GPU as this share of all tasks (0..1).")
+    Double multiGpuShare;
+
+    @Option(names = "--gpu-spec-share", paramLabel = "SHARE",
+            description = "inflate: give this share of the drawn GPU tasks a GPU model constraint (0..1), the model "
+                    + "drawn in proportion to the cluster's GPUs of each model.")
+    Double gpuSpecShare;
 
     @Option(names = "--policy", paramLabel = "NAME", defaultValue = Policy.DEFAULT,
             description = "The policy to replay: default (the shipped configuration, or --config), LeastAllocated, "
@@ -131,9 +141,12 @@ final class SimulateCommand implements Callable<Integer> {
             WhatIf whatIf = new WhatIf(addNodes, removeNodes, strategy(), resourceWeights, checkedPlugins());
             SimCluster nodes = SimulationInputs.cluster(cluster);
             SimWorkload pods = SimulationInputs.workload(workload, nodes, settings.schedulerName());
+            if ((multiGpuShare != null || gpuSpecShare != null) && !"inflate".equals(replay)) {
+                throw new IllegalArgumentException("--multi-gpu-share and --gpu-spec-share go with --replay inflate");
+            }
             ReplayPlan plan = switch (ReplayPlan.ReplayMode.fromApiName(replay)) {
                 case TRACE -> ReplayPlan.trace(pods);
-                case INFLATE -> ReplayPlan.inflate(pods, nodes, load, seed);
+                case INFLATE -> ReplayPlan.inflate(pods, nodes, load, seed, new TaskMix(multiGpuShare, gpuSpecShare));
             };
             int threads = parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
             result = Simulation.run(nodes, pods, plan, load, seed, policies, whatIf, threads);

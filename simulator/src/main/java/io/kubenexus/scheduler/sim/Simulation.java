@@ -50,7 +50,8 @@ public final class Simulation {
         for (int i = 0; i < results.size(); i++) {
             (i < policies.size() ? base : alternative).put(results.get(i).policy(), results.get(i));
         }
-        return new SimulationReport(cluster.source(), workload.source(), plan.mode().apiName(), load, seed,
+        return new SimulationReport(cluster.source(), workload.source(), plan.mode().apiName(), plan.mix().describe(),
+                load, seed,
                 cluster.nodes().size(), cluster.totalGpus(), workload.tasks().size(), workload.sharedGpuTasks(),
                 plan.arrivals().size(), base, hasWhatIf ? whatIf.describe() : null,
                 hasWhatIf ? changed.nodes().size() : 0, hasWhatIf ? changed.totalGpus() : 0, alternative,

@@ -46,7 +46,8 @@ public final class HtmlReport {
                         report.workloadTasks(), report.sharedGpuTasks(), report.arrivals()));
         if (inflate) {
             out.append(fmt(" (tasks drawn with seed %d until arrived GPU demand reached %.0f%% of the cluster's GPUs; "
-                    + "nothing departs)", report.seed(), 100 * report.load()));
+                    + "nothing departs%s)", report.seed(), 100 * report.load(),
+                    report.mix().isEmpty() ? "" : "; mix: " + esc(report.mix())));
         }
         out.append(fmt(". Wall time %.2f s on %s.</p>\n", report.wallSeconds(), report.machine()));
 

@@ -31,6 +31,7 @@ public final class JsonReport {
         out.put("cluster", report.cluster());
         out.put("workload", report.workload());
         out.put("replay", report.mode());
+        out.put("mix", report.mix().isEmpty() ? null : report.mix());
         out.put("load", report.load());
         out.put("seed", report.seed());
         out.put("cluster_nodes", report.clusterNodes());

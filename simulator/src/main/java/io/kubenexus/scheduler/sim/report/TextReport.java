@@ -15,8 +15,8 @@ public final class TextReport {
         out.append(String.format(Locale.ROOT, "  %,d nodes, %,d GPUs; %,d tasks in the workload (%,d GPU-sharing "
                         + "tasks rounded up to one GPU); %,d arrivals%s%n", report.clusterNodes(), report.clusterGpus(),
                 report.workloadTasks(), report.sharedGpuTasks(), report.arrivals(),
-                "inflate".equals(report.mode()) ? String.format(Locale.ROOT, " (load %.2f, seed %d)", report.load(),
-                        report.seed()) : ""));
+                "inflate".equals(report.mode()) ? String.format(Locale.ROOT, " (load %.2f, seed %d%s)", report.load(),
+                        report.seed(), report.mix().isEmpty() ? "" : "; " + report.mix()) : ""));
         table(out, report.policies(), report.mode());
         if (report.whatIf() != null) {
             out.append(String.format(Locale.ROOT, "what-if: %s (%,d nodes, %,d GPUs)%n", report.whatIf(),

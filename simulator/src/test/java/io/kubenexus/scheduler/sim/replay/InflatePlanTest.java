@@ -77,6 +77,39 @@ class InflatePlanTest {
         assertThatThrownBy(() -> ReplayPlan.trace(untimed)).hasMessageContaining("replay it with --replay inflate");
     }
 
+    @Test
+    void aMixDrawsMultiGpuTasksAtTheirShareAndConstrainsGpuTasksToModelsLargeEnough() {
+        SimCluster models = WorkloadFile.cluster("""
+                nodes:
+                  - {name: t4, count: 6, cpu: 32, memory: 128Gi, gpus: 2, labels: {nvidia.com/gpu.product: T4}}
+                  - {name: a100, count: 4, cpu: 64, memory: 256Gi, gpus: 8, labels: {nvidia.com/gpu.product: A100}}
+                """, "models.yaml");
+        SimWorkload tasks = WorkloadFile.workload("""
+                pods:
+                  - {name: one, cpu: 2, memory: 4Gi, gpus: 1}
+                  - {name: four, cpu: 8, memory: 16Gi, gpus: 4}
+                  - {name: cpu, cpu: 1, memory: 1Gi}
+                """, "tasks.yaml", models, SchedulerSettings.DEFAULT_SCHEDULER_NAME);
+        ReplayPlan plan = ReplayPlan.inflate(tasks, models, 10.0, 5, new TaskMix(0.5, 1.0 / 3));
+
+        List<SimTask> drawn = plan.arrivals();
+        long multi = drawn.stream().filter(t -> t.gpus() > 1).count();
+        assertThat((double) multi / drawn.size()).isBetween(0.4, 0.6);
+        List<SimTask> gpuTasks = drawn.stream().filter(t -> t.gpus() > 0).toList();
+        List<SimTask> constrained = gpuTasks.stream().filter(t -> t.pod().nodeAffinity().hasRequired()).toList();
+        assertThat((double) constrained.size() / gpuTasks.size()).isBetween(0.25, 0.42);
+        // A 4-GPU task only gets a model some node has 4 GPUs of.
+        assertThat(constrained.stream().filter(t -> t.gpus() == 4)).allSatisfy(t -> assertThat(t.pod().nodeAffinity()
+                .required().get(0).matchExpressions().get(0).values()).containsExactly("A100"));
+        assertThat(drawn.stream().filter(t -> t.gpus() == 0)).allSatisfy(t ->
+                assertThat(t.pod().nodeAffinity().hasRequired()).isFalse());
+        assertThat(plan.mix().describe()).isEqualTo("multi-GPU tasks 50% of tasks, model constraint on 33% of GPU tasks");
+        // Without a mix the draw is the plain one.
+        assertThat(names(ReplayPlan.inflate(tasks, models, 1.0, 5, TaskMix.AS_IS)))
+                .isEqualTo(names(ReplayPlan.inflate(tasks, models, 1.0, 5)));
+        assertThatThrownBy(() -> new TaskMix(1.5, null)).hasMessage("--multi-gpu-share: must be 0..1, was 1.5");
+    }
+
     private static List<String> names(ReplayPlan plan) {
         return plan.arrivals().stream().map(t -> t.pod().key().name()).map(n -> n.substring(0, n.lastIndexOf('-'))).toList();
     }
