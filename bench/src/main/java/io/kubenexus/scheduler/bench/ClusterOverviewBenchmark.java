@@ -11,7 +11,7 @@ import io.kubenexus.scheduler.core.ports.EventSink;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.query.ClusterOverview;
 import io.kubenexus.scheduler.core.query.OverviewRequest;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.numa.NumaPlugins;
