@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * merge patch as RFC 7386 says and strategic merge patch ({@link ObjectPatches}, which
  * {@code kubectl apply} sends for an object that already exists), and OpenAPI v3 documents that
  * say only which PATCH operations accept {@code fieldValidation} (enough for kubectl to send
- * objects without a client-side schema; nothing is validated here). Everything else goes
+ * objects without a client-side schema; nothing is validated here). Lists are named by their kind
+ * ({@code EventList}, not the mock's {@code List}), as typed clients decode them. Everything else goes
  * to the mock unchanged.
  *
  * <p>Called on the mock's dispatcher threads; holds no state of its own.
@@ -106,8 +107,15 @@ final class ApiServerViews {
             return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", e.getMessage());
         }
         boolean table = TableView.wanted(request.getHeader("Accept"));
-        MockResponse response = mock.apply(request);
-        if (resource.isEmpty() || (selector == null && !table) || response.code() != HttpURLConnection.HTTP_OK) {
+        // The mock reads a few field selectors itself and answers nothing for the rest (involvedObject.*):
+        // it gets the request without one, and the selector is applied here.
+        MockResponse response = mock.apply(selector == null ? request : new RecordedRequest(request.getHttpVersion(),
+                request.method(), FieldSelector.withoutSelector(fullPath), request.getHeaders(), request.getBody()));
+        Optional<ApiDiscovery.Resource> known = resource.flatMap(r -> discovery.resource(r.group(), r.version(),
+                r.resource()));
+        boolean typedList = known.isPresent() && resource.get().isList() && resource.get().subresource().isEmpty();
+        if (resource.isEmpty() || (selector == null && !table && !typedList)
+                || response.code() != HttpURLConnection.HTTP_OK) {
             return response;
         }
         JsonNode body;
@@ -124,6 +132,10 @@ final class ApiServerViews {
                 }
             });
             ((ObjectNode) body).set("items", kept);
+        }
+        if (typedList && body.isObject() && "List".equals(body.path("kind").asText())) {
+            // The mock calls every list "List"; typed clients (kubectl describe's Events) decode "EventList".
+            ((ObjectNode) body).put("kind", known.get().kind() + "List");
         }
         return json(HttpURLConnection.HTTP_OK, table ? tables.render(resource.get(), body) : body.toString());
     }

@@ -39,6 +39,21 @@ final class FieldSelector {
         return null;
     }
 
+    /** The request path without its fieldSelector parameter. */
+    static String withoutSelector(String fullPath) {
+        int query = fullPath.indexOf('?');
+        if (query < 0) {
+            return fullPath;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String parameter : fullPath.substring(query + 1).split("&")) {
+            if (!parameter.startsWith("fieldSelector=") && !parameter.isEmpty()) {
+                kept.append(kept.length() == 0 ? "?" : "&").append(parameter);
+            }
+        }
+        return fullPath.substring(0, query) + kept;
+    }
+
     static FieldSelector parse(String selector) {
         List<Term> terms = new ArrayList<>();
         for (String term : selector.split(",")) {
