@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.app.demo;
 
+import io.kubenexus.scheduler.app.config.GoDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,7 +36,8 @@ public record SandboxOptions(int nodes, int gpuNodes, Path clusterFile, int http
         }
         Objects.requireNonNull(appDuration, "appDuration");
         if (appDuration.isNegative() || appDuration.isZero()) {
-            throw new IllegalArgumentException("--app-duration: must be a positive duration, was " + appDuration);
+            throw new IllegalArgumentException("--app-duration: must be a positive duration, was "
+                    + GoDuration.format(appDuration));
         }
     }
 
