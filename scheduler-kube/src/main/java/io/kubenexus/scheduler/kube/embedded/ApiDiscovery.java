@@ -244,8 +244,8 @@ public final class ApiDiscovery {
                 ArrayNode shortNames = entry.putArray("shortNames");
                 resource.shortNames().forEach(shortNames::add);
             }
-            if (!"events".equals(resource.plural()) && !"leases".equals(resource.plural())) {
-                entry.putArray("categories").add("all");
+            if (group.isEmpty() && ("pods".equals(resource.plural()) || "services".equals(resource.plural()))) {
+                entry.putArray("categories").add("all"); // kubectl get all: the workloads, as kube-apiserver lists them
             }
             if (resource.status()) {
                 list.addObject().put("name", resource.plural() + "/status").put("singularName", "")
