@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubenexus.scheduler.app.config.ConfigException;
 import io.kubenexus.scheduler.app.config.GoDuration;
 import io.kubenexus.scheduler.app.config.SchedulerConfig;
+import io.kubenexus.scheduler.app.demo.Sandbox;
+import io.kubenexus.scheduler.app.demo.SandboxOptions;
 import io.kubenexus.scheduler.app.logging.LogbackSetup;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code kubenexus-scheduler} command line: {@code run} schedules pods of a real cluster,
- * {@code demo} runs everything against an embedded API server with a synthetic cluster.
+ * {@code demo} runs everything against an embedded API server with a synthetic cluster, and
+ * {@code sandbox} keeps such a cluster up for kubectl.
  *
  * <p>Exit codes: 0 success, 1 runtime failure (including a demo that found a capacity violation, and
  * a {@code run} that lost its Lease with {@code leaderElection.onLostLease: exit}),
@@ -111,6 +114,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(this)
                 .addSubcommand("run", new RunCommand())
                 .addSubcommand("demo", new DemoCommand())
+                .addSubcommand("sandbox", new SandboxCommand())
                 .addSubcommand("explain", new ExplainCommand())
                 .addSubcommand("check-config", new CheckConfigCommand())
                 .addSubcommand("simulate", new SimulateCommand(out, err, env));
@@ -127,7 +131,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
     /** Without a subcommand there is nothing to do: say what there is. */
     @Override
     public Integer call() {
-        err.println("error: missing command: run, demo, explain, check-config or simulate");
+        err.println("error: missing command: run, demo, sandbox, explain, check-config or simulate");
         err.println();
         spec.commandLine().usage(err);
         return EXIT_USAGE;
@@ -388,6 +392,80 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 return EXIT_FAILURE;
             }
             return EXIT_OK;
+        }
+    }
+
+    @Command(name = "sandbox",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            description = {
+                "Run a cluster on loopback to try the scheduler with kubectl: an embedded Kubernetes API, nodes, the "
+                        + "scheduler (as 'run' runs it) with its HTTP server, simulated kubelets and a simulated "
+                        + "spark-operator that runs every SparkApplication you apply. Stays up until Ctrl-C.",
+                "Writes a kubeconfig for kubectl and prints what to type next (docs/sandbox.md)."})
+    final class SandboxCommand implements Callable<Integer> {
+        @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + SandboxOptions.DEFAULT_NODES,
+                description = "CPU nodes (32 cores, 128Gi) (default: ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @Option(names = "--gpu-nodes", paramLabel = "N", defaultValue = "" + SandboxOptions.DEFAULT_GPU_NODES,
+                description = "GPU nodes (96 cores, 1Ti, 8 nvidia.com/gpu in two NUMA zones, publishing "
+                        + "NodeResourceTopology) (default: ${DEFAULT-VALUE}).")
+        int gpuNodes;
+
+        @Option(names = "--cluster", paramLabel = "FILE",
+                description = "Take the nodes from a node list instead of --nodes/--gpu-nodes: the Alibaba GPU trace's "
+                        + "CSV (sn,cpu_milli,memory_mib,gpu,model).")
+        Path cluster;
+
+        @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+                description = "Loopback port of the scheduler's HTTP server; 0 takes a free one (default: ${DEFAULT-VALUE}).")
+        int httpPort;
+
+        @Option(names = "--app-duration", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+                description = "How long a Spark application runs after its driver started before its pods end "
+                        + "Succeeded and it is COMPLETED, e.g. 90s or 10m (default: ${DEFAULT-VALUE}).")
+        Duration appDuration;
+
+        @Option(names = "--kubeconfig-out", paramLabel = "FILE",
+                description = "Where to write the kubeconfig (default: a new temporary directory; the path is printed).")
+        Path kubeconfigOut;
+
+        @Override
+        public Integer call() {
+            SandboxOptions options;
+            try {
+                options = new SandboxOptions(nodes, gpuNodes, cluster, httpPort, appDuration, kubeconfigOut);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            Sandbox sandbox;
+            try {
+                sandbox = Sandbox.start(options, out);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_USAGE;
+            } catch (RuntimeException e) {
+                err.println("error: sandbox failed: " + describe(e));
+                return EXIT_FAILURE;
+            }
+            try (sandbox) {
+                out.println("sandbox: kubeconfig " + sandbox.kubeconfig());
+                out.println("sandbox: cluster page and scheduler endpoints on " + sandbox.schedulerUrl() + "/");
+                out.println("sandbox: ready; in another terminal:");
+                sandbox.nextSteps().forEach(line -> out.println("  " + line));
+                out.println("sandbox: Ctrl-C stops it");
+                out.flush();
+                shutdown.await();
+                return EXIT_OK;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("error: interrupted");
+                return EXIT_FAILURE;
+            } finally {
+                shutdown.stopped();
+            }
         }
     }
 

@@ -123,7 +123,15 @@ class KubenexusSchedulerTest {
                         "error: --timeout: must be a positive duration, was 0s"),
                 usage("run option without its value", new String[] {"run", "--config"},
                         "error: Missing required parameter for option '--config' (FILE)"),
-                usage("no command at all", new String[] {}, "error: missing command: run, demo, explain, check-config or simulate"));
+                usage("sandbox with negative nodes", new String[] {"sandbox", "--nodes", "-1"},
+                        "error: --nodes: must not be negative, was -1"),
+                usage("sandbox without nodes", new String[] {"sandbox", "--nodes", "0", "--gpu-nodes", "0"},
+                        "error: --nodes, --gpu-nodes: the cluster needs at least one node"),
+                usage("sandbox with zero app duration", new String[] {"sandbox", "--app-duration", "0s"},
+                        "error: --app-duration: must be a positive duration, was 0s"),
+                usage("sandbox with a missing cluster file", new String[] {"sandbox", "--cluster", "no-such-file.csv"},
+                        "error: --cluster: cannot read no-such-file.csv"),
+                usage("no command at all", new String[] {}, "error: missing command: run, demo, sandbox, explain, check-config or simulate"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,6 +15,7 @@ import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.kube.topology.NodeResourceTopologyTranslator;
 import io.kubenexus.scheduler.numa.ContainerRequest;
 import io.kubenexus.scheduler.numa.NodeTopology;
+import io.kubenexus.scheduler.numa.NumaMask;
 import io.kubenexus.scheduler.numa.NumaRequest;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -22,6 +23,8 @@ import java.math.RoundingMode;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -71,7 +74,10 @@ final class KubeletLoop implements AutoCloseable {
     static final int FULL_REPORT_EVERY = 4;
 
     private final KubernetesClient client;
+    /** Null: every namespace. */
     private final String namespace;
+    /** Whether pods on nodes without a topology are run too (set Running), not only those the NUMA model admits. */
+    private final boolean runsEveryPod;
     private final SimulatedKubelet kubelet;
     private final Clock clock;
     private final PrintStream progress;
@@ -94,9 +100,21 @@ final class KubeletLoop implements AutoCloseable {
     private ScheduledExecutorService thread;
     private SharedIndexInformer<Pod> informer;
 
+    /** The demo's kubelets: pods of {@code namespace} on the nodes with a topology. */
     KubeletLoop(KubernetesClient client, String namespace, SimulatedKubelet kubelet, Clock clock, PrintStream progress) {
+        this(client, Objects.requireNonNull(namespace, "namespace"), false, kubelet, clock, progress);
+    }
+
+    /**
+     * @param namespace    null for every namespace
+     * @param runsEveryPod also run (set {@code Running}) pods bound to nodes without a topology, as
+     *                     every node's kubelet does (the sandbox); the demo leaves them bound and Pending
+     */
+    KubeletLoop(KubernetesClient client, String namespace, boolean runsEveryPod, SimulatedKubelet kubelet, Clock clock,
+                PrintStream progress) {
         this.client = Objects.requireNonNull(client, "client");
-        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.namespace = namespace;
+        this.runsEveryPod = runsEveryPod;
         this.kubelet = Objects.requireNonNull(kubelet, "kubelet");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = Objects.requireNonNull(progress, "progress");
@@ -114,7 +132,8 @@ final class KubeletLoop implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+        var pods = namespace == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(namespace);
+        informer = pods.inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
@@ -199,7 +218,7 @@ final class KubeletLoop implements AutoCloseable {
                 }
                 continue;
             }
-            if (node == null || !kubelet.hasTopology(node) || isTerminal(pod)) {
+            if (node == null || isTerminal(pod) || !kubelet.hasTopology(node) && !runsEveryPod) {
                 continue;
             }
             anyNew = true;
@@ -222,9 +241,12 @@ final class KubeletLoop implements AutoCloseable {
             request = null;
         }
         synchronized (apiLock) {
-            SimulatedKubelet.Outcome outcome = kubelet.admit(key, node, containers(pod), isGuaranteed(pod), request);
-            String patch = outcome.admitted()
-                    ? "{\"status\":{\"phase\":\"Running\",\"startTime\":\"" + clock.instant() + "\"}}"
+            // A node without a topology has no Topology Manager to refuse anything.
+            SimulatedKubelet.Outcome outcome = kubelet.hasTopology(node)
+                    ? kubelet.admit(key, node, containers(pod), isGuaranteed(pod), request)
+                    : new SimulatedKubelet.Outcome(key, node, null, true, "", NumaMask.EMPTY,
+                            SimulatedKubelet.Alignment.NOT_REQUIRED, "");
+            String patch = outcome.admitted() ? running(pod)
                     : "{\"status\":{\"phase\":\"Failed\",\"reason\":\"" + TOPOLOGY_AFFINITY_ERROR + "\",\"message\":\""
                             + TOPOLOGY_AFFINITY_MESSAGE + "\"}}";
             try {
@@ -242,6 +264,38 @@ final class KubeletLoop implements AutoCloseable {
                 progress.println("demo: kubelet on " + node + " rejected " + key + ": " + outcome.reason());
             }
         }
+    }
+
+    /** The status a kubelet writes once the pod's containers started: Running, each container ready. */
+    private String running(Pod pod) {
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        return "{\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now + "\",\"podIP\":\"" + podIp(pod)
+                + "\",\"containerStatuses\":" + containerStatuses(pod, true, "{\"running\":{\"startedAt\":\"" + now
+                + "\"}}") + "}}";
+    }
+
+    /** The status a kubelet writes when every container of the pod exited 0: Succeeded, containers terminated. */
+    static String succeeded(Pod pod, Instant now) {
+        String at = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        return "{\"status\":{\"phase\":\"Succeeded\",\"containerStatuses\":" + containerStatuses(pod, false,
+                "{\"terminated\":{\"exitCode\":0,\"reason\":\"Completed\",\"finishedAt\":\"" + at + "\"}}") + "}}";
+    }
+
+    private static String containerStatuses(Pod pod, boolean ready, String state) {
+        StringBuilder statuses = new StringBuilder("[");
+        for (Container container : pod.getSpec().getContainers()) {
+            statuses.append(statuses.length() == 1 ? "" : ",").append("{\"name\":\"").append(container.getName())
+                    .append("\",\"ready\":").append(ready).append(",\"started\":").append(ready)
+                    .append(",\"restartCount\":0,\"image\":\"").append(Objects.toString(container.getImage(), ""))
+                    .append("\",\"imageID\":\"\",\"state\":").append(state).append('}');
+        }
+        return statuses.append(']').toString();
+    }
+
+    /** A stable address in 10.0.0.0/8 per pod uid: kubectl's IP column, nothing routes to it. */
+    private static String podIp(Pod pod) {
+        int hash = Objects.toString(pod.getMetadata().getUid(), pod.getMetadata().getName()).hashCode();
+        return "10." + ((hash >>> 16) & 0xff) + "." + ((hash >>> 8) & 0xff) + "." + Math.max(1, hash & 0xfe);
     }
 
     private void release(PodKey key) {

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.gang.GangLabels;
@@ -197,6 +199,96 @@ class SparkOperatorSimulatorTest {
         assertThatThrownBy(() -> simulator.submit(new SparkApp("elsewhere", "other", APP_ID, SparkApp.Kind.CPU,
                 new SparkApp.Size(1, 2048, 0), new SparkApp.Size(1, 4096, 0), 2, Map.of(), List.of())))
                 .hasMessageContaining("namespace other");
+    }
+
+    @Test
+    void asTheOperatorItRunsAnyStoredApplicationThroughItsStates() {
+        MutableClock clock = new MutableClock();
+        try (SparkOperatorSimulator operator = new SparkOperatorSimulator(client, null, SCHEDULER,
+                new PrintStream(progress, true, StandardCharsets.UTF_8),
+                SparkOperatorSimulator.Lifecycle.runFor(Duration.ofMinutes(1)), clock)) {
+            operator.watchApplications();
+            GenericKubernetesResource app = SparkObjects.sparkApplication(etl(2), SCHEDULER);
+            app.getMetadata().setNamespace("team-a");
+            client.genericKubernetesResources(SparkObjects.SPARK_APPLICATIONS).inNamespace("team-a").resource(app)
+                    .create();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                operator.pollOnce();
+                assertThat(state("team-a", "spark-etl-001")).isEqualTo("SUBMITTED");
+            });
+            assertThat(client.pods().inNamespace("team-a").withName("spark-etl-001-driver").get()).isNotNull();
+
+            client.bindings().inNamespace("team-a").resource(new BindingBuilder().withNewMetadata()
+                    .withName("spark-etl-001-driver").endMetadata().withNewTarget().withApiVersion("v1").withKind("Node")
+                    .withName("n1").endTarget().build()).create();
+            operator.pollOnce();
+            assertThat(client.pods().inNamespace("team-a").list().getItems()).as("bound is not running").hasSize(1);
+            client.pods().inNamespace("team-a").withName("spark-etl-001-driver").subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Running\"}}");
+            operator.pollOnce();
+            assertThat(state("team-a", "spark-etl-001")).isEqualTo("RUNNING");
+            assertThat(client.pods().inNamespace("team-a").list().getItems()).hasSize(3);
+
+            clock.advance(Duration.ofMinutes(1));
+            operator.pollOnce();
+            assertThat(state("team-a", "spark-etl-001")).isEqualTo("COMPLETED");
+            assertThat(client.pods().inNamespace("team-a").list().getItems())
+                    .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Succeeded"));
+        }
+    }
+
+    @Test
+    void anApplicationItCannotReadFailsSubmissionNamingTheField() {
+        try (SparkOperatorSimulator operator = new SparkOperatorSimulator(client, null, SCHEDULER,
+                new PrintStream(progress, true, StandardCharsets.UTF_8),
+                SparkOperatorSimulator.Lifecycle.runFor(Duration.ofMinutes(1)), new MutableClock())) {
+            operator.watchApplications();
+            GenericKubernetesResource app = SparkObjects.sparkApplication(etl(2), SCHEDULER);
+            ((Map<String, Object>) ((Map<String, Object>) app.getAdditionalProperties().get("spec")).get("executor"))
+                    .put("memory", "lots");
+            client.genericKubernetesResources(SparkObjects.SPARK_APPLICATIONS).inNamespace(NAMESPACE).resource(app)
+                    .create();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                operator.pollOnce();
+                assertThat(state(NAMESPACE, "spark-etl-001")).isEqualTo("SUBMISSION_FAILED");
+            });
+            GenericKubernetesResource stored = client.genericKubernetesResources(SparkObjects.SPARK_APPLICATIONS)
+                    .inNamespace(NAMESPACE).withName("spark-etl-001").get();
+            assertThat((String) stored.get("status", "applicationState", "errorMessage"))
+                    .contains("spec.executor.memory").contains("lots");
+            assertThat(pods()).isEmpty();
+        }
+    }
+
+    private String state(String namespace, String name) {
+        GenericKubernetesResource stored = client.genericKubernetesResources(SparkObjects.SPARK_APPLICATIONS)
+                .inNamespace(namespace).withName(name).get();
+        Object state = stored == null ? null : stored.get("status", "applicationState", "state");
+        return state == null ? "" : state.toString();
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-01-05T10:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     private static SparkApp etl(int executors) {

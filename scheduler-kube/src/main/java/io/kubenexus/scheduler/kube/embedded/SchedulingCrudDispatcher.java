@@ -64,6 +64,9 @@ import java.util.regex.Pattern;
  * base handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
  * a version document instead of the mock's list of stored objects.
  *
+ * <p><b>kubectl.</b> Discovery documents, Tables for {@code kubectl get}, field selectors on lists and
+ * merge patches as the API server applies them ({@link ApiServerViews}).
+ *
  * <p><b>Faults.</b> With a {@link FaultInjector} whose plan is active, requests of clients under
  * faults (header {@value #UNDER_FAULTS_HEADER}) may get the plan's faults ({@link FaultKind}):
  * binds answered 500, 409 or 429, or answered too late with and without being applied; status and
@@ -76,14 +79,12 @@ import java.util.regex.Pattern;
  *   <li>Closing a watch while the mock still has events queued for it can block the mock's event
  *       loop for up to a minute, freezing every other request. Stop informers (and close watches)
  *       before closing clients and the server.</li>
- *   <li>Set-based label selectors ({@code in}, {@code notin}) and field selectors are ignored:
+ *   <li>Set-based label selectors ({@code in}, {@code notin}) are ignored, and field selectors on watches:
  *       filter on the client side.</li>
  *   <li>Watches replay every object as ADDED and ignore resourceVersion.</li>
- *   <li>Strategic merge patch and server-side apply answer 415; JSON merge patch appends to arrays
- *       instead of replacing them. Use JSON patch (RFC 6902) for lists such as conditions.</li>
+ *   <li>Server-side apply answers 415. (JSON merge patch and strategic merge patch are applied
+ *       here, {@link ApiServerViews}.)</li>
  *   <li>A stale resourceVersion is accepted on {@code /status}; on the main resource it gets 409.</li>
- *   <li>Discovery endpoints ({@code /api}, {@code /apis}) answer stored objects, not discovery
- *       documents.</li>
  * </ul>
  */
 public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
@@ -115,6 +116,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private final ObjectMapper mapper = new ObjectMapper();
     private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
     private final PodTranslator podTranslator = new PodTranslator();
+    private final ApiServerViews views;
     /** Serializes binds: read, check nodeName and write must not interleave for one pod. */
     private final Object bindLock = new Object();
 
@@ -130,6 +132,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     public SchedulingCrudDispatcher(Clock clock, FaultInjector faults) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.faults = Objects.requireNonNull(faults, "faults");
+        this.views = new ApiServerViews(ApiDiscovery.STANDARD, clock, this);
         if (faults.active()) {
             AtomicInteger threads = new AtomicInteger();
             this.watchCloser = Executors.newScheduledThreadPool(8, runnable -> {
@@ -174,7 +177,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         if (!faults.active() || request.getHeader(UNDER_FAULTS_HEADER) == null) {
-            return super.dispatch(request);
+            return served(request);
         }
         String fullPath = request.getPath() == null ? "" : request.getPath();
         String path = pathOf(fullPath);
@@ -194,9 +197,14 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         if (fault != null) {
             return injected(fault, request, path);
         }
-        MockResponse response = super.dispatch(request);
+        MockResponse response = served(request);
         Duration delay = faults.slowDelay(method + " " + path);
         return delay.isZero() ? response : response.setBodyDelay(delay);
+    }
+
+    /** The request as the API server would answer it: kubectl's views first, then the mock's CRUD handling. */
+    private MockResponse served(RecordedRequest request) {
+        return views.dispatch(request, super::dispatch);
     }
 
     private MockResponse watch(RecordedRequest request, String path, String fullPath) {
@@ -210,7 +218,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
             long max = faults.plan().watchLifetime().toMillis();
             lifetime = Duration.ofMillis(Math.max(50, (long) (max * faults.fraction(path))));
         }
-        return watches.guarded(super.dispatch(request), lifetime);
+        return watches.guarded(served(request), lifetime);
     }
 
     private MockResponse injected(FaultKind fault, RecordedRequest request, String path) {
@@ -233,10 +241,10 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
                 yield new MockResponse().setResponseCode(429).setHeader("Retry-After", Long.toString(seconds))
                         .setBody(serialization.asJson(throttled));
             }
-            case BIND_TIMEOUT_APPLIED -> super.dispatch(request).setBodyDelay(faults.plan().timeoutDelay());
+            case BIND_TIMEOUT_APPLIED -> served(request).setBodyDelay(faults.plan().timeoutDelay());
             case BIND_TIMEOUT_LOST -> status(504, "Timeout", "Timeout: request did not complete within the allowed "
                     + "duration", name, "pods/binding").setBodyDelay(faults.plan().timeoutDelay());
-            default -> super.dispatch(request);
+            default -> served(request);
         };
     }
 
