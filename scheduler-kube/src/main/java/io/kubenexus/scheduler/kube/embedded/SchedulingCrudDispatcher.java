@@ -64,6 +64,10 @@ import java.util.regex.Pattern;
  * base handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
  * a version document instead of the mock's list of stored objects.
  *
+ * <p><b>Discovery.</b> API groups declared with {@link #serveApi} get real discovery documents
+ * ({@code /apis}, {@code /apis/<group>}, {@code /apis/<group>/<version>}), and versions of theirs
+ * not declared answer 404, so a test chooses which versions its cluster serves.
+ *
  * <p><b>Faults.</b> With a {@link FaultInjector} whose plan is active, requests of clients under
  * faults (header {@value #UNDER_FAULTS_HEADER}) may get the plan's faults ({@link FaultKind}):
  * binds answered 500, 409 or 429, or answered too late with and without being applied; status and
@@ -83,7 +87,7 @@ import java.util.regex.Pattern;
  *       instead of replacing them. Use JSON patch (RFC 6902) for lists such as conditions.</li>
  *   <li>A stale resourceVersion is accepted on {@code /status}; on the main resource it gets 409.</li>
  *   <li>Discovery endpoints ({@code /api}, {@code /apis}) answer stored objects, not discovery
- *       documents.</li>
+ *       documents, except for groups declared with {@link #serveApi}.</li>
  * </ul>
  */
 public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
@@ -113,6 +117,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private final ScheduledExecutorService watchCloser;
     private final FaultyWatches watches;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final ServedApiGroups servedApis = new ServedApiGroups(mapper);
     private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
     private final PodTranslator podTranslator = new PodTranslator();
     /** Serializes binds: read, check nodeName and write must not interleave for one pod. */
@@ -171,8 +176,25 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         return faults;
     }
 
+    /**
+     * Declares that the cluster serves {@code group/version} with the namespaced resources
+     * {@code kindsByPlural} (plural to kind, e.g. {@code podgroups: PodGroup}): discovery answers
+     * documents for them, and other versions of the group answer 404 (see {@link ServedApiGroups}).
+     * Groups never declared keep the mock's behaviour.
+     */
+    public void serveApi(String group, String version, Map<String, String> kindsByPlural) {
+        servedApis.serve(group, version, kindsByPlural);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        ServedApiGroups.Answer discovery = servedApis.answer(
+                request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT),
+                pathOf(request.getPath() == null ? "" : request.getPath()));
+        if (discovery != null) {
+            return new MockResponse().setResponseCode(discovery.code()).setHeader("Content-Type", "application/json")
+                    .setBody(discovery.body());
+        }
         if (!faults.active() || request.getHeader(UNDER_FAULTS_HEADER) == null) {
             return super.dispatch(request);
         }
