@@ -26,8 +26,11 @@ final class ServedApiGroups {
             "update", "watch");
     private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
 
-    /** The resources (plural to kind) of each declared version, by group; versions in declaration order. */
-    private final Map<String, Map<String, Map<String, String>>> groups = new LinkedHashMap<>();
+    /**
+     * The resources (plural to kind) of each declared version, by group; versions in declaration
+     * order. Replaced, never changed, so requests read it without a lock.
+     */
+    private volatile Map<String, Map<String, Map<String, String>>> groups = Map.of();
     private final ObjectMapper mapper;
 
     ServedApiGroups(ObjectMapper mapper) {
@@ -36,16 +39,20 @@ final class ServedApiGroups {
 
     /** Declares that {@code group/version} is served with the namespaced resources {@code kindsByPlural}. */
     synchronized void serve(String group, String version, Map<String, String> kindsByPlural) {
-        groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(version, new LinkedHashMap<>(kindsByPlural));
+        Map<String, Map<String, Map<String, String>>> copy = new LinkedHashMap<>();
+        groups.forEach((name, versions) -> copy.put(name, new LinkedHashMap<>(versions)));
+        copy.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(version, new LinkedHashMap<>(kindsByPlural));
+        groups = copy;
     }
 
     /** The answer for a request the declarations decide, or null when they do not (the mock answers). */
-    synchronized Answer answer(String method, String path) {
+    Answer answer(String method, String path) {
+        Map<String, Map<String, Map<String, String>>> groups = this.groups;
         if (groups.isEmpty()) {
             return null;
         }
         if ("/apis".equals(path) || "/apis/".equals(path)) {
-            return "GET".equals(method) ? ok(groupList()) : null;
+            return "GET".equals(method) ? ok(groupList(groups)) : null;
         }
         Matcher matcher = APIS_PATH.matcher(path);
         if (!matcher.matches() || !groups.containsKey(matcher.group(1))) {
@@ -55,7 +62,7 @@ final class ServedApiGroups {
         String version = matcher.group(2);
         String rest = matcher.group(3);
         if (version == null) {
-            return "GET".equals(method) ? ok(apiGroup(group)) : null;
+            return "GET".equals(method) ? ok(apiGroup(group, groups.get(group).keySet())) : null;
         }
         Map<String, String> resources = groups.get(group).get(version);
         if (resources == null) {
@@ -69,15 +76,15 @@ final class ServedApiGroups {
         return null; // a served version: the mock stores and answers its objects
     }
 
-    private Map<String, Object> groupList() {
+    private static Map<String, Object> groupList(Map<String, Map<String, Map<String, String>>> groups) {
         List<Object> list = new ArrayList<>();
-        groups.keySet().forEach(group -> list.add(apiGroup(group)));
+        groups.forEach((group, versions) -> list.add(apiGroup(group, versions.keySet())));
         return Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", list);
     }
 
-    private Map<String, Object> apiGroup(String group) {
+    private static Map<String, Object> apiGroup(String group, java.util.Set<String> declared) {
         List<Object> versions = new ArrayList<>();
-        for (String version : groups.get(group).keySet()) {
+        for (String version : declared) {
             versions.add(Map.of("groupVersion", group + "/" + version, "version", version));
         }
         Map<String, Object> apiGroup = new LinkedHashMap<>();

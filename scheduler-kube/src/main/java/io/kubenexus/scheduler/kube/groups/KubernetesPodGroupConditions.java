@@ -24,13 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +73,6 @@ public final class KubernetesPodGroupConditions implements EventSink {
     private final KubernetesClient client;
     private final EventSink delegate;
     private final PodGroupTranslator translator;
-    private final Executor executor;
     private final Clock clock;
     private final Duration retryDelay;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -90,8 +84,7 @@ public final class KubernetesPodGroupConditions implements EventSink {
     /** The condition last written per group, while the informer may still show the old one. */
     private final Map<String, Wanted> written = new ConcurrentHashMap<>();
     private final Map<String, String> failuresLogged = new ConcurrentHashMap<>();
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final DirtyKeys dirty;
     private volatile boolean leader;
     private volatile boolean closed;
 
@@ -111,9 +104,9 @@ public final class KubernetesPodGroupConditions implements EventSink {
         this.client = Objects.requireNonNull(client, "client");
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.translator = Objects.requireNonNull(translator, "translator");
-        this.executor = Objects.requireNonNull(executor, "executor");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
+        this.dirty = new DirtyKeys(executor, this::reconcile, "updating the conditions of PodGroup");
     }
 
     /** Receives Kubernetes' PodGroups (see {@link GroupSourceInformers#addKubernetesPodGroupHandler}). */
@@ -132,6 +125,7 @@ public final class KubernetesPodGroupConditions implements EventSink {
     /** Later events and queued work are ignored. The executor is the caller's. */
     public void close() {
         closed = true;
+        dirty.close();
     }
 
     // ------------------------------------------------------------------ EventSink
@@ -211,38 +205,7 @@ public final class KubernetesPodGroupConditions implements EventSink {
     // ------------------------------------------------------------------ work queue
 
     private void markDirty(String key) {
-        if (closed) {
-            return;
-        }
-        dirty.add(key);
-        if (!drainScheduled.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            executor.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-            drainScheduled.set(false); // shutting down
-        }
-    }
-
-    private void drain() {
-        try {
-            while (!dirty.isEmpty() && !closed) {
-                for (String key : List.copyOf(dirty)) {
-                    dirty.remove(key);
-                    try {
-                        reconcile(key);
-                    } catch (RuntimeException e) {
-                        LOG.error("updating the conditions of PodGroup {} failed", key, e);
-                    }
-                }
-            }
-        } finally {
-            drainScheduled.set(false);
-            if (!dirty.isEmpty() && !closed) {
-                markDirty(dirty.iterator().next()); // marked after our last look
-            }
-        }
+        dirty.mark(key);
     }
 
     private void reconcile(String key) {
@@ -322,8 +285,7 @@ public final class KubernetesPodGroupConditions implements EventSink {
                 LOG.warn("writing condition {} of PodGroup {} failed ({}); retrying every {}",
                         version.scheduledCondition(), key, message, retryDelay);
             }
-            CompletableFuture.delayedExecutor(retryDelay.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> markDirty(key));
+            dirty.markLater(key, retryDelay);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("condition patch not serializable", e);
         }
