@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * discovery: {@code GET /apis} (an APIGroupList), {@code GET /apis/<group>} (an APIGroup, the first
  * version declared preferred) and {@code GET /apis/<group>/<version>} (an APIResourceList, each
  * resource with its {@code /status} subresource). A request for a version of a declared group that
- * is not declared answers 404, as a cluster that does not serve it would; groups not declared are
- * left to the mock (whose own discovery answers are lists of stored objects, see
- * shared/REFERENCE.md). Thread-safe.
+ * is not declared answers 404, as a cluster that does not serve it would, and so does the discovery
+ * of a group version of a group never declared (the mock's own answer would be a list of stored
+ * objects, see shared/REFERENCE.md); other requests of undeclared groups are left to the mock.
+ * Thread-safe.
  */
 final class ServedApiGroups {
     private static final Pattern APIS_PATH = Pattern.compile("/apis/([^/]+)(?:/([^/]+))?(/.*)?");
@@ -47,14 +48,23 @@ final class ServedApiGroups {
 
     /** The answer for a request the declarations decide, or null when they do not (the mock answers). */
     Answer answer(String method, String path) {
+        if (!path.startsWith("/apis")) {
+            return null;
+        }
         Map<String, Map<String, Map<String, String>>> groups = this.groups;
+        Matcher matcher = APIS_PATH.matcher(path);
+        boolean groupVersionDiscovery = matcher.matches() && matcher.group(2) != null
+                && (matcher.group(3) == null || "/".equals(matcher.group(3))) && "GET".equals(method);
+        if (groupVersionDiscovery && !groups.containsKey(matcher.group(1))) {
+            // As an API server that does not serve the group; the mock would answer a list of stored objects.
+            return notFound();
+        }
         if (groups.isEmpty()) {
             return null;
         }
         if ("/apis".equals(path) || "/apis/".equals(path)) {
             return "GET".equals(method) ? ok(groupList(groups)) : null;
         }
-        Matcher matcher = APIS_PATH.matcher(path);
         if (!matcher.matches() || !groups.containsKey(matcher.group(1))) {
             return null;
         }
@@ -66,9 +76,7 @@ final class ServedApiGroups {
         }
         Map<String, String> resources = groups.get(group).get(version);
         if (resources == null) {
-            return new Answer(HttpURLConnection.HTTP_NOT_FOUND, json(Map.of("apiVersion", "v1", "kind", "Status",
-                    "metadata", Map.of(), "status", "Failure", "reason", "NotFound", "code", 404,
-                    "message", "the server could not find the requested resource")));
+            return notFound();
         }
         if (rest == null || "/".equals(rest)) {
             return "GET".equals(method) ? ok(resourceList(group, version, resources)) : null;
@@ -106,6 +114,12 @@ final class ServedApiGroups {
         });
         return Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", group + "/" + version,
                 "resources", list);
+    }
+
+    private Answer notFound() {
+        return new Answer(HttpURLConnection.HTTP_NOT_FOUND, json(Map.of("apiVersion", "v1", "kind", "Status",
+                "metadata", Map.of(), "status", "Failure", "reason", "NotFound", "code", 404,
+                "message", "the server could not find the requested resource")));
     }
 
     private Answer ok(Map<String, Object> document) {
