@@ -21,6 +21,7 @@ import io.kubenexus.scheduler.core.framework.GroupRole;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.kube.groups.PodGroupTranslator;
+import io.kubenexus.scheduler.kube.groups.WorkloadApiVersion;
 import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
 import io.kubenexus.scheduler.kube.topology.GpuIslandsAnnotation;
 import io.kubenexus.scheduler.kube.topology.NodeResourceTopologyTranslator;
@@ -123,6 +124,21 @@ class DeployExamplesTest {
                 assertThat(example.membership(pod))
                         .isEqualTo(GroupMembership.ofPodGroup("ml/llm-finetune-workers", GroupRole.MEMBER, null));
             });
+        });
+        files.put("kubernetes-workload-v1beta1.yaml", example -> {
+            GroupPolicy policy = example.podGroup(WorkloadApiVersion.V1BETA1.apiVersion());
+            assertThat(policy.groupId()).isEqualTo("ml/train-workers");
+            assertThat(policy.minMembers()).isEqualTo(3);
+            GenericKubernetesResource podGroup = example.generic("PodGroup").get(0);
+            // k8s.io/api scheduling/v1beta1: spec.workloadRef{workloadName, templateName} names the template.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> workloadRef = (Map<String, Object>) ((Map<String, Object>) podGroup
+                    .getAdditionalProperties().get("spec")).get("workloadRef");
+            GenericKubernetesResource workload = example.generic("Workload").get(0);
+            assertThat(workloadRef).containsEntry("workloadName", workload.getMetadata().getName())
+                    .containsEntry("templateName", "workers");
+            assertThat(example.pods()).hasSize(3).allSatisfy(pod -> assertThat(example.membership(pod))
+                    .isEqualTo(GroupMembership.ofPodGroup("ml/train-workers", GroupRole.MEMBER, null)));
         });
         files.put("node-resource-topology.yaml", example -> {
             GenericKubernetesResource nrt = example.generic("NodeResourceTopology").get(0);

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  *
  * <p>Not listed: {@code authorization.k8s.io selfsubjectaccessreviews create}, which the start-up
  * check itself uses; every authenticated user holds it through the built-in
- * {@code system:basic-user} ClusterRole.
+ * {@code system:basic-user} ClusterRole. Nor API discovery ({@code GET /apis/scheduling.k8s.io/<version>}
+ * at start-up, to find the Workload API's version), granted to every authenticated user by the
+ * built-in {@code system:discovery} ClusterRole.
  *
  * @param apiGroup        {@code ""} for the core group
  * @param resource        plural resource name, {@code resource/subresource} for a subresource
@@ -84,10 +86,19 @@ public record ApiAccess(String apiGroup, String resource, List<String> verbs, St
                     "the leader keeps scheduler-plugins PodGroups' status (phase, running, occupiedBy) current",
                     "PodGroup status stays empty: spark-operator and kubectl get podgroups see no progress",
                     "only where the scheduler-plugins PodGroup CRD is installed and a PodGroup has pods"),
-            new ApiAccess("scheduling.k8s.io", "podgroups", List.of("list", "watch"),
-                    "gang sizes from Kubernetes' own PodGroups (Workload API, 1.36+)",
+            new ApiAccess("scheduling.k8s.io", "podgroups", List.of("get", "list", "watch"),
+                    "gang sizes from Kubernetes' own PodGroups (Workload API: v1beta1 in 1.37, v1alpha2 in 1.36,"
+                            + " the version found by discovery); fabric8 reads a PodGroup (get) before patching its"
+                            + " status",
                     "Kubernetes PodGroups are ignored: their pods are scheduled one by one",
-                    "only where the cluster serves scheduling.k8s.io/v1alpha2 PodGroups"),
+                    "only where the cluster serves scheduling.k8s.io/v1beta1 or v1alpha2 PodGroups; get only when a"
+                            + " condition is written"),
+            new ApiAccess("scheduling.k8s.io", "podgroups/status", List.of("patch"),
+                    "the leader keeps Kubernetes PodGroups' scheduling condition (PodGroupInitiallyScheduled in"
+                            + " v1beta1, PodGroupScheduled in v1alpha2) current, by JSON patch",
+                    "Kubernetes PodGroups show no scheduling condition: kubectl and controllers waiting for it see"
+                            + " no progress",
+                    "only where the cluster serves scheduling.k8s.io PodGroups and one has pods of this scheduler"),
             new ApiAccess("sparkoperator.k8s.io", "sparkapplications", List.of("list", "watch"),
                     "executor sizes and counts of Spark drivers from their SparkApplication",
                     "drivers are bound without room reserved from the SparkApplication's executor spec",

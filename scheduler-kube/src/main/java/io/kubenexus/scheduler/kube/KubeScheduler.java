@@ -14,6 +14,8 @@ import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.kube.binding.KubernetesBinder;
 import io.kubenexus.scheduler.kube.events.KubernetesEventSink;
 import io.kubenexus.scheduler.kube.groups.GroupSourceInformers;
+import io.kubenexus.scheduler.kube.groups.KubernetesPodGroupConditions;
+import io.kubenexus.scheduler.kube.groups.WorkloadApiDiscovery;
 import io.kubenexus.scheduler.kube.groups.PodGroupStatusUpdater;
 import io.kubenexus.scheduler.kube.groups.PodGroupTranslator;
 import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
@@ -62,6 +64,7 @@ public final class KubeScheduler implements AutoCloseable {
     private final ClusterInformers informers;
     private final ExecutorService podGroupStatusPool;
     private final PodGroupStatusUpdater podGroupStatus;
+    private final KubernetesPodGroupConditions kubernetesPodGroupConditions;
     private final GroupSourceInformers groupSources;
     /** Null when NUMA placement is off. */
     private final TopologyInformers topologySources;
@@ -97,10 +100,14 @@ public final class KubeScheduler implements AutoCloseable {
         this.podGroupStatusPool = Executors.newSingleThreadExecutor(daemonThreads("kubenexus-podgroup-status"));
         this.podGroupStatus = new PodGroupStatusUpdater(client, options.scheduling().schedulerName(),
                 new PodGroupTranslator(), podGroupStatusPool, clock);
+        // Sees the loop's outcomes for members of Kubernetes' PodGroups on their way to the event sink.
+        this.kubernetesPodGroupConditions = new KubernetesPodGroupConditions(client, events, new PodGroupTranslator(),
+                podGroupStatusPool, clock);
         this.leadership = new LeaseLeadership(client, options.leaderElection(), this::leadershipChanged, clock);
         this.loop = GangPlugin.newLoop(options.scheduling(), profiles.create(options.scheduling()),
                 new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
-                binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), events, metrics, clock);
+                binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), kubernetesPodGroupConditions,
+                metrics, clock);
         this.informers = new ClusterInformers(client, loop,
                 new PodTranslator(options.scheduling().schedulerName()), new NodeTranslator());
         if (options.numa().enabled()) {
@@ -111,13 +118,17 @@ public final class KubeScheduler implements AutoCloseable {
         } else {
             this.topologySources = null;
         }
+        WorkloadApiDiscovery discovery = new WorkloadApiDiscovery(client);
         this.groupSources = new GroupSourceInformers(client, loop, new PodGroupTranslator(),
-                new SparkApplicationTranslator());
+                new SparkApplicationTranslator(), GroupSourceInformers.DEFAULT_SYNC_TIMEOUT,
+                GroupSourceInformers.DEFAULT_ABSENT_RECHECK, () -> discovery.discover().podGroups());
         groupSources.addSchedulerPluginsPodGroupHandler(podGroupStatus.podGroupHandler());
+        groupSources.addKubernetesPodGroupHandler(kubernetesPodGroupConditions.podGroupHandler());
     }
 
     private void leadershipChanged(boolean leading) {
         podGroupStatus.setLeader(leading);
+        kubernetesPodGroupConditions.setLeader(leading);
         loop.onLeadershipChanged(leading);
     }
 
@@ -206,6 +217,7 @@ public final class KubeScheduler implements AutoCloseable {
             topologySources.close();
         }
         podGroupStatus.close();
+        kubernetesPodGroupConditions.close();
         podGroupStatusPool.shutdown();
         informers.close();
         loop.close();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.groups.GroupSourceInformers;
+import io.kubenexus.scheduler.kube.groups.WorkloadApiVersion;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.kubenexus.scheduler.kube.testing.RbacRequest;
@@ -49,6 +51,10 @@ class ApiAccessIT {
     /** The start-up access check itself; every authenticated user may do it (system:basic-user). */
     private static final RbacRequest ACCESS_REVIEW =
             new RbacRequest("authorization.k8s.io", "selfsubjectaccessreviews", "create", "");
+    /** API discovery of the Workload API's versions; every authenticated user may (system:discovery). */
+    private static final List<RbacRequest> DISCOVERY = List.of(
+            new RbacRequest("", "", "get", "/apis/scheduling.k8s.io/v1beta1"),
+            new RbacRequest("", "", "get", "/apis/scheduling.k8s.io/v1alpha2"));
 
     private EmbeddedKubernetesApi api;
     private KubernetesClient client;
@@ -82,6 +88,7 @@ class ApiAccessIT {
 
     @Test
     void everyRequestOfARunIsDeclaredAndEveryDeclaredAccessIsUsedOrMarked() {
+        api.serveApi("scheduling.k8s.io", "v1beta1", Map.of("podgroups", "PodGroup", "workloads", "Workload"));
         createNode("node-0", "8");
         createNode("node-1", "8");
         client.genericKubernetesResources(NodeResourceTopologyTranslator.NODE_RESOURCE_TOPOLOGIES).resource(nrt("node-0"))
@@ -98,20 +105,26 @@ class ApiAccessIT {
         createPod("pi-driver", "1", Map.of("spark-role", "driver", "sparkoperator.k8s.io/app-name", "pi",
                 "spark-app-selector", "spark-pi"));
         createPod("numa", "1", Map.of(), Map.of("numa.scheduling.kubenexus.io/policy", "single-numa"));
+        createKubernetesPodGroup("pair", 2);
+        createGroupMember("pair-0", "pair");
+        createGroupMember("pair-1", "pair");
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of("plain", "train-0", "train-1", "pi-driver", "numa"))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of("plain", "train-0", "train-1", "pi-driver", "numa",
+                "pair-0", "pair-1"))
                 .as("bound").allMatch(name -> nodeOf(name) != null));
         // Repeated FailedScheduling (patched events), PodGroup status and Lease renewals come with time.
         await().atMost(WAIT).untilAsserted(() -> assertThat(requests).containsAll(List.of(
                 new RbacRequest("", "events", "patch", ""),
                 new RbacRequest("", "pods/status", "patch", ""),
                 new RbacRequest("scheduling.x-k8s.io", "podgroups/status", "patch", ""),
+                new RbacRequest("scheduling.k8s.io", "podgroups/status", "patch", ""),
                 new RbacRequest("coordination.k8s.io", "leases", "patch", ""))));
         scheduler.close();
         scheduler = null;
 
         Set<RbacRequest> seen = new LinkedHashSet<>(requests);
         seen.remove(ACCESS_REVIEW);
+        DISCOVERY.forEach(seen::remove);
         assertThat(seen).as("requests the scheduler made (non-resource ones would need nonResourceURLs rules)")
                 .allMatch(RbacRequest::isResourceRequest)
                 .allSatisfy(request -> assertThat(ApiAccess.declares(request.apiGroup(), request.resource(), request.verb()))
@@ -171,6 +184,27 @@ class ApiAccessIT {
                 .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("cpu", new Quantity(cpu)).addToLimits("memory", new Quantity("1Gi"))
                 .endResources().endContainer().endSpec().build()).create();
+    }
+
+    private void createKubernetesPodGroup(String name, int minCount) {
+        client.genericKubernetesResources(WorkloadApiVersion.V1BETA1.podGroups()).inNamespace(NS)
+                .resource(YAML.unmarshal("""
+                        apiVersion: scheduling.k8s.io/v1beta1
+                        kind: PodGroup
+                        metadata: {name: %s, namespace: %s}
+                        spec: {schedulingPolicy: {gang: {minCount: %d}}}
+                        """.formatted(name, NS, minCount), GenericKubernetesResource.class)).create();
+    }
+
+    private void createGroupMember(String name, String podGroup) {
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withNewSpec().withSchedulerName(SchedulerSettings.DEFAULT_SCHEDULER_NAME)
+                .withNewSchedulingGroup().withPodGroupName(podGroup).endSchedulingGroup()
+                .addNewContainer().withName("main").withImage("app")
+                .withNewResources().addToRequests("cpu", new Quantity("1")).addToRequests("memory", new Quantity("1Gi"))
+                .endResources().endContainer().endSpec().build();
+        client.pods().inNamespace(NS).resource(pod).create();
     }
 
     private String nodeOf(String pod) {

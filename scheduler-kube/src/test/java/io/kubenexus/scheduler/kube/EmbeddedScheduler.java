@@ -42,6 +42,11 @@ public final class EmbeddedScheduler implements BeforeEachCallback, AfterEachCal
         return api.client();
     }
 
+    /** The test's embedded API (e.g. to declare the API versions it serves before starting). */
+    public EmbeddedKubernetesApi api() {
+        return api;
+    }
+
     /** Starts one replica with {@link #FAST_RETRIES} and waits until its caches have synced. */
     public KubeScheduler start() {
         return start(KubeSchedulerOptions.singleReplica(FAST_RETRIES));

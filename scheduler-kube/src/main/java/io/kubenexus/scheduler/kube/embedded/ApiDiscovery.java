@@ -63,6 +63,8 @@ public final class ApiDiscovery {
             new Resource("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), false),
             new Resource("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false,
                     List.of("pc"), false),
+            new Resource("scheduling.k8s.io", "v1beta1", "workloads", "workload", "Workload", true, List.of(), false),
+            new Resource("scheduling.k8s.io", "v1beta1", "podgroups", "podgroup", "PodGroup", true, List.of(), true),
             new Resource("scheduling.k8s.io", "v1alpha2", "workloads", "workload", "Workload", true, List.of(), false),
             new Resource("scheduling.k8s.io", "v1alpha2", "podgroups", "podgroup", "PodGroup", true, List.of(), true),
             new Resource("scheduling.x-k8s.io", "v1alpha1", "podgroups", "podgroup", "PodGroup", true,

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,16 @@ public final class EmbeddedKubernetesApi implements AutoCloseable {
         this.client = newClient();
         LOG.info("embedded Kubernetes API listening on {}{}", url(),
                 faults.active() ? " with faults " + faults.describeRates() + " (seed " + faults.seed() + ")" : "");
+    }
+
+    /**
+     * Declares that this cluster serves {@code group/version} with the namespaced resources
+     * {@code kindsByPlural} (plural to kind): discovery then answers documents for the group, and
+     * its versions not declared answer 404 (see {@link SchedulingCrudDispatcher#serveApi}). Declare
+     * before starting the clients that discover.
+     */
+    public void serveApi(String group, String version, Map<String, String> kindsByPlural) {
+        dispatcher.serveApi(group, version, kindsByPlural);
     }
 
     /** The faults injected so far, by kind. */

@@ -67,6 +67,10 @@ import java.util.regex.Pattern;
  * <p><b>kubectl.</b> Discovery documents, Tables for {@code kubectl get}, field selectors on lists and
  * merge patches as the API server applies them ({@link ApiServerViews}).
  *
+ * <p><b>Served versions.</b> API groups declared with {@link #serveApi} get discovery documents of
+ * exactly what was declared ({@code /apis}, {@code /apis/<group>}, {@code /apis/<group>/<version>}),
+ * and versions of theirs not declared answer 404, so a test chooses which versions its cluster serves.
+ *
  * <p><b>Faults.</b> With a {@link FaultInjector} whose plan is active, requests of clients under
  * faults (header {@value #UNDER_FAULTS_HEADER}) may get the plan's faults ({@link FaultKind}):
  * binds answered 500, 409 or 429, or answered too late with and without being applied; status and
@@ -114,6 +118,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private final ScheduledExecutorService watchCloser;
     private final FaultyWatches watches;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final ServedApiGroups servedApis = new ServedApiGroups(mapper);
     private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
     private final PodTranslator podTranslator = new PodTranslator();
     private final ApiServerViews views;
@@ -174,8 +179,25 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         return faults;
     }
 
+    /**
+     * Declares that the cluster serves {@code group/version} with the namespaced resources
+     * {@code kindsByPlural} (plural to kind, e.g. {@code podgroups: PodGroup}): discovery answers
+     * documents for them, and other versions of the group answer 404 (see {@link ServedApiGroups}).
+     * Groups never declared keep the mock's behaviour.
+     */
+    public void serveApi(String group, String version, Map<String, String> kindsByPlural) {
+        servedApis.serve(group, version, kindsByPlural);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        ServedApiGroups.Answer discovery = servedApis.answer(
+                request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT),
+                pathOf(request.getPath() == null ? "" : request.getPath()));
+        if (discovery != null) {
+            return new MockResponse().setResponseCode(discovery.code()).setHeader("Content-Type", "application/json")
+                    .setBody(discovery.body());
+        }
         if (!faults.active() || request.getHeader(UNDER_FAULTS_HEADER) == null) {
             return served(request);
         }

@@ -22,17 +22,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches the objects that size groups, in every namespace, and posts what they say to the
  * {@link SchedulingLoop}: scheduler-plugins PodGroups ({@code scheduling.x-k8s.io/v1alpha1}) and
- * Kubernetes PodGroups ({@code scheduling.k8s.io/v1alpha2}) as {@link GroupPolicy}s, Spark
+ * Kubernetes PodGroups ({@code scheduling.k8s.io}, of the one version discovery chose at start-up:
+ * {@link WorkloadApiVersion}) as {@link GroupPolicy}s, Spark
  * operator SparkApplications ({@code sparkoperator.k8s.io/v1beta2}) as {@link ExecutorTemplate}s.
  * A deleted object posts null. Callbacks only translate and enqueue.
  *
@@ -60,9 +63,8 @@ public final class GroupSourceInformers implements AutoCloseable {
     public static final ResourceDefinitionContext SCHEDULER_PLUGINS_POD_GROUPS = new ResourceDefinitionContext.Builder()
             .withGroup("scheduling.x-k8s.io").withVersion("v1alpha1").withKind("PodGroup").withPlural("podgroups")
             .withNamespaced(true).build();
-    public static final ResourceDefinitionContext KUBERNETES_POD_GROUPS = new ResourceDefinitionContext.Builder()
-            .withGroup("scheduling.k8s.io").withVersion("v1alpha2").withKind("PodGroup").withPlural("podgroups")
-            .withNamespaced(true).build();
+    /** Kubernetes' v1alpha2 PodGroups; {@link WorkloadApiVersion#podGroups()} has every version. */
+    public static final ResourceDefinitionContext KUBERNETES_POD_GROUPS = WorkloadApiVersion.V1ALPHA2.podGroups();
     public static final ResourceDefinitionContext SPARK_APPLICATIONS = new ResourceDefinitionContext.Builder()
             .withGroup("sparkoperator.k8s.io").withVersion("v1beta2").withKind("SparkApplication")
             .withPlural("sparkapplications").withNamespaced(true).build();
@@ -74,13 +76,19 @@ public final class GroupSourceInformers implements AutoCloseable {
     private final SchedulingLoop loop;
     /** Where group policies and executor templates go: the loop's gang plugin. */
     private final GangPlugin gangs;
+    private final PodGroupTranslator podGroups;
     private final SparkApplicationTranslator sparkApplications;
     private final OptionalResourceInformer.Timing timing;
+    private final Supplier<Optional<WorkloadApiVersion>> kubernetesPodGroupApi;
     private final List<Source> sources = new ArrayList<>();
     private final List<ResourceEventHandler<GenericKubernetesResource>> schedulerPluginsHandlers = new ArrayList<>();
+    private final List<ResourceEventHandler<GenericKubernetesResource>> kubernetesHandlers = new ArrayList<>();
     private final PolicyBook policies = new PolicyBook();
-    private final OptionalResourceSet informers;
+    /** Built by {@link #start()}, once the Kubernetes PodGroup version is known. */
+    private OptionalResourceSet informers;
+    private Optional<WorkloadApiVersion> kubernetesPodGroupVersion = Optional.empty();
     private boolean started;
+    private boolean closed;
 
     public GroupSourceInformers(KubernetesClient client, SchedulingLoop loop, PodGroupTranslator podGroups,
                                 SparkApplicationTranslator sparkApplications) {
@@ -88,23 +96,34 @@ public final class GroupSourceInformers implements AutoCloseable {
     }
 
     /**
+     * Reads Kubernetes' PodGroups as v1alpha2, without asking discovery (tools and tests that know
+     * their cluster).
+     *
      * @param syncTimeout    longest {@link #start()} waits for the sources to list
      * @param absentRecheck  how often a source whose CRD is missing (or forbidden) is looked for again
      */
     public GroupSourceInformers(KubernetesClient client, SchedulingLoop loop, PodGroupTranslator podGroups,
                                 SparkApplicationTranslator sparkApplications, Duration syncTimeout,
                                 Duration absentRecheck) {
+        this(client, loop, podGroups, sparkApplications, syncTimeout, absentRecheck,
+                () -> Optional.of(WorkloadApiVersion.V1ALPHA2));
+    }
+
+    /**
+     * @param kubernetesPodGroupApi asked once by {@link #start()}: the version of Kubernetes'
+     *                              PodGroups to read, or empty when the cluster serves none (e.g.
+     *                              {@link WorkloadApiDiscovery#discover()})
+     */
+    public GroupSourceInformers(KubernetesClient client, SchedulingLoop loop, PodGroupTranslator podGroups,
+                                SparkApplicationTranslator sparkApplications, Duration syncTimeout,
+                                Duration absentRecheck, Supplier<Optional<WorkloadApiVersion>> kubernetesPodGroupApi) {
         this.client = Objects.requireNonNull(client, "client");
         this.loop = Objects.requireNonNull(loop, "loop");
         this.gangs = GangPlugin.of(loop);
-        Objects.requireNonNull(podGroups, "podGroups");
+        this.podGroups = Objects.requireNonNull(podGroups, "podGroups");
         this.sparkApplications = Objects.requireNonNull(sparkApplications, "sparkApplications");
         this.timing = new OptionalResourceInformer.Timing(syncTimeout, absentRecheck);
-        sources.add(new PodGroupSource(SCHEDULER_PLUGINS_POD_GROUPS, podGroups::fromSchedulerPlugins, schedulerPluginsHandlers));
-        sources.add(new PodGroupSource(KUBERNETES_POD_GROUPS, podGroups::fromKubernetes, List.of()));
-        sources.add(new SparkApplicationSource());
-        this.informers = new OptionalResourceSet("kubenexus-group-sources",
-                sources.stream().map(source -> source.informer).toList());
+        this.kubernetesPodGroupApi = Objects.requireNonNull(kubernetesPodGroupApi, "kubernetesPodGroupApi");
     }
 
     /**
@@ -124,15 +143,50 @@ public final class GroupSourceInformers implements AutoCloseable {
     }
 
     /**
-     * Looks for each source and watches those that exist. The stage completes (never
-     * exceptionally) when every source has synced or was found absent, or after the sync timeout.
+     * Like {@link #addSchedulerPluginsPodGroupHandler}, for Kubernetes' PodGroups of the version
+     * read (e.g. the {@link KubernetesPodGroupConditions}). Call before {@link #start()}.
+     */
+    public synchronized void addKubernetesPodGroupHandler(ResourceEventHandler<GenericKubernetesResource> handler) {
+        if (started) {
+            throw new IllegalStateException("handlers must be added before start()");
+        }
+        kubernetesHandlers.add(new ContainedHandler<>("PodGroup " + WorkloadApiVersion.GROUP + " consumer",
+                Objects.requireNonNull(handler, "handler")));
+    }
+
+    /**
+     * Asks which Kubernetes PodGroup version to read, then looks for each source and watches those
+     * that exist. The stage completes (never exceptionally) when every source has synced or was
+     * found absent, or after the sync timeout.
      */
     public synchronized CompletionStage<Void> start() {
         if (started) {
             throw new IllegalStateException("already started");
         }
         started = true;
+        Optional<WorkloadApiVersion> version;
+        try {
+            version = Objects.requireNonNull(kubernetesPodGroupApi.get(), "no answer");
+        } catch (RuntimeException e) {
+            LOG.warn("finding the Kubernetes PodGroup version failed ({}); they are not read", e.toString());
+            version = Optional.empty();
+        }
+        kubernetesPodGroupVersion = version;
+        sources.add(new PodGroupSource(SCHEDULER_PLUGINS_POD_GROUPS, podGroups::fromSchedulerPlugins, schedulerPluginsHandlers));
+        version.ifPresent(read -> sources.add(new PodGroupSource(read.podGroups(),
+                object -> podGroups.fromKubernetes(object, read), kubernetesHandlers)));
+        sources.add(new SparkApplicationSource());
+        informers = new OptionalResourceSet("kubenexus-group-sources",
+                sources.stream().map(source -> source.informer).toList());
+        if (closed) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
         return informers.start();
+    }
+
+    /** The version of Kubernetes' PodGroups read; empty before {@link #start()} or when the cluster serves none. */
+    public synchronized Optional<WorkloadApiVersion> kubernetesPodGroupVersion() {
+        return kubernetesPodGroupVersion;
     }
 
     /** Kinds currently watched, e.g. {@code PodGroup scheduling.x-k8s.io/v1alpha1} (absent ones are not). */
@@ -149,7 +203,14 @@ public final class GroupSourceInformers implements AutoCloseable {
     /** Stops the informers and the re-checks. Call before closing the client (and, in tests, the API). */
     @Override
     public void close() {
-        informers.close();
+        OptionalResourceSet started;
+        synchronized (this) {
+            closed = true;
+            started = informers;
+        }
+        if (started != null) {
+            started.close();
+        }
     }
 
     // ------------------------------------------------------------------ sources

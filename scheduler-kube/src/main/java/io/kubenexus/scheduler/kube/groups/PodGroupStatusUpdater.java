@@ -31,14 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +127,6 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
     private final KubernetesClient client;
     private final String schedulerName;
     private final PodGroupTranslator translator;
-    private final Executor executor;
     private final Clock clock;
     private final Duration retryDelay;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -145,8 +139,7 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
     private final Map<String, String> owned = new ConcurrentHashMap<>();
     /** Last write failure logged per group, so a persistent failure is logged once. */
     private final Map<String, String> failuresLogged = new ConcurrentHashMap<>();
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final DirtyKeys dirty;
     private volatile boolean leader;
     private volatile boolean podsSynced;
     private volatile boolean closed;
@@ -168,9 +161,9 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.schedulerName = Objects.requireNonNull(schedulerName, "schedulerName");
         this.translator = Objects.requireNonNull(translator, "translator");
-        this.executor = Objects.requireNonNull(executor, "executor");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
+        this.dirty = new DirtyKeys(executor, this::reconcile, "updating the status of PodGroup");
     }
 
     /**
@@ -242,6 +235,7 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        dirty.close();
         SharedIndexInformer<Pod> informer;
         synchronized (this) {
             informer = podInformer;
@@ -324,42 +318,7 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
     }
 
     private void markDirty(String key) {
-        if (closed) {
-            return;
-        }
-        dirty.add(key);
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (!drainScheduled.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            executor.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-            drainScheduled.set(false); // shutting down
-        }
-    }
-
-    private void drain() {
-        try {
-            while (!dirty.isEmpty() && !closed) {
-                for (String key : List.copyOf(dirty)) {
-                    dirty.remove(key);
-                    try {
-                        reconcile(key);
-                    } catch (RuntimeException e) {
-                        LOG.error("updating the status of PodGroup {} failed", key, e);
-                    }
-                }
-            }
-        } finally {
-            drainScheduled.set(false);
-            if (!dirty.isEmpty() && !closed) {
-                scheduleDrain(); // marked after our last look
-            }
-        }
+        dirty.mark(key);
     }
 
     private void reconcile(String key) {
@@ -417,8 +376,7 @@ public final class PodGroupStatusUpdater implements AutoCloseable {
             if (!message.equals(failuresLogged.put(key, message))) {
                 LOG.warn("writing the status of PodGroup {} failed ({}); retrying every {}", key, message, retryDelay);
             }
-            CompletableFuture.delayedExecutor(retryDelay.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> markDirty(key));
+            dirty.markLater(key, retryDelay);
         }
     }
 

@@ -25,10 +25,14 @@ import java.util.Map;
  * {@code spec.scheduleTimeoutSeconds} is taken as is when present, 0 included, as
  * coscheduling's {@code GetWaitTimeDuration} does.
  *
- * <p><b>Kubernetes</b> ({@code scheduling.k8s.io/v1alpha2}): {@code spec.schedulingPolicy} is a
- * union with exactly one member: {@code basic: {}} (pods go one by one: minMembers 1) or
- * {@code gang: {minCount: N}} with N a positive int32. It declares no resources and no timeout
- * (kube-scheduler's timeout is fixed), so those stay empty.
+ * <p><b>Kubernetes</b> ({@code scheduling.k8s.io/v1beta1} and {@code v1alpha2}, see
+ * {@link WorkloadApiVersion}): {@code spec.schedulingPolicy} is a union with exactly one member:
+ * {@code basic: {}} (pods go one by one: minMembers 1) or {@code gang: {minCount: N}} with N a
+ * positive int32, the same in both versions. It declares no resources and no timeout
+ * (kube-scheduler's timeout is fixed), so those stay empty. The PodGroup's reference to its
+ * Workload ({@code spec.workloadRef} in v1beta1, {@code spec.podGroupTemplateRef} in v1alpha2) is
+ * not needed: the policy is the PodGroup's own, copied from the Workload's template by whoever
+ * created it, and kube-scheduler reads only the PodGroup too.
  *
  * <p>Everything else a bad object can hold (negative counts, fractions, strings where numbers
  * belong, unreadable quantities) is {@link Translation#invalid invalid}, with a message naming the
@@ -36,6 +40,7 @@ import java.util.Map;
  */
 public final class PodGroupTranslator {
     public static final String SCHEDULER_PLUGINS_API = "scheduling.x-k8s.io/v1alpha1";
+    /** Kubernetes' PodGroups before v1beta1; {@link WorkloadApiVersion} lists every version read. */
     public static final String KUBERNETES_API = "scheduling.k8s.io/v1alpha2";
 
     private static final BigInteger INT32_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
@@ -63,9 +68,18 @@ public final class PodGroupTranslator {
         }
     }
 
-    /** A Kubernetes PodGroup: {@code spec.schedulingPolicy} {@code basic: {}} or {@code gang: {minCount: N}}. */
+    /**
+     * A Kubernetes PodGroup of the version its {@code apiVersion} names (v1alpha2 when it names none
+     * of ours): {@code spec.schedulingPolicy} {@code basic: {}} or {@code gang: {minCount: N}}.
+     */
     public Translation<GroupPolicy> fromKubernetes(GenericKubernetesResource podGroup) {
-        String source = source(KUBERNETES_API, podGroup);
+        WorkloadApiVersion version = WorkloadApiVersion.ofApiVersion(podGroup.getApiVersion());
+        return fromKubernetes(podGroup, version == null ? WorkloadApiVersion.V1ALPHA2 : version);
+    }
+
+    /** A Kubernetes PodGroup read as {@code version}. */
+    public Translation<GroupPolicy> fromKubernetes(GenericKubernetesResource podGroup, WorkloadApiVersion version) {
+        String source = source(version.apiVersion(), podGroup);
         try {
             String groupId = groupId(podGroup);
             Map<String, Object> spec = object(podGroup.getAdditionalProperties(), "spec", "spec");

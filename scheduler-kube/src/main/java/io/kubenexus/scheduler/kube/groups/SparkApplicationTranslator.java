@@ -1,16 +1,23 @@
 package io.kubenexus.scheduler.kube.groups;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.model.NodeAffinity;
+import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.gang.spark.SparkExecutorSizing;
 import io.kubenexus.scheduler.gang.spark.SparkExecutorSpec;
 import io.kubenexus.scheduler.gang.spark.SparkMemory;
+import io.kubenexus.scheduler.numa.NumaRequest;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.kube.translate.KubeQuantities;
+import io.kubenexus.scheduler.kube.translate.PodTranslator;
+import io.kubenexus.scheduler.kube.translate.RetainedAnnotations;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -28,6 +35,9 @@ import java.util.Map;
  *       {@code .memory} and {@code .memoryOverhead} (Spark sizes, a bare number is MiB),
  *       {@code .gpu.{name,quantity}}, {@code .instances}, {@code .nodeSelector},
  *       {@code .tolerations};</li>
+ *   <li>the executors' shape ({@link ExecutorTemplate#shapeKnown()}): {@code spec.executor.affinity}
+ *       (its node affinity), {@code .annotations} (the keys the scheduler reads, the NUMA request
+ *       checked) and the QoS class from {@code .coreLimit} against the CPU request;</li>
  *   <li>{@code spec.nodeSelector}, which spark-submit gives the executors too (the executor's own
  *       keys win, as the operator's webhook applies them last);</li>
  *   <li>{@code spec.memoryOverheadFactor} (a string such as {@code "0.2"}), {@code spec.type},
@@ -42,6 +52,8 @@ import java.util.Map;
 public final class SparkApplicationTranslator {
     public static final String API_VERSION = "sparkoperator.k8s.io/v1beta2";
     public static final String KIND = "SparkApplication";
+    /** Converts {@code spec.executor.affinity} to fabric8's model; thread-safe once built. */
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /**
      * The API server's quantity grammar (apimachinery resource.ParseQuantity); fabric8's parser
@@ -93,7 +105,12 @@ public final class SparkApplicationTranslator {
                     dynamic == null ? null : int32(dynamic.get("minExecutors"), "spec.dynamicAllocation.minExecutors"),
                     nodeSelector,
                     tolerations(executor.get("tolerations")));
-            return Translation.valid(SparkExecutorSizing.template(executorSpec, source));
+            ExecutorTemplate sized = SparkExecutorSizing.template(executorSpec, source);
+            Long coreLimitMilli = cpuMilli(text(executor.get("coreLimit"), "spec.executor.coreLimit"),
+                    "spec.executor.coreLimit");
+            return Translation.valid(sized.withShape(sized.nodeSelector(), sized.tolerations(),
+                    nodeAffinity(executor.get("affinity")), annotations(executor.get("annotations")),
+                    qosClass(sized.requests().get(ResourceNames.CPU), coreLimitMilli)));
         } catch (BadField e) {
             return Translation.invalid(e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -130,18 +147,74 @@ public final class SparkApplicationTranslator {
         }
     }
 
-    /** A Kubernetes quantity in millicores, rounded up as the API server's MilliValue() does. */
     private static Long coreRequestMilli(String value) throws BadField {
+        return cpuMilli(value, "spec.executor.coreRequest");
+    }
+
+    /** A Kubernetes quantity in millicores, rounded up as the API server's MilliValue() does. */
+    private static Long cpuMilli(String value, String field) throws BadField {
         if (value == null) {
             return null;
         }
         try {
             return KubeQuantities.toUnits(ResourceNames.CPU, new Quantity(value));
         } catch (KubeQuantities.BadQuantity bad) {
-            throw new BadField(bad.describe("spec.executor.coreRequest"));
+            throw new BadField(bad.describe(field));
         } catch (RuntimeException e) {
-            throw new BadField("spec.executor.coreRequest \"" + value + "\" is not a valid quantity");
+            throw new BadField(field + " \"" + value + "\" is not a valid quantity");
         }
+    }
+
+    /**
+     * The executors' QoS class as the kubelet will compute it. Spark's BasicExecutorFeatureStep
+     * gives the executor container a memory limit equal to its memory request, and a CPU limit only
+     * from {@code spark.kubernetes.executor.limit.cores} (spark-operator's {@code coreLimit}); a GPU
+     * is requested as a limit, which the API server copies to the request. So the executors are
+     * Guaranteed exactly when coreLimit is set and equals the CPU request, else Burstable.
+     */
+    private static QosClass qosClass(long cpuRequestMilli, Long coreLimitMilli) throws BadField {
+        if (coreLimitMilli == null) {
+            return QosClass.BURSTABLE;
+        }
+        if (coreLimitMilli < cpuRequestMilli) {
+            throw new BadField("spec.executor.coreLimit (" + coreLimitMilli + "m) is below the executors' CPU request ("
+                    + cpuRequestMilli + "m): the API server would reject the executor pods");
+        }
+        return coreLimitMilli == cpuRequestMilli ? QosClass.GUARANTEED : QosClass.BURSTABLE;
+    }
+
+    /** {@code spec.executor.affinity}: a core/v1 Affinity, of which the node affinity decides placement. */
+    private static NodeAffinity nodeAffinity(Object value) throws BadField {
+        Map<String, Object> affinity = object(value, "spec.executor.affinity");
+        if (affinity == null) {
+            return NodeAffinity.NONE;
+        }
+        Affinity parsed;
+        try {
+            parsed = SERIALIZATION.convertValue(affinity, Affinity.class);
+        } catch (RuntimeException e) {
+            throw new BadField("spec.executor.affinity is not a valid affinity: " + e.getMessage());
+        }
+        Translation<NodeAffinity> nodeAffinity = PodTranslator.nodeAffinityOf(parsed);
+        if (!nodeAffinity.isValid()) {
+            throw new BadField("spec.executor.affinity: " + nodeAffinity.errorOrNull());
+        }
+        return nodeAffinity.orElseThrow();
+    }
+
+    /**
+     * {@code spec.executor.annotations}, only the keys the scheduler reads (as pods are translated),
+     * with the NUMA request checked: a bad one would make every executor unschedulable, so it is
+     * reported on the SparkApplication before the driver is placed.
+     */
+    private static Map<String, String> annotations(Object value) throws BadField {
+        Map<String, String> kept = RetainedAnnotations.forPod(strings(value, "spec.executor.annotations"));
+        try {
+            NumaRequest.parse(kept);
+        } catch (IllegalArgumentException e) {
+            throw new BadField("spec.executor.annotations: " + e.getMessage());
+        }
+        return kept;
     }
 
     private static List<Toleration> tolerations(Object value) throws BadField {

@@ -502,6 +502,20 @@ public final class PodTranslator {
         return result;
     }
 
+    /**
+     * The node affinity of a pod or of a pod template (e.g. a SparkApplication's executor), by the
+     * rules {@link #translate} applies, or the first problem found.
+     */
+    public static Translation<NodeAffinity> nodeAffinityOf(Affinity affinity) {
+        try {
+            return Translation.valid(nodeAffinity(affinity));
+        } catch (InvalidSpecException e) {
+            return Translation.invalid(e.getMessage());
+        } catch (RuntimeException e) {
+            return Translation.invalid("node affinity cannot be read: " + e);
+        }
+    }
+
     private static NodeAffinity nodeAffinity(Affinity affinity) throws InvalidSpecException {
         if (affinity == null || affinity.getNodeAffinity() == null) {
             return NodeAffinity.NONE;

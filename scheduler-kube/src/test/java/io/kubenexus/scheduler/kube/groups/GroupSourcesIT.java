@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,8 @@ class GroupSourcesIT {
 
     @Test
     void kubernetesPodGroupGangBindsBothMembersOnlyOnceBothExist() {
+        // A Kubernetes 1.36 cluster: discovery finds v1alpha2 PodGroups only.
+        cluster.api().serveApi("scheduling.k8s.io", "v1alpha2", Map.of("podgroups", "PodGroup", "workloads", "Workload"));
         createNode("node-0", "8");
         client.genericKubernetesResources(GroupSourceInformers.KUBERNETES_POD_GROUPS).inNamespace(NS)
                 .resource(YAML.unmarshal("""

@@ -6,6 +6,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.core.model.NodeAffinity;
+import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
@@ -75,8 +77,15 @@ class SparkApplicationTranslatorTest {
         return ResourceList.of(amounts);
     }
 
+    /** Executors of spark-pi's shape: no selector, tolerations, affinity or annotations; Burstable (no coreLimit). */
     private static ExecutorTemplate template(ResourceList requests, int count) {
-        return new ExecutorTemplate(requests, count, Map.of(), List.of(), SOURCE);
+        return shaped(requests, count, Map.of(), List.of());
+    }
+
+    private static ExecutorTemplate shaped(ResourceList requests, int count, Map<String, String> nodeSelector,
+                                           List<Toleration> tolerations) {
+        return new ExecutorTemplate(requests, count, nodeSelector, tolerations, SOURCE, NodeAffinity.NONE, Map.of(),
+                QosClass.BURSTABLE, true);
     }
 
     private static final String SPARK_PI_EXECUTOR = """
@@ -151,8 +160,8 @@ class SparkApplicationTranslatorTest {
                 arguments("node selectors: the executor's keys win over spec.nodeSelector",
                         sparkPi("nodeSelector:\n  pool: batch\n  zone: a",
                                 "nodeSelector:\n  pool: spark\n  accelerator: \"true\""),
-                        new ExecutorTemplate(requests(1000, 1024 + 384), 1,
-                                Map.of("pool", "spark", "zone", "a", "accelerator", "true"), List.of(), SOURCE)),
+                        shaped(requests(1000, 1024 + 384), 1,
+                                Map.of("pool", "spark", "zone", "a", "accelerator", "true"), List.of())),
                 arguments("tolerations",
                         sparkPi("", """
                                 tolerations:
@@ -167,11 +176,11 @@ class SparkApplicationTranslatorTest {
                                   effect: NoExecute
                                   tolerationSeconds: 300
                                 - operator: Exists"""),
-                        new ExecutorTemplate(requests(1000, 1024 + 384), 1, Map.of(), List.of(
+                        shaped(requests(1000, 1024 + 384), 1, Map.of(), List.of(
                                 Toleration.exists("nvidia.com/gpu", TaintEffect.NO_SCHEDULE),
                                 Toleration.equal("lifecycle", "spot", null),
                                 Toleration.equal("dedicated", "spark", TaintEffect.NO_EXECUTE),
-                                Toleration.exists("", null)), SOURCE)));
+                                Toleration.exists("", null)))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -233,6 +242,34 @@ class SparkApplicationTranslatorTest {
                 arguments("nodeSelector value true unquoted", sparkPi("", "nodeSelector:\n  accelerator: true"),
                         "spec.executor.nodeSelector.accelerator is true, expected a string"),
                 arguments("executor as a list", sparkPi("", "- memory: 1g"), "spec.executor is a list, expected an object"),
+                arguments("coreLimit below the request", sparkPi("", "cores: 2\ncoreLimit: 1500m"),
+                        "spec.executor.coreLimit (1500m) is below the executors' CPU request (2000m): the API server "
+                                + "would reject the executor pods"),
+                arguments("coreLimit \"two\"", sparkPi("", "coreLimit: two"),
+                        "spec.executor.coreLimit \"two\" is not a valid quantity"),
+                arguments("NUMA policy misspelt", sparkPi("", "annotations:\n  numa.scheduling.kubenexus.io/policy: single-zone"),
+                        "spec.executor.annotations: annotation numa.scheduling.kubenexus.io/policy: unknown NUMA policy "
+                                + "'single-zone', expected one of single-numa, restricted, best-effort, isolated"),
+                arguments("annotation value not a string", sparkPi("", "annotations:\n  team: 7"),
+                        "spec.executor.annotations.team is 7, expected a string"),
+                arguments("affinity as a list", sparkPi("", "affinity:\n- nodeAffinity: {}"),
+                        "spec.executor.affinity is a list, expected an object"),
+                arguments("node affinity operator Near", sparkPi("", """
+                                affinity:
+                                  nodeAffinity:
+                                    requiredDuringSchedulingIgnoredDuringExecution:
+                                      nodeSelectorTerms:
+                                      - matchExpressions:
+                                        - {key: zone, operator: Near, values: [a]}"""),
+                        "spec.executor.affinity: node affinity: key \"zone\": unknown operator \"Near\""),
+                arguments("node affinity In without values", sparkPi("", """
+                                affinity:
+                                  nodeAffinity:
+                                    requiredDuringSchedulingIgnoredDuringExecution:
+                                      nodeSelectorTerms:
+                                      - matchExpressions:
+                                        - {key: zone, operator: In}"""),
+                        "spec.executor.affinity: node affinity: key \"zone\": operator In needs at least one value"),
                 arguments("no spec", """
                         apiVersion: sparkoperator.k8s.io/v1beta2
                         kind: SparkApplication

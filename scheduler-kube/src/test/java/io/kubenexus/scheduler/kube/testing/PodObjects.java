@@ -139,6 +139,12 @@ public final class PodObjects {
         return this;
     }
 
+    /** Joins Kubernetes' PodGroup {@code podGroupName} ({@code spec.schedulingGroup}, 1.35+). */
+    public PodObjects schedulingGroup(String podGroupName) {
+        spec.setSchedulingGroup(new io.fabric8.kubernetes.api.model.PodSchedulingGroup(podGroupName));
+        return this;
+    }
+
     public PodObjects priority(Integer priority) {
         spec.setPriority(priority);
         return this;
