@@ -6,6 +6,7 @@ import io.kubenexus.scheduler.core.framework.GroupPolicy;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.PodRequests;
+import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,8 +71,7 @@ public final class ExecutorSizing {
         }
         // min-available, when declared, says how many executors belong to the gang.
         int count = minimum > 1 ? minimum - 1 : template.count();
-        return new ExecutorTemplate(template.requests(), count, template.nodeSelector(), template.tolerations(),
-                template.source());
+        return template.withCount(count);
     }
 
     /** The template the application or the driver's annotation declares, or null. */
@@ -128,22 +128,29 @@ public final class ExecutorSizing {
     }
 
     /**
-     * Pods standing in for executors not created yet: the template's size, the driver's constraints
-     * unless the template has its own. Numbered from {@code firstIndex} + 1.
+     * Pods standing in for executors not created yet: the template's size, and the executors' own
+     * shape when the template knows it (a SparkApplication's {@code spec.executor}: node selector,
+     * affinity, tolerations, the NUMA policy annotation, the QoS class), so that a place is held only
+     * where the executor itself will be admitted; else the driver's constraints. Numbered from
+     * {@code firstIndex} + 1.
      */
     public static List<PodInfo> standIns(PodInfo driver, ExecutorTemplate template, int firstIndex) {
         List<PodInfo> standIns = new ArrayList<>(template.count());
-        boolean ownConstraints = !template.nodeSelector().isEmpty() || !template.tolerations().isEmpty();
+        boolean own = template.shapeKnown();
+        Map<String, String> annotations = new HashMap<>(own ? template.annotations() : Map.of());
+        annotations.put(PodInfo.STAND_IN_ANNOTATION, "true");
+        Map<String, String> standInAnnotations = Map.copyOf(annotations);
+        QosClass qos = own && template.qosClass() != null ? template.qosClass() : driver.qosClass();
         for (int i = 0; i < template.count(); i++) {
             // The name shows up in messages ("the best plan fits 1 of 3; <name>: 0/50 nodes ..."), so it says what it is.
             String name = driver.key().name() + " executor " + (firstIndex + i + 1) + " (not created yet)";
             standIns.add(new PodInfo(new PodKey(driver.key().namespace(), name),
                     "", driver.schedulerName(), null, driver.phase(), false, driver.priority(), driver.createdAt(),
-                    Map.of(), Map.of(PodInfo.STAND_IN_ANNOTATION, "true"), template.requests(), nonZero(template.requests()), List.of(),
-                    ownConstraints ? template.nodeSelector() : driver.nodeSelector(),
-                    ownConstraints ? null : driver.nodeAffinity(),
-                    ownConstraints ? template.tolerations() : driver.tolerations(),
-                    driver.qosClass(), List.of(), false, null, List.of()));
+                    Map.of(), standInAnnotations, template.requests(), nonZero(template.requests()), List.of(),
+                    own ? template.nodeSelector() : driver.nodeSelector(),
+                    own ? template.nodeAffinity() : driver.nodeAffinity(),
+                    own ? template.tolerations() : driver.tolerations(),
+                    qos, List.of(), false, null, List.of()));
         }
         return standIns;
     }

@@ -510,8 +510,7 @@ final class GangAttempts {
         if (missing == 0) {
             return;
         }
-        List<PodInfo> standIns = ExecutorSizing.standIns(driver, new ExecutorTemplate(template.requests(), missing,
-                template.nodeSelector(), template.tolerations(), template.source()), counts.bound());
+        List<PodInfo> standIns = ExecutorSizing.standIns(driver, template.withCount(missing), counts.bound());
         List<PodKey> planned = new ArrayList<>(standIns.size());
         standIns.forEach(standIn -> planned.add(standIn.key()));
         GroupPlan plan;
