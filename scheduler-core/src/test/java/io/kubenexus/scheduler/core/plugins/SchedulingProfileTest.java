@@ -24,7 +24,7 @@ class SchedulingProfileTest {
     private static SchedulerSettings withPluginWeights(Map<String, Integer> pluginWeights) {
         SchedulerSettings d = SchedulerSettings.defaults();
         return new SchedulerSettings(d.schedulerName(), d.scoringStrategy(), d.resourceWeights(), pluginWeights,
-                d.percentageOfNodesToScore(), d.podInitialBackoff(), d.podMaxBackoff(), d.podMaxInUnschedulablePods());
+                d.percentageOfNodesToScore(), d.podInitialBackoff(), d.podMaxBackoff(), d.podMaxInUnschedulablePods(), d.gpuFragmentation());
     }
 
     @Test

@@ -1,0 +1,228 @@
+package io.kubenexus.scheduler.core.plugins;
+
+import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.framework.PreFilterPlugin;
+import io.kubenexus.scheduler.core.framework.ScorePlugin;
+import io.kubenexus.scheduler.core.framework.Status;
+import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.model.ResourceNames;
+import io.kubenexus.scheduler.core.state.ClusterSnapshot;
+import io.kubenexus.scheduler.core.state.ResourceColumns;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Fragmentation Gradient Descent (Weng et al., "Beware of Fragmentation: Scheduling GPU-Sharing
+ * Workloads with Fragmentation Gradient Descent", USENIX ATC '23) on whole GPUs: a node scores by how
+ * little placing the pod there increases the expected fragmentation of its free GPUs, where a free
+ * GPU is fragmented for an expected pod that could not use it (no GPU asked for, too few GPUs, cpu
+ * or memory left, or another GPU model), weighted by how often such pods come
+ * ({@link GpuDemandWindow}).
+ *
+ * <p>Pre-filter: records every pod tried (it never rejects one) in the expected workload, so pods
+ * that fit nowhere yet count too. Score: the raw score of a node is the increase, in millionths of a
+ * GPU; normalization maps the smallest increase among the feasible nodes to {@link #MAX_NODE_SCORE}
+ * and the largest to 0. A node without free GPUs before and after scores as an increase of 0, so
+ * in a cluster without free GPUs every node scores alike ({@link #uniformScore}).
+ *
+ * <p>Scores depend on the nodes compared and on the workload seen, so the plugin declares
+ * {@link Dependence#CLUSTER}. Holds scratch and the workload window: one instance per profile, used
+ * on the scheduling loop thread only.
+ */
+public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
+    public static final String NAME = "GpuFragmentation";
+    private static final double RAW_UNITS_PER_GPU = 1_000_000;
+    /**
+     * Raw scores carry, below the increase, the share of cpu and memory a GPU pod leaves free on the
+     * node: among nodes fragmenting alike the fullest wins (spreading there, as the default
+     * LeastAllocated would, strands GPUs: measured in docs/gpu-fragmentation.md).
+     */
+    private static final long TIE_SLOTS = 1024;
+    /** A pod without GPUs, among nodes it fragments alike, prefers those with fewer free GPUs. */
+    private static final long FREE_GPU_TIE = 128;
+    /** Share of {@link #MAX_NODE_SCORE} for the fragmentation increase; the rest ranks exact ties. */
+    private static final long INCREASE_POINTS = 90;
+
+    private final GpuDemandWindow window;
+    private final GpuModelIndex models;
+    private final String gpuResource;
+
+    // Per decision, by model bit: free GPUs in the cluster and the share of demand bound to the model.
+    private final long[] freeByModel = new long[64];
+    private final double[] modelDemand = new double[64];
+    private long freeTotal;
+
+    // The last pod's model mask: pre-filter and score of one decision ask for the same pod.
+    private PodInfo maskedPod;
+    private long maskedModels;
+
+    public GpuFragmentation(GpuFragmentationSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        this.window = new GpuDemandWindow(settings.window(), settings.maxShapes());
+        this.models = new GpuModelIndex(settings.modelLabel());
+        this.gpuResource = ResourceNames.NVIDIA_GPU;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Records the pod in the expected workload; never rejects it. */
+    @Override
+    public Status preFilter(PodContext pod, ClusterSnapshot snapshot) {
+        int gpuColumn = snapshot.columns().columnOf(gpuResource);
+        window.observe(request(pod, gpuColumn), request(pod, ResourceColumns.CPU), request(pod, ResourceColumns.MEMORY),
+                podModels(pod.pod()));
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public Dependence dependence() {
+        return Dependence.CLUSTER;
+    }
+
+    /** Where no node has a free GPU, placing the pod anywhere changes no fragmentation. */
+    @Override
+    public long uniformScore(PodContext pod, ClusterSnapshot snapshot) {
+        int gpuColumn = snapshot.columns().columnOf(gpuResource);
+        if (gpuColumn < 0 || snapshot.unrequestedColumn(gpuColumn) == null || snapshot.freeCapacity(gpuColumn) <= 0) {
+            return MAX_NODE_SCORE;
+        }
+        return SCORE_EACH_NODE;
+    }
+
+    @Override
+    public void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores) {
+        int gpuColumn = snapshot.columns().columnOf(gpuResource);
+        long[] freeGpus = gpuColumn < 0 ? null : snapshot.unrequestedColumn(gpuColumn);
+        if (freeGpus == null) {
+            Arrays.fill(scores, 0, count, 0);
+            return;
+        }
+        long[] freeCpu = snapshot.unrequestedColumn(ResourceColumns.CPU);
+        long[] freeMemory = snapshot.unrequestedColumn(ResourceColumns.MEMORY);
+        long[] cpuCapacity = snapshot.allocatableColumn(ResourceColumns.CPU);
+        long[] memoryCapacity = snapshot.allocatableColumn(ResourceColumns.MEMORY);
+        long gpus = request(pod, gpuColumn);
+        long cpu = request(pod, ResourceColumns.CPU);
+        long memory = request(pod, ResourceColumns.MEMORY);
+        long[] nodeBits = models.nodeBits(snapshot);
+        boolean contended = gpus > 0 && window.anyModelConstraint() && countFreeByModel(snapshot, freeGpus, nodeBits);
+        for (int i = 0; i < count; i++) {
+            int node = nodes[i];
+            long free = freeGpus[node];
+            if (free <= 0) {
+                scores[i] = 0; // no free GPU before, none after: nothing to fragment
+                continue;
+            }
+            long modelBit = models.nodeBit(snapshot, node);
+            long nodeCpu = freeCpu == null ? 0 : freeCpu[node];
+            long nodeMemory = freeMemory == null ? 0 : freeMemory[node];
+            double before = window.fragmentation(free, nodeCpu, nodeMemory, modelBit);
+            double after = window.fragmentation(free - gpus, nodeCpu - cpu, nodeMemory - memory, modelBit);
+            long leftShare = gpus > 0 ? leftShare(nodeCpu - cpu, cpuCapacity[node], nodeMemory - memory,
+                    memoryCapacity[node]) : Math.min(free * FREE_GPU_TIE, TIE_SLOTS - 1);
+            double increase = after - before;
+            if (contended) {
+                increase += gpus * takenFromModelDemand(modelBit);
+            }
+            scores[i] = Math.round(increase * RAW_UNITS_PER_GPU) * TIE_SLOTS + leftShare;
+        }
+    }
+
+    /** Least increase: {@link #MAX_NODE_SCORE}; most: 0; all alike: {@link #MAX_NODE_SCORE} each. */
+    @Override
+    public void normalize(PodContext pod, long[] scores, int count) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            min = Math.min(min, scores[i]);
+            max = Math.max(max, scores[i]);
+        }
+        if (count == 0) {
+            return;
+        }
+        if (max == min) {
+            Arrays.fill(scores, 0, count, MAX_NODE_SCORE);
+            return;
+        }
+        // The increase, min-max over the nodes, takes INCREASE_POINTS; what the GPU pod leaves free
+        // decides the rest, so that packing, not the other plugins, breaks exact ties.
+        long minIncrease = Math.floorDiv(min, TIE_SLOTS);
+        long maxIncrease = Math.floorDiv(max, TIE_SLOTS);
+        long increaseRange = maxIncrease - minIncrease;
+        long tiePoints = MAX_NODE_SCORE - INCREASE_POINTS;
+        for (int i = 0; i < count; i++) {
+            long increase = Math.floorDiv(scores[i], TIE_SLOTS);
+            long leftFree = Math.floorMod(scores[i], TIE_SLOTS);
+            long increaseScore = increaseRange == 0 ? INCREASE_POINTS
+                    : INCREASE_POINTS * (maxIncrease - increase) / increaseRange;
+            scores[i] = increaseScore + tiePoints * (TIE_SLOTS - 1 - leftFree) / (TIE_SLOTS - 1);
+        }
+    }
+
+    /**
+     * Sums the free GPUs of every live node by model into {@link #freeByModel}, with the total and
+     * the models present, and the model demand shares; false when no model is wanted by more than
+     * its free GPUs could be (then no placement takes GPUs from model-bound pods).
+     */
+    private boolean countFreeByModel(ClusterSnapshot snapshot, long[] freeGpus, long[] nodeBits) {
+        Arrays.fill(freeByModel, 0);
+        long total = 0;
+        long present = 0;
+        java.util.BitSet live = snapshot.liveNodes();
+        for (int node = live.nextSetBit(0); node >= 0; node = live.nextSetBit(node + 1)) {
+            long free = freeGpus[node];
+            if (free > 0) {
+                long bit = models.nodeBit(snapshot, node);
+                freeByModel[Long.numberOfTrailingZeros(bit)] += free;
+                total += free;
+                present |= bit;
+            }
+        }
+        freeTotal = total;
+        window.modelDemandShares(present, modelDemand);
+        return total > 0;
+    }
+
+    /**
+     * Of one GPU taken from a model, the part the pods bound to that model would have needed: their
+     * expected demand over the free GPUs still to be handed out ({@code share * freeTotal}) against
+     * the model's free GPUs, capped at 1. A GPU of a model no model-bound pod is short of costs 0.
+     */
+    private double takenFromModelDemand(long modelBit) {
+        int slot = Long.numberOfTrailingZeros(modelBit);
+        long free = freeByModel[slot];
+        return free <= 0 ? 0 : Math.min(1.0, modelDemand[slot] * freeTotal / free);
+    }
+
+    /** The mean share of cpu and memory left free, in 0..TIE_SLOTS-1 (MostAllocated's measure, reversed). */
+    private static long leftShare(long freeCpu, long cpuCapacity, long freeMemory, long memoryCapacity) {
+        double cpuShare = cpuCapacity <= 0 ? 0 : Math.max(0, (double) freeCpu) / cpuCapacity;
+        double memoryShare = memoryCapacity <= 0 ? 0 : Math.max(0, (double) freeMemory) / memoryCapacity;
+        return Math.min(TIE_SLOTS - 1, (long) ((cpuShare + memoryShare) / 2 * (TIE_SLOTS - 1)));
+    }
+
+    private long podModels(PodInfo pod) {
+        if (pod != maskedPod) {
+            maskedPod = pod;
+            maskedModels = models.podModels(pod);
+        }
+        return maskedModels;
+    }
+
+    private static long request(PodContext pod, int column) {
+        if (column < 0) {
+            return 0;
+        }
+        int[] columns = pod.requestColumns();
+        for (int j = 0; j < columns.length; j++) {
+            if (columns[j] == column) {
+                return pod.requestAmounts()[j];
+            }
+        }
+        return 0;
+    }
+}
