@@ -10,6 +10,7 @@ import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.state.ResourceColumns;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,14 @@ import java.util.Objects;
  * <p>Pre-filter: records every pod tried (it never rejects one) in the expected workload, so pods
  * that fit nowhere yet count too. Score: the raw score of a node is the increase, in millionths of a
  * GPU; normalization maps the smallest increase among the feasible nodes to {@link #MAX_NODE_SCORE}
- * and the largest to 0. A node without free GPUs before and after scores as an increase of 0, so
- * in a cluster without free GPUs every node scores alike ({@link #uniformScore}).
+ * and the largest to 0, with the last tenth of the points breaking exact ties (see
+ * {@link #normalize}); a pod that fragments every node alike gets 0 everywhere. A node without free
+ * GPUs before and after scores as an increase of 0, so in a cluster without free GPUs every node
+ * scores 0 ({@link #uniformScore}).
+ *
+ * <p>Beyond FGD: when some expected pods accept only some GPU models, taking a GPU of a model whose
+ * model-bound demand exceeds its free GPUs counts as that much fragmentation too (FGD alone would
+ * happily spend a scarce model on pods that could run anywhere).
  *
  * <p>Scores depend on the nodes compared and on the workload seen, so the plugin declares
  * {@link Dependence#CLUSTER}. Holds scratch and the workload window: one instance per profile, used
@@ -83,12 +90,15 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         return Dependence.CLUSTER;
     }
 
-    /** Where no node has a free GPU, placing the pod anywhere changes no fragmentation. */
+    /**
+     * Where no node has a free GPU, placing the pod anywhere changes no fragmentation: 0 everywhere,
+     * so totals (and the extender's prioritize scale) stay what they were without this plugin.
+     */
     @Override
     public long uniformScore(PodContext pod, ClusterSnapshot snapshot) {
         int gpuColumn = snapshot.columns().columnOf(gpuResource);
         if (gpuColumn < 0 || snapshot.unrequestedColumn(gpuColumn) == null || snapshot.freeCapacity(gpuColumn) <= 0) {
-            return MAX_NODE_SCORE;
+            return 0;
         }
         return SCORE_EACH_NODE;
     }
@@ -108,8 +118,8 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         long gpus = request(pod, gpuColumn);
         long cpu = request(pod, ResourceColumns.CPU);
         long memory = request(pod, ResourceColumns.MEMORY);
-        long[] nodeBits = models.nodeBits(snapshot);
-        boolean contended = gpus > 0 && window.anyModelConstraint() && countFreeByModel(snapshot, freeGpus, nodeBits);
+        models.cover(snapshot);
+        boolean contended = gpus > 0 && window.anyModelConstraint() && countFreeByModel(snapshot, freeGpus);
         for (int i = 0; i < count; i++) {
             int node = nodes[i];
             long free = freeGpus[node];
@@ -132,7 +142,7 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         }
     }
 
-    /** Least increase: {@link #MAX_NODE_SCORE}; most: 0; all alike: {@link #MAX_NODE_SCORE} each. */
+    /** Least increase: {@link #MAX_NODE_SCORE}; most: 0; all alike: 0 each (no preference, as {@link #uniformScore}). */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
         long min = Long.MAX_VALUE;
@@ -145,7 +155,7 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
             return;
         }
         if (max == min) {
-            Arrays.fill(scores, 0, count, MAX_NODE_SCORE);
+            Arrays.fill(scores, 0, count, 0);
             return;
         }
         // The increase, min-max over the nodes, takes INCREASE_POINTS; what the GPU pod leaves free
@@ -168,11 +178,11 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
      * the models present, and the model demand shares; false when no model is wanted by more than
      * its free GPUs could be (then no placement takes GPUs from model-bound pods).
      */
-    private boolean countFreeByModel(ClusterSnapshot snapshot, long[] freeGpus, long[] nodeBits) {
+    private boolean countFreeByModel(ClusterSnapshot snapshot, long[] freeGpus) {
         Arrays.fill(freeByModel, 0);
         long total = 0;
         long present = 0;
-        java.util.BitSet live = snapshot.liveNodes();
+        BitSet live = snapshot.liveNodes();
         for (int node = live.nextSetBit(0); node >= 0; node = live.nextSetBit(node + 1)) {
             long free = freeGpus[node];
             if (free > 0) {

@@ -5,6 +5,7 @@ import io.kubenexus.scheduler.core.model.NodeSelectorRequirement;
 import io.kubenexus.scheduler.core.model.NodeSelectorTerm;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +33,17 @@ final class GpuModelIndex {
         this.label = label;
     }
 
-    /** The model bit of every node below {@code snapshot.nodeIndexBound()}, brought up to date. */
-    long[] nodeBits(ClusterSnapshot snapshot) {
+    /** Makes room for every node index of {@code snapshot}; call before {@link #nodeBit} in a cycle. */
+    void cover(ClusterSnapshot snapshot) {
         int bound = snapshot.nodeIndexBound();
         if (seen.length < bound) {
             int size = Math.max(bound, seen.length * 2);
-            seen = java.util.Arrays.copyOf(seen, size);
-            nodeBits = java.util.Arrays.copyOf(nodeBits, size);
+            seen = Arrays.copyOf(seen, size);
+            nodeBits = Arrays.copyOf(nodeBits, size);
         }
-        return nodeBits;
     }
 
-    /** The model bit of one node, refreshed if the node object changed; call {@link #nodeBits} first. */
+    /** The model bit of one node, refreshed if the node object changed; call {@link #cover} first. */
     long nodeBit(ClusterSnapshot snapshot, int node) {
         NodeInfo info = snapshot.node(node);
         if (info != seen[node]) {
