@@ -141,6 +141,31 @@ final class GpuDemandWindow {
         return Math.max(0, 1 - usable);
     }
 
+    /**
+     * The share of expected pods that could use a node's {@code freeGpus} with its free cpu and memory
+     * but no longer once {@code cpuTaken} and {@code memoryTaken} are gone: for a pod asking no GPU,
+     * whose placement changes {@code freeGpus * unusableShare(...)} by exactly this times the free GPUs.
+     */
+    double shareNoLongerFitting(long freeGpus, long freeCpuMilli, long freeMemoryBytes, long cpuTaken,
+                                long memoryTaken, long modelBit) {
+        if (stale) {
+            rebuild();
+        }
+        double lost = 0;
+        for (int k = 0; k < gpuShapes; k++) {
+            if (sortedGpus[k] > freeGpus) {
+                break;
+            }
+            long cpu = sortedCpu[k];
+            long memory = sortedMemory[k];
+            if ((sortedModels[k] & modelBit) != 0 && cpu <= freeCpuMilli && memory <= freeMemoryBytes
+                    && (cpu > freeCpuMilli - cpuTaken || memory > freeMemoryBytes - memoryTaken)) {
+                lost += sortedShare[k];
+            }
+        }
+        return lost;
+    }
+
     /** Whether some expected pod accepts only some GPU models. */
     boolean anyModelConstraint() {
         if (stale) {

@@ -45,7 +45,9 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
      * node: among nodes fragmenting alike the fullest wins (spreading there, as the default
      * LeastAllocated would, strands GPUs: measured in docs/gpu-fragmentation.md).
      */
-    private static final long TIE_SLOTS = 1024;
+    private static final int TIE_BITS = 10;
+    private static final long TIE_SLOTS = 1L << TIE_BITS;
+    private static final long TIE_MASK = TIE_SLOTS - 1;
     /** A pod without GPUs, among nodes it fragments alike, prefers those with fewer free GPUs. */
     private static final long FREE_GPU_TIE = 128;
     /** Share of {@link #MAX_NODE_SCORE} for the fragmentation increase; the rest ranks exact ties. */
@@ -59,6 +61,13 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
     private final long[] freeByModel = new long[64];
     private final double[] modelDemand = new double[64];
     private long freeTotal;
+    /** Whether the last {@link #score} met a node with free GPUs; if not, normalizing changes nothing. */
+    private boolean anyFreeGpu = true;
+    // The range of the last score's raw values, so that normalize makes one pass; only for the
+    // scores score() just wrote (a normalize without a score first looks for itself).
+    private long rawMin = Long.MAX_VALUE;
+    private long rawMax = Long.MIN_VALUE;
+    private boolean rangeKnown;
 
     // The last pod's model mask: pre-filter and score of one decision ask for the same pod.
     private PodInfo maskedPod;
@@ -109,6 +118,7 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         long[] freeGpus = gpuColumn < 0 ? null : snapshot.unrequestedColumn(gpuColumn);
         if (freeGpus == null) {
             Arrays.fill(scores, 0, count, 0);
+            anyFreeGpu = false;
             return;
         }
         long[] freeCpu = snapshot.unrequestedColumn(ResourceColumns.CPU);
@@ -119,57 +129,80 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         long cpu = request(pod, ResourceColumns.CPU);
         long memory = request(pod, ResourceColumns.MEMORY);
         models.cover(snapshot);
+        anyFreeGpu = false;
+        rawMin = Long.MAX_VALUE;
+        rawMax = Long.MIN_VALUE;
         boolean contended = gpus > 0 && window.anyModelConstraint() && countFreeByModel(snapshot, freeGpus);
         for (int i = 0; i < count; i++) {
             int node = nodes[i];
             long free = freeGpus[node];
             if (free <= 0) {
                 scores[i] = 0; // no free GPU before, none after: nothing to fragment
+                rawMin = Math.min(rawMin, 0);
+                rawMax = Math.max(rawMax, 0);
                 continue;
             }
+            anyFreeGpu = true;
             long modelBit = models.nodeBit(snapshot, node);
             long nodeCpu = freeCpu == null ? 0 : freeCpu[node];
             long nodeMemory = freeMemory == null ? 0 : freeMemory[node];
-            double before = window.fragmentation(free, nodeCpu, nodeMemory, modelBit);
-            double after = window.fragmentation(free - gpus, nodeCpu - cpu, nodeMemory - memory, modelBit);
-            long leftShare = gpus > 0 ? leftShare(nodeCpu - cpu, cpuCapacity[node], nodeMemory - memory,
-                    memoryCapacity[node]) : Math.min(free * FREE_GPU_TIE, TIE_SLOTS - 1);
-            double increase = after - before;
-            if (contended) {
-                increase += gpus * takenFromModelDemand(modelBit);
+            double increase;
+            long leftShare;
+            if (gpus > 0) {
+                increase = window.fragmentation(free - gpus, nodeCpu - cpu, nodeMemory - memory, modelBit)
+                        - window.fragmentation(free, nodeCpu, nodeMemory, modelBit);
+                if (contended) {
+                    increase += gpus * takenFromModelDemand(modelBit);
+                }
+                leftShare = leftShare(nodeCpu - cpu, cpuCapacity[node], nodeMemory - memory, memoryCapacity[node]);
+            } else {
+                // The free GPUs stay; only expected pods that fit before and not after strand them.
+                increase = free * window.shareNoLongerFitting(free, nodeCpu, nodeMemory, cpu, memory, modelBit);
+                leftShare = Math.min(free * FREE_GPU_TIE, TIE_MASK);
             }
-            scores[i] = Math.round(increase * RAW_UNITS_PER_GPU) * TIE_SLOTS + leftShare;
+            long raw = (Math.round(increase * RAW_UNITS_PER_GPU) << TIE_BITS) + leftShare;
+            scores[i] = raw;
+            rawMin = Math.min(rawMin, raw);
+            rawMax = Math.max(rawMax, raw);
         }
+        rangeKnown = true;
     }
 
     /** Least increase: {@link #MAX_NODE_SCORE}; most: 0; all alike: 0 each (no preference, as {@link #uniformScore}). */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (int i = 0; i < count; i++) {
-            min = Math.min(min, scores[i]);
-            max = Math.max(max, scores[i]);
+        if (!anyFreeGpu) {
+            rangeKnown = false;
+            return; // every raw score was 0, which is also every normalized one (all alike)
         }
         if (count == 0) {
             return;
         }
+        long min = rangeKnown ? rawMin : Long.MAX_VALUE;
+        long max = rangeKnown ? rawMax : Long.MIN_VALUE;
+        if (!rangeKnown) {
+            for (int i = 0; i < count; i++) {
+                min = Math.min(min, scores[i]);
+                max = Math.max(max, scores[i]);
+            }
+        }
+        rangeKnown = false;
         if (max == min) {
             Arrays.fill(scores, 0, count, 0);
             return;
         }
-        // The increase, min-max over the nodes, takes INCREASE_POINTS; what the GPU pod leaves free
-        // decides the rest, so that packing, not the other plugins, breaks exact ties.
-        long minIncrease = Math.floorDiv(min, TIE_SLOTS);
-        long maxIncrease = Math.floorDiv(max, TIE_SLOTS);
-        long increaseRange = maxIncrease - minIncrease;
-        long tiePoints = MAX_NODE_SCORE - INCREASE_POINTS;
+        // The increase, min-max over the nodes, takes INCREASE_POINTS; what the node keeps free decides
+        // the rest, so that packing, not the other plugins, breaks exact ties. Shifts and one division
+        // per decision: a division per node cost more than the rest of this plugin.
+        long minIncrease = min >> TIE_BITS;
+        long increaseRange = (max >> TIE_BITS) - minIncrease;
+        double increaseScale = increaseRange == 0 ? 0 : (double) INCREASE_POINTS / increaseRange;
+        double tieScale = (double) (MAX_NODE_SCORE - INCREASE_POINTS) / TIE_MASK;
         for (int i = 0; i < count; i++) {
-            long increase = Math.floorDiv(scores[i], TIE_SLOTS);
-            long leftFree = Math.floorMod(scores[i], TIE_SLOTS);
-            long increaseScore = increaseRange == 0 ? INCREASE_POINTS
-                    : INCREASE_POINTS * (maxIncrease - increase) / increaseRange;
-            scores[i] = increaseScore + tiePoints * (TIE_SLOTS - 1 - leftFree) / (TIE_SLOTS - 1);
+            long increase = (scores[i] >> TIE_BITS) - minIncrease;
+            long leftFree = scores[i] & TIE_MASK;
+            long increaseScore = increaseRange == 0 ? INCREASE_POINTS : INCREASE_POINTS - (long) (increase * increaseScale);
+            scores[i] = increaseScore + (long) ((TIE_MASK - leftFree) * tieScale);
         }
     }
 

@@ -104,6 +104,35 @@ class GpuDemandWindowTest {
         assertThat(shares[2]).isZero();
     }
 
+    /** The one-pass path for pods without GPUs equals the difference of the two fragmentations. */
+    @Test
+    void shareNoLongerFittingIsTheChangeOfUnusableShareOnRandomInputs() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(23);
+        for (int round = 0; round < 200; round++) {
+            GpuDemandWindow window = new GpuDemandWindow(1 + random.nextInt(500), 1 + random.nextInt(16));
+            int observed = random.nextInt(40);
+            for (int i = 0; i < observed; i++) {
+                window.observe(random.nextInt(4) == 0 ? 0 : 1L << random.nextInt(4), random.nextLong(0, 64_000),
+                        random.nextLong(0, 256) * GI, random.nextBoolean() ? GpuDemandWindow.ANY_MODEL
+                                : 1L << random.nextInt(3));
+            }
+            for (int probe = 0; probe < 20; probe++) {
+                long gpus = random.nextLong(1, 9);
+                long cpu = random.nextLong(-2_000, 96_000);
+                long memory = random.nextLong(-2, 400) * GI;
+                long cpuTaken = random.nextLong(0, 32_000);
+                long memoryTaken = random.nextLong(0, 128) * GI;
+                long model = 1L << random.nextInt(4);
+
+                double expected = window.fragmentation(gpus, cpu - cpuTaken, memory - memoryTaken, model)
+                        - window.fragmentation(gpus, cpu, memory, model);
+                double actual = gpus * window.shareNoLongerFitting(gpus, cpu, memory, cpuTaken, memoryTaken, model);
+
+                assertThat(actual).as("round %d probe %d", round, probe).isCloseTo(expected, within(1e-9));
+            }
+        }
+    }
+
     @Test
     void aWindowOfOneRemembersTheLastPodOnly() {
         GpuDemandWindow window = new GpuDemandWindow(1, 8);
