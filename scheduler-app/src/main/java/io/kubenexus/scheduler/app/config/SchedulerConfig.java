@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  * <p>Parsing is strict so that a mistake fails start-up with the key's name rather than being
  * silently ignored: an unknown key, a value of the wrong type, an unknown strategy or plugin, a
  * malformed duration and an out-of-range number all throw {@link ConfigException}, e.g.
- * {@code config.yaml: unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)}.
+ * {@code config.yaml: unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)}.
  *
  * @param settings       what the scheduling core runs with
  * @param leaderElection Lease-based leader election between replicas
