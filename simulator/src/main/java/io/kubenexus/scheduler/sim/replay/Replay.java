@@ -60,7 +60,6 @@ public final class Replay {
     private final Set<PodKey> everBound = new HashSet<>();
     /** The node each pod was bound to (its last bind), for tests and comparisons. */
     private final Map<PodKey, String> boundNodes = new LinkedHashMap<>();
-    private final Set<PodKey> failedBeforeLeaving = new HashSet<>();
     private final List<PolicyResult.Sample> samples = new ArrayList<>();
     private Double firstFailureAt;
     private Long unallocatedAtFirstFailure;
@@ -210,10 +209,8 @@ public final class Replay {
         for (PodInfo follower : task.followers()) {
             leaving.add(follower.key());
         }
+        // A pod that leaves before it was ever bound stays counted as failed (never in everBound).
         for (PodKey key : leaving) {
-            if (!everBound.contains(key) && (key.equals(task.pod().key()) || followerOf.containsKey(key))) {
-                failedBeforeLeaving.add(key);
-            }
             ledger.departed(key);
             loop.onPodRemoved(key);
         }
