@@ -112,7 +112,8 @@ public final class KubenexusScheduler implements Callable<Integer> {
                 .addSubcommand("run", new RunCommand())
                 .addSubcommand("demo", new DemoCommand())
                 .addSubcommand("explain", new ExplainCommand())
-                .addSubcommand("check-config", new CheckConfigCommand());
+                .addSubcommand("check-config", new CheckConfigCommand())
+                .addSubcommand("simulate", new SimulateCommand(out, err, env));
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         commandLine.setParameterExceptionHandler(KubenexusScheduler::usageError);
@@ -126,7 +127,7 @@ public final class KubenexusScheduler implements Callable<Integer> {
     /** Without a subcommand there is nothing to do: say what there is. */
     @Override
     public Integer call() {
-        err.println("error: missing command: run, demo, explain or check-config");
+        err.println("error: missing command: run, demo, explain, check-config or simulate");
         err.println();
         spec.commandLine().usage(err);
         return EXIT_USAGE;

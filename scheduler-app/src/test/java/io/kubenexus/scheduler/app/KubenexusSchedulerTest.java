@@ -123,7 +123,7 @@ class KubenexusSchedulerTest {
                         "error: --timeout: must be a positive duration, was 0s"),
                 usage("run option without its value", new String[] {"run", "--config"},
                         "error: Missing required parameter for option '--config' (FILE)"),
-                usage("no command at all", new String[] {}, "error: missing command: run, demo, explain or check-config"));
+                usage("no command at all", new String[] {}, "error: missing command: run, demo, explain, check-config or simulate"));
     }
 
     @ParameterizedTest(name = "{0}")

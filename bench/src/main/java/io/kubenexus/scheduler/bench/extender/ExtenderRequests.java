@@ -2,8 +2,8 @@ package io.kubenexus.scheduler.bench.extender;
 
 import io.kubenexus.scheduler.bench.memory.NodeJson;
 import io.kubenexus.scheduler.core.model.NodeInfo;
-import io.kubenexus.scheduler.core.sim.NodeShape;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.kubenexus.scheduler.core.ports.BindOutcome;
 import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.core.ports.EventSink;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import io.kubenexus.scheduler.extender.loop.LoopExtenderBackend;
 import io.kubenexus.scheduler.extender.protocol.ExtenderRoutes;
 import io.kubenexus.scheduler.extender.server.HealthReport;

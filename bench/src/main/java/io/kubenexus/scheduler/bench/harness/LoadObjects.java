@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.ResourceNames;
-import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
+import io.kubenexus.scheduler.sim.synthetic.PodSpecTemplate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

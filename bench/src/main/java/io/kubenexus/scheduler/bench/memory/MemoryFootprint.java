@@ -12,7 +12,7 @@ import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.core.ports.EventSink;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;

@@ -8,7 +8,7 @@ import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.ports.Binder;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.app.DemoSummary;
 import io.kubenexus.scheduler.core.model.PodKey;
-import io.kubenexus.scheduler.core.sim.SyntheticNode;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticNode;
 import io.kubenexus.scheduler.numa.NumaRequest;
 import java.io.PrintStream;
 import java.util.HashMap;

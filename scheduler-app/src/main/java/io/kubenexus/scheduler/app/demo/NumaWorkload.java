@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.app.demo;
 
-import io.kubenexus.scheduler.core.sim.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
 import io.kubenexus.scheduler.numa.NumaPolicy;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.kubenexus.scheduler.app.demo;
 
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
-import io.kubenexus.scheduler.core.sim.NodeShape;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
-import io.kubenexus.scheduler.core.sim.WorkloadGenerator;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.WorkloadGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package io.kubenexus.scheduler.app.demo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.kubenexus.scheduler.core.model.ResourceNames;
-import io.kubenexus.scheduler.core.sim.NumaLayout;
+import io.kubenexus.scheduler.sim.synthetic.NumaLayout;
 import io.kubenexus.scheduler.kube.topology.GpuIslandsAnnotation;
 import io.kubenexus.scheduler.kube.topology.NodeResourceTopologyTranslator;
 import io.kubenexus.scheduler.numa.GpuInterconnect;

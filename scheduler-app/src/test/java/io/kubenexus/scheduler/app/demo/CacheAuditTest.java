@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;
-import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
-import io.kubenexus.scheduler.core.sim.WorkloadClass;
+import io.kubenexus.scheduler.sim.synthetic.PodSpecTemplate;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.WorkloadClass;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -2,8 +2,8 @@ package io.kubenexus.scheduler.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.sim.PodSpecTemplate;
-import io.kubenexus.scheduler.core.sim.WorkloadGenerator;
+import io.kubenexus.scheduler.sim.synthetic.PodSpecTemplate;
+import io.kubenexus.scheduler.sim.synthetic.WorkloadGenerator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubenexus.scheduler.core.sim.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.topology.NodeResourceTopologyTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;

@@ -3,8 +3,8 @@ package io.kubenexus.scheduler.app.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.app.DemoSummary;
-import io.kubenexus.scheduler.core.sim.NodeShape;
-import io.kubenexus.scheduler.core.sim.NumaLayout;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.NumaLayout;
 import io.kubenexus.scheduler.numa.NumaPolicy;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubenexus.scheduler.app.demo.SimulatedKubelet.Alignment;
 import io.kubenexus.scheduler.app.demo.SimulatedKubelet.Outcome;
 import io.kubenexus.scheduler.core.model.PodKey;
-import io.kubenexus.scheduler.core.sim.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
 import io.kubenexus.scheduler.numa.ContainerRequest;
 import io.kubenexus.scheduler.numa.NodeTopology;
 import io.kubenexus.scheduler.numa.NumaMask;

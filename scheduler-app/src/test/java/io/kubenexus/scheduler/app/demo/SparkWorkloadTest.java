@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
-import io.kubenexus.scheduler.core.sim.NodeShape;
-import io.kubenexus.scheduler.core.sim.SyntheticCluster;
+import io.kubenexus.scheduler.sim.synthetic.NodeShape;
+import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

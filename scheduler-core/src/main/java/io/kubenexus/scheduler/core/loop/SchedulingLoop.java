@@ -340,8 +340,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         heartbeat = System.nanoTime();
         publishIfDue(true);
         Duration wait = IDLE_WAIT;
-        Instant wake = earliest(earliest(earliest(queue.nextWakeUp(), nextReservationExpiry()), nextRebind()),
-                extenderBinds.nextDeadline());
+        Instant wake = nextWakeUp();
         if (wake != null) {
             Duration untilWake = Duration.between(clock.instant(), wake);
             if (untilWake.compareTo(wait) < 0) {
@@ -381,6 +380,17 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         publishIfDue(false);
         updateStats();
         return tried;
+    }
+
+    /**
+     * When the loop next has work that comes with time alone (a backoff ending, an unschedulable pod's
+     * periodic retry, a reservation expiring, a gang member's bind due again, an extender hold ending),
+     * or null when nothing waits on time. For drivers of virtual time (the simulator) that call
+     * {@link #runOnce()} on their own thread; the loop thread uses it to know how long to sleep.
+     */
+    public Instant nextWakeUp() {
+        return earliest(earliest(earliest(queue.nextWakeUp(), nextReservationExpiry()), nextRebind()),
+                extenderBinds.nextDeadline());
     }
 
     /** Runs iterations until no pod is ready and no event is waiting, then publishes a view (tests). */

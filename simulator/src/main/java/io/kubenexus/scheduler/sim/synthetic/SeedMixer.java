@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.sim;
+package io.kubenexus.scheduler.sim.synthetic;
 
 /**
  * Derives independent random seeds from a user seed and an index, so that item {@code i} of a

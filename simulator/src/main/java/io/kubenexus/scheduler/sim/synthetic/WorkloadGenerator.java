@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.sim;
+package io.kubenexus.scheduler.sim.synthetic;
 
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;

@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.sim;
+package io.kubenexus.scheduler.sim.synthetic;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.Decision;

@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.sim;
+package io.kubenexus.scheduler.sim.synthetic;
 
 /** The kinds of pod {@link WorkloadGenerator} produces, each with its own size range. */
 public enum WorkloadClass {

@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.sim;
+package io.kubenexus.scheduler.sim.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
