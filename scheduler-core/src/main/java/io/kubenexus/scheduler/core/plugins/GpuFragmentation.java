@@ -23,9 +23,9 @@ import java.util.Objects;
  *
  * <p>Pre-filter: records every pod tried (it never rejects one) in the expected workload, so pods
  * that fit nowhere yet count too. Score: the raw score of a node is the increase, in millionths of a
- * GPU; normalization maps the smallest increase among the feasible nodes to {@link #MAX_NODE_SCORE}
- * and the largest to 0, with the last tenth of the points breaking exact ties (see
- * {@link #normalize}); a pod that fragments every node alike gets 0 everywhere. A node without free
+ * GPU; normalization gives the nodes with the smallest increase 90 points and the others 80 down to 0
+ * (the largest increase), with the last 10 points breaking exact ties (see {@link #normalize}); a pod
+ * that fragments every node alike gets 0 everywhere. A node without free
  * GPUs before and after scores as an increase of 0, so in a cluster without free GPUs every node
  * scores 0 ({@link #uniformScore}).
  *
@@ -52,6 +52,12 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
     private static final long FREE_GPU_TIE = 128;
     /** Share of {@link #MAX_NODE_SCORE} for the fragmentation increase; the rest ranks exact ties. */
     private static final long INCREASE_POINTS = 90;
+    /**
+     * Where the second-least increase starts: the least one is worth a clear 10 points more, however
+     * small the difference. Linear scores lost differences of a few thousandths of a GPU (a node kept
+     * for the rare task that needs it) in the rounding to whole points.
+     */
+    private static final long BEST_GAP_BELOW = 80;
 
     private final GpuDemandWindow window;
     private final GpuModelIndex models;
@@ -168,7 +174,7 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         rangeKnown = true;
     }
 
-    /** Least increase: {@link #MAX_NODE_SCORE}; most: 0; all alike: 0 each (no preference, as {@link #uniformScore}). */
+    /** Least increase: 90 plus the tie-break; most: 0 plus it; all alike: 0 each (no preference, as {@link #uniformScore}). */
     @Override
     public void normalize(PodContext pod, long[] scores, int count) {
         if (!anyFreeGpu) {
@@ -196,12 +202,13 @@ public final class GpuFragmentation implements PreFilterPlugin, ScorePlugin {
         // per decision: a division per node cost more than the rest of this plugin.
         long minIncrease = min >> TIE_BITS;
         long increaseRange = (max >> TIE_BITS) - minIncrease;
-        double increaseScale = increaseRange == 0 ? 0 : (double) INCREASE_POINTS / increaseRange;
+        double increaseScale = increaseRange == 0 ? 0 : (double) BEST_GAP_BELOW / increaseRange;
         double tieScale = (double) (MAX_NODE_SCORE - INCREASE_POINTS) / TIE_MASK;
         for (int i = 0; i < count; i++) {
             long increase = (scores[i] >> TIE_BITS) - minIncrease;
             long leftFree = scores[i] & TIE_MASK;
-            long increaseScore = increaseRange == 0 ? INCREASE_POINTS : INCREASE_POINTS - (long) (increase * increaseScale);
+            long increaseScore = increase == 0 ? INCREASE_POINTS
+                    : BEST_GAP_BELOW - (long) (increase * increaseScale);
             scores[i] = increaseScore + (long) ((TIE_MASK - leftFree) * tieScale);
         }
     }
