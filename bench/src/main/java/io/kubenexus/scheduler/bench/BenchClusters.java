@@ -175,6 +175,39 @@ public final class BenchClusters {
     static OpenbCluster openb(Path dir) {
         ClusterState state = new ClusterState();
         int gpuNodes = 0;
+        for (NodeInfo node : openbNodes(dir)) {
+            if (node.allocatable().get(ResourceNames.NVIDIA_GPU) > 0) {
+                gpuNodes++;
+            }
+            state.upsertNode(node);
+        }
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(SchedulerSettings.defaults()), 100);
+        Map<String, PodInfo> templates = new HashMap<>();
+        int running = 0;
+        int placed = 0;
+        for (OpenbTask task : openbTasks(dir)) {
+            if (!task.phase().equals("Running")) {
+                continue;
+            }
+            running++;
+            PodInfo template = templates.computeIfAbsent(task.cpuMilli() + "/" + task.memoryBytes() + "/" + task.gpus(),
+                    key -> pendingPod("template", task.cpuMilli(), task.memoryBytes(), task.gpus(), false, Map.of()));
+            PodInfo pod = copy(template, task.name(), null, PodPhase.PENDING);
+            if (algorithm.schedule(pod, state) instanceof Decision.Placed onNode) {
+                state.upsertPod(copy(template, task.name(), onNode.nodeName(), PodPhase.RUNNING));
+                placed++;
+            }
+        }
+        return new OpenbCluster(state, gpuNodes, running, placed);
+    }
+
+    /**
+     * Every node of {@value #OPENB_NODES} (columns sn,cpu_milli,memory_mib,gpu,model) with the standard
+     * labels, {@code nvidia.com/gpu} allocatable and the model as {@value SyntheticCluster#GPU_PRODUCT_LABEL}
+     * on GPU nodes, no taints, 110 pod slots.
+     */
+    public static List<NodeInfo> openbNodes(Path dir) {
+        List<NodeInfo> nodes = new ArrayList<>();
         for (String[] row : csv(dir.resolve(OPENB_NODES))) {
             String name = row[0];
             long gpus = Long.parseLong(row[3]);
@@ -188,34 +221,33 @@ public final class BenchClusters {
             allocatable.put(ResourceNames.MEMORY, Long.parseLong(row[2]) * MI);
             allocatable.put(ResourceNames.PODS, NodeShape.DEFAULT_MAX_PODS);
             if (gpus > 0) {
-                gpuNodes++;
                 labels.put(SyntheticCluster.GPU_PRODUCT_LABEL, row[4]);
                 labels.put(SyntheticCluster.GPU_COUNT_LABEL, Long.toString(gpus));
                 allocatable.put(ResourceNames.NVIDIA_GPU, gpus);
             }
-            state.upsertNode(new NodeInfo(name, labels, Map.of(), ResourceList.of(allocatable), List.of(), false, true));
+            nodes.add(new NodeInfo(name, labels, Map.of(), ResourceList.of(allocatable), List.of(), false, true));
         }
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(SchedulerSettings.defaults()), 100);
-        Map<String, PodInfo> templates = new HashMap<>();
-        int running = 0;
-        int placed = 0;
+        return nodes;
+    }
+
+    /**
+     * One task of {@value #OPENB_PODS}: its requests, with GPU-sharing tasks ({@code gpu_milli} < 1000)
+     * rounded up to one whole GPU, and its phase.
+     */
+    public record OpenbTask(String name, long cpuMilli, long memoryBytes, long gpus, String phase) {
+    }
+
+    /** Every task of {@value #OPENB_PODS}, in file order. */
+    public static List<OpenbTask> openbTasks(Path dir) {
+        List<OpenbTask> tasks = new ArrayList<>();
         for (String[] row : csv(dir.resolve(OPENB_PODS))) {
-            if (!row[7].equals("Running")) {
-                continue;
-            }
-            running++;
-            long cpu = Long.parseLong(row[1]);
-            long memory = Long.parseLong(row[2]) * MI;
             long gpus = Long.parseLong(row[3]);
-            PodInfo template = templates.computeIfAbsent(cpu + "/" + memory + "/" + gpus,
-                    key -> pendingPod("template", cpu, memory, gpus, false, Map.of()));
-            PodInfo pod = copy(template, row[0], null, PodPhase.PENDING);
-            if (algorithm.schedule(pod, state) instanceof Decision.Placed onNode) {
-                state.upsertPod(copy(template, row[0], onNode.nodeName(), PodPhase.RUNNING));
-                placed++;
+            if (gpus == 0 && Long.parseLong(row[4]) > 0) {
+                gpus = 1;
             }
+            tasks.add(new OpenbTask(row[0], Long.parseLong(row[1]), Long.parseLong(row[2]) * MI, gpus, row[7]));
         }
-        return new OpenbCluster(state, gpuNodes, running, placed);
+        return tasks;
     }
 
     /** The openb cluster and how much of the trace's running work it holds. */

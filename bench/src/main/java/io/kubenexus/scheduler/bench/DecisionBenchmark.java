@@ -4,8 +4,10 @@ import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.plugins.GpuFragmentation;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.state.ClusterState;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,6 +59,13 @@ public class DecisionBenchmark {
     @Param({"synthetic-1000", "synthetic-5000", "synthetic-10000", "openb-1523"})
     String cluster;
 
+    /**
+     * {@code scoring.pluginWeights.GpuFragmentation}: the default (30), or 0 for the profile without the
+     * GPU fragmentation pre-filter and score, to compare both in one session.
+     */
+    @Param({"30", "0"})
+    int gpuFragmentationWeight;
+
     private ClusterState state;
     private SchedulingAlgorithm algorithm;
     private PodInfo pod;
@@ -73,7 +82,9 @@ public class DecisionBenchmark {
         } else {
             throw new IllegalArgumentException("cluster: unknown '" + cluster + "'");
         }
-        algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(SchedulerSettings.defaults()), 100);
+        SchedulerSettings settings = SchedulerSettings.defaults()
+                .withPluginWeights(Map.of(GpuFragmentation.NAME, gpuFragmentationWeight));
+        algorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
         pod = BenchClusters.webPod("web-0");
         Decision check = algorithm.schedule(pod, state);
         if (!(check instanceof Decision.Placed placed)) {

@@ -433,6 +433,8 @@ class HelmChartTest {
             "an unknown nested key   | serviceMonitor: {enabled: true, intervall: 5s} | intervall",
             "an unknown config key   | 'config: {scoring: {strategi: MostAllocated}}' | strategi",
             "a value not in the enum | 'config: {scoring: {strategy: Fastest}}'   | strategy",
+            "a GPU fragmentation window of 0 | 'config: {scoring: {gpuFragmentation: {window: 0}}}' | window",
+            "an unknown GPU fragmentation key | 'config: {scoring: {gpuFragmentation: {windw: 10}}}' | windw",
             "a root user             | 'podSecurityContext: {runAsUser: 0}'       | runAsUser",
             "a bad duration          | 'extender: {httpTimeout: 30}'              | httpTimeout",
     })

@@ -150,7 +150,7 @@ class ApiAccessIT {
     private KubeScheduler startScheduler() {
         SchedulerSettings settings = new SchedulerSettings(SchedulerSettings.DEFAULT_SCHEDULER_NAME,
                 SchedulerSettings.defaults().scoringStrategy(), Map.of("cpu", 1, "memory", 1), Map.of(), 100,
-                Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(300));
+                Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(300), null);
         LeaderElectionSettings election = new LeaderElectionSettings(true, "kube-system", "kubenexus-scheduler",
                 "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
         KubeSchedulerOptions options = new KubeSchedulerOptions(settings,

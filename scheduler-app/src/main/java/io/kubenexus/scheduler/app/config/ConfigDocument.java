@@ -23,7 +23,11 @@ record ConfigDocument(
         Metrics metrics,
         Logging logging) {
 
-    record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights) {
+    record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights,
+                   GpuFragmentation gpuFragmentation) {
+    }
+
+    record GpuFragmentation(String modelLabel, Integer window, Integer maxShapes) {
     }
 
     record Backoff(String initial, String max, String maxInUnschedulable) {

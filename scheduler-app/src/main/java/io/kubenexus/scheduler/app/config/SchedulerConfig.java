@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubenexus.scheduler.core.config.GangSettings;
 import io.kubenexus.scheduler.numa.NumaSettings;
+import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
@@ -42,7 +43,7 @@ import java.util.stream.Collectors;
  * <p>Parsing is strict so that a mistake fails start-up with the key's name rather than being
  * silently ignored: an unknown key, a value of the wrong type, an unknown strategy or plugin, a
  * malformed duration and an out-of-range number all throw {@link ConfigException}, e.g.
- * {@code config.yaml: unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)}.
+ * {@code config.yaml: unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)}.
  *
  * @param settings       what the scheduling core runs with
  * @param leaderElection Lease-based leader election between replicas
@@ -155,6 +156,9 @@ public record SchedulerConfig(
         out.put("scoring.strategy", settings.scoringStrategy() == ScoringStrategy.MOST_ALLOCATED ? MOST_ALLOCATED : LEAST_ALLOCATED);
         out.put("scoring.resourceWeights", sorted(settings.resourceWeights()));
         out.put("scoring.pluginWeights", sorted(settings.pluginWeights()));
+        out.put("scoring.gpuFragmentation.modelLabel", settings.gpuFragmentation().modelLabel());
+        out.put("scoring.gpuFragmentation.window", Integer.toString(settings.gpuFragmentation().window()));
+        out.put("scoring.gpuFragmentation.maxShapes", Integer.toString(settings.gpuFragmentation().maxShapes()));
         out.put("percentageOfNodesToScore", Integer.toString(settings.percentageOfNodesToScore()));
         out.put("backoff.initial", GoDuration.format(settings.podInitialBackoff()));
         out.put("backoff.max", GoDuration.format(settings.podMaxBackoff()));
@@ -226,7 +230,7 @@ public record SchedulerConfig(
 
     private static SchedulerConfig fromDocument(ConfigDocument doc, String source, Map<String, String> env) {
         try {
-            ConfigDocument.Scoring scoring = orEmpty(doc.scoring(), () -> new ConfigDocument.Scoring(null, null, null));
+            ConfigDocument.Scoring scoring = orEmpty(doc.scoring(), () -> new ConfigDocument.Scoring(null, null, null, null));
             ConfigDocument.Backoff backoff = orEmpty(doc.backoff(), () -> new ConfigDocument.Backoff(null, null, null));
             ConfigDocument.LeaderElection election = orEmpty(doc.leaderElection(),
                     () -> new ConfigDocument.LeaderElection(null, null, null, null, null, null, null, null));
@@ -244,7 +248,8 @@ public record SchedulerConfig(
                     doc.percentageOfNodesToScore() == null ? defaults.percentageOfNodesToScore() : doc.percentageOfNodesToScore(),
                     duration("backoff.initial", backoff.initial(), defaults.podInitialBackoff()),
                     duration("backoff.max", backoff.max(), defaults.podMaxBackoff()),
-                    duration("backoff.maxInUnschedulable", backoff.maxInUnschedulable(), defaults.podMaxInUnschedulablePods()));
+                    duration("backoff.maxInUnschedulable", backoff.maxInUnschedulable(), defaults.podMaxInUnschedulablePods()),
+                    gpuFragmentation(scoring.gpuFragmentation()));
 
             LeaderElectionConfig leaderElection = new LeaderElectionConfig(
                     election.enabled() == null || election.enabled(),
@@ -391,6 +396,17 @@ public record SchedulerConfig(
             }
         }
         return weights;
+    }
+
+    private static GpuFragmentationSettings gpuFragmentation(ConfigDocument.GpuFragmentation doc) {
+        GpuFragmentationSettings defaults = GpuFragmentationSettings.defaults();
+        if (doc == null) {
+            return defaults;
+        }
+        return new GpuFragmentationSettings(
+                doc.modelLabel() == null ? defaults.modelLabel() : doc.modelLabel(),
+                doc.window() == null ? defaults.window() : doc.window(),
+                doc.maxShapes() == null ? defaults.maxShapes() : doc.maxShapes());
     }
 
     private static Map<String, Integer> checkPluginNames(Map<String, Integer> weights) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.kube.leader.LostLeasePolicy;
 import java.io.IOException;
@@ -83,6 +84,15 @@ class SchedulerConfigTest {
                 }),
                 valid("empty TLS file names mean plain HTTP", "http: {tls: {certFile: '', keyFile: ''}}\n",
                         config -> assertThat(config.http().tls()).isNull()),
+                valid("GPU fragmentation keys", "scoring:\n  pluginWeights: {GpuFragmentation: 50}\n"
+                        + "  gpuFragmentation: {modelLabel: example.com/gpu-model, window: 200, maxShapes: 16}\n", config -> {
+                    assertThat(config.settings().pluginWeights()).isEqualTo(Map.of("GpuFragmentation", 50));
+                    assertThat(config.settings().gpuFragmentation())
+                            .isEqualTo(new GpuFragmentationSettings("example.com/gpu-model", 200, 16));
+                }),
+                valid("a partial GPU fragmentation section keeps the other defaults", "scoring: {gpuFragmentation: {window: 50}}\n",
+                        config -> assertThat(config.settings().gpuFragmentation()).isEqualTo(new GpuFragmentationSettings(
+                                GpuFragmentationSettings.DEFAULT_MODEL_LABEL, 50, GpuFragmentationSettings.DEFAULT_MAX_SHAPES))),
                 valid("LeastAllocated spelled out", "scoring: {strategy: LeastAllocated}\n",
                         config -> assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED)),
                 valid("resource weights replace the default set", "scoring:\n  resourceWeights:\n    nvidia.com/gpu: 5\n",
@@ -128,7 +138,7 @@ class SchedulerConfigTest {
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
                                 + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
-                        "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)"),
+                        "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)"),
                 invalid("backoff typo", "backoff: {intial: 1s}\n",
                         "unknown key 'backoff.intial' (known: initial, max, maxInUnschedulable)"),
                 invalid("leader election typo", "leaderElection:\n  leaseDurationSeconds: 15\n",
@@ -148,7 +158,9 @@ class SchedulerConfigTest {
                 invalid("metrics typo", "metrics: {poolLabel: pool}\n",
                         "unknown key 'metrics.poolLabel' (known: nodePoolLabel, maxNodePools)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
-                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit)"),
+                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit, GpuFragmentation)"),
+                invalid("GPU fragmentation typo", "scoring: {gpuFragmentation: {windw: 10}}\n",
+                        "unknown key 'scoring.gpuFragmentation.windw' (known: modelLabel, window, maxShapes)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
                         "scoring.resourceWeights: unknown resource 'mem' (use cpu, memory, ephemeral-storage, hugepages-<size>, "
                                 + "or an extended resource such as nvidia.com/gpu)"));
@@ -169,6 +181,14 @@ class SchedulerConfigTest {
                 invalid("bad leader election duration", "leaderElection: {retryPeriod: 2 seconds}\n",
                         "leaderElection.retryPeriod: not a duration '2 seconds' (use e.g. 500ms, 1s, 2m)"),
                 invalid("percentage zero", "percentageOfNodesToScore: 0\n", "percentageOfNodesToScore: must be 1..100, was 0"),
+                invalid("GPU fragmentation window zero", "scoring: {gpuFragmentation: {window: 0}}\n",
+                        "scoring.gpuFragmentation.window: must be 1..1000000, was 0"),
+                invalid("too many GPU shapes", "scoring: {gpuFragmentation: {maxShapes: 5000}}\n",
+                        "scoring.gpuFragmentation.maxShapes: must be 1..1024, was 5000"),
+                invalid("empty model label", "scoring: {gpuFragmentation: {modelLabel: ''}}\n",
+                        "scoring.gpuFragmentation.modelLabel: must not be empty"),
+                invalid("GPU fragmentation weight above 100", "scoring: {pluginWeights: {GpuFragmentation: 101}}\n",
+                        "scoring.pluginWeights.GpuFragmentation: must be 0..100, was 101"),
                 invalid("percentage above 100", "percentageOfNodesToScore: 101\n", "percentageOfNodesToScore: must be 1..100, was 101"),
                 invalid("percentage not a number", "percentageOfNodesToScore: all\n",
                         "percentageOfNodesToScore: expected a whole number, was 'all'"),
@@ -316,7 +336,7 @@ class SchedulerConfigTest {
 
         assertThat(SchedulerConfig.load(good, ENV).schedulerName()).isEqualTo("gpu-scheduler");
         assertThatThrownBy(() -> SchedulerConfig.load(bad, ENV))
-                .hasMessage(bad + ": unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights)");
+                .hasMessage(bad + ": unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)");
         assertThatThrownBy(() -> SchedulerConfig.load(dir.resolve("missing.yaml"), ENV))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("missing.yaml") + ": cannot read the file: it does not exist");
@@ -347,7 +367,7 @@ class SchedulerConfigTest {
                 .containsEntry("metrics.maxNodePools", "20")
                 .containsEntry("logging.format", "text")
                 .containsEntry("logging.level", "{root: INFO, io.fabric8: WARN}")
-                .hasSize(34);
+                .hasSize(37);
     }
 
     @Test

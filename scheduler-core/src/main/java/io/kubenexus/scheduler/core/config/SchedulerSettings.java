@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param podMaxBackoff                cap of the exponential backoff
  * @param podMaxInUnschedulablePods    an unschedulable pod is retried after this even with no
  *                                     helpful cluster event (kube-scheduler: 5 minutes)
+ * @param gpuFragmentation             the GPU fragmentation score's workload window and model label
  */
 public record SchedulerSettings(
         String schedulerName,
@@ -28,12 +29,14 @@ public record SchedulerSettings(
         int percentageOfNodesToScore,
         Duration podInitialBackoff,
         Duration podMaxBackoff,
-        Duration podMaxInUnschedulablePods) {
+        Duration podMaxInUnschedulablePods,
+        GpuFragmentationSettings gpuFragmentation) {
 
     public static final String DEFAULT_SCHEDULER_NAME = "kubenexus-scheduler";
 
     public SchedulerSettings {
         Objects.requireNonNull(scoringStrategy, "scoringStrategy");
+        gpuFragmentation = gpuFragmentation == null ? GpuFragmentationSettings.defaults() : gpuFragmentation;
         if (schedulerName == null || schedulerName.isBlank()) {
             throw new IllegalArgumentException("schedulerName: must not be empty");
         }
@@ -58,7 +61,8 @@ public record SchedulerSettings(
     public static SchedulerSettings defaults() {
         return new SchedulerSettings(DEFAULT_SCHEDULER_NAME, ScoringStrategy.LEAST_ALLOCATED,
                 Map.of("cpu", 1, "memory", 1), Map.of(), 100,
-                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5));
+                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5),
+                GpuFragmentationSettings.defaults());
     }
 
     /** The configured weight of a score plugin, or its default. */
@@ -68,22 +72,32 @@ public record SchedulerSettings(
 
     public SchedulerSettings withSchedulerName(String name) {
         return new SchedulerSettings(name, scoringStrategy, resourceWeights, pluginWeights, percentageOfNodesToScore,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
     }
 
     public SchedulerSettings withScoring(ScoringStrategy strategy, Map<String, Integer> weights) {
         return new SchedulerSettings(schedulerName, strategy, weights, pluginWeights, percentageOfNodesToScore,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
     }
 
     public SchedulerSettings withPercentageOfNodesToScore(int percentage) {
         return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights, percentage,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
     }
 
     public SchedulerSettings withBackoff(Duration initial, Duration max) {
         return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights,
-                percentageOfNodesToScore, initial, max, podMaxInUnschedulablePods);
+                percentageOfNodesToScore, initial, max, podMaxInUnschedulablePods, gpuFragmentation);
+    }
+
+    public SchedulerSettings withPluginWeights(Map<String, Integer> weights) {
+        return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, weights, percentageOfNodesToScore,
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
+    }
+
+    public SchedulerSettings withGpuFragmentation(GpuFragmentationSettings settings) {
+        return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights,
+                percentageOfNodesToScore, podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, settings);
     }
 
     private static Map<String, Integer> validatedWeights(String key, Map<String, Integer> weights, int min, int max) {

@@ -49,6 +49,8 @@ public final class SchedulingAlgorithm {
 
     // Deciding copies (scheduleCopies): what the last decide() left for them.
     private final boolean copiesNodeByNode;
+    /** Plugins whose scores look across nodes: copies are decided node by node only when they score alike. */
+    private final List<ScorePlugin> clusterScores;
     private long[] fixedTotals = new long[0];
     private long uniformTotal;
     private int scoredCount;
@@ -64,10 +66,14 @@ public final class SchedulingAlgorithm {
         for (FilterPlugin filter : profile.filters()) {
             nodeByNode &= filter.judgesEachNodeAlone();
         }
+        List<ScorePlugin> acrossNodes = new ArrayList<>();
         for (WeightedScorePlugin weighted : profile.scores()) {
-            nodeByNode &= weighted.plugin().dependence() != ScorePlugin.Dependence.CLUSTER;
+            if (weighted.plugin().dependence() == ScorePlugin.Dependence.CLUSTER) {
+                acrossNodes.add(weighted.plugin());
+            }
         }
         this.copiesNodeByNode = nodeByNode;
+        this.clusterScores = List.copyOf(acrossNodes);
     }
 
     public Decision schedule(PodInfo pod, ClusterState state) {
@@ -112,7 +118,9 @@ public final class SchedulingAlgorithm {
         int next = 0;
         while (next < copies.size()) {
             PodInfo first = copies.get(next);
-            Decision decision = decide(state.podContext(first), state, null, copiesNodeByNode);
+            PodContext firstContext = state.podContext(first);
+            boolean nodeByNode = copiesNodeByNode && clusterScoresUniform(firstContext, state);
+            Decision decision = decide(firstContext, state, null, nodeByNode);
             if (!(decision instanceof Decision.Placed placed)) {
                 for (int m = next; m < copies.size(); m++) {
                     decisions.add(decision);
@@ -121,9 +129,23 @@ public final class SchedulingAlgorithm {
             }
             decisions.add(placed);
             assume.accept(first, placed);
-            next = copiesNodeByNode ? decideFollowingCopies(copies, next + 1, state, assume, decisions) : next + 1;
+            next = nodeByNode ? decideFollowingCopies(copies, next + 1, state, assume, decisions) : next + 1;
         }
         return decisions;
+    }
+
+    /**
+     * Whether every plugin that scores across nodes gives this pod the same score on every node (e.g.
+     * the GPU fragmentation score in a cluster without free GPUs), so the copies after it can still
+     * be decided node by node. Such a plugin stays uniform while copies only take capacity.
+     */
+    private boolean clusterScoresUniform(PodContext context, ClusterState state) {
+        for (ScorePlugin plugin : clusterScores) {
+            if (plugin.uniformScore(context, state) == ScorePlugin.SCORE_EACH_NODE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -21,9 +21,11 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
     public static final int DEFAULT_TAINT_TOLERATION_WEIGHT = 3;
     public static final int DEFAULT_NODE_AFFINITY_WEIGHT = 2;
     public static final int DEFAULT_NODE_RESOURCES_FIT_WEIGHT = 1;
+    /** Chosen with the simulator on the Alibaba trace: see docs/gpu-fragmentation.md. */
+    public static final int DEFAULT_GPU_FRAGMENTATION_WEIGHT = 30;
     /** Names {@code settings.pluginWeights} may set for {@link #defaults}; for validating configuration. */
     public static final List<String> DEFAULT_SCORE_PLUGINS =
-            List.of(TaintToleration.NAME, NodeAffinity.NAME, NodeResourcesFit.NAME);
+            List.of(TaintToleration.NAME, NodeAffinity.NAME, NodeResourcesFit.NAME, GpuFragmentation.NAME);
 
     public SchedulingProfile {
         preFilters = List.copyOf(preFilters);
@@ -33,7 +35,9 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
 
     /**
      * kube-scheduler's default plugins in its order, with its default score weights unless
-     * {@code settings.pluginWeights} overrides them; a weight of 0 leaves the score plugin out.
+     * {@code settings.pluginWeights} overrides them, then {@link GpuFragmentation} (a pre-filter that
+     * records the workload, and a score); a weight of 0 leaves the score plugin out (for
+     * GpuFragmentation, its pre-filter too).
      */
     public static SchedulingProfile defaults(SchedulerSettings settings) {
         Objects.requireNonNull(settings, "settings");
@@ -41,13 +45,20 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
         NodeAffinity nodeAffinity = new NodeAffinity();
         NodeResourcesFit resourcesFit = new NodeResourcesFit(settings.scoringStrategy(), settings.resourceWeights());
 
-        List<PreFilterPlugin> preFilters = List.of(new UnsupportedConstraints());
+        int fragmentationWeight = settings.pluginWeight(GpuFragmentation.NAME, DEFAULT_GPU_FRAGMENTATION_WEIGHT);
+        GpuFragmentation fragmentation = fragmentationWeight > 0 ? new GpuFragmentation(settings.gpuFragmentation()) : null;
+
+        List<PreFilterPlugin> preFilters = fragmentation == null ? List.of(new UnsupportedConstraints())
+                : List.of(new UnsupportedConstraints(), fragmentation);
         List<FilterPlugin> filters = List.of(new NodeUnschedulable(), new NodeName(), taintToleration, nodeAffinity,
                 new NodePorts(), resourcesFit);
-        List<WeightedScorePlugin> scores = new ArrayList<>(3);
+        List<WeightedScorePlugin> scores = new ArrayList<>(4);
         addScore(scores, taintToleration, settings.pluginWeight(TaintToleration.NAME, DEFAULT_TAINT_TOLERATION_WEIGHT));
         addScore(scores, nodeAffinity, settings.pluginWeight(NodeAffinity.NAME, DEFAULT_NODE_AFFINITY_WEIGHT));
         addScore(scores, resourcesFit, settings.pluginWeight(NodeResourcesFit.NAME, DEFAULT_NODE_RESOURCES_FIT_WEIGHT));
+        if (fragmentation != null) {
+            addScore(scores, fragmentation, fragmentationWeight);
+        }
         return new SchedulingProfile(preFilters, filters, scores);
     }
 

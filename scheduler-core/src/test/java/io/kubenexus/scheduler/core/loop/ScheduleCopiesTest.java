@@ -85,6 +85,42 @@ class ScheduleCopiesTest {
         }
     }
 
+    /**
+     * With free GPUs the GPU fragmentation score looks across nodes (and learns from each copy), so
+     * every copy gets a full decision; the result must still be one-by-one's, for GPU and cpu copies.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gpuTemplates")
+    void copiesInAClusterWithFreeGpusGetTheDecisionsOfOneByOne(String name, Consumer<PodFixture> template) {
+        for (long seed = 1; seed <= 4; seed++) {
+            SchedulerSettings settings = SchedulerSettings.defaults();
+            List<PodInfo> copies = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                PodFixture pod = pod("worker-" + i).uid("uid-" + seed + "-" + i);
+                template.accept(pod);
+                copies.add(pod.build());
+            }
+            ClusterState oneByOneState = randomCluster(seed, false, true);
+            List<Decision> expected = OneByOne.decide(
+                    new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100), oneByOneState, copies);
+            ClusterState copiesState = randomCluster(seed, false, true);
+            List<Decision> actual = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100)
+                    .scheduleCopies(copies, copiesState,
+                            (copy, placed) -> copiesState.assume(copy.withNodeName(placed.nodeName())));
+
+            assertThat(actual).as("seed %d", seed).containsExactlyElementsOf(expected);
+            assertThat(expected).anyMatch(Decision.Placed.class::isInstance);
+        }
+    }
+
+    static Stream<Arguments> gpuTemplates() {
+        return Stream.of(
+                Arguments.of("one-GPU workers", (Consumer<PodFixture>) pod -> pod.gpu(1).cpu(2).memoryGi(8)),
+                Arguments.of("workers of one GPU model", (Consumer<PodFixture>) pod -> pod.gpu(1).cpu(1)
+                        .nodeSelector("nvidia.com/gpu.product", "m1")),
+                Arguments.of("cpu executors beside GPUs", (Consumer<PodFixture>) pod -> pod.cpu(3).memoryGi(4)));
+    }
+
     @Test
     void samplingDecidesEachCopyInFull() {
         SchedulerSettings settings = SchedulerSettings.defaults().withPercentageOfNodesToScore(10);
@@ -119,11 +155,18 @@ class ScheduleCopiesTest {
 
     /** 60 nodes of mixed sizes in three zones, some tainted PreferNoSchedule, a few removed, some busy. */
     private static ClusterState randomCluster(long seed, boolean preferTaints) {
+        return randomCluster(seed, preferTaints, false);
+    }
+
+    private static ClusterState randomCluster(long seed, boolean preferTaints, boolean gpus) {
         SplittableRandom random = new SplittableRandom(seed);
         ClusterState state = new ClusterState();
         for (int n = 0; n < 60; n++) {
             NodeFixture node = node("n" + n).cpu(4 * random.nextInt(1, 17)).memoryGi(16 * random.nextInt(1, 17))
                     .label("zone", "z" + random.nextInt(3)).label("disk", random.nextBoolean() ? "ssd" : "hdd");
+            if (gpus && n % 3 == 0) {
+                node.gpus(1L << random.nextInt(4)).label("nvidia.com/gpu.product", "m" + random.nextInt(3));
+            }
             if (preferTaints && random.nextInt(4) == 0) {
                 node.taint("spot", "true", TaintEffect.PREFER_NO_SCHEDULE);
             }

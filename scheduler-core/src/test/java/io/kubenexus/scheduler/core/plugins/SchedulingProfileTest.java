@@ -24,20 +24,22 @@ class SchedulingProfileTest {
     private static SchedulerSettings withPluginWeights(Map<String, Integer> pluginWeights) {
         SchedulerSettings d = SchedulerSettings.defaults();
         return new SchedulerSettings(d.schedulerName(), d.scoringStrategy(), d.resourceWeights(), pluginWeights,
-                d.percentageOfNodesToScore(), d.podInitialBackoff(), d.podMaxBackoff(), d.podMaxInUnschedulablePods());
+                d.percentageOfNodesToScore(), d.podInitialBackoff(), d.podMaxBackoff(), d.podMaxInUnschedulablePods(), d.gpuFragmentation());
     }
 
     @Test
     void defaultsFollowKubeSchedulersOrder() {
         SchedulingProfile profile = SchedulingProfile.defaults(SchedulerSettings.defaults());
 
-        assertThat(profile.preFilters()).extracting(SchedulingPlugin::name).containsExactly("UnsupportedConstraints");
+        assertThat(profile.preFilters()).extracting(SchedulingPlugin::name)
+                .containsExactly("UnsupportedConstraints", "GpuFragmentation");
         assertThat(profile.filters()).extracting(SchedulingPlugin::name).containsExactly(
                 "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit");
         assertThat(profile.scores()).extracting(w -> w.plugin().name(), WeightedScorePlugin::weight).containsExactly(
                 tuple("TaintToleration", 3),
                 tuple("NodeAffinity", 2),
-                tuple("NodeResourcesFit", 1));
+                tuple("NodeResourcesFit", 1),
+                tuple("GpuFragmentation", 30));
         assertThat(profile.scores()).extracting(w -> w.plugin().name())
                 .containsExactlyElementsOf(SchedulingProfile.DEFAULT_SCORE_PLUGINS);
     }
@@ -45,13 +47,13 @@ class SchedulingProfileTest {
     static Stream<Arguments> weightCases() {
         return Stream.of(
                 Arguments.of("no overrides", Map.of(),
-                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1")),
+                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "GpuFragmentation=30")),
                 Arguments.of("override one weight", Map.of("NodeResourcesFit", 5),
-                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=5")),
+                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=5", "GpuFragmentation=30")),
                 Arguments.of("weight 0 disables a score plugin", Map.of("TaintToleration", 0, "NodeAffinity", 10),
-                        List.of("NodeAffinity=10", "NodeResourcesFit=1")),
-                Arguments.of("all disabled", Map.of("TaintToleration", 0, "NodeAffinity", 0, "NodeResourcesFit", 0),
-                        List.of()));
+                        List.of("NodeAffinity=10", "NodeResourcesFit=1", "GpuFragmentation=30")),
+                Arguments.of("all disabled", Map.of("TaintToleration", 0, "NodeAffinity", 0, "NodeResourcesFit", 0,
+                        "GpuFragmentation", 0), List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,12 +74,21 @@ class SchedulingProfileTest {
     }
 
     @Test
-    void scorePluginsAreTheFilterInstances() {
+    void scorePluginsAreTheFilterOrPreFilterInstances() {
         SchedulingProfile profile = SchedulingProfile.defaults(SchedulerSettings.defaults());
 
         for (WeightedScorePlugin weighted : profile.scores()) {
-            assertThat(profile.filters()).anySatisfy(filter -> assertThat(filter).isSameAs(weighted.plugin()));
+            assertThat(java.util.stream.Stream.concat(profile.filters().stream(), profile.preFilters().stream()))
+                    .anySatisfy(plugin -> assertThat(plugin).isSameAs(weighted.plugin()));
         }
+    }
+
+    @Test
+    void gpuFragmentationWeightZeroLeavesOutItsPreFilterToo() {
+        SchedulingProfile profile = SchedulingProfile.defaults(withPluginWeights(Map.of("GpuFragmentation", 0)));
+
+        assertThat(profile.preFilters()).extracting(SchedulingPlugin::name).containsExactly("UnsupportedConstraints");
+        assertThat(profile.scores()).extracting(w -> w.plugin().name()).doesNotContain("GpuFragmentation");
     }
 
     @Test

@@ -66,7 +66,7 @@ public record Policy(String name, SchedulerSettings settings, GangSettings gang,
         SchedulerSettings plain = new SchedulerSettings(base.settings.schedulerName(), ScoringStrategy.LEAST_ALLOCATED,
                 BASELINE_RESOURCE_WEIGHTS, kubeSchedulerWeights(1), base.settings.percentageOfNodesToScore(),
                 base.settings.podInitialBackoff(), base.settings.podMaxBackoff(),
-                base.settings.podMaxInUnschedulablePods());
+                base.settings.podMaxInUnschedulablePods(), base.settings.gpuFragmentation());
         return switch (name) {
             case LEAST_ALLOCATED -> new Policy(name, plain, base.gang, base.numa, null);
             case MOST_ALLOCATED -> new Policy(name, plain.withScoring(ScoringStrategy.MOST_ALLOCATED,
@@ -95,8 +95,7 @@ public record Policy(String name, SchedulerSettings settings, GangSettings gang,
     }
 
     private static SchedulerSettings withPluginWeights(SchedulerSettings s, Map<String, Integer> weights) {
-        return new SchedulerSettings(s.schedulerName(), s.scoringStrategy(), s.resourceWeights(), weights,
-                s.percentageOfNodesToScore(), s.podInitialBackoff(), s.podMaxBackoff(), s.podMaxInUnschedulablePods());
+        return s.withPluginWeights(weights);
     }
 
     /** kube-scheduler's default score weights, NodeResourcesFit at {@code fitWeight}, any other default plugin at 0. */
