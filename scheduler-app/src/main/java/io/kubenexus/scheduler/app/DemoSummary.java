@@ -157,6 +157,7 @@ public record DemoSummary(
         json.put("gangs_waiting", spark.waiting());
         json.put("partial_gangs", spark.partial());
         json.put("reserved_capacity_left", spark.reservationsLeft());
+        json.put("executors_left_reserved_node", spark.executorsLeftReservedNode());
         json.put("pods_bound_more_than_once", podsBoundMoreThanOnce);
         json.put("elapsed_millis", elapsedMillis);
         json.put("bind_rate_per_second", Math.round(bindRatePerSecond * 100) / 100.0);
@@ -241,6 +242,7 @@ public record DemoSummary(
             row(out, "  gangs waiting", Integer.toString(spark.waiting()));
             row(out, "  partial gangs", Integer.toString(spark.partial()));
             row(out, "  reservations left", Integer.toString(spark.reservationsLeft()));
+            row(out, "  left reserved node", Long.toString(spark.executorsLeftReservedNode()));
         }
         if (numa != NumaPlacements.NONE) {
             row(out, "NUMA pods bound", Integer.toString(numa.podsBound()));
@@ -288,13 +290,13 @@ public record DemoSummary(
 
     /**
      * Whether the run showed a defect: an over-committed node, a missed pod (or gang), a stale cache,
-     * a driver bound without room for its executors, a misaligned NUMA pod, a pod bound twice, or a
-     * reservation left when every executor had come.
+     * a driver bound without room for its executors, a misaligned NUMA pod, a pod bound twice, a
+     * reservation left when every executor had come, or an executor its reserved places would not take.
      */
     public boolean failed() {
         return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
                 || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0 || podsBoundMoreThanOnce > 0
-                || spark.reservationsLeft() > 0 || http.failed(chaos.enabled()) || extender.failures() > 0;
+                || spark.reservationsLeft() > 0 || spark.executorsLeftReservedNode() > 0 || http.failed(chaos.enabled()) || extender.failures() > 0;
     }
 
     /**
@@ -445,8 +447,13 @@ public record DemoSummary(
      *                         executors are: executors that found no room; must be 0
      * @param reservationsLeft executor places the scheduler still held at the end
      *                         ({@code LoopStats.reservations()}); 0 once every executor has arrived
+     * @param executorsLeftReservedNode executors whose group held places for them that were bound
+     *                         elsewhere, none of their places taking them (their places held in another
+     *                         shape than theirs, e.g. without their NUMA policy):
+     *                         {@code kubenexus_executors_placed_total{place="elsewhere"}}; must be 0
      */
-    public record SparkGangs(int apps, int completed, int waiting, int partial, int reservationsLeft) {
+    public record SparkGangs(int apps, int completed, int waiting, int partial, int reservationsLeft,
+                             long executorsLeftReservedNode) {
         public static final SparkGangs NONE = new SparkGangs(0, 0, 0, 0, 0);
 
         public SparkGangs {
@@ -455,6 +462,11 @@ public record DemoSummary(
             requireNotNegative("spark.waiting", waiting);
             requireNotNegative("spark.partial", partial);
             requireNotNegative("spark.reservationsLeft", reservationsLeft);
+            requireNotNegative("spark.executorsLeftReservedNode", executorsLeftReservedNode);
+        }
+
+        public SparkGangs(int apps, int completed, int waiting, int partial, int reservationsLeft) {
+            this(apps, completed, waiting, partial, reservationsLeft, 0);
         }
     }
 

@@ -274,8 +274,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                     progress.printf(Locale.ROOT, "demo: chaos: %d faults injected %s%n", chaos.total(), injected);
                 }
                 long elapsed = Duration.between(started, finished).toMillis();
+                long leftReservedNode = executorsPlacedElsewhere(first)
+                        + (replica != first ? executorsPlacedElsewhere(replica) : 0);
                 DemoSummary.SparkGangs sparkGangs = new DemoSummary.SparkGangs(gangs.apps(), gangs.completed(),
-                        gangs.waiting(), gangs.partial(), reservations);
+                        gangs.waiting(), gangs.partial(), reservations, leftReservedNode);
                 DemoSummary summary = new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
                         audit.pending(), expectedUnschedulable, audit.capacityViolations(), pendingThatFit,
                         cacheMismatches, sparkGangs, elapsed, elapsed == 0 ? 0 : audit.bound() * 1000.0 / elapsed,
@@ -607,5 +609,12 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                     Duration.between(start, clock.instant()).toMillis() / 1000.0, unreported);
         }
         return audit;
+    }
+
+    /** Executors a replica bound away from their group's places because none would take them. */
+    private static long executorsPlacedElsewhere(SchedulerReplica replica) {
+        io.micrometer.core.instrument.Counter counter = replica.registry().find("kubenexus.executors.placed")
+                .tag("place", "elsewhere").counter();
+        return counter == null ? 0 : Math.round(counter.count());
     }
 }

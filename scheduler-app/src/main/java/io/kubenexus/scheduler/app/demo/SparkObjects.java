@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.app.demo;
 
+import io.kubenexus.scheduler.numa.NumaRequest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,6 +60,10 @@ final class SparkObjects {
         }
         if (app.executor().gpus() > 0) {
             executor.put("gpu", Map.of("name", ResourceNames.NVIDIA_GPU, "quantity", app.executor().gpus()));
+            // GPU executors as ML teams run them: Guaranteed (a core limit equal to the cores) and
+            // single-numa, so their reserved places must be aligned ones (issue 13's demo figure).
+            executor.put("coreLimit", Integer.toString(app.executor().cores()));
+            executor.put("annotations", Map.of(NumaRequest.POLICY_ANNOTATION, "single-numa"));
         }
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("type", "Scala");
