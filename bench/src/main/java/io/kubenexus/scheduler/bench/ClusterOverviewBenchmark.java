@@ -75,7 +75,7 @@ public class ClusterOverviewBenchmark {
         SchedulerSettings settings = SchedulerSettings.defaults();
         io.kubenexus.scheduler.core.plugins.SchedulingProfile.Factory profiles = NumaPlugins.profiles(NumaSettings.defaults());
         loop = GangPlugin.newLoop(settings, profiles.create(settings), new GangLabels(),
-                GangPlanner.packing(settings, profiles), io.kubenexus.scheduler.core.config.GangSettings.defaults(),
+                GangPlanner.packing(settings, profiles), io.kubenexus.scheduler.gang.group.GangSettings.defaults(),
                 (pod, node) -> CompletableFuture.completedFuture(BindResult.of(BindOutcome.BOUND, "")), EventSink.NONE,
                 SchedulerMetrics.NONE, Clock.systemUTC());
         loop.onLeadershipChanged(true);

@@ -1,7 +1,7 @@
 package io.kubenexus.scheduler.bench;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
-import io.kubenexus.scheduler.core.framework.GroupPlan;
+import io.kubenexus.scheduler.gang.group.GroupPlan;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;

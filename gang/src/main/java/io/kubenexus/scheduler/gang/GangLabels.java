@@ -1,8 +1,8 @@
 package io.kubenexus.scheduler.gang;
 
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupRole;
-import io.kubenexus.scheduler.core.framework.PodGroups;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupRole;
+import io.kubenexus.scheduler.gang.group.PodGroups;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import java.util.List;
 

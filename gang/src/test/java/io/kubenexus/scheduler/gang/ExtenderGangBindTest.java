@@ -5,9 +5,9 @@ import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.ResourceList;

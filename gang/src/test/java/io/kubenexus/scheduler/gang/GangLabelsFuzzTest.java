@@ -3,7 +3,7 @@ package io.kubenexus.scheduler.gang;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.framework.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
 import io.kubenexus.scheduler.core.testing.Fuzz;
 import io.kubenexus.scheduler.core.testing.PodFixture;
 import java.util.List;

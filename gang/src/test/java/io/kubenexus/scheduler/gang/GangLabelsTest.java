@@ -11,8 +11,8 @@ import static io.kubenexus.scheduler.gang.GangLabels.SPARK_APP_SELECTOR;
 import static io.kubenexus.scheduler.gang.GangLabels.SPARK_ROLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupRole;
 import io.kubenexus.scheduler.core.testing.PodFixture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
-import io.kubenexus.scheduler.core.framework.GroupPlan;
+import io.kubenexus.scheduler.gang.group.GroupPlan;
 import io.kubenexus.scheduler.core.framework.PodContext;
 import io.kubenexus.scheduler.core.framework.PreFilterPlugin;
 import io.kubenexus.scheduler.core.framework.Status;

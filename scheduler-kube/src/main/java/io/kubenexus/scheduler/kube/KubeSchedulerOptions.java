@@ -2,7 +2,7 @@ package io.kubenexus.scheduler.kube;
 
 import io.kubenexus.scheduler.numa.NumaSettings;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
 import io.kubenexus.scheduler.kube.testing.SparkSubmitObjects;

@@ -3,7 +3,7 @@ package io.kubenexus.scheduler.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.model.NodeInfo;

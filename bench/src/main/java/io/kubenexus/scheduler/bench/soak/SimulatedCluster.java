@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.bench.soak;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.NodeInfo;

@@ -1,7 +1,7 @@
 package io.kubenexus.scheduler.bench.soak;
 
 import io.kubenexus.scheduler.bench.BenchClusters;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;

@@ -1,8 +1,8 @@
 package io.kubenexus.scheduler.gang.lifecycle;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.PodRequests;

@@ -1,9 +1,9 @@
 package io.kubenexus.scheduler.gang.lifecycle;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupPlan;
-import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupPlan;
+import io.kubenexus.scheduler.gang.group.GroupRole;
 import io.kubenexus.scheduler.core.framework.LoopHandle;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;

@@ -1,19 +1,19 @@
 package io.kubenexus.scheduler.gang.lifecycle;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.framework.GroupAttemptPlugin;
 import io.kubenexus.scheduler.core.framework.GroupInsightPlugin;
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupPlanner;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
-import io.kubenexus.scheduler.core.framework.GroupRole;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupPlanner;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.GroupRole;
 import io.kubenexus.scheduler.core.framework.LoopHandle;
 import io.kubenexus.scheduler.core.framework.PermitPlugin;
 import io.kubenexus.scheduler.core.framework.PodEventsPlugin;
-import io.kubenexus.scheduler.core.framework.PodGroups;
+import io.kubenexus.scheduler.gang.group.PodGroups;
 import io.kubenexus.scheduler.core.framework.PostFilterPlugin;
 import io.kubenexus.scheduler.core.framework.PreEnqueuePlugin;
 import io.kubenexus.scheduler.core.framework.ReservePlugin;

@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.gang.lifecycle;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import java.util.Map;
 import java.util.TreeMap;

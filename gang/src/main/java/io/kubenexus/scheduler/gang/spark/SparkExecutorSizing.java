@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.gang.spark;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import java.util.HashMap;

@@ -5,12 +5,12 @@ import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupPlan;
-import io.kubenexus.scheduler.core.framework.GroupPlanner;
-import io.kubenexus.scheduler.core.framework.PodGroups;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupPlan;
+import io.kubenexus.scheduler.gang.group.GroupPlanner;
+import io.kubenexus.scheduler.gang.group.PodGroups;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;

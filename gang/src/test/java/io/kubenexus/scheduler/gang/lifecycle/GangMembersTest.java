@@ -2,8 +2,8 @@ package io.kubenexus.scheduler.gang.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.framework.GroupMembership;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.GroupMembership;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;

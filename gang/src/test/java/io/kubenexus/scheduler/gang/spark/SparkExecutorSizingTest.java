@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;

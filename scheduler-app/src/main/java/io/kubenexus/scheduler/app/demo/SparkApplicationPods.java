@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;

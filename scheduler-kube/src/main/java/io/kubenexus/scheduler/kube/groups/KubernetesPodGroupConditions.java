@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.ports.EventSink;
 import io.kubenexus.scheduler.kube.informers.UpsertRemoveHandler;

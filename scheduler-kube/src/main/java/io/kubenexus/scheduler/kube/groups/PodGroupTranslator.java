@@ -3,7 +3,7 @@ package io.kubenexus.scheduler.kube.groups;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.kube.translate.KubeQuantities;
 import io.kubenexus.scheduler.kube.translate.Translation;

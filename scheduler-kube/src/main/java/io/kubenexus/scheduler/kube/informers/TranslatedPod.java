@@ -1,7 +1,7 @@
 package io.kubenexus.scheduler.kube.informers;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.model.PodInfo;

@@ -1,7 +1,7 @@
 package io.kubenexus.scheduler.kube.translate;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.gang.lifecycle.ExecutorSizing;
 import java.util.LinkedHashMap;
 import java.util.List;

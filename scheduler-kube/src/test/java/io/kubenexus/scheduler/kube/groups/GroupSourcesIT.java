@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.kube.groups;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.gang.GangLabels;
 import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;

@@ -3,8 +3,8 @@ package io.kubenexus.scheduler.kube.groups;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.testing.Fuzz;
 import io.kubenexus.scheduler.kube.testing.FuzzedJson;
 import io.kubenexus.scheduler.kube.translate.Translation;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.kubenexus.scheduler.core.framework.GroupPolicy;
+import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
-import io.kubenexus.scheduler.core.framework.GroupPlan;
+import io.kubenexus.scheduler.gang.group.GroupPlan;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.state.ClusterState;

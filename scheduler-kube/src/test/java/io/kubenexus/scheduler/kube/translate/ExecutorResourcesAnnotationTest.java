@@ -4,7 +4,7 @@ import static io.kubenexus.scheduler.kube.testing.PodObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import java.util.Map;
 import java.util.stream.Stream;

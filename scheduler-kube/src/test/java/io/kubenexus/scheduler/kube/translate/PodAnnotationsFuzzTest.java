@@ -5,7 +5,7 @@ import static io.kubenexus.scheduler.core.testing.Fuzz.BLOW_UP_NANOS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.testing.Fuzz;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.sim.model;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.PodKey;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.sim.policy;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.model.ResourceNames;

@@ -3,7 +3,7 @@ package io.kubenexus.scheduler.sim.replay;
 import io.kubenexus.scheduler.gang.lifecycle.GangPlugin;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.loop.SchedulingLoop;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;

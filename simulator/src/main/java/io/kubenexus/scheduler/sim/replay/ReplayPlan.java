@@ -1,6 +1,6 @@
 package io.kubenexus.scheduler.sim.replay;
 
-import io.kubenexus.scheduler.core.framework.ExecutorTemplate;
+import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.core.model.NodeAffinity;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.PodInfo;

@@ -2,7 +2,7 @@ package io.kubenexus.scheduler.sim.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubenexus.scheduler.core.config.GangSettings;
+import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.numa.NumaSettings;

@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.framework;
+package io.kubenexus.scheduler.gang.group;
 
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;

@@ -1,5 +1,6 @@
-package io.kubenexus.scheduler.core.framework;
+package io.kubenexus.scheduler.gang.group;
 
+import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.core.model.PodKey;
 import java.util.Map;
 import java.util.Set;

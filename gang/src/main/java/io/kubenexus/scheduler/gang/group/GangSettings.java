@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.config;
+package io.kubenexus.scheduler.gang.group;
 
 import java.time.Duration;
 

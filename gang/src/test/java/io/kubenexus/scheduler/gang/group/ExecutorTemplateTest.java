@@ -1,4 +1,4 @@
-package io.kubenexus.scheduler.core.framework;
+package io.kubenexus.scheduler.gang.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
