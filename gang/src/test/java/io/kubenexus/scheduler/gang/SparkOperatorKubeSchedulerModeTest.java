@@ -186,4 +186,25 @@ class SparkOperatorKubeSchedulerModeTest {
         assertThat(binder.bindings()).containsKey("pi-exec-1").doesNotContainKeys("pi-exec-2", "pi-exec-3");
         assertThat(GangPlugin.of(loop).reservationsOf("spark/etl-pg")).hasSize(2);
     }
+
+    /** Review: places the driver's size must still let the (larger) executors that minResources counted in. */
+    @Test
+    void executorsLargerThanTheDriverTakeTheRoomMinResourcesReservedForThem() {
+        start(2, 4);
+        gangs.onGroupPolicy("spark/pi-pg", podGroup(null));
+        loop.onPodUpserted(driver());
+        loop.runUntilIdle();
+        waitOut(GangSettings.DEFAULT_OBJECT_WAIT);
+        assertThat(binder.bindings()).containsOnlyKeys("pi-driver");
+        assertThat(loop.stats().reservations()).isEqualTo(6);
+
+        loop.onPodUpserted(driver().withNodeName(binder.bindings().get("pi-driver")));
+        for (int id = 1; id <= 3; id++) {
+            loop.onPodUpserted(executor(id));
+        }
+        loop.runUntilIdle();
+
+        // minResources (7 cpu) = driver 1 + 3 x 2: the 6 cpu held are exactly the executors' room.
+        assertThat(binder.bindings()).containsKeys("pi-exec-1", "pi-exec-2", "pi-exec-3");
+    }
 }

@@ -208,6 +208,10 @@ public final class ExecutorPlaces {
         }
     }
 
+    public void forgetOrdinals(String groupId) {
+        ordinals.remove(groupId);
+    }
+
     public int highestOrdinal(String groupId) {
         return ordinals.getOrDefault(groupId, 0);
     }

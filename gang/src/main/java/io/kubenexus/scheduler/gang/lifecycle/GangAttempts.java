@@ -358,10 +358,73 @@ final class GangAttempts {
             }
             state.assume(reservation.placeholder());
         }
+        if (takeSeveralPlaces(executor, groupId)) {
+            return;
+        }
         if (!gang.places.of(groupId).isEmpty()) {
             refusedByTheirPlaces.add(executor.key());
         }
         loop.scheduleAlone(entry, reservedPlacesRefused);
+    }
+
+    /**
+     * Places sized without the executors' shape (a PodGroup's minResources split into places no larger
+     * than the driver) may each be smaller than an executor: then every place of its group on one node
+     * is freed for it, and those that no longer fit beside it are its own (one taken, given back if its
+     * bind fails; the others used up). Returns whether the executor was placed so.
+     */
+    private boolean takeSeveralPlaces(PodInfo executor, String groupId) {
+        LoopHandle loop = loop();
+        ClusterState state = loop.state();
+        Map<String, List<Reservation>> byNode = new java.util.LinkedHashMap<>();
+        for (Reservation reservation : gang.places.of(groupId)) {
+            byNode.computeIfAbsent(reservation.placeholder().nodeName(), n -> new ArrayList<>()).add(reservation);
+        }
+        for (Map.Entry<String, List<Reservation>> onNode : byNode.entrySet()) {
+            List<Reservation> places = onNode.getValue();
+            int node = state.nodeIndex(onNode.getKey());
+            if (places.size() < 2 || node < 0) {
+                continue; // one place alone was tried already
+            }
+            places.forEach(r -> state.forget(r.placeholder().key()));
+            BitSet onlyThere = new BitSet();
+            onlyThere.set(node);
+            loop.countAttempts(1);
+            Decision there;
+            try {
+                there = loop.algorithm().schedule(executor, state, onlyThere);
+            } catch (RuntimeException e) {
+                places.forEach(r -> state.assume(r.placeholder()));
+                throw e;
+            }
+            if (!(there instanceof Decision.Placed placed)) {
+                places.forEach(r -> state.assume(r.placeholder()));
+                continue;
+            }
+            state.assume(executor.withNodeName(placed.nodeName()));
+            List<Reservation> usedUp = new ArrayList<>();
+            for (Reservation place : places) {
+                if (loop.algorithm().schedule(place.placeholder().withNodeName(null), state, onlyThere)
+                        instanceof Decision.Placed) {
+                    state.assume(place.placeholder()); // still room for it beside the executor
+                } else {
+                    usedUp.add(place);
+                }
+            }
+            Reservation taken = usedUp.isEmpty() ? places.get(0) : usedUp.get(0);
+            if (usedUp.isEmpty()) {
+                state.forget(taken.placeholder().key());
+            }
+            gang.places.take(executor.key(), taken, state);
+            for (Reservation extra : usedUp.subList(Math.min(1, usedUp.size()), usedUp.size())) {
+                gang.places.dropPlaceholder(extra.placeholder().key());
+            }
+            gang.places.publish(state);
+            gang.members.move(groupId, executor.key(), true, null);
+            loop.bind(executor, placed.nodeName(), 0);
+            return true;
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ time

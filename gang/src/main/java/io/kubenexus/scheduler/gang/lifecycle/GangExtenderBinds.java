@@ -52,10 +52,7 @@ final class GangExtenderBinds {
     /** See {@link io.kubenexus.scheduler.core.framework.PermitPlugin#permit}. */
     boolean permit(PodInfo pod, String nodeName, Duration holdLimit, CompletableFuture<ExtenderBindResult> answer) {
         PodKey key = pod.key();
-        Held previous = held.remove(key);
-        if (previous != null) {
-            previous.answer().complete(new Refused("replaced by a newer bind request for " + key));
-        }
+        superseded(key);
         GroupMembership membership = gang.groups.membership(pod);
         if (membership == null) {
             return false;
@@ -204,6 +201,14 @@ final class GangExtenderBinds {
         gang.places.take(executor.key(), elsewhere, state);
         loop().onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED); // room freed on another node
         loop().sendExternalBind(executor, nodeName, answer, () -> gang.giveBack(executor.key()));
+    }
+
+    /** A newer bind request for the pod: the held one is answered and dropped. */
+    void superseded(PodKey key) {
+        Held previous = held.remove(key);
+        if (previous != null) {
+            previous.answer().complete(new Refused("replaced by a newer bind request for " + key));
+        }
     }
 
     /** Held binds past their limit are refused; nothing of theirs was assumed. */

@@ -81,17 +81,25 @@ public final class GangMembers {
         if (toBound) {
             // Bound first, so the last pending member's move counts as the group placed, not abandoned.
             bound.computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key);
+            Set<PodKey> waiting = pending.get(groupId);
+            boolean lastPending = waiting != null && waiting.size() == 1 && waiting.contains(key);
+            Instant since = lastPending ? waitingSince.remove(groupId) : null;
             removeFrom(pending, groupId, key);
-            Instant since = pending.containsKey(groupId) ? null : waitingSince.remove(groupId);
             if (since != null) {
                 metrics.groupWaited("placed", Duration.between(since, clock.instant()).toNanos());
             }
         } else {
             removeFrom(bound, groupId, key);
-            if (pending.computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key)) {
-                ResourceList counted = requests == null ? ResourceList.EMPTY : requests;
-                pendingRequests.put(key, counted);
-                add(pendingDemand.computeIfAbsent(groupId, g -> new HashMap<>()), counted, 1);
+            ResourceList counted = requests == null ? ResourceList.EMPTY : requests;
+            pending.computeIfAbsent(groupId, g -> new LinkedHashSet<>()).add(key);
+            ResourceList before = pendingRequests.put(key, counted);
+            if (!counted.equals(before)) {
+                // A pod seen again with other requests (resized in place) is counted anew.
+                Map<String, Long> demand = pendingDemand.computeIfAbsent(groupId, g -> new HashMap<>());
+                if (before != null) {
+                    add(demand, before, -1);
+                }
+                add(demand, counted, 1);
             }
             waitingSince.putIfAbsent(groupId, clock.instant());
         }
@@ -113,12 +121,10 @@ public final class GangMembers {
             members.remove(groupId);
             if (members == pending) {
                 pendingDemand.remove(groupId);
-                if (!bound.containsKey(groupId)) {
-                    // Every waiting member went away without the group being placed.
-                    Instant since = waitingSince.remove(groupId);
-                    if (since != null) {
-                        metrics.groupWaited("abandoned", Duration.between(since, clock.instant()).toNanos());
-                    }
+                // Nothing waits any more; if nothing is bound either, the group was given up.
+                Instant since = waitingSince.remove(groupId);
+                if (since != null && !bound.containsKey(groupId)) {
+                    metrics.groupWaited("abandoned", Duration.between(since, clock.instant()).toNanos());
                 }
             }
         }

@@ -220,6 +220,10 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         if (previous != null && previous.role() == GroupRole.DRIVER) {
             release(previous.groupId());
         }
+        if (previous != null && members.pending(previous.groupId()).isEmpty()
+                && members.bound(previous.groupId()).isEmpty()) {
+            places.forgetOrdinals(previous.groupId()); // the group is gone: nothing to rebuild for it
+        }
     }
 
     /** A PodGroup object changed: its waiting members deserve another look, now. */
@@ -359,6 +363,11 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     public boolean permit(PodInfo pod, String nodeName, Duration holdLimit,
                           CompletableFuture<ExtenderBindResult> answer) {
         return extenderBinds.permit(pod, nodeName, holdLimit, answer);
+    }
+
+    @Override
+    public void superseded(PodKey key) {
+        extenderBinds.superseded(key);
     }
 
     @Override

@@ -108,4 +108,23 @@ class GangMembersTest {
         assertThat(members.pending("ml/train")).isEmpty();
         assertThat(members.pendingDemand("ml/train")).isEqualTo(ResourceList.EMPTY);
     }
+
+    /** Review: a pending member that leaves a group with bound members must not leave its wait start behind. */
+    @Test
+    void aGroupsWaitEndsWhenItsLastPendingMemberLeavesBesideBoundOnes() {
+        members.track(key("w-0"), GroupMembership.of("ml/train", 2));
+        members.move("ml/train", key("w-0"), true, null);
+        pending("w-1", 2, 1000);
+        members.untrack(key("w-1"));
+        members.untrack(key("w-0"));
+        assertThat(members.waiting()).as("no member left, nothing waits").isEmpty();
+    }
+
+    /** Review: a pending member seen again with other requests is counted with its new requests. */
+    @Test
+    void aPendingMemberSeenAgainWithOtherRequestsIsRecounted() {
+        pending("w-0", 2, 1000);
+        pending("w-0", 2, 8000);
+        assertThat(members.pendingDemand("ml/train")).isEqualTo(cpu(8000));
+    }
 }

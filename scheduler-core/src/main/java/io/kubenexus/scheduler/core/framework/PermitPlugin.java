@@ -18,6 +18,14 @@ public interface PermitPlugin extends LifecyclePlugin {
      */
     boolean permit(PodInfo pod, String nodeName, Duration holdLimit, CompletableFuture<ExtenderBindResult> answer);
 
+    /**
+     * A newer bind request for the pod came in (before the loop's own checks, which may refuse it):
+     * a bind of it held here is answered and dropped, so it never binds where kube-scheduler no
+     * longer wants it.
+     */
+    default void superseded(io.kubenexus.scheduler.core.model.PodKey key) {
+    }
+
     /** Whether a bind of the pod is held here. */
     default boolean holds(io.kubenexus.scheduler.core.model.PodKey key) {
         return false;

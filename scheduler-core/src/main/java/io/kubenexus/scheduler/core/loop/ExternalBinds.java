@@ -41,6 +41,9 @@ final class ExternalBinds {
             answer.complete(new Refused("not the leader: this replica is standing by and binds nothing; retry"));
             return;
         }
+        for (PermitPlugin plugin : loop.plugins.permit) {
+            plugin.superseded(key);
+        }
         if (sent.containsKey(key)) {
             answer.complete(new Refused("a bind of " + key + " is already under way"));
             return;

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * version declared preferred) and {@code GET /apis/<group>/<version>} (an APIResourceList, each
  * resource with its {@code /status} subresource). A request for a version of a declared group that
  * is not declared answers 404, as a cluster that does not serve it would, and so does the discovery
- * of a group version of a group never declared (the mock's own answer would be a list of stored
- * objects, see shared/REFERENCE.md); other requests of undeclared groups are left to the mock.
- * Thread-safe.
+ * of a group version of a group never declared once the test declares any; other requests of
+ * undeclared groups are left to the mock. With nothing declared it answers nothing, and the embedded
+ * API's standard discovery ({@link ApiDiscovery#STANDARD}, for kubectl) answers. Thread-safe.
  */
 final class ServedApiGroups {
     private static final Pattern APIS_PATH = Pattern.compile("/apis/([^/]+)(?:/([^/]+))?(/.*)?");
@@ -52,15 +52,15 @@ final class ServedApiGroups {
             return null;
         }
         Map<String, Map<String, Map<String, String>>> groups = this.groups;
+        if (groups.isEmpty()) {
+            return null; // nothing declared: the embedded API's standard discovery answers (ApiServerViews)
+        }
         Matcher matcher = APIS_PATH.matcher(path);
         boolean groupVersionDiscovery = matcher.matches() && matcher.group(2) != null
                 && (matcher.group(3) == null || "/".equals(matcher.group(3))) && "GET".equals(method);
         if (groupVersionDiscovery && !groups.containsKey(matcher.group(1))) {
-            // As an API server that does not serve the group; the mock would answer a list of stored objects.
+            // A test that declares what its cluster serves: a group it did not declare is not served.
             return notFound();
-        }
-        if (groups.isEmpty()) {
-            return null;
         }
         if ("/apis".equals(path) || "/apis/".equals(path)) {
             return "GET".equals(method) ? ok(groupList(groups)) : null;
