@@ -23,8 +23,18 @@ class DemoSummaryTest {
         assertThat(summary.toJson()).isEqualTo("{\"nodes\":50,\"pods_created\":500,\"pods_bound\":480,\"pods_pending\":20,"
                 + "\"pods_expected_unschedulable\":10,\"capacity_violations\":0,\"pods_pending_that_fit\":0,\"cache_mismatches\":0,"
                 + "\"spark_apps\":20,\"gangs_completed\":15,\"gangs_waiting\":5,\"partial_gangs\":0,\"reserved_capacity_left\":0,"
-                + "\"pods_bound_more_than_once\":0,\"elapsed_millis\":2345,"
+                + "\"executors_left_reserved_node\":0,\"pods_bound_more_than_once\":0,\"elapsed_millis\":2345,"
                 + "\"bind_rate_per_second\":204.69,\"pending_reasons\":{\"a: first\":2,\"z: last \\\"quoted\\\"\":1}}");
+    }
+
+    @Test
+    void anExecutorBoundAwayFromItsReservedPlaceFailsTheDemo() {
+        DemoSummary away = new DemoSummary(50, 500, 480, 20, 10, 0, 0, 0,
+                new DemoSummary.SparkGangs(20, 15, 5, 0, 0, 1), 2345, 204.6908, Map.of());
+        assertThat(away.failed()).isTrue();
+        assertThat(away.toHumanReadable()).contains("left reserved node                  1");
+        assertThat(new DemoSummary(50, 500, 480, 20, 10, 0, 0, 0,
+                new DemoSummary.SparkGangs(20, 15, 5, 0, 0, 0), 2345, 204.6908, Map.of()).failed()).isFalse();
     }
 
     @Test

@@ -461,7 +461,7 @@ class KubenexusSchedulerTest {
             json.fieldNames().forEachRemaining(keys::add);
             assertThat(keys).containsExactly("nodes", "pods_created", "pods_bound", "pods_pending",
                     "pods_expected_unschedulable", "capacity_violations", "pods_pending_that_fit", "cache_mismatches", "spark_apps", "gangs_completed",
-                    "gangs_waiting", "partial_gangs", "reserved_capacity_left", "pods_bound_more_than_once", "elapsed_millis",
+                    "gangs_waiting", "partial_gangs", "reserved_capacity_left", "executors_left_reserved_node", "pods_bound_more_than_once", "elapsed_millis",
                     "bind_rate_per_second",
                     "pending_reasons");
             assertThat(json.get("pods_bound").asInt()).isEqualTo(478);
