@@ -5,6 +5,7 @@ import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.gang.group.GroupPlan;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
 import io.kubenexus.scheduler.core.model.PodInfo;
@@ -18,8 +19,10 @@ import org.junit.jupiter.api.Test;
 class GangPackingTest {
 
     @Test
-    void aPackingPlannerFillsNodesWhereTheDefaultScoringWouldScatterTheGang() {
-        SchedulerSettings settings = SchedulerSettings.defaults(); // LeastAllocated: spreads single pods
+    void aPackingPlannerFillsNodesWhereLeastAllocatedWouldScatterTheGang() {
+        SchedulerSettings defaults = SchedulerSettings.defaults();
+        // LeastAllocated (kube-scheduler's default; ours is MostAllocated): spreads single pods.
+        SchedulerSettings settings = defaults.withScoring(ScoringStrategy.LEAST_ALLOCATED, defaults.resourceWeights());
         SchedulingAlgorithm loopAlgorithm = new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
         List<PodInfo> workers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -10,6 +10,7 @@ import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.framework.ClusterEventType;
 import io.kubenexus.scheduler.gang.group.GroupPlan;
 import io.kubenexus.scheduler.core.framework.PodContext;
@@ -439,11 +440,14 @@ class GangPlannerTest {
     }
 
     /**
-     * kube-scheduler's defaults with a prefilter in front that counts the full decisions (every
+     * kube-scheduler's defaults (our defaults with its LeastAllocated strategy: the mixed-sizes cases
+     * need a scoring that spreads) with a prefilter in front that counts the full decisions (every
      * node filtered) asked for; copies after the first are decided node by node without one.
      */
     private static SchedulingProfile countingDefaults(DecisionCounter counter) {
-        SchedulingProfile defaults = SchedulingProfile.defaults(SchedulerSettings.defaults());
+        SchedulerSettings settings = SchedulerSettings.defaults();
+        SchedulingProfile defaults = SchedulingProfile.defaults(
+                settings.withScoring(ScoringStrategy.LEAST_ALLOCATED, settings.resourceWeights()));
         List<PreFilterPlugin> preFilters = new ArrayList<>();
         preFilters.add(counter);
         preFilters.addAll(defaults.preFilters());

@@ -391,7 +391,7 @@ class SchedulerConfigTest {
 
     private static void assertDefaults(SchedulerConfig config) {
         assertThat(config.settings()).isEqualTo(SchedulerSettings.defaults());
-        assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED);
+        assertThat(config.settings().scoringStrategy()).isEqualTo(ScoringStrategy.MOST_ALLOCATED);
         assertThat(config.settings().resourceWeights()).isEqualTo(Map.of("cpu", 1, "memory", 1));
         assertThat(config.settings().percentageOfNodesToScore()).isEqualTo(100);
         assertThat(config.http()).isEqualTo(new HttpConfig(8080, "0.0.0.0", "/extender", null, 128L * 1024 * 1024));

@@ -57,9 +57,13 @@ public record SchedulerSettings(
         }
     }
 
-    /** kube-scheduler's defaults, with every feasible node scored. */
+    /**
+     * kube-scheduler's defaults, with every feasible node scored, except the NodeResourcesFit
+     * strategy: MostAllocated, which packs (with the GpuFragmentation score it leaves fewer GPUs
+     * stranded than LeastAllocated on every mix measured in docs/gpu-fragmentation.md).
+     */
     public static SchedulerSettings defaults() {
-        return new SchedulerSettings(DEFAULT_SCHEDULER_NAME, ScoringStrategy.LEAST_ALLOCATED,
+        return new SchedulerSettings(DEFAULT_SCHEDULER_NAME, ScoringStrategy.MOST_ALLOCATED,
                 Map.of("cpu", 1, "memory", 1), Map.of(), 100,
                 Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5),
                 GpuFragmentationSettings.defaults());

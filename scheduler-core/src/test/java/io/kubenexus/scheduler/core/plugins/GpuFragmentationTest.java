@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.framework.ScorePlugin;
 import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.loop.SchedulingAlgorithm;
@@ -23,7 +24,12 @@ class GpuFragmentationTest {
     private static final String MODEL = GpuFragmentationSettings.DEFAULT_MODEL_LABEL;
 
     private static SchedulingAlgorithm algorithm(int fragmentationWeight) {
-        SchedulerSettings settings = SchedulerSettings.defaults()
+        return algorithm(fragmentationWeight, SchedulerSettings.defaults().scoringStrategy());
+    }
+
+    private static SchedulingAlgorithm algorithm(int fragmentationWeight, ScoringStrategy strategy) {
+        SchedulerSettings defaults = SchedulerSettings.defaults();
+        SchedulerSettings settings = defaults.withScoring(strategy, defaults.resourceWeights())
                 .withPluginWeights(Map.of(GpuFragmentation.NAME, fragmentationWeight));
         return new SchedulingAlgorithm(SchedulingProfile.defaults(settings), 100);
     }
@@ -47,9 +53,12 @@ class GpuFragmentationTest {
                 node("used").cpu(96).memoryGi(384).gpus(8).label(MODEL, "G2").build()),
                 List.of(pod("five").gpu(5).cpu(40).memoryGi(160).boundTo("used").build()));
 
-        // Without the score, LeastAllocated spreads the pod onto the empty node.
-        assertThat(placed(algorithm(0).schedule(pod("p").gpu(1).cpu(4).memoryGi(16).build(), state))).isEqualTo("empty");
-        assertThat(placed(algorithm(30).schedule(pod("p").gpu(1).cpu(4).memoryGi(16).build(), state))).isEqualTo("used");
+        // Without the score, LeastAllocated spreads the pod onto the empty node; the score keeps it
+        // whole under either strategy (the default packs).
+        PodInfo p = pod("p").gpu(1).cpu(4).memoryGi(16).build();
+        assertThat(placed(algorithm(0, ScoringStrategy.LEAST_ALLOCATED).schedule(p, state))).isEqualTo("empty");
+        assertThat(placed(algorithm(30, ScoringStrategy.LEAST_ALLOCATED).schedule(p, state))).isEqualTo("used");
+        assertThat(placed(algorithm(30).schedule(p, state))).isEqualTo("used");
     }
 
     @Test
@@ -107,7 +116,8 @@ class GpuFragmentationTest {
                 List.of(pod("half").cpu(8).memoryGi(32).boundTo("cpu-only").build()));
         PodInfo web = pod("web").cpu(1).memoryGi(1).build();
 
-        assertThat(placed(algorithm(0).schedule(web, state))).isEqualTo("gpu");
+        assertThat(placed(algorithm(0, ScoringStrategy.LEAST_ALLOCATED).schedule(web, state))).isEqualTo("gpu");
+        assertThat(placed(algorithm(30, ScoringStrategy.LEAST_ALLOCATED).schedule(web, state))).isEqualTo("cpu-only");
         assertThat(placed(algorithm(30).schedule(web, state))).isEqualTo("cpu-only");
     }
 
