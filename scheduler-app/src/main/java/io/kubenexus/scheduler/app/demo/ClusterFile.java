@@ -94,6 +94,7 @@ final class ClusterFile {
         if (gpus > 0) {
             allocatable.put(ResourceNames.NVIDIA_GPU, gpus);
             labels.put(SyntheticCluster.GPU_COUNT_LABEL, Long.toString(gpus));
+            labels.put(SyntheticCluster.GPU_PRESENT_LABEL, "true");
             if (!model.isEmpty()) {
                 labels.put(SyntheticCluster.GPU_PRODUCT_LABEL, model);
             }

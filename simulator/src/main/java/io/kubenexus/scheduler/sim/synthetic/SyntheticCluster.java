@@ -40,6 +40,8 @@ public final class SyntheticCluster {
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
     public static final String GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
     public static final String GPU_COUNT_LABEL = "nvidia.com/gpu.count";
+    /** What NVIDIA's GPU feature discovery puts on every GPU node; SparkApplications select on it. */
+    public static final String GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
     public static final String DEFAULT_REGION = "region-1";
     public static final List<String> DEFAULT_ZONES = List.of("region-1a", "region-1b", "region-1c");
     /** The default mix's share of GPU nodes. */
@@ -188,6 +190,7 @@ public final class SyntheticCluster {
             if (shape.gpus() > 0) {
                 labels.put(GPU_PRODUCT_LABEL, shape.gpuProduct());
                 labels.put(GPU_COUNT_LABEL, Integer.toString(shape.gpus()));
+                labels.put(GPU_PRESENT_LABEL, "true");
                 allocatable.put(ResourceNames.NVIDIA_GPU, (long) shape.gpus());
             }
             return new NodeInfo(name, labels, Map.of(), ResourceList.of(allocatable), shape.taints(), false, true);

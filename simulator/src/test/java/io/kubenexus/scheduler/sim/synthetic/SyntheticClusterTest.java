@@ -72,7 +72,8 @@ class SyntheticClusterTest {
             assertThat(node.allocatable().get(ResourceNames.NVIDIA_GPU)).isEqualTo(8);
             assertThat(node.taints()).containsExactly(new Taint("nvidia.com/gpu", "present", TaintEffect.NO_SCHEDULE));
             assertThat(node.labels()).containsEntry(SyntheticCluster.GPU_COUNT_LABEL, "8")
-                    .containsEntry(SyntheticCluster.GPU_PRODUCT_LABEL, NodeShape.DEFAULT_GPU_PRODUCT);
+                    .containsEntry(SyntheticCluster.GPU_PRODUCT_LABEL, NodeShape.DEFAULT_GPU_PRODUCT)
+                    .containsEntry(SyntheticCluster.GPU_PRESENT_LABEL, "true");
         });
     }
 
