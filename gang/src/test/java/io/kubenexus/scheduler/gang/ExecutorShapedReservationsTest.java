@@ -14,10 +14,9 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
-import io.kubenexus.scheduler.core.ports.BindOutcome;
-import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.testing.MutableClock;
 import io.kubenexus.scheduler.core.testing.PodFixture;
+import io.kubenexus.scheduler.core.testing.QuietMetrics;
 import io.kubenexus.scheduler.core.testing.RecordingEventSink;
 import io.kubenexus.scheduler.core.testing.ScriptedBinder;
 import io.kubenexus.scheduler.gang.lifecycle.ExecutorSizing;
@@ -53,19 +52,7 @@ class ExecutorShapedReservationsTest {
     private final NumaSettings numa = NumaSettings.defaults();
     private final SchedulingLoop loop = GangPlugin.newLoop(settings, NumaPlugins.profiles(numa).create(settings),
             new GangLabels(), GangPlanner.packing(settings, NumaPlugins.profiles(numa)), GangSettings.defaults(), binder,
-            events, new SchedulerMetrics() {
-                @Override
-                public void attempt(String result, long durationNanos) {
-                }
-
-                @Override
-                public void bind(BindOutcome outcome, long durationNanos) {
-                }
-
-                @Override
-                public void queueSize(String queue, int size) {
-                }
-
+            events, new QuietMetrics() {
                 @Override
                 public void executorPlaced(String place) {
                     placements.add(place);

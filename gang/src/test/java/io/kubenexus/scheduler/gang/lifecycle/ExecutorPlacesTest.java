@@ -1,12 +1,12 @@
 package io.kubenexus.scheduler.gang.lifecycle;
 
+import io.kubenexus.scheduler.core.testing.QuietMetrics;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
-import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.time.Instant;
 import java.util.HashMap;
@@ -18,19 +18,7 @@ import org.junit.jupiter.api.Test;
 class ExecutorPlacesTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final Map<String, Long> gauge = new HashMap<>();
-    private final ExecutorPlaces places = new ExecutorPlaces(new SchedulerMetrics() {
-        @Override
-        public void attempt(String result, long durationNanos) {
-        }
-
-        @Override
-        public void bind(io.kubenexus.scheduler.core.ports.BindOutcome outcome, long durationNanos) {
-        }
-
-        @Override
-        public void queueSize(String queue, int size) {
-        }
-
+    private final ExecutorPlaces places = new ExecutorPlaces(new QuietMetrics() {
         @Override
         public void reservedCapacity(String resource, long amount) {
             gauge.put(resource, amount);

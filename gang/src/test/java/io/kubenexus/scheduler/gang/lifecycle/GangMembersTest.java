@@ -6,8 +6,8 @@ import io.kubenexus.scheduler.gang.group.GroupMembership;
 import io.kubenexus.scheduler.gang.group.GroupPolicy;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.ResourceList;
-import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.testing.MutableClock;
+import io.kubenexus.scheduler.core.testing.QuietMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +18,7 @@ import org.junit.jupiter.api.Test;
 class GangMembersTest {
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     private final List<String> waits = new ArrayList<>();
-    private final GangMembers members = new GangMembers(clock, new SchedulerMetrics() {
-        @Override
-        public void attempt(String result, long durationNanos) {
-        }
-
-        @Override
-        public void bind(io.kubenexus.scheduler.core.ports.BindOutcome outcome, long durationNanos) {
-        }
-
-        @Override
-        public void queueSize(String queue, int size) {
-        }
-
+    private final GangMembers members = new GangMembers(clock, new QuietMetrics() {
         @Override
         public void groupWaited(String result, long nanos) {
             waits.add(result + " " + Duration.ofNanos(nanos).toSeconds() + "s");
