@@ -1,5 +1,9 @@
 package io.kubenexus.scheduler.app.demo;
 
+import io.kubenexus.scheduler.sim.importer.AlibabaTrace;
+import io.kubenexus.scheduler.sim.importer.ImportException;
+import io.kubenexus.scheduler.sim.importer.WorkloadFile;
+import io.kubenexus.scheduler.sim.model.SimCluster;
 import io.kubenexus.scheduler.core.model.NodeInfo;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
@@ -23,8 +27,9 @@ import java.util.Set;
  * allocatable cpu, memory and {@code nvidia.com/gpu}, in pool {@code gpu} (labelled
  * {@code nvidia.com/gpu.product: <model>}) or {@code cpu}, without taints or NUMA topology.
  *
- * <p>The one place a cluster file is read: when the simulator module's cluster format lands, this
- * class is what changes. A bad file fails with the line and column named, and nothing is started.
+ * <p>Any other file is the simulator's YAML/JSON cluster format ({@code docs/simulation.md}: nodes
+ * with labels, taints and NUMA zones), read by the simulator's own importer, so its nodes come with
+ * their topologies. A bad file fails with the line and field named, and nothing is started.
  */
 final class ClusterFile {
     static final List<String> ALIBABA_HEADER = List.of("sn", "cpu_milli", "memory_mib", "gpu", "model");
@@ -37,6 +42,18 @@ final class ClusterFile {
      * @throws IllegalArgumentException naming the file and line, for anything that is not a node list
      *                                  of the expected columns
      */
+    /** The nodes of {@code file} and the NUMA topology of those that declare one (none from a CSV). */
+    static SimCluster cluster(Path file) {
+        if (AlibabaTrace.isCsv(file)) {
+            return new SimCluster(file.toString(), read(file), Map.of());
+        }
+        try {
+            return WorkloadFile.cluster(file);
+        } catch (ImportException e) {
+            throw new IllegalArgumentException("--cluster: " + e.getMessage(), e);
+        }
+    }
+
     static List<NodeInfo> read(Path file) {
         List<String> lines;
         try {

@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.app.demo;
 
+import io.kubenexus.scheduler.sim.model.SimCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubenexus.scheduler.app.SchedulerReplica;
@@ -94,7 +95,9 @@ public final class Sandbox implements AutoCloseable {
         Map<String, NodeTopology> topologies = new LinkedHashMap<>();
         List<SyntheticNode> synthetic = new ArrayList<>();
         if (options.clusterFile() != null) {
-            nodes.addAll(ClusterFile.read(options.clusterFile()));
+            SimCluster cluster = ClusterFile.cluster(options.clusterFile());
+            nodes.addAll(cluster.nodes());
+            topologies.putAll(cluster.topologies());
         } else {
             if (options.nodes() > 0) {
                 synthetic.addAll(SyntheticCluster.builder().seed(SEED).nodes(options.nodes()).shapes(List.of(CPU_NODE))

@@ -37,6 +37,39 @@ class ClusterFileTest {
     }
 
     @Test
+    void readsTheSimulatorsClusterFormatWithItsNumaZones() throws IOException {
+        Path yaml = dir.resolve("cluster.yaml");
+        Files.writeString(yaml, """
+                nodes:
+                  - name: a100
+                    count: 2
+                    cpu: 96
+                    memory: 512Gi
+                    gpus: 8
+                    labels: {nvidia.com/gpu.product: A100}
+                    numa:
+                      zones: [{cpu: 48, memory: 256Gi, gpus: 4}, {cpu: 48, memory: 256Gi, gpus: 4}]
+                  - name: cpu
+                    cpu: 32
+                    memory: 128Gi
+                """);
+        var cluster = ClusterFile.cluster(yaml);
+        assertThat(cluster.nodes()).extracting(NodeInfo::name).containsExactly("a100-0", "a100-1", "cpu");
+        assertThat(cluster.topologies()).containsOnlyKeys("a100-0", "a100-1");
+        assertThat(cluster.topologies().get("a100-0").zones()).hasSize(2);
+        assertThat(ClusterFile.cluster(file("sn,cpu_milli,memory_mib,gpu,model\nopenb-node-0000,32000,262144,0,\n"))
+                .topologies()).as("a trace node list has no topology").isEmpty();
+    }
+
+    @Test
+    void aBadSimulatorClusterIsRefusedNamingTheFlag() throws IOException {
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "nodes:\n  - name: x\n    cpu: lots\n    memory: 1Gi\n");
+        assertThatThrownBy(() -> ClusterFile.cluster(yaml)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--cluster: ").hasMessageContaining("bad.yaml");
+    }
+
+    @Test
     void readsTheSharedCopyOfTheTraceWhenPresent() {
         Path trace = Path.of("/work/shared/data/alibaba-gpu-v2023/openb_node_list_gpu_node.csv");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(trace), "no copy of the Alibaba trace here");
