@@ -71,7 +71,7 @@ class ExtenderIT {
     private KubernetesClient client;
     private SchedulerReplica replica;
     private String extender;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     /** The node table: what the test built, by name. */
     private final Map<String, NodeSpec> table = new LinkedHashMap<>();
 

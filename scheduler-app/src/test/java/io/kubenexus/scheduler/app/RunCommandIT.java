@@ -112,11 +112,11 @@ class RunCommandIT {
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-1");
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"leader\":true").contains("\"identity\":\"replica-1\"");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).contains("kubenexus_schedule_attempts_total{result=\"scheduled\"} 1.0")
                 .contains("leader_election_master_status{name=\"batch-scheduler\"} 1")
                 .contains("kubenexus_replica_info{identity=\"replica-1\"} 1")

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** /debug/explain and /debug/gangs over a real loopback server, with the loop's answers fixed. */
 class DebugRoutesTest {
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private SchedulerHttpServer server;
 
     @BeforeEach

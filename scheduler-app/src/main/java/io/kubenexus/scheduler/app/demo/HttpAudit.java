@@ -97,7 +97,7 @@ final class HttpAudit {
 
     private static DemoSummary.Http check(String baseUrl, String extenderUrl, KubernetesClient client, String namespace,
                                           PrintStream progress) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try {
             HttpResponse<String> ready = get(http, baseUrl + "/readyz");
             boolean leads = ready.statusCode() == 200 && JSON.readTree(ready.body()).path("leader").asBoolean();

@@ -66,7 +66,7 @@ final class SimulatedKubeScheduler implements AutoCloseable {
     private final Clock clock;
     private final PrintStream progress;
     private final Random ties;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     /** Binds may be held by the extender for its whole hold limit: enough threads for every held member at once. */
     private final ExecutorService binds = Executors.newFixedThreadPool(64, daemon("kube-scheduler-bind"));
     /** Writes PodScheduled conditions off the scheduling thread, one at a time. */

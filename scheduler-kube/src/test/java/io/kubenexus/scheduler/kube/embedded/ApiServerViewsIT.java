@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class ApiServerViewsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NS = "spark-jobs";
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private EmbeddedKubernetesApi api;
     private KubernetesClient client;
 
@@ -115,7 +115,8 @@ class ApiServerViewsIT {
     }
 
     private JsonNode get(String path, String accept) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path))
+                .timeout(Duration.ofSeconds(10));
         if (accept != null) {
             request.header("Accept", accept);
         }
@@ -126,7 +127,7 @@ class ApiServerViewsIT {
     }
 
     private int status(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
