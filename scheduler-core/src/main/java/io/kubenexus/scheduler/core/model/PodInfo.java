@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.core.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,13 @@ import java.util.Objects;
  * @param containers        the app containers' requests and limits in spec order, for the NUMA
  *                          model (the kubelet aligns each container on its own in container scope);
  *                          empty when unknown (e.g. a stand-in), then {@code requests} is one container
+ * @param interPod          inter-pod affinity, anti-affinity and topology spread
+ * @param preemptionPolicy  whether the pod may evict lower-priority pods to fit
+ * @param declaredRunTime   how long the pod says it runs at most ({@code spec.activeDeadlineSeconds}),
+ *                          or null; backfill into room held for a starving gang relies on it
+ * @param startedAt         when the kubelet started the pod ({@code status.startTime}), or null
+ * @param controllerUid     the uid of the pod's controller (the owner reference marked controller),
+ *                          or null; default topology spread counts the pods of one controller
  */
 public record PodInfo(
         PodKey key,
@@ -44,7 +52,12 @@ public record PodInfo(
         List<String> unsupportedConstraints,
         boolean schedulingGated,
         String schedulingGroup,
-        List<ContainerResources> containers) {
+        List<ContainerResources> containers,
+        InterPodConstraints interPod,
+        PreemptionPolicy preemptionPolicy,
+        Duration declaredRunTime,
+        Instant startedAt,
+        String controllerUid) {
 
     /**
      * Marks the stand-ins the scheduling loop assumes to hold places for executors not created yet
@@ -72,13 +85,30 @@ public record PodInfo(
         unsupportedConstraints = unsupportedConstraints == null ? List.of() : List.copyOf(unsupportedConstraints);
         schedulingGroup = schedulingGroup == null || schedulingGroup.isEmpty() ? null : schedulingGroup;
         containers = containers == null ? List.of() : List.copyOf(containers);
+        interPod = interPod == null ? InterPodConstraints.NONE : interPod;
+        preemptionPolicy = preemptionPolicy == null ? PreemptionPolicy.PREEMPT_LOWER_PRIORITY : preemptionPolicy;
+        controllerUid = controllerUid == null || controllerUid.isEmpty() ? null : controllerUid;
+    }
+
+    /** A pod without inter-pod constraints, declared run time, start time or controller. */
+    public PodInfo(PodKey key, String uid, String schedulerName, String nodeName, PodPhase phase, boolean terminating,
+                   int priority, Instant createdAt, Map<String, String> labels, Map<String, String> annotations,
+                   ResourceList requests, ResourceList nonZeroRequests, List<HostPort> hostPorts,
+                   Map<String, String> nodeSelector, NodeAffinity nodeAffinity, List<Toleration> tolerations,
+                   QosClass qosClass, List<String> unsupportedConstraints, boolean schedulingGated,
+                   String schedulingGroup, List<ContainerResources> containers) {
+        this(key, uid, schedulerName, nodeName, phase, terminating, priority, createdAt, labels, annotations, requests,
+                nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations, qosClass, unsupportedConstraints,
+                schedulingGated, schedulingGroup, containers, InterPodConstraints.NONE,
+                PreemptionPolicy.PREEMPT_LOWER_PRIORITY, null, null, null);
     }
 
     /**
      * Whether the two pods are alike in everything that decides where a pod may go and how nodes
      * score for it: requests, containers, host ports, node name, selector, affinity, tolerations,
-     * QoS, unsupported constraints and the annotations kept (NUMA policy). Names, uids, labels,
-     * priority and times may differ: the copies of one executor or worker template are alike.
+     * QoS, unsupported constraints, inter-pod constraints and the annotations kept (NUMA policy).
+     * Names, uids, labels, priority and times may differ: the copies of one executor or worker
+     * template are alike.
      */
     public boolean schedulesLike(PodInfo other) {
         return this == other || other != null
@@ -92,7 +122,8 @@ public record PodInfo(
                 && qosClass == other.qosClass
                 && unsupportedConstraints.equals(other.unsupportedConstraints)
                 && annotations.equals(other.annotations)
-                && containers.equals(other.containers);
+                && containers.equals(other.containers)
+                && interPod.equals(other.interPod);
     }
 
     /** A stand-in holding a reserved place (see {@link #STAND_IN_ANNOTATION}), never a real pod. */
@@ -113,12 +144,14 @@ public record PodInfo(
     public PodInfo withPhase(PodPhase newPhase) {
         return new PodInfo(key, uid, schedulerName, nodeName, newPhase, terminating, priority, createdAt, labels,
                 annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
-                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup, containers);
+                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup, containers, interPod,
+                preemptionPolicy, declaredRunTime, startedAt, controllerUid);
     }
 
     public PodInfo withNodeName(String node) {
         return new PodInfo(key, uid, schedulerName, node, phase, terminating, priority, createdAt, labels,
                 annotations, requests, nonZeroRequests, hostPorts, nodeSelector, nodeAffinity, tolerations,
-                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup, containers);
+                qosClass, unsupportedConstraints, schedulingGated, schedulingGroup, containers, interPod,
+                preemptionPolicy, declaredRunTime, startedAt, controllerUid);
     }
 }

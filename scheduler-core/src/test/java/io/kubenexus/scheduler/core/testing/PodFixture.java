@@ -2,6 +2,8 @@ package io.kubenexus.scheduler.core.testing;
 
 import io.kubenexus.scheduler.core.model.ContainerResources;
 import io.kubenexus.scheduler.core.model.HostPort;
+import io.kubenexus.scheduler.core.model.InterPodConstraints;
+import io.kubenexus.scheduler.core.model.PreemptionPolicy;
 import io.kubenexus.scheduler.core.model.NodeAffinity;
 import io.kubenexus.scheduler.core.model.NodeSelectorOperator;
 import io.kubenexus.scheduler.core.model.NodeSelectorRequirement;
@@ -14,6 +16,7 @@ import io.kubenexus.scheduler.core.model.PreferredSchedulingTerm;
 import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.model.Toleration;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +54,11 @@ public final class PodFixture {
     private boolean terminating;
     private boolean guaranteed;
     private final List<ContainerResources> extraContainers = new ArrayList<>();
+    private InterPodConstraints interPod = InterPodConstraints.NONE;
+    private PreemptionPolicy preemptionPolicy = PreemptionPolicy.PREEMPT_LOWER_PRIORITY;
+    private Duration declaredRunTime;
+    private Instant startedAt;
+    private String controllerUid;
 
     private PodFixture(String name) {
         this.name = name;
@@ -226,6 +234,33 @@ public final class PodFixture {
         return this;
     }
 
+    /** Inter-pod affinity, anti-affinity and topology spread, as a whole. */
+    public PodFixture interPod(InterPodConstraints value) {
+        interPod = value;
+        return this;
+    }
+
+    public PodFixture preemptionPolicy(PreemptionPolicy value) {
+        preemptionPolicy = value;
+        return this;
+    }
+
+    /** {@code spec.activeDeadlineSeconds}. */
+    public PodFixture declaredRunTime(Duration value) {
+        declaredRunTime = value;
+        return this;
+    }
+
+    public PodFixture startedAt(Instant value) {
+        startedAt = value;
+        return this;
+    }
+
+    public PodFixture controllerUid(String value) {
+        controllerUid = value;
+        return this;
+    }
+
     public PodFixture gated() {
         this.gated = true;
         return this;
@@ -254,6 +289,7 @@ public final class PodFixture {
                 ? NodeAffinity.NONE : new NodeAffinity(requiredTerms, preferredTerms);
         return new PodInfo(new PodKey(namespace, name), uid, schedulerName, nodeName, phase, terminating, priority,
                 createdAt, labels, annotations, effective, nonZero, hostPorts, nodeSelector, affinity, tolerations,
-                PodRequests.qosClass(containers, List.of()), unsupported, gated, schedulingGroup, containers);
+                PodRequests.qosClass(containers, List.of()), unsupported, gated, schedulingGroup, containers, interPod,
+                preemptionPolicy, declaredRunTime, startedAt, controllerUid);
     }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.kubenexus.scheduler.core.model.ContainerResources;
 import io.kubenexus.scheduler.core.model.HostPort;
+import io.kubenexus.scheduler.core.model.InterPodConstraints;
 import io.kubenexus.scheduler.core.model.NodeAffinity;
 import io.kubenexus.scheduler.core.model.NodeSelectorOperator;
 import io.kubenexus.scheduler.core.model.NodeSelectorRequirement;
@@ -22,6 +24,7 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.PodPhase;
 import io.kubenexus.scheduler.core.model.PodRequests;
+import io.kubenexus.scheduler.core.model.PreemptionPolicy;
 import io.kubenexus.scheduler.core.model.PreferredSchedulingTerm;
 import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.core.model.ResourceList;
@@ -29,6 +32,7 @@ import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.numa.NumaRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -232,7 +236,43 @@ public final class PodTranslator {
                 shared.list(unsupportedConstraints(spec)),
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
                 CanonicalValues.intern(schedulingGroup(spec)),
-                shared.list(resources.containers()));
+                shared.list(resources.containers()),
+                InterPodConstraints.NONE,
+                preemptionPolicy(spec),
+                declaredRunTime(spec),
+                status == null || status.getStartTime() == null ? null : timestamp(status.getStartTime()),
+                controllerUid(meta));
+    }
+
+    private static PreemptionPolicy preemptionPolicy(PodSpec spec) throws InvalidSpecException {
+        try {
+            return PreemptionPolicy.fromApiName(spec.getPreemptionPolicy());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("spec.preemptionPolicy: " + e.getMessage());
+        }
+    }
+
+    /** {@code spec.activeDeadlineSeconds}: the kubelet ends the pod after it, so the pod runs no longer. */
+    private static Duration declaredRunTime(PodSpec spec) throws InvalidSpecException {
+        Long seconds = spec.getActiveDeadlineSeconds();
+        if (seconds == null) {
+            return null;
+        }
+        if (seconds <= 0) {
+            throw new InvalidSpecException("spec.activeDeadlineSeconds: must be positive, not " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static String controllerUid(ObjectMeta meta) {
+        if (meta.getOwnerReferences() != null) {
+            for (OwnerReference owner : meta.getOwnerReferences()) {
+                if (owner != null && Boolean.TRUE.equals(owner.getController())) {
+                    return CanonicalValues.intern(owner.getUid());
+                }
+            }
+        }
+        return null;
     }
 
     /** What a pod asks of its node: requests as charged, host ports, containers as charged, QoS class. */

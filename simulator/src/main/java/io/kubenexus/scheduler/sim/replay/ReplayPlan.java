@@ -187,7 +187,8 @@ public record ReplayPlan(ReplayMode mode, List<SimTask> arrivals, long gpuTarget
         return new PodInfo(pod.key(), pod.uid(), pod.schedulerName(), pod.nodeName(), pod.phase(), pod.terminating(),
                 pod.priority(), pod.createdAt(), pod.labels(), pod.annotations(), pod.requests(), pod.nonZeroRequests(),
                 pod.hostPorts(), pod.nodeSelector(), affinity, pod.tolerations(), pod.qosClass(),
-                pod.unsupportedConstraints(), pod.schedulingGated(), pod.schedulingGroup(), pod.containers());
+                pod.unsupportedConstraints(), pod.schedulingGated(), pod.schedulingGroup(), pod.containers(),
+                pod.interPod(), pod.preemptionPolicy(), pod.declaredRunTime(), pod.startedAt(), pod.controllerUid());
     }
 
     static PodInfo renamed(PodInfo pod, PodKey key, Instant createdAt) {
@@ -195,6 +196,7 @@ public record ReplayPlan(ReplayMode mode, List<SimTask> arrivals, long gpuTarget
                 pod.terminating(), pod.priority(), createdAt, pod.labels(), pod.annotations(), pod.requests(),
                 pod.nonZeroRequests(), pod.hostPorts(), pod.nodeSelector(), pod.nodeAffinity(), pod.tolerations(),
                 pod.qosClass(), pod.unsupportedConstraints(), pod.schedulingGated(), pod.schedulingGroup(),
-                pod.containers());
+                pod.containers(), pod.interPod(), pod.preemptionPolicy(), pod.declaredRunTime(), pod.startedAt(),
+                pod.controllerUid());
     }
 }
