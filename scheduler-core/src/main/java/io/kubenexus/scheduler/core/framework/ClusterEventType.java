@@ -15,6 +15,13 @@ public enum ClusterEventType {
     ASSIGNED_POD_REMOVED,
     /** An assigned pod started running: the kubelet has admitted it (and allocated its NUMA zones). */
     ASSIGNED_POD_STARTED,
+    /**
+     * An assigned pod appeared or its labels changed: a pod waiting for inter-pod affinity to a pod
+     * like it may now fit.
+     */
+    ASSIGNED_POD_ADDED,
+    /** A namespace's labels changed: inter-pod affinity terms with a namespace selector choose anew. */
+    NAMESPACE_LABELS_CHANGED,
     /** A node's NUMA topology (zones, free amounts per zone, interconnect) was published or changed. */
     NODE_TOPOLOGY_CHANGED
 }

@@ -5,6 +5,7 @@ import io.kubenexus.scheduler.core.model.NodeInfo;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What plugins read: nodes by dense index, per-resource columns as primitive values, and bitset
@@ -88,6 +89,15 @@ public interface ClusterSnapshot {
 
     /** Free capacity of a column summed over all live nodes (allocatable minus requested, floored at 0 per node). */
     long freeCapacity(int column);
+
+    /**
+     * The labels of the namespace, for inter-pod affinity terms that choose namespaces by label; an
+     * empty map for a namespace not seen (yet), which only an empty namespace selector matches.
+     */
+    Map<String, String> namespaceLabels(String namespace);
+
+    /** Bumped whenever a namespace's labels change: selections of namespaces by label made before are stale. */
+    long namespaceGeneration();
 
     /** The registered {@link StateExtension} of this type (e.g. NUMA zones), or null. */
     <T> T extension(Class<T> type);

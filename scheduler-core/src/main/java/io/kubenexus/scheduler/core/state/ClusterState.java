@@ -90,6 +90,10 @@ public final class ClusterState implements ClusterSnapshot {
     private final Map<String, Integer> sharedIndexByName = new ConcurrentHashMap<>();
     private volatile ClusterView lastView = new ClusterView(0, published, 0, 0, List.of(), sharedIndexByName);
 
+    // Namespace labels, for namespace selectors of inter-pod affinity terms; loop thread only.
+    private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+    private long namespaceGeneration;
+
     // Modules' per-node data kept in step with this state (e.g. NUMA zones).
     private StateExtension[] extensions = new StateExtension[0];
 
@@ -399,6 +403,43 @@ public final class ClusterState implements ClusterSnapshot {
         hardTaints = List.copyOf(hard);
         preferTaints = List.copyOf(prefer);
         taintListsStale = false;
+    }
+
+    // ---------------------------------------------------------------- namespaces
+
+    /**
+     * Applies a namespace's labels as the API reports them.
+     *
+     * @return true when they changed (namespace selectors may now choose differently)
+     */
+    public boolean upsertNamespace(String name, Map<String, String> labels) {
+        Map<String, String> copy = labels == null ? Map.of() : Map.copyOf(labels);
+        Map<String, String> previous = namespaceLabels.put(name, copy);
+        if (copy.equals(previous == null ? Map.of() : previous)) {
+            return false;
+        }
+        namespaceGeneration++;
+        return true;
+    }
+
+    /** Forgets a deleted namespace; returns true when it was known with labels. */
+    public boolean removeNamespace(String name) {
+        Map<String, String> previous = namespaceLabels.remove(name);
+        if (previous == null || previous.isEmpty()) {
+            return false;
+        }
+        namespaceGeneration++;
+        return true;
+    }
+
+    @Override
+    public Map<String, String> namespaceLabels(String namespace) {
+        return namespaceLabels.getOrDefault(namespace, Map.of());
+    }
+
+    @Override
+    public long namespaceGeneration() {
+        return namespaceGeneration;
     }
 
     // ---------------------------------------------------------------- pods
