@@ -5,10 +5,13 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.ports.EventSink;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.preemption.PreemptionPlan;
 import io.kubenexus.scheduler.core.query.ExtenderBindResult;
 import io.kubenexus.scheduler.core.queue.QueuedPod;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -107,4 +110,17 @@ public interface LoopHandle {
      */
     void sendExternalBind(PodInfo pod, String nodeName, CompletableFuture<ExtenderBindResult> answer,
                           Runnable onFailure);
+
+    // ---------------------------------------------------------------- preemption
+
+    /**
+     * Makes room for {@code preemptors} (one pod, or the pending members of a gang, placed together)
+     * by evicting lower-priority pods, whole gangs where a victim belongs to one (see
+     * {@link PostFilterPlugin#mustGoWith}); sends the evictions and the nominations and reports them.
+     * Empty when no set of victims makes them all fit, or when preemption is not configured. Holding
+     * the room for a group until its victims are gone is the caller's.
+     */
+    default Optional<PreemptionPlan> preemptFor(List<PodInfo> preemptors, String why) {
+        return Optional.empty();
+    }
 }

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.core.framework;
 
 import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.model.PodInfo;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -14,6 +15,15 @@ public interface PostFilterPlugin extends LifecyclePlugin {
     /** The node nominated for the pod once room is made there, or null when this plugin makes none. */
     default String postFilter(PodInfo pod, Decision.Unschedulable why) {
         return null;
+    }
+
+    /**
+     * The accounted pods that must go when {@code victim} is evicted, beside it: the rest of its gang
+     * (members and the places held for them), so no preemption leaves a gang partial. Empty, the
+     * default, for a pod that belongs to nothing.
+     */
+    default Collection<PodInfo> mustGoWith(PodInfo victim) {
+        return List.of();
     }
 
     /** Whether evicting all of {@code victims} (pods charged to nodes) is allowed. */
