@@ -143,9 +143,32 @@ class PodTopologySpreadTest {
                                 pod("t2").boundTo("node-a").label("foo", "").terminating().build()),
                         incoming(hard(1, HOST, FOO)),
                         Set.of("node-a", "node-b", "node-x", "node-y"), Map.of()),
+                new FilterCase("NodeAffinityPolicy honored with labelSelectors", nodeSelectorNodes(), nodeSelectorPods(),
+                        withNodeSelector(hard(1, "node", expressions(exists("bar")))),
+                        Set.of("node-a", "node-b"), Map.of(NodeAffinity.REASON, 1)),
+                new FilterCase("NodeAffinityPolicy ignored with labelSelectors", nodeSelectorNodes(), nodeSelectorPods(),
+                        withNodeSelector(hard(1, "node", expressions(exists("bar")), null, NodeInclusionPolicy.IGNORE, null)),
+                        Set.of("node-a"), Map.of(NodeAffinity.REASON, 1, REASON, 1)),
                 new FilterCase("constraint without a selector counts no pod", fourNodes(),
                         spread("node-a", 3), incoming(hard(1, HOST, null)),
                         Set.of("node-a", "node-b", "node-x", "node-y"), Map.of()));
+    }
+
+    private static List<NodeInfo> nodeSelectorNodes() {
+        return List.of(node("node-a").label("node", "node-a").label("foo", "").build(),
+                node("node-b").label("node", "node-b").label("foo", "").build(),
+                node("node-c").label("node", "node-c").label("bar", "").build());
+    }
+
+    private static List<PodInfo> nodeSelectorPods() {
+        return List.of(pod("p-a").boundTo("node-a").label("bar", "").build(),
+                pod("p-b").boundTo("node-b").label("bar", "").build(),
+                pod("p-c").boundTo("node-b").label("bar", "").build(),
+                pod("p-d").boundTo("node-c").build());
+    }
+
+    private static PodInfo withNodeSelector(TopologySpreadConstraint constraint) {
+        return pod("p").label("foo", "").nodeSelector("foo", "").interPod(interPod().spread(constraint).build()).build();
     }
 
     private static PodInfo withNodeAffinity(TopologySpreadConstraint constraint, String... nodes) {
