@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code plain}: no inter-pod constraints (both plugins add a uniform 0);</li>
  *   <li>{@code antiAffinity}: required anti-affinity to {@code app=web} on {@code kubernetes.io/hostname};</li>
- *   <li>{@code zoneSpread}: DoNotSchedule maxSkew 1 on {@code topology.kubernetes.io/zone} over {@code app=web}.</li>
+ *   <li>{@code zoneSpread}: DoNotSchedule maxSkew 1 on {@code topology.kubernetes.io/zone} over {@code app=web};</li>
+ *   <li>{@code plainBesideAntiAffinity}: no constraints of its own, but the 250 bound {@code app=web} replicas
+ *       carry required anti-affinity to {@code app=web} on the hostname, which keeps it off their nodes.</li>
  * </ul>
  * Goal: the constrained decisions within 2x of plain. The counts are kept incrementally, so the
  * decision never scans the 150,000 pods.
@@ -57,7 +59,7 @@ public class InterPodDecisionBenchmark {
     private static final int APPS = 50;
     private static final int WEB_EVERY = 20;
 
-    @Param({"plain", "antiAffinity", "zoneSpread"})
+    @Param({"plain", "antiAffinity", "zoneSpread", "plainBesideAntiAffinity"})
     String pod;
 
     private ClusterState state;
@@ -68,23 +70,29 @@ public class InterPodDecisionBenchmark {
     public void setUp() {
         state = new ClusterState();
         SplittableRandom random = new SplittableRandom(42);
+        InterPodConstraints webReplicas = pod.equals("plainBesideAntiAffinity")
+                ? new InterPodConstraints(List.of(), List.of(), List.of(new PodAffinityTerm(
+                        new LabelSelector(Map.of("app", "web"), List.of()), Set.of(), null,
+                        SyntheticCluster.HOSTNAME_LABEL)), List.of(), List.of())
+                : InterPodConstraints.NONE;
         int n = 0;
         for (NodeInfo node : SyntheticCluster.builder().seed(42).nodes(NODES).build()) {
             state.upsertNode(node);
             int p = 0;
             for (PodInfo filler : BenchClusters.filler(node, PODS_PER_NODE, random)) {
                 String app = n % WEB_EVERY == 0 && p == 0 ? "web" : "svc-" + random.nextInt(APPS);
-                state.upsertPod(withInterPod(filler, Map.of("app", app), InterPodConstraints.NONE));
+                state.upsertPod(withInterPod(filler, Map.of("app", app),
+                        app.equals("web") ? webReplicas : InterPodConstraints.NONE));
                 p++;
             }
             n++;
         }
         LabelSelector web = new LabelSelector(Map.of("app", "web"), List.of());
+        InterPodConstraints selfAntiAffinity = new InterPodConstraints(List.of(), List.of(),
+                List.of(new PodAffinityTerm(web, Set.of(), null, SyntheticCluster.HOSTNAME_LABEL)), List.of(), List.of());
         InterPodConstraints constraints = switch (pod) {
-            case "plain" -> InterPodConstraints.NONE;
-            case "antiAffinity" -> new InterPodConstraints(List.of(), List.of(),
-                    List.of(new PodAffinityTerm(web, Set.of(), null, SyntheticCluster.HOSTNAME_LABEL)), List.of(),
-                    List.of());
+            case "plain", "plainBesideAntiAffinity" -> InterPodConstraints.NONE;
+            case "antiAffinity" -> selfAntiAffinity;
             case "zoneSpread" -> new InterPodConstraints(List.of(), List.of(), List.of(), List.of(),
                     List.of(new TopologySpreadConstraint(1, SyntheticCluster.ZONE_LABEL, true, web, null, null, null)));
             default -> throw new IllegalArgumentException("pod: unknown '" + pod + "'");

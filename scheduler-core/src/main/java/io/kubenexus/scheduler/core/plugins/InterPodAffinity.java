@@ -10,8 +10,8 @@ import io.kubenexus.scheduler.core.model.PodAffinityTerm;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.WeightedPodAffinityTerm;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
+import io.kubenexus.scheduler.core.topology.ExistingTerms;
 import io.kubenexus.scheduler.core.topology.PodMatcher;
-import io.kubenexus.scheduler.core.topology.PodSelection;
 import io.kubenexus.scheduler.core.topology.PodTopologyCounts;
 import io.kubenexus.scheduler.core.topology.TopologyDomains;
 import java.util.ArrayList;
@@ -135,24 +135,24 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         reject(candidates, diagnosis, REASON_AFFINITY);
     }
 
+    /** Nodes in a domain where a pod runs whose required anti-affinity term selects the incoming pod. */
     private void filterExistingAntiAffinity(PodInfo pod, ClusterSnapshot snapshot, PodTopologyCounts counts,
                                             BitSet candidates, FilterDiagnosis diagnosis) {
         rejected.clear();
-        for (PodTopologyCounts.PodWithTerms existing : counts.podsWithTerms()) {
-            List<PodAffinityTerm> terms = existing.pod().interPod().requiredAntiAffinity();
-            for (int t = 0, size = terms.size(); t < size; t++) {
-                PodAffinityTerm term = terms.get(t);
-                PodSelection selection = PodSelection.of(term, existing.pod().key().namespace());
-                if (selection == null || !selection.matches(pod, snapshot::namespaceLabels)) {
-                    continue;
-                }
-                String value = snapshot.node(existing.node()).labels().get(term.topologyKey());
-                if (value != null) {
-                    rejected.or(snapshot.nodesWithLabel(term.topologyKey(), value));
+        for (ExistingTerms terms : counts.existingTerms()) {
+            if (terms.kind() != ExistingTerms.Kind.REQUIRED_ANTI_AFFINITY || terms.selection() == null
+                    || !terms.selection().matches(pod, snapshot::namespaceLabels)) {
+                continue;
+            }
+            TopologyDomains domains = counts.domains(terms.term().topologyKey());
+            int[] sums = sumByDomain(terms.podsPerNode(), domains, snapshot.nodeIndexBound());
+            for (int n = candidates.nextSetBit(0); n >= 0; n = candidates.nextSetBit(n + 1)) {
+                int domain = domains.domainOf(n);
+                if (domain >= 0 && sums[domain] > 0) {
+                    rejected.set(n);
                 }
             }
         }
-        rejected.and(candidates);
         reject(candidates, diagnosis, REASON_EXISTING_ANTI_AFFINITY);
     }
 
@@ -281,19 +281,15 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
             addMatchingPods(weighted, -1, namespace, counts, bound);
         }
         if (counts.anyScoringTerms()) {
-            for (PodTopologyCounts.PodWithTerms existing : counts.podsWithTerms()) {
-                InterPodConstraints theirs = existing.pod().interPod();
-                String theirNamespace = existing.pod().key().namespace();
-                if (hardPodAffinityWeight > 0) {
-                    for (PodAffinityTerm term : theirs.requiredAffinity()) {
-                        addExisting(term, hardPodAffinityWeight, existing, theirNamespace, info, snapshot, counts);
-                    }
-                }
-                for (WeightedPodAffinityTerm weighted : theirs.preferredAffinity()) {
-                    addExisting(weighted.term(), weighted.weight(), existing, theirNamespace, info, snapshot, counts);
-                }
-                for (WeightedPodAffinityTerm weighted : theirs.preferredAntiAffinity()) {
-                    addExisting(weighted.term(), -weighted.weight(), existing, theirNamespace, info, snapshot, counts);
+            for (ExistingTerms terms : counts.existingTerms()) {
+                long weight = switch (terms.kind()) {
+                    case REQUIRED_AFFINITY -> hardPodAffinityWeight;
+                    case PREFERRED_AFFINITY -> terms.weight();
+                    case PREFERRED_ANTI_AFFINITY -> -terms.weight();
+                    case REQUIRED_ANTI_AFFINITY -> 0;
+                };
+                if (weight != 0 && terms.selection() != null && terms.selection().matches(info, snapshot::namespaceLabels)) {
+                    addCarriers(terms, weight, counts, bound);
                 }
             }
         }
@@ -320,18 +316,18 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         }
     }
 
-    /** An existing pod's term that selects the incoming pod: its weight for the existing pod's domain. */
-    private void addExisting(PodAffinityTerm term, int weight, PodTopologyCounts.PodWithTerms existing,
-                             String theirNamespace, PodInfo incoming, ClusterSnapshot snapshot,
-                             PodTopologyCounts counts) {
-        PodSelection selection = PodSelection.of(term, theirNamespace);
-        if (selection == null || !selection.matches(incoming, snapshot::namespaceLabels)) {
-            return;
-        }
-        TopologyDomains domains = counts.domains(term.topologyKey());
-        int domain = domains.domainOf(existing.node());
-        if (domain >= 0) {
-            scoresFor(domains)[domain] += weight;
+    /** Existing pods' term that selects the incoming pod: its weight for each carrying pod, in the carrier's domain. */
+    private void addCarriers(ExistingTerms terms, long weight, PodTopologyCounts counts, int bound) {
+        TopologyDomains domains = counts.domains(terms.term().topologyKey());
+        int[] sums = sumByDomain(terms.podsPerNode(), domains, bound);
+        long[] byDomain = null;
+        for (int d = 0; d < domains.domainCount(); d++) {
+            if (sums[d] > 0) {
+                if (byDomain == null) {
+                    byDomain = scoresFor(domains);
+                }
+                byDomain[d] += weight * sums[d];
+            }
         }
     }
 

@@ -2,8 +2,10 @@ package io.kubenexus.scheduler.core.topology;
 
 import io.kubenexus.scheduler.core.model.InterPodConstraints;
 import io.kubenexus.scheduler.core.model.NodeInfo;
+import io.kubenexus.scheduler.core.model.PodAffinityTerm;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.WeightedPodAffinityTerm;
 import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.state.StateExtension;
 import java.util.ArrayList;
@@ -28,9 +30,9 @@ import java.util.function.Function;
  * labels is rebuilt when they change. Assumed pods count like bound ones, so members of a gang
  * planned in one attempt see each other's planned places.
  *
- * <p>Also keeps the charged pods that carry affinity or anti-affinity terms (usually few), for
- * existing pods' anti-affinity against an incoming pod and for scoring by existing pods' terms, and
- * each topology key's {@link TopologyDomains}.
+ * <p>Also keeps the distinct affinity terms charged pods carry ({@link ExistingTerms}, with their pods
+ * per node), for existing pods' anti-affinity against an incoming pod and for scoring by existing
+ * pods' terms, and each topology key's {@link TopologyDomains}.
  *
  * <p>Registered by every {@link io.kubenexus.scheduler.core.state.ClusterState}; loop thread only.
  */
@@ -61,8 +63,9 @@ public final class PodTopologyCounts implements StateExtension {
     @SuppressWarnings("unchecked")
     private List<PodInfo>[] podsByNode = new List[64];
     private final Map<PodKey, PodWithTerms> podsWithTerms = new LinkedHashMap<>();
-    private int podsWithRequiredAntiAffinity;
-    private int podsWithScoringTerms;
+    private final Map<ExistingTerms.Key, ExistingTerms> existingTerms = new LinkedHashMap<>();
+    private int requiredAntiAffinityTerms;
+    private int scoringTerms;
     private final Map<String, TopologyDomains> domains = new HashMap<>();
 
     /** @param snapshot the state this extension is registered with: namespace labels and nodes are read from it */
@@ -108,14 +111,22 @@ public final class PodTopologyCounts implements StateExtension {
         return Collections.unmodifiableCollection(podsWithTerms.values());
     }
 
+    /**
+     * The distinct affinity terms charged pods carry, with their pods per node; read-only. Identical
+     * terms of one namespace (a Deployment's replicas) are one entry.
+     */
+    public Collection<ExistingTerms> existingTerms() {
+        return Collections.unmodifiableCollection(existingTerms.values());
+    }
+
     /** Whether some charged pod has required anti-affinity terms (an incoming pod may have to keep away). */
     public boolean anyRequiredAntiAffinity() {
-        return podsWithRequiredAntiAffinity > 0;
+        return requiredAntiAffinityTerms > 0;
     }
 
     /** Whether some charged pod has terms that score nodes for others (required affinity or preferred terms). */
     public boolean anyScoringTerms() {
-        return podsWithScoringTerms > 0;
+        return scoringTerms > 0;
     }
 
     /** How many matchers are tracked now (bounded by {@link #MAX_MATCHERS}). */
@@ -253,35 +264,63 @@ public final class PodTopologyCounts implements StateExtension {
     }
 
     private void rememberTerms(PodInfo pod, int index) {
-        InterPodConstraints terms = pod.interPod();
-        if (!terms.hasAffinityTerms()) {
+        if (!pod.interPod().hasAffinityTerms()) {
             return;
         }
         podsWithTerms.put(pod.key(), new PodWithTerms(pod, index));
-        if (!terms.requiredAntiAffinity().isEmpty()) {
-            podsWithRequiredAntiAffinity++;
-        }
-        if (scores(terms)) {
-            podsWithScoringTerms++;
-        }
+        countTerms(pod, index, 1);
     }
 
     private void forgetTerms(PodInfo pod) {
         PodWithTerms removed = podsWithTerms.remove(pod.key());
-        if (removed == null) {
-            return;
-        }
-        InterPodConstraints terms = removed.pod().interPod();
-        if (!terms.requiredAntiAffinity().isEmpty()) {
-            podsWithRequiredAntiAffinity--;
-        }
-        if (scores(terms)) {
-            podsWithScoringTerms--;
+        if (removed != null) {
+            countTerms(removed.pod(), removed.node(), -1);
         }
     }
 
-    private static boolean scores(InterPodConstraints terms) {
-        return !terms.requiredAffinity().isEmpty() || !terms.preferredAffinity().isEmpty()
-                || !terms.preferredAntiAffinity().isEmpty();
+    private void countTerms(PodInfo pod, int index, int delta) {
+        InterPodConstraints terms = pod.interPod();
+        String namespace = pod.key().namespace();
+        for (PodAffinityTerm term : terms.requiredAffinity()) {
+            countTerm(new ExistingTerms.Key(ExistingTerms.Kind.REQUIRED_AFFINITY, term, namespace, 0), index, delta);
+        }
+        for (PodAffinityTerm term : terms.requiredAntiAffinity()) {
+            countTerm(new ExistingTerms.Key(ExistingTerms.Kind.REQUIRED_ANTI_AFFINITY, term, namespace, 0), index,
+                    delta);
+        }
+        for (WeightedPodAffinityTerm weighted : terms.preferredAffinity()) {
+            countTerm(new ExistingTerms.Key(ExistingTerms.Kind.PREFERRED_AFFINITY, weighted.term(), namespace,
+                    weighted.weight()), index, delta);
+        }
+        for (WeightedPodAffinityTerm weighted : terms.preferredAntiAffinity()) {
+            countTerm(new ExistingTerms.Key(ExistingTerms.Kind.PREFERRED_ANTI_AFFINITY, weighted.term(), namespace,
+                    weighted.weight()), index, delta);
+        }
     }
+
+    private void countTerm(ExistingTerms.Key key, int index, int delta) {
+        ExistingTerms entry = existingTerms.get(key);
+        if (entry == null) {
+            if (delta < 0) {
+                return; // never counted
+            }
+            entry = new ExistingTerms(key);
+            existingTerms.put(key, entry);
+            if (key.kind() == ExistingTerms.Kind.REQUIRED_ANTI_AFFINITY) {
+                requiredAntiAffinityTerms++;
+            } else {
+                scoringTerms++;
+            }
+        }
+        entry.add(index, delta);
+        if (entry.pods() == 0) {
+            existingTerms.remove(key);
+            if (key.kind() == ExistingTerms.Kind.REQUIRED_ANTI_AFFINITY) {
+                requiredAntiAffinityTerms--;
+            } else {
+                scoringTerms--;
+            }
+        }
+    }
+
 }

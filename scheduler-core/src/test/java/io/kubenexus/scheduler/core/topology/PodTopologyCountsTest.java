@@ -82,6 +82,7 @@ class PodTopologyCountsTest {
                 }
                 assertThat(counts.podsWithTerms()).extracting(p -> p.pod().key()).containsExactlyInAnyOrderElementsOf(
                         withTerms(state));
+                assertThat(termsCounted(counts, state)).as("step %d", step).isEqualTo(termsScanned(state));
             }
         }
     }
@@ -135,6 +136,36 @@ class PodTopologyCountsTest {
         state.forEachAccountedPod(pod -> {
             if (state.nodeIndex(pod.nodeName()) >= 0 && pod.interPod().hasAffinityTerms()) {
                 out.add(pod.key());
+            }
+        });
+        return out;
+    }
+
+    /** Each distinct existing term (kind, term, namespace, weight) with its carriers per live node. */
+    private static Map<String, List<Integer>> termsCounted(PodTopologyCounts counts, ClusterState state) {
+        Map<String, List<Integer>> out = new java.util.HashMap<>();
+        for (ExistingTerms terms : counts.existingTerms()) {
+            List<Integer> perNode = new ArrayList<>();
+            for (int n = 0; n < state.nodeIndexBound(); n++) {
+                perNode.add(state.liveNodes().get(n) && n < terms.podsPerNode().length ? terms.podsPerNode()[n] : 0);
+            }
+            out.put(terms.kind() + " " + terms.term() + " " + terms.ownerNamespace() + " " + terms.weight(), perNode);
+        }
+        return out;
+    }
+
+    private static Map<String, List<Integer>> termsScanned(ClusterState state) {
+        Map<String, List<Integer>> out = new java.util.HashMap<>();
+        state.forEachAccountedPod(pod -> {
+            int node = state.nodeIndex(pod.nodeName());
+            if (node < 0) {
+                return;
+            }
+            for (var term : pod.interPod().requiredAntiAffinity()) {
+                List<Integer> perNode = out.computeIfAbsent(ExistingTerms.Kind.REQUIRED_ANTI_AFFINITY + " " + term + " "
+                        + pod.key().namespace() + " 0", k -> new ArrayList<>(java.util.Collections.nCopies(
+                        state.nodeIndexBound(), 0)));
+                perNode.set(node, perNode.get(node) + 1);
             }
         });
         return out;
