@@ -22,14 +22,23 @@ import java.util.TreeSet;
  * only clears candidate bits.
  */
 final class ClusterUnderTest {
-    private final ClusterState state = new ClusterState();
+    private final ClusterState state;
+
+    private ClusterUnderTest(ClusterState state) {
+        this.state = state;
+    }
+
+    /** Runs plugins against a state built elsewhere. */
+    static ClusterUnderTest wrap(ClusterState state) {
+        return new ClusterUnderTest(state);
+    }
 
     static ClusterUnderTest of(List<NodeInfo> nodes) {
         return of(nodes, List.of());
     }
 
     static ClusterUnderTest of(List<NodeInfo> nodes, List<PodInfo> boundPods) {
-        ClusterUnderTest cluster = new ClusterUnderTest();
+        ClusterUnderTest cluster = new ClusterUnderTest(new ClusterState());
         nodes.forEach(cluster.state::upsertNode);
         boundPods.forEach(cluster.state::upsertPod);
         return cluster;

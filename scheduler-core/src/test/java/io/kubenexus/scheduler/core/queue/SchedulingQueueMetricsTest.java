@@ -94,6 +94,7 @@ class SchedulingQueueMetricsTest {
                 other.add(event);
             }
         }
+        // kube-scheduler queues nothing by label on a namespace change, nor has it NUMA topology.
         assertThat(other).containsExactlyInAnyOrder(ClusterEventType.NODE_TOPOLOGY_CHANGED,
                 ClusterEventType.NAMESPACE_LABELS_CHANGED);
     }
