@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param podMaxInUnschedulablePods    an unschedulable pod is retried after this even with no
  *                                     helpful cluster event (kube-scheduler: 5 minutes)
  * @param gpuFragmentation             the GPU fragmentation score's workload window and model label
+ * @param interPod                     inter-pod affinity's hard-affinity weight and the default spread
  */
 public record SchedulerSettings(
         String schedulerName,
@@ -30,13 +31,15 @@ public record SchedulerSettings(
         Duration podInitialBackoff,
         Duration podMaxBackoff,
         Duration podMaxInUnschedulablePods,
-        GpuFragmentationSettings gpuFragmentation) {
+        GpuFragmentationSettings gpuFragmentation,
+        InterPodSettings interPod) {
 
     public static final String DEFAULT_SCHEDULER_NAME = "kubenexus-scheduler";
 
     public SchedulerSettings {
         Objects.requireNonNull(scoringStrategy, "scoringStrategy");
         gpuFragmentation = gpuFragmentation == null ? GpuFragmentationSettings.defaults() : gpuFragmentation;
+        interPod = interPod == null ? InterPodSettings.defaults() : interPod;
         if (schedulerName == null || schedulerName.isBlank()) {
             throw new IllegalArgumentException("schedulerName: must not be empty");
         }
@@ -55,6 +58,15 @@ public record SchedulerSettings(
             throw new IllegalArgumentException("backoff.max: must be at least backoff.initial ("
                     + podInitialBackoff + "), was " + podMaxBackoff);
         }
+    }
+
+    /** Settings with the default {@link InterPodSettings}. */
+    public SchedulerSettings(String schedulerName, ScoringStrategy scoringStrategy, Map<String, Integer> resourceWeights,
+                             Map<String, Integer> pluginWeights, int percentageOfNodesToScore,
+                             Duration podInitialBackoff, Duration podMaxBackoff, Duration podMaxInUnschedulablePods,
+                             GpuFragmentationSettings gpuFragmentation) {
+        this(schedulerName, scoringStrategy, resourceWeights, pluginWeights, percentageOfNodesToScore,
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation, null);
     }
 
     /**
@@ -76,32 +88,38 @@ public record SchedulerSettings(
 
     public SchedulerSettings withSchedulerName(String name) {
         return new SchedulerSettings(name, scoringStrategy, resourceWeights, pluginWeights, percentageOfNodesToScore,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation, interPod);
     }
 
     public SchedulerSettings withScoring(ScoringStrategy strategy, Map<String, Integer> weights) {
         return new SchedulerSettings(schedulerName, strategy, weights, pluginWeights, percentageOfNodesToScore,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation, interPod);
     }
 
     public SchedulerSettings withPercentageOfNodesToScore(int percentage) {
         return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights, percentage,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation, interPod);
     }
 
     public SchedulerSettings withBackoff(Duration initial, Duration max) {
         return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights,
-                percentageOfNodesToScore, initial, max, podMaxInUnschedulablePods, gpuFragmentation);
+                percentageOfNodesToScore, initial, max, podMaxInUnschedulablePods, gpuFragmentation, interPod);
     }
 
     public SchedulerSettings withPluginWeights(Map<String, Integer> weights) {
         return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, weights, percentageOfNodesToScore,
-                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation);
+                podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, gpuFragmentation, interPod);
     }
 
     public SchedulerSettings withGpuFragmentation(GpuFragmentationSettings settings) {
         return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights,
-                percentageOfNodesToScore, podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, settings);
+                percentageOfNodesToScore, podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods, settings, interPod);
+    }
+
+    public SchedulerSettings withInterPod(InterPodSettings settings) {
+        return new SchedulerSettings(schedulerName, scoringStrategy, resourceWeights, pluginWeights,
+                percentageOfNodesToScore, podInitialBackoff, podMaxBackoff, podMaxInUnschedulablePods,
+                gpuFragmentation, settings);
     }
 
     private static Map<String, Integer> validatedWeights(String key, Map<String, Integer> weights, int min, int max) {

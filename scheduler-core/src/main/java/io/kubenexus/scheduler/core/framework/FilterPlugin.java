@@ -27,6 +27,15 @@ public interface FilterPlugin extends SchedulingPlugin {
     }
 
     /**
+     * {@link #judgesEachNodeAlone()} for one pod: a plugin that looks across nodes only for pods with
+     * certain constraints (inter-pod anti-affinity, topology spread) says true for the others, so
+     * copies of plain pods keep being decided node by node.
+     */
+    default boolean judgesEachNodeAlone(PodContext pod, ClusterSnapshot snapshot) {
+        return judgesEachNodeAlone();
+    }
+
+    /**
      * Whether evicting pods from a node this plugin rejected for {@code reason} (one it records in the
      * diagnosis) could make the node acceptable: kube-scheduler's Unschedulable, as opposed to
      * UnschedulableAndUnresolvable. The extender's filter answer and preemption read it. False, the

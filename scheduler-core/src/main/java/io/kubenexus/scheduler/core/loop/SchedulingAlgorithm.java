@@ -49,6 +49,8 @@ public final class SchedulingAlgorithm {
 
     // Deciding copies (scheduleCopies): what the last decide() left for them.
     private final boolean copiesNodeByNode;
+    /** Filters that judge nodes alone only for some pods (asked per pod). */
+    private final List<FilterPlugin> filtersAskedPerPod;
     /** Plugins whose scores look across nodes: copies are decided node by node only when they score alike. */
     private final List<ScorePlugin> clusterScores;
     private long[] fixedTotals = new long[0];
@@ -63,9 +65,13 @@ public final class SchedulingAlgorithm {
         this.profile = profile;
         this.percentageOfNodesToScore = percentageOfNodesToScore;
         boolean nodeByNode = percentageOfNodesToScore >= 100;
+        List<FilterPlugin> askedPerPod = new ArrayList<>();
         for (FilterPlugin filter : profile.filters()) {
-            nodeByNode &= filter.judgesEachNodeAlone();
+            if (!filter.judgesEachNodeAlone()) {
+                askedPerPod.add(filter);
+            }
         }
+        this.filtersAskedPerPod = List.copyOf(askedPerPod);
         List<ScorePlugin> acrossNodes = new ArrayList<>();
         for (WeightedScorePlugin weighted : profile.scores()) {
             if (weighted.plugin().dependence() == ScorePlugin.Dependence.CLUSTER) {
@@ -119,7 +125,8 @@ public final class SchedulingAlgorithm {
         while (next < copies.size()) {
             PodInfo first = copies.get(next);
             PodContext firstContext = state.podContext(first);
-            boolean nodeByNode = copiesNodeByNode && clusterScoresUniform(firstContext, state);
+            boolean nodeByNode = copiesNodeByNode && filtersJudgeEachNodeAlone(firstContext, state)
+                    && clusterScoresUniform(firstContext, state);
             Decision decision = decide(firstContext, state, null, nodeByNode);
             if (!(decision instanceof Decision.Placed placed)) {
                 for (int m = next; m < copies.size(); m++) {
@@ -132,6 +139,15 @@ public final class SchedulingAlgorithm {
             next = nodeByNode ? decideFollowingCopies(copies, next + 1, state, assume, decisions) : next + 1;
         }
         return decisions;
+    }
+
+    private boolean filtersJudgeEachNodeAlone(PodContext context, ClusterState state) {
+        for (FilterPlugin filter : filtersAskedPerPod) {
+            if (!filter.judgesEachNodeAlone(context, state)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

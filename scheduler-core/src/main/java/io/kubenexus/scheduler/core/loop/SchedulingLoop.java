@@ -450,8 +450,14 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             queue.remove(pod.key());
             messages.forget(pod.key());
             PodInfo before = state.accountedPod(pod.key());
+            boolean confirmsAssumption = state.isAssumed(pod.key());
             if (state.upsertPod(pod)) {
                 queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_REMOVED);
+            }
+            if (pod.holdsResources() && (before == null || confirmsAssumption
+                    || !before.labels().equals(pod.labels()))) {
+                // A pod waiting for inter-pod affinity to pods like this one may fit now.
+                queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_ADDED);
             }
             if (pod.phase() == PodPhase.RUNNING && (before == null || before.phase() != PodPhase.RUNNING)) {
                 queue.onClusterEvent(ClusterEventType.ASSIGNED_POD_STARTED);

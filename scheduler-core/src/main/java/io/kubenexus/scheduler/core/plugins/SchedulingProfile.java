@@ -21,11 +21,14 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
     public static final int DEFAULT_TAINT_TOLERATION_WEIGHT = 3;
     public static final int DEFAULT_NODE_AFFINITY_WEIGHT = 2;
     public static final int DEFAULT_NODE_RESOURCES_FIT_WEIGHT = 1;
+    public static final int DEFAULT_INTER_POD_AFFINITY_WEIGHT = 2;
+    public static final int DEFAULT_POD_TOPOLOGY_SPREAD_WEIGHT = 2;
     /** Chosen with the simulator on the Alibaba trace: see docs/gpu-fragmentation.md. */
     public static final int DEFAULT_GPU_FRAGMENTATION_WEIGHT = 30;
     /** Names {@code settings.pluginWeights} may set for {@link #defaults}; for validating configuration. */
     public static final List<String> DEFAULT_SCORE_PLUGINS =
-            List.of(TaintToleration.NAME, NodeAffinity.NAME, NodeResourcesFit.NAME, GpuFragmentation.NAME);
+            List.of(TaintToleration.NAME, NodeAffinity.NAME, NodeResourcesFit.NAME, PodTopologySpread.NAME,
+                    InterPodAffinity.NAME, GpuFragmentation.NAME);
 
     public SchedulingProfile {
         preFilters = List.copyOf(preFilters);
@@ -34,7 +37,8 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
     }
 
     /**
-     * kube-scheduler's default plugins in its order, with its default score weights unless
+     * kube-scheduler's default plugins in its order (PodTopologySpread and InterPodAffinity filter last,
+     * after the node's own fit), with its default score weights unless
      * {@code settings.pluginWeights} overrides them, then {@link GpuFragmentation} (a pre-filter that
      * records the workload, and a score); a weight of 0 leaves the score plugin out (for
      * GpuFragmentation, its pre-filter too).
@@ -44,6 +48,8 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
         TaintToleration taintToleration = new TaintToleration();
         NodeAffinity nodeAffinity = new NodeAffinity();
         NodeResourcesFit resourcesFit = new NodeResourcesFit(settings.scoringStrategy(), settings.resourceWeights());
+        PodTopologySpread topologySpread = new PodTopologySpread(settings.interPod());
+        InterPodAffinity interPodAffinity = new InterPodAffinity(settings.interPod().hardPodAffinityWeight());
 
         int fragmentationWeight = settings.pluginWeight(GpuFragmentation.NAME, DEFAULT_GPU_FRAGMENTATION_WEIGHT);
         GpuFragmentation fragmentation = fragmentationWeight > 0 ? new GpuFragmentation(settings.gpuFragmentation()) : null;
@@ -51,11 +57,15 @@ public record SchedulingProfile(List<PreFilterPlugin> preFilters, List<FilterPlu
         List<PreFilterPlugin> preFilters = fragmentation == null ? List.of(new UnsupportedConstraints())
                 : List.of(new UnsupportedConstraints(), fragmentation);
         List<FilterPlugin> filters = List.of(new NodeUnschedulable(), new NodeName(), taintToleration, nodeAffinity,
-                new NodePorts(), resourcesFit);
-        List<WeightedScorePlugin> scores = new ArrayList<>(4);
+                new NodePorts(), resourcesFit, topologySpread, interPodAffinity);
+        List<WeightedScorePlugin> scores = new ArrayList<>(6);
         addScore(scores, taintToleration, settings.pluginWeight(TaintToleration.NAME, DEFAULT_TAINT_TOLERATION_WEIGHT));
         addScore(scores, nodeAffinity, settings.pluginWeight(NodeAffinity.NAME, DEFAULT_NODE_AFFINITY_WEIGHT));
         addScore(scores, resourcesFit, settings.pluginWeight(NodeResourcesFit.NAME, DEFAULT_NODE_RESOURCES_FIT_WEIGHT));
+        addScore(scores, topologySpread,
+                settings.pluginWeight(PodTopologySpread.NAME, DEFAULT_POD_TOPOLOGY_SPREAD_WEIGHT));
+        addScore(scores, interPodAffinity,
+                settings.pluginWeight(InterPodAffinity.NAME, DEFAULT_INTER_POD_AFFINITY_WEIGHT));
         if (fragmentation != null) {
             addScore(scores, fragmentation, fragmentationWeight);
         }

@@ -40,12 +40,13 @@ public final class QueueingEvents {
         CLUSTER_EVENTS.put(ClusterEventType.NODE_SCHEDULABILITY_CHANGED, "NodeUpdateNodeTaint");
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_REMOVED, "AssignedPodDelete");
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_STARTED, "AssignedPodUpdate");
+        CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_ADDED, "AssignedPodAdd");
     }
 
     /** Every label this scheduler reports, {@link #OTHER} included. */
     public static final List<String> ALL = List.of(POD_ADD, POD_UPDATE, SCHEDULE_ATTEMPT_FAILURE, BACKOFF_COMPLETE,
             FORCE_ACTIVATE, UNSCHEDULABLE_TIMEOUT, "NodeAdd", "NodeUpdateNodeAllocatable", "NodeUpdateNodeLabel",
-            "NodeUpdateNodeTaint", "AssignedPodDelete", "AssignedPodUpdate", OTHER);
+            "NodeUpdateNodeTaint", "AssignedPodDelete", "AssignedPodUpdate", "AssignedPodAdd", OTHER);
 
     private QueueingEvents() {
     }

@@ -9,6 +9,7 @@ import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.ResourceNames;
 import io.kubenexus.scheduler.core.model.Taint;
 import io.kubenexus.scheduler.core.model.TaintEffect;
+import io.kubenexus.scheduler.core.topology.PodTopologyCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -96,6 +97,14 @@ public final class ClusterState implements ClusterSnapshot {
 
     // Modules' per-node data kept in step with this state (e.g. NUMA zones).
     private StateExtension[] extensions = new StateExtension[0];
+
+    /**
+     * An empty state with the core's own extension registered: the pod counts per node and topology
+     * domain that inter-pod affinity and topology spread read ({@link PodTopologyCounts}).
+     */
+    public ClusterState() {
+        addExtension(new PodTopologyCounts(this));
+    }
 
     /**
      * Registers an extension; it is told about every node and pod charge from now on, and about the

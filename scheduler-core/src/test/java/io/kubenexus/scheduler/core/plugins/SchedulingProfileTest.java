@@ -34,11 +34,14 @@ class SchedulingProfileTest {
         assertThat(profile.preFilters()).extracting(SchedulingPlugin::name)
                 .containsExactly("UnsupportedConstraints", "GpuFragmentation");
         assertThat(profile.filters()).extracting(SchedulingPlugin::name).containsExactly(
-                "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit");
+                "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
+                "PodTopologySpread", "InterPodAffinity");
         assertThat(profile.scores()).extracting(w -> w.plugin().name(), WeightedScorePlugin::weight).containsExactly(
                 tuple("TaintToleration", 3),
                 tuple("NodeAffinity", 2),
                 tuple("NodeResourcesFit", 1),
+                tuple("PodTopologySpread", 2),
+                tuple("InterPodAffinity", 2),
                 tuple("GpuFragmentation", 30));
         assertThat(profile.scores()).extracting(w -> w.plugin().name())
                 .containsExactlyElementsOf(SchedulingProfile.DEFAULT_SCORE_PLUGINS);
@@ -47,13 +50,16 @@ class SchedulingProfileTest {
     static Stream<Arguments> weightCases() {
         return Stream.of(
                 Arguments.of("no overrides", Map.of(),
-                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "GpuFragmentation=30")),
+                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "PodTopologySpread=2",
+                                "InterPodAffinity=2", "GpuFragmentation=30")),
                 Arguments.of("override one weight", Map.of("NodeResourcesFit", 5),
-                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=5", "GpuFragmentation=30")),
+                        List.of("TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=5", "PodTopologySpread=2",
+                                "InterPodAffinity=2", "GpuFragmentation=30")),
                 Arguments.of("weight 0 disables a score plugin", Map.of("TaintToleration", 0, "NodeAffinity", 10),
-                        List.of("NodeAffinity=10", "NodeResourcesFit=1", "GpuFragmentation=30")),
+                        List.of("NodeAffinity=10", "NodeResourcesFit=1", "PodTopologySpread=2", "InterPodAffinity=2",
+                                "GpuFragmentation=30")),
                 Arguments.of("all disabled", Map.of("TaintToleration", 0, "NodeAffinity", 0, "NodeResourcesFit", 0,
-                        "GpuFragmentation", 0), List.of()));
+                        "GpuFragmentation", 0, "PodTopologySpread", 0, "InterPodAffinity", 0), List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,7 +69,7 @@ class SchedulingProfileTest {
 
         assertThat(profile.scores()).extracting(w -> w.plugin().name() + "=" + w.weight())
                 .containsExactlyElementsOf(expected);
-        assertThat(profile.filters()).hasSize(6);
+        assertThat(profile.filters()).hasSize(8);
     }
 
     @Test
