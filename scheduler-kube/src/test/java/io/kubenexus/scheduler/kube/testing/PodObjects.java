@@ -365,6 +365,12 @@ public final class PodObjects {
         return this;
     }
 
+    /** A null entry in the preferred anti-affinity terms, as the JSON {@code [null]} reads. */
+    public PodObjects withNullPreferredAntiAffinityTerm() {
+        podAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().add(null);
+        return this;
+    }
+
     /** Adds a spread constraint as given (e.g. from {@link #spreadConstraint}). */
     public PodObjects topologySpread(TopologySpreadConstraint constraint) {
         spec.getTopologySpreadConstraints().add(constraint);

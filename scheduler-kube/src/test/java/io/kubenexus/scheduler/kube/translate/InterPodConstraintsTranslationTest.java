@@ -160,6 +160,15 @@ class InterPodConstraintsTranslationTest {
                 arguments("preferred term without podAffinityTerm", pod("p").preferredPodAffinity(10, null),
                         preferred + ".podAffinityTerm: missing"),
                 arguments("null required term", pod("p").requiredPodAntiAffinity(null), anti + ": an entry is null"),
+                arguments("null preferred term", pod("p").withNullPreferredAntiAffinityTerm(),
+                        preferredAnti + ": an entry is null"),
+                arguments("a matchLabels value that is null",
+                        pod("p").requiredPodAffinity(withNullMatchLabel(affinityTerm(HOST, "web").build(), "tier")),
+                        required + ".labelSelector.matchLabels[tier]: the value is null"),
+                arguments("a matchLabels key that is empty",
+                        pod("p").requiredPodAffinity(affinityTerm(HOST, "web").editLabelSelector()
+                                .addToMatchLabels("", "x").endLabelSelector().build()),
+                        required + ".labelSelector.matchLabels: a key is empty"),
                 arguments("unknown operator \"Equals\"",
                         pod("p").requiredPodAntiAffinity(affinityTerm(HOST, "web").editLabelSelector()
                                 .addToMatchExpressions(selectorExpr("app", "Equals", "web")).endLabelSelector().build()),
@@ -324,6 +333,15 @@ class InterPodConstraintsTranslationTest {
             io.fabric8.kubernetes.api.model.PodAffinityTerm term) {
         term.getLabelSelector().setMatchExpressions(new ArrayList<>(Arrays.asList(
                 (io.fabric8.kubernetes.api.model.LabelSelectorRequirement) null)));
+        return term;
+    }
+
+    /** fabric8's builders drop a null label value; the JSON {@code {"tier": null}} keeps it. */
+    private static io.fabric8.kubernetes.api.model.PodAffinityTerm withNullMatchLabel(
+            io.fabric8.kubernetes.api.model.PodAffinityTerm term, String key) {
+        Map<String, String> labels = new java.util.HashMap<>(term.getLabelSelector().getMatchLabels());
+        labels.put(key, null);
+        term.getLabelSelector().setMatchLabels(labels);
         return term;
     }
 
