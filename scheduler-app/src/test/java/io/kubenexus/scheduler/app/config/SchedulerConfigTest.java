@@ -158,7 +158,7 @@ class SchedulerConfigTest {
                 invalid("metrics typo", "metrics: {poolLabel: pool}\n",
                         "unknown key 'metrics.poolLabel' (known: nodePoolLabel, maxNodePools)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
-                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit, GpuFragmentation)"),
+                        "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit, PodTopologySpread, InterPodAffinity, GpuFragmentation)"),
                 invalid("GPU fragmentation typo", "scoring: {gpuFragmentation: {windw: 10}}\n",
                         "unknown key 'scoring.gpuFragmentation.windw' (known: modelLabel, window, maxShapes)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
