@@ -21,7 +21,19 @@ record ConfigDocument(
         Http http,
         Extender extender,
         Metrics metrics,
-        Logging logging) {
+        Logging logging,
+        InterPodAffinity interPodAffinity,
+        TopologySpread topologySpread) {
+
+    record InterPodAffinity(Integer hardPodAffinityWeight) {
+    }
+
+    record TopologySpread(String defaultingType, java.util.List<SpreadConstraint> defaultConstraints) {
+    }
+
+    record SpreadConstraint(Integer maxSkew, String topologyKey, String whenUnsatisfiable, Integer minDomains,
+                            String nodeAffinityPolicy, String nodeTaintsPolicy) {
+    }
 
     record Scoring(String strategy, Map<String, Integer> resourceWeights, Map<String, Integer> pluginWeights,
                    GpuFragmentation gpuFragmentation) {

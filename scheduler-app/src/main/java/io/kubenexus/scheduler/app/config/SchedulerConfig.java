@@ -14,7 +14,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.numa.NumaSettings;
 import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
+import io.kubenexus.scheduler.core.config.InterPodSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.model.NodeInclusionPolicy;
+import io.kubenexus.scheduler.core.model.TopologySpreadConstraint;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.kube.leader.LostLeasePolicy;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +81,7 @@ public record SchedulerConfig(
 
     private static final String LEAST_ALLOCATED = "LeastAllocated";
     private static final String MOST_ALLOCATED = "MostAllocated";
-    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SchedulerConfig {
         Objects.requireNonNull(settings, "settings");
@@ -160,6 +164,10 @@ public record SchedulerConfig(
         out.put("scoring.gpuFragmentation.window", Integer.toString(settings.gpuFragmentation().window()));
         out.put("scoring.gpuFragmentation.maxShapes", Integer.toString(settings.gpuFragmentation().maxShapes()));
         out.put("percentageOfNodesToScore", Integer.toString(settings.percentageOfNodesToScore()));
+        out.put("interPodAffinity.hardPodAffinityWeight", Integer.toString(settings.interPod().hardPodAffinityWeight()));
+        out.put("topologySpread.defaultingType", spreadDefaultingName(settings.interPod().spreadDefaulting()));
+        out.put("topologySpread.defaultConstraints", settings.interPod().defaultConstraints().stream()
+                .map(SchedulerConfig::describeConstraint).toList().toString());
         out.put("backoff.initial", GoDuration.format(settings.podInitialBackoff()));
         out.put("backoff.max", GoDuration.format(settings.podMaxBackoff()));
         out.put("backoff.maxInUnschedulable", GoDuration.format(settings.podMaxInUnschedulablePods()));
@@ -249,7 +257,8 @@ public record SchedulerConfig(
                     duration("backoff.initial", backoff.initial(), defaults.podInitialBackoff()),
                     duration("backoff.max", backoff.max(), defaults.podMaxBackoff()),
                     duration("backoff.maxInUnschedulable", backoff.maxInUnschedulable(), defaults.podMaxInUnschedulablePods()),
-                    gpuFragmentation(scoring.gpuFragmentation()));
+                    gpuFragmentation(scoring.gpuFragmentation()),
+                    interPod(doc.interPodAffinity(), doc.topologySpread()));
 
             LeaderElectionConfig leaderElection = new LeaderElectionConfig(
                     election.enabled() == null || election.enabled(),
@@ -407,6 +416,76 @@ public record SchedulerConfig(
                 doc.modelLabel() == null ? defaults.modelLabel() : doc.modelLabel(),
                 doc.window() == null ? defaults.window() : doc.window(),
                 doc.maxShapes() == null ? defaults.maxShapes() : doc.maxShapes());
+    }
+
+    private static InterPodSettings interPod(ConfigDocument.InterPodAffinity affinity,
+                                             ConfigDocument.TopologySpread spread) {
+        InterPodSettings defaults = InterPodSettings.defaults();
+        int weight = affinity == null || affinity.hardPodAffinityWeight() == null
+                ? defaults.hardPodAffinityWeight() : affinity.hardPodAffinityWeight();
+        if (spread == null) {
+            return new InterPodSettings(weight, defaults.spreadDefaulting(), List.of());
+        }
+        InterPodSettings.SpreadDefaulting defaulting = spread.defaultingType() == null ? defaults.spreadDefaulting()
+                : switch (spread.defaultingType()) {
+                    case "None" -> InterPodSettings.SpreadDefaulting.NONE;
+                    case "System" -> InterPodSettings.SpreadDefaulting.SYSTEM;
+                    case "List" -> InterPodSettings.SpreadDefaulting.LIST;
+                    default -> throw new IllegalArgumentException("topologySpread.defaultingType: unknown value '"
+                            + spread.defaultingType() + "' (None, System or List)");
+                };
+        List<TopologySpreadConstraint> constraints = new ArrayList<>();
+        List<ConfigDocument.SpreadConstraint> written = spread.defaultConstraints() == null ? List.of()
+                : spread.defaultConstraints();
+        for (int i = 0; i < written.size(); i++) {
+            constraints.add(spreadConstraint("topologySpread.defaultConstraints[" + i + "]", written.get(i)));
+        }
+        return new InterPodSettings(weight, defaulting, constraints);
+    }
+
+    private static TopologySpreadConstraint spreadConstraint(String key, ConfigDocument.SpreadConstraint doc) {
+        if (doc == null) {
+            throw new IllegalArgumentException(key + ": must be a constraint");
+        }
+        if (doc.maxSkew() == null) {
+            throw new IllegalArgumentException(key + ".maxSkew: required");
+        }
+        if (doc.topologyKey() == null) {
+            throw new IllegalArgumentException(key + ".topologyKey: required");
+        }
+        boolean doNotSchedule = switch (doc.whenUnsatisfiable() == null ? "" : doc.whenUnsatisfiable()) {
+            case "DoNotSchedule" -> true;
+            case "ScheduleAnyway" -> false;
+            default -> throw new IllegalArgumentException(key + ".whenUnsatisfiable: must be DoNotSchedule or"
+                    + " ScheduleAnyway, was " + doc.whenUnsatisfiable());
+        };
+        return new TopologySpreadConstraint(doc.maxSkew(), doc.topologyKey(), doNotSchedule, null, doc.minDomains(),
+                inclusionPolicy(key + ".nodeAffinityPolicy", doc.nodeAffinityPolicy()),
+                inclusionPolicy(key + ".nodeTaintsPolicy", doc.nodeTaintsPolicy()));
+    }
+
+    private static NodeInclusionPolicy inclusionPolicy(String key, String value) {
+        try {
+            return value == null ? null : NodeInclusionPolicy.fromApiName(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String spreadDefaultingName(InterPodSettings.SpreadDefaulting defaulting) {
+        return switch (defaulting) {
+            case NONE -> "None";
+            case SYSTEM -> "System";
+            case LIST -> "List";
+        };
+    }
+
+    private static String describeConstraint(TopologySpreadConstraint c) {
+        return "{maxSkew: " + c.maxSkew() + ", topologyKey: " + c.topologyKey() + ", whenUnsatisfiable: "
+                + (c.doNotSchedule() ? "DoNotSchedule" : "ScheduleAnyway")
+                + (c.minDomains() == null ? "" : ", minDomains: " + c.minDomains())
+                + ", nodeAffinityPolicy: " + c.nodeAffinityPolicy().apiName()
+                + ", nodeTaintsPolicy: " + c.nodeTaintsPolicy().apiName() + "}";
     }
 
     private static Map<String, Integer> checkPluginNames(Map<String, Integer> weights) {

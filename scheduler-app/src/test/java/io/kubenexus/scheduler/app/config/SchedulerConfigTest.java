@@ -136,7 +136,8 @@ class SchedulerConfigTest {
         return Stream.of(
                 invalid("top-level typo", "schedulerNam: x\n",
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging)"),
+                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging, interPodAffinity, "
+                                + "topologySpread)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
                         "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)"),
                 invalid("backoff typo", "backoff: {intial: 1s}\n",
@@ -150,7 +151,8 @@ class SchedulerConfigTest {
                 invalid("numa typo", "numa: {zoneScore: pack}\n", "unknown key 'numa.zoneScore' (known: enabled, zoneScoring, weight)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging)"),
+                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging, interPodAffinity, "
+                                + "topologySpread)"),
                 invalid("http typo", "http: {listenPort: 9090}\n",
                         "unknown key 'http.listenPort' (known: port, bindAddress, extenderPrefix, tls, maxBodyBytes, clusterPage)"),
                 invalid("tls typo", "http: {tls: {cert: a.pem}}\n", "unknown key 'http.tls.cert' (known: certFile, keyFile)"),
@@ -159,6 +161,20 @@ class SchedulerConfigTest {
                         "unknown key 'metrics.poolLabel' (known: nodePoolLabel, maxNodePools)"),
                 invalid("misspelled plugin", "scoring:\n  pluginWeights: {NodeAfinity: 2}\n",
                         "scoring.pluginWeights: unknown plugin 'NodeAfinity' (known: TaintToleration, NodeAffinity, NodeResourcesFit, PodTopologySpread, InterPodAffinity, GpuFragmentation)"),
+                invalid("unknown spread defaulting", "topologySpread: {defaultingType: Sytem}\n",
+                        "topologySpread.defaultingType: unknown value 'Sytem' (None, System or List)"),
+                invalid("default constraint with maxSkew 0",
+                        "topologySpread:\n  defaultingType: List\n  defaultConstraints:\n"
+                                + "    - {maxSkew: 0, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n",
+                        "topologySpread.defaultConstraints[0].maxSkew: must be at least 1, was 0"),
+                invalid("default constraint with a bad policy",
+                        "topologySpread:\n  defaultingType: List\n  defaultConstraints:\n"
+                                + "    - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, nodeTaintsPolicy: honor}\n",
+                        "topologySpread.defaultConstraints[0].nodeTaintsPolicy: unknown node inclusion policy \"honor\" (Honor or Ignore)"),
+                invalid("default constraints without List", "topologySpread: {defaultConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]}\n",
+                        "topologySpread.defaultConstraints: only with defaultingType List, was NONE"),
+                invalid("hard affinity weight out of range", "interPodAffinity: {hardPodAffinityWeight: 101}\n",
+                        "interPodAffinity.hardPodAffinityWeight: must be 0..100, was 101"),
                 invalid("GPU fragmentation typo", "scoring: {gpuFragmentation: {windw: 10}}\n",
                         "unknown key 'scoring.gpuFragmentation.windw' (known: modelLabel, window, maxShapes)"),
                 invalid("misspelled resource", "scoring: {resourceWeights: {mem: 1}}\n",
@@ -367,7 +383,7 @@ class SchedulerConfigTest {
                 .containsEntry("metrics.maxNodePools", "20")
                 .containsEntry("logging.format", "text")
                 .containsEntry("logging.level", "{root: INFO, io.fabric8: WARN}")
-                .hasSize(37);
+                .hasSize(40);
     }
 
     @Test

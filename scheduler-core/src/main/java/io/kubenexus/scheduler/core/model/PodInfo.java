@@ -15,7 +15,7 @@ import java.util.Objects;
  *                          {@code pods: 1} is not included, the scheduler adds it
  * @param nonZeroRequests   requests with kube-scheduler's non-zero cpu/memory defaults, for scoring
  * @param unsupportedConstraints names of constraints the pod uses that this scheduler does not
- *                          evaluate yet (e.g. "inter-pod affinity"); such a pod is never placed
+ *                          evaluate yet (e.g. "PersistentVolumeClaims"); such a pod is never placed
  * @param annotations       only the annotations the scheduler reads (gang, NUMA); others are dropped
  * @param schedulingGated   the pod has scheduling gates; it is not scheduled until they are removed
  * @param schedulingGroup   {@code spec.schedulingGroup.podGroupName} (Kubernetes' own gang API,

@@ -68,6 +68,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     private boolean[] domainSeen = new boolean[16];
     private double[] weights = new double[4];
     private int[][] domainCounts = new int[4][];
+    private int[][] nodeCountsOf = new int[4][];
+    private TopologyDomains[] domainsOf = new TopologyDomains[4];
 
     public PodTopologySpread(InterPodSettings settings) {
         this.defaultConstraints = settings.effectiveDefaultConstraints();
@@ -177,6 +179,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         if (weights.length < constraints) {
             weights = new double[constraints];
             domainCounts = new int[constraints][];
+            nodeCountsOf = new int[constraints][];
+            domainsOf = new TopologyDomains[constraints];
         }
         // The feasible nodes that are scored (those with every key, when all are required).
         scratch.clear();
@@ -196,6 +200,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             TopologySpreadConstraint constraint = applied.constraint();
             TopologyDomains domains = counts.domains(constraint.topologyKey());
             int[] nodeCounts = applied.matcher() == null ? null : counts.counts(applied.matcher());
+            domainsOf[c] = domains;
+            nodeCountsOf[c] = nodeCounts;
             if (InterPodSettings.HOSTNAME.equals(constraint.topologyKey())) {
                 weights[c] = Math.log(scoredNodes + 2);
                 domainCounts[c] = null;
@@ -243,20 +249,18 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             }
             double score = 0;
             for (int c = 0; c < constraints; c++) {
-                Applied applied = soft.get(c);
-                TopologySpreadConstraint constraint = applied.constraint();
-                int domain = counts.domains(constraint.topologyKey()).domainOf(node);
+                int domain = domainsOf[c].domainOf(node);
                 if (domain < 0) {
                     continue;
                 }
                 long matching;
                 if (domainCounts[c] == null) {
-                    int[] nodeCounts = applied.matcher() == null ? null : counts.counts(applied.matcher());
+                    int[] nodeCounts = nodeCountsOf[c];
                     matching = nodeCounts == null || node >= nodeCounts.length ? 0 : nodeCounts[node];
                 } else {
                     matching = domainCounts[c][domain];
                 }
-                score += matching * weights[c] + (constraint.maxSkew() - 1);
+                score += matching * weights[c] + (soft.get(c).constraint().maxSkew() - 1);
             }
             scores[i] = Math.round(score);
         }

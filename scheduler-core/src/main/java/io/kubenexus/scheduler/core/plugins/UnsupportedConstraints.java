@@ -7,9 +7,10 @@ import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import java.util.List;
 
 /**
- * Refuses pods that use a constraint this scheduler does not evaluate yet (inter-pod affinity,
- * topology spread, ...): placing them while ignoring the constraint would break the user's intent,
- * and no cluster change can help, so the verdict is unresolvable.
+ * Refuses pods that use a constraint this scheduler does not evaluate yet (PersistentVolumeClaims,
+ * resource claims; the translator names them): placing them while ignoring the constraint would
+ * break the user's intent, and no cluster change can help, so the verdict is unresolvable. Inter-pod
+ * affinity and topology spread are evaluated by {@link InterPodAffinity} and {@link PodTopologySpread}.
  *
  * <p>Stateless; called only from the scheduling loop thread.
  */
