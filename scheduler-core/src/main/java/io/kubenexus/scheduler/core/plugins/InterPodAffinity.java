@@ -15,6 +15,7 @@ import io.kubenexus.scheduler.core.topology.PodSelection;
 import io.kubenexus.scheduler.core.topology.PodTopologyCounts;
 import io.kubenexus.scheduler.core.topology.TopologyDomains;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -168,7 +169,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         if (domainSums.length < domainCount) {
             domainSums = new int[Math.max(domainCount, domainSums.length * 2)];
         }
-        java.util.Arrays.fill(domainSums, 0, domainCount, 0);
+        Arrays.fill(domainSums, 0, domainCount, 0);
         if (nodeCounts == null) {
             return domainSums;
         }
@@ -221,7 +222,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
     public void score(PodContext pod, ClusterSnapshot snapshot, int[] nodes, int count, long[] scores) {
         PodTopologyCounts counts = snapshot.extension(PodTopologyCounts.class);
         if (!topologyScore(pod, snapshot, counts)) {
-            java.util.Arrays.fill(scores, 0, count, 0);
+            Arrays.fill(scores, 0, count, 0);
             return;
         }
         int keys = scoreKeys.size();

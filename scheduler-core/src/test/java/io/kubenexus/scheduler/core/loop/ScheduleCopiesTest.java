@@ -1,5 +1,10 @@
 package io.kubenexus.scheduler.core.loop;
 
+import static io.kubenexus.scheduler.core.testing.InterPodFixture.hard;
+import static io.kubenexus.scheduler.core.testing.InterPodFixture.interPod;
+import static io.kubenexus.scheduler.core.testing.InterPodFixture.labels;
+import static io.kubenexus.scheduler.core.testing.InterPodFixture.soft;
+import static io.kubenexus.scheduler.core.testing.InterPodFixture.term;
 import static io.kubenexus.scheduler.core.testing.NodeFixture.node;
 import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static io.kubenexus.scheduler.core.testing.PodFixture.req;
@@ -32,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link SchedulingAlgorithm#schedule} per copy with each assumed before the next: same nodes,
  * scores, feasible counts and messages. Checked on twin random clusters (one per way), for
  * templates that fill nodes, use host ports, mind PreferNoSchedule taints or prefer labels (the
- * paths that score everything again), fit only a few nodes, or do not fit at all.
+ * paths that score everything again), fit only a few nodes, or do not fit at all, and for inter-pod
+ * constraints: their own (full decisions) and bound pods' (plain copies stay node by node).
  */
 class ScheduleCopiesTest {
 
@@ -52,6 +58,17 @@ class ScheduleCopiesTest {
                         .nodeSelector("zone", "z2")),
                 Arguments.of("fits a few nodes", (Consumer<PodFixture>) pod -> pod.cpu(40).memoryGi(8)),
                 Arguments.of("fits nowhere", (Consumer<PodFixture>) pod -> pod.cpu(500)),
+                Arguments.of("anti-affinity to its own kind per zone: three fit", (Consumer<PodFixture>) pod -> pod
+                        .cpu(1).label("app", "x")
+                        .interPod(interPod().antiAffinity(term(labels("app", "x"), "zone")).build())),
+                Arguments.of("spread over zones, DoNotSchedule", (Consumer<PodFixture>) pod -> pod.cpu(1)
+                        .label("app", "x").interPod(interPod().spread(hard(1, "zone", labels("app", "x"))).build())),
+                Arguments.of("spread over zones, ScheduleAnyway", (Consumer<PodFixture>) pod -> pod.cpu(1)
+                        .label("app", "x").interPod(interPod().spread(soft(1, "zone", labels("app", "x"))).build())),
+                Arguments.of("kept away by bound pods' anti-affinity (no terms of its own)",
+                        (Consumer<PodFixture>) pod -> pod.cpu(2).label("role", "noisy")),
+                Arguments.of("preferring the zone of bound db pods", (Consumer<PodFixture>) pod -> pod.cpu(2)
+                        .interPod(interPod().preferredAffinity(50, term(labels("app", "db"), "zone")).build())),
                 Arguments.of("no requests", (Consumer<PodFixture>) pod -> { }));
     }
 
@@ -182,6 +199,15 @@ class ScheduleCopiesTest {
             state.upsertPod(pod("bound-" + i).cpuMilli(random.nextLong(100, 12_000))
                     .memoryMi(random.nextLong(64, 48_000)).boundTo("n" + random.nextInt(60)).build());
         }
+        // Pods with terms: one keeps "noisy" pods out of its zone; with preferTaints, one more prefers
+        // them away from its disk type (then noisy copies score across nodes: full decisions).
+        state.upsertPod(pod("db-0").cpuMilli(100).label("app", "db").boundTo("n" + random.nextInt(60))
+                .interPod(interPod().antiAffinity(term(labels("role", "noisy"), "zone")).build()).build());
+        if (!preferTaints) {
+            return state;
+        }
+        state.upsertPod(pod("db-1").cpuMilli(100).label("app", "db").boundTo("n" + random.nextInt(60))
+                .interPod(interPod().preferredAntiAffinity(10, term(labels("role", "noisy"), "disk")).build()).build());
         return state;
     }
 }

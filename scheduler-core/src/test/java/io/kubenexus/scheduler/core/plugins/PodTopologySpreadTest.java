@@ -231,6 +231,142 @@ class PodTopologySpreadTest {
 
     // ------------------------------------------------------------------ scoring
 
+    /** A node with the given labels, key and value pairs. */
+    private static NodeInfo labelled(String name, String... labels) {
+        var fixture = node(name);
+        for (int i = 0; i < labels.length; i += 2) {
+            fixture.label(labels[i], labels[i + 1]);
+        }
+        return fixture.build();
+    }
+
+    private static NodeInfo host(String name) {
+        return labelled(name, HOST, name);
+    }
+
+    private static NodeInfo zoneHost(String name, String zone) {
+        return labelled(name, "zone", zone, HOST, name);
+    }
+
+    private static PodInfo labelledPod(String name, String node, String... keys) {
+        var fixture = pod(name).boundTo(node);
+        for (String key : keys) {
+            fixture.label(key, "");
+        }
+        return fixture.build();
+    }
+
+    private static final LabelSelector BAR = expressions(exists("bar"));
+
+    /**
+     * kube-scheduler's TestPodTopologySpreadScore: {@code feasible} are scored, {@code failed} exist
+     * (their pods count) but are not feasible.
+     */
+    record UpstreamScoreCase(String name, PodInfo pod, List<PodInfo> pods, List<NodeInfo> feasible,
+                             List<NodeInfo> failed, Map<String, Long> expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Map<String, Long> scored(Object... nodeAndScore) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nodeAndScore.length; i += 2) {
+            out.put((String) nodeAndScore[i], ((Integer) nodeAndScore[i + 1]).longValue());
+        }
+        return out;
+    }
+
+    static Stream<UpstreamScoreCase> upstreamScoreCases() {
+        PodInfo fooOnHost = incoming(soft(1, HOST, FOO));
+        return Stream.of(
+                new UpstreamScoreCase("one constraint on node, no existing pods", fooOnHost, List.of(),
+                        List.of(host("node-a"), host("node-b")), List.of(), scored("node-a", 100, "node-b", 100)),
+                new UpstreamScoreCase("one constraint on node, only one node is candidate", fooOnHost,
+                        List.of(labelledPod("p-a1", "node-a", "foo"), labelledPod("p-a2", "node-a", "foo"),
+                                labelledPod("p-b1", "node-b", "foo")),
+                        List.of(host("node-a")), List.of(host("node-b")), scored("node-a", 100)),
+                new UpstreamScoreCase("one constraint on node, all nodes have the same number of matching pods", fooOnHost,
+                        List.of(labelledPod("p-a1", "node-a", "foo"), labelledPod("p-b1", "node-b", "foo")),
+                        List.of(host("node-a"), host("node-b")), List.of(), scored("node-a", 100, "node-b", 100)),
+                new UpstreamScoreCase("one constraint on node, all 4 nodes are candidates", fooOnHost, spread2103(),
+                        List.of(host("node-a"), host("node-b"), host("node-c"), host("node-d")), List.of(),
+                        scored("node-a", 20, "node-b", 60, "node-c", 100, "node-d", 0)),
+                new UpstreamScoreCase("one constraint on node, all 4 nodes are candidates, maxSkew=2",
+                        incoming(soft(2, HOST, FOO)), spread2103(),
+                        List.of(host("node-a"), host("node-b"), host("node-c"), host("node-d")), List.of(),
+                        scored("node-a", 33, "node-b", 66, "node-c", 100, "node-d", 16)),
+                new UpstreamScoreCase("one constraint on node, all 4 nodes are candidates, maxSkew=3",
+                        incoming(soft(3, HOST, FOO)), spread("node-a", 4, "node-b", 3, "node-c", 2, "node-d", 1),
+                        List.of(host("node-a"), host("node-b"), host("node-c"), host("node-d")), List.of(),
+                        scored("node-a", 44, "node-b", 66, "node-c", 77, "node-d", 100)),
+                new UpstreamScoreCase("one constraint on node, 3 out of 4 nodes are candidates", fooOnHost,
+                        spread("node-a", 4, "node-b", 2, "node-x", 1, "node-y", 3),
+                        List.of(host("node-a"), host("node-b"), host("node-x")), List.of(host("node-y")),
+                        scored("node-a", 33, "node-b", 83, "node-x", 100)),
+                new UpstreamScoreCase("one constraint on node, 3 out of 4 nodes are candidates, one node doesn't match topology key",
+                        fooOnHost, spread("node-a", 4, "node-b", 2, "node-x", 1, "node-y", 3),
+                        List.of(host("node-a"), node("node-b").withoutLabel(HOST).label("n", "node-b").build(), host("node-x")), List.of(host("node-y")),
+                        scored("node-a", 16, "node-b", 0, "node-x", 100)),
+                new UpstreamScoreCase("one constraint on zone, 3 out of 4 nodes are candidates", incoming(soft(1, "zone", FOO)),
+                        spread("node-a", 4, "node-b", 2, "node-x", 1, "node-y", 3),
+                        List.of(zoneHost("node-a", "zone1"), zoneHost("node-b", "zone1"), zoneHost("node-x", "zone2")),
+                        List.of(zoneHost("node-y", "zone2")),
+                        scored("node-a", 75, "node-b", 75, "node-x", 100)),
+                new UpstreamScoreCase("two Constraints on zone and node, 2 out of 4 nodes are candidates",
+                        incoming(soft(1, "zone", FOO), soft(1, HOST, FOO)),
+                        spread("node-a", 2, "node-b", 1, "node-x", 2, "node-y", 4),
+                        List.of(zoneHost("node-a", "zone1"), zoneHost("node-x", "zone2")),
+                        List.of(zoneHost("node-b", "zone1"), zoneHost("node-y", "zone2")),
+                        scored("node-a", 100, "node-x", 63)),
+                new UpstreamScoreCase("two Constraints on zone and node, with different labelSelectors",
+                        fooBar(), List.of(labelledPod("p-a1", "node-a", "foo"), labelledPod("p-b1", "node-b", "foo", "bar"),
+                                labelledPod("p-y1", "node-y", "foo"), labelledPod("p-y2", "node-y", "bar")),
+                        fourZoneHosts(), List.of(),
+                        scored("node-a", 60, "node-b", 20, "node-x", 100, "node-y", 60)),
+                new UpstreamScoreCase("two Constraints on zone and node, with different labelSelectors, some nodes have 0 pods",
+                        fooBar(), List.of(labelledPod("p-b1", "node-b", "bar"), labelledPod("p-x1", "node-x", "foo"),
+                                labelledPod("p-y1", "node-y", "foo", "bar")),
+                        fourZoneHosts(), List.of(),
+                        scored("node-a", 100, "node-b", 60, "node-x", 40, "node-y", 0)));
+    }
+
+    private static List<PodInfo> spread2103() {
+        return spread("node-a", 2, "node-b", 1, "node-d", 3);
+    }
+
+    private static PodInfo fooBar() {
+        return pod("p").label("foo", "").label("bar", "")
+                .interPod(interPod().spread(soft(1, "zone", FOO), soft(1, HOST, BAR)).build()).build();
+    }
+
+    private static List<NodeInfo> fourZoneHosts() {
+        return List.of(zoneHost("node-a", "zone1"), zoneHost("node-b", "zone1"), zoneHost("node-x", "zone2"),
+                zoneHost("node-y", "zone2"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("upstreamScoreCases")
+    void scoresAsKubeScheduler(UpstreamScoreCase c) {
+        List<NodeInfo> all = new ArrayList<>(c.feasible());
+        all.addAll(c.failed());
+        ClusterUnderTest cluster = ClusterUnderTest.of(all, c.pods());
+        PodTopologySpread plugin = new PodTopologySpread(InterPodSettings.defaults());
+        var context = cluster.state().podContext(c.pod());
+        int[] nodes = c.feasible().stream().mapToInt(n -> cluster.state().nodeIndex(n.name())).sorted().toArray();
+        long[] scores = new long[nodes.length];
+        plugin.score(context, cluster.state(), nodes, nodes.length, scores);
+        plugin.normalize(context, scores, nodes.length);
+
+        Map<String, Long> byName = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nodes.length; i++) {
+            byName.put(cluster.state().node(nodes[i]).name(), scores[i]);
+        }
+        assertThat(byName).isEqualTo(c.expected());
+    }
+
+
     record ScoreCase(String name, List<NodeInfo> nodes, List<PodInfo> pods, PodInfo pod, Map<String, Long> expected) {
         @Override
         public String toString() {

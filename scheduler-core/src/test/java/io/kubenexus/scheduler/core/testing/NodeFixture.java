@@ -72,6 +72,12 @@ public final class NodeFixture {
         return this;
     }
 
+    /** Drops a label, e.g. the {@code kubernetes.io/hostname} every fixture node gets. */
+    public NodeFixture withoutLabel(String key) {
+        labels.remove(key);
+        return this;
+    }
+
     public NodeFixture annotation(String key, String value) {
         annotations.put(key, value);
         return this;
