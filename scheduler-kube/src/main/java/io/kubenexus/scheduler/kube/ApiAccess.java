@@ -59,6 +59,10 @@ public record ApiAccess(String apiGroup, String resource, List<String> verbs, St
             new ApiAccess("", "nodes", List.of("list", "watch"),
                     "the node informer (capacity, labels, taints, NUMA topology annotations)",
                     "nothing is scheduled: the node informer cannot sync", ""),
+            new ApiAccess("", "namespaces", List.of("list", "watch"),
+                    "the namespace informer: namespace labels, which inter-pod affinity's namespaceSelector chooses by",
+                    "pods whose inter-pod affinity terms have a namespaceSelector see namespaces without labels"
+                            + " (a selector on labels matches none)", ""),
             new ApiAccess("", "pods/binding", List.of("create"),
                     "KubernetesBinder binds through POST pods/{name}/binding, as kube-scheduler's DefaultBinder",
                     "no pod is ever bound", ""),

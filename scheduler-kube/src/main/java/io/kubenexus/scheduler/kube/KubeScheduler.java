@@ -20,6 +20,7 @@ import io.kubenexus.scheduler.kube.groups.PodGroupStatusUpdater;
 import io.kubenexus.scheduler.kube.groups.PodGroupTranslator;
 import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
 import io.kubenexus.scheduler.kube.informers.ClusterInformers;
+import io.kubenexus.scheduler.kube.informers.NamespaceInformer;
 import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
 import io.kubenexus.scheduler.kube.topology.NodeTopologyEvents;
@@ -45,7 +46,8 @@ import java.util.function.UnaryOperator;
  * scheduling loop; the loop binds through the pods' binding subresource and reports through
  * Events and the PodScheduled condition; a Lease decides which replica may bind. PodGroups and
  * SparkApplications, where their CRDs are installed, size the groups; the leader keeps
- * scheduler-plugins PodGroups' status current. With NUMA placement on, every node's topology
+ * scheduler-plugins PodGroups' status current. Namespaces' labels feed inter-pod affinity's
+ * namespace selectors. With NUMA placement on, every node's topology
  * (NodeResourceTopology objects, node annotations) feeds the loop's {@link NumaZones}. Every API
  * call it makes is declared in {@link ApiAccess#REQUIRED}; {@link #start()} checks them against
  * the API server's RBAC and warns about what is missing.
@@ -68,6 +70,7 @@ public final class KubeScheduler implements AutoCloseable {
     private final GroupSourceInformers groupSources;
     /** Null when NUMA placement is off. */
     private final TopologyInformers topologySources;
+    private final NamespaceInformer namespaces;
     private final LeaseLeadership leadership;
     /** Guards starting the core informers (after the group sources) against a concurrent close. */
     private final Object lifecycle = new Object();
@@ -118,6 +121,7 @@ public final class KubeScheduler implements AutoCloseable {
         } else {
             this.topologySources = null;
         }
+        this.namespaces = new NamespaceInformer(client, loop);
         WorkloadApiDiscovery discovery = new WorkloadApiDiscovery(client);
         this.groupSources = new GroupSourceInformers(client, loop, new PodGroupTranslator(),
                 new SparkApplicationTranslator(), GroupSourceInformers.DEFAULT_SYNC_TIMEOUT,
@@ -134,8 +138,8 @@ public final class KubeScheduler implements AutoCloseable {
 
     /**
      * Starts the loop, the informers and leader election; returns when the caches have synced.
-     * The group sources (PodGroups, SparkApplications) and, with NUMA on, the NodeResourceTopology
-     * objects sync first, within their own short timeouts, so the loop knows every group's policy
+     * The group sources (PodGroups, SparkApplications), the namespaces (their labels, for namespace
+     * selectors) and, with NUMA on, the NodeResourceTopology objects sync first, within their own short timeouts, so the loop knows every group's policy
      * and every node's topology before the pods' sync barrier lets it decide.
      */
     public CompletionStage<Void> start() {
@@ -143,8 +147,10 @@ public final class KubeScheduler implements AutoCloseable {
         daemonThreads("kubenexus-access-check").newThread(new ApiAccessCheck(client)::run).start();
         loop.start();
         podGroupStatus.start();
-        CompletionStage<Void> optionalSources = topologySources == null ? groupSources.start()
-                : groupSources.start().thenCombine(topologySources.start(), (a, b) -> null);
+        CompletionStage<Void> optionalSources = groupSources.start().thenCombine(namespaces.start(), (a, b) -> null);
+        if (topologySources != null) {
+            optionalSources = optionalSources.thenCombine(topologySources.start(), (a, b) -> null);
+        }
         CompletionStage<Void> synced = optionalSources.thenCompose(ignored -> {
             synchronized (lifecycle) {
                 return closed ? CompletableFuture.<Void>completedFuture(null) : informers.start();
@@ -202,6 +208,11 @@ public final class KubeScheduler implements AutoCloseable {
         return topologySources;
     }
 
+    /** The namespaces' labels as posted to the loop, for diagnostics and tests. */
+    public NamespaceInformer namespaces() {
+        return namespaces;
+    }
+
     /**
      * Stops in the order that loses nothing: give up the Lease (a standby takes over at once), stop
      * watching, stop deciding, then let in-flight binds and event writes finish briefly.
@@ -213,6 +224,7 @@ public final class KubeScheduler implements AutoCloseable {
         }
         leadership.close();
         groupSources.close();
+        namespaces.close();
         if (topologySources != null) {
             topologySources.close();
         }

@@ -65,11 +65,18 @@ public final class MemoryFootprint {
     private final int untrimmedSample;
     private final long seed;
     private final boolean histogram;
+    private final boolean interPod;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final HeapMeter meter = new HeapMeter();
 
     MemoryFootprint(int podCount, int nodeCount, int untrimmedSample, long seed, boolean histogram) {
+        this(podCount, nodeCount, untrimmedSample, seed, histogram, false);
+    }
+
+    /** @param interPod executors with a preferred anti-affinity and a zone spread (see {@link SparkPodJson}) */
+    MemoryFootprint(int podCount, int nodeCount, int untrimmedSample, long seed, boolean histogram, boolean interPod) {
         this.histogram = histogram;
+        this.interPod = interPod;
         this.podCount = podCount;
         this.nodeCount = nodeCount;
         this.untrimmedSample = untrimmedSample;
@@ -84,6 +91,7 @@ public final class MemoryFootprint {
         long seed = 1;
         boolean json = false;
         boolean histogram = false;
+        boolean interPod = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pods" -> pods = Integer.parseInt(args[++i].replace("_", ""));
@@ -92,8 +100,9 @@ public final class MemoryFootprint {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--json" -> json = true;
                 case "--histogram" -> histogram = true;
+                case "--inter-pod" -> interPod = true;
                 default -> {
-                    System.err.println("usage: MemoryFootprint [--pods N] [--nodes N] [--untrimmed-sample N] [--seed N] [--json] [--histogram]");
+                    System.err.println("usage: MemoryFootprint [--pods N] [--nodes N] [--untrimmed-sample N] [--seed N] [--json] [--histogram] [--inter-pod]");
                     System.exit(2);
                 }
             }
@@ -102,7 +111,7 @@ public final class MemoryFootprint {
             System.err.println("MemoryFootprint: --pods and --untrimmed-sample must be at least 1, --nodes at least 5");
             System.exit(2);
         }
-        Result result = new MemoryFootprint(pods, nodes, sample, seed, histogram).measure();
+        Result result = new MemoryFootprint(pods, nodes, sample, seed, histogram, interPod).measure();
         System.out.print(json ? result.json() + System.lineSeparator() : result.text());
     }
 
@@ -152,9 +161,16 @@ public final class MemoryFootprint {
         SchedulerSettings settings = SchedulerSettings.defaults();
         List<NodeInfo> nodes = SyntheticCluster.builder().seed(seed).nodes(nodeCount).build();
         List<String> cpuNodes = nodes.stream().filter(n -> n.taints().isEmpty()).map(NodeInfo::name).toList();
-        SparkPodJson spark = new SparkPodJson(seed);
+        SparkPodJson spark = new SparkPodJson(seed, interPod);
         PodTranslator podTranslator = new PodTranslator();
         NodeTranslator nodeTranslator = new NodeTranslator();
+        // An executor that does not read as meant would measure something else: say so rather than a number.
+        Translation<PodInfo> executor = podTranslator.translate(
+                serialization.unmarshal(spark.pod(1, cpuNodes.get(0)), Pod.class));
+        if (executor.errorOrNull() != null || executor.orElseThrow().interPod().isEmpty() == interPod) {
+            throw new IllegalStateException("the executor does not read as meant (inter-pod " + interPod + "): "
+                    + (executor.errorOrNull() != null ? executor.errorOrNull() : executor.orElseThrow().interPod()));
+        }
         warmUp(spark, cpuNodes.get(0), nodes.get(0), podTranslator, nodeTranslator, settings);
 
         SchedulingLoop loop = loop(settings);

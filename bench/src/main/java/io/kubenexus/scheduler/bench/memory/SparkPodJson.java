@@ -17,9 +17,20 @@ final class SparkPodJson {
     private static final int NAMESPACES = 20;
 
     private final long seed;
+    private final boolean interPod;
 
     SparkPodJson(long seed) {
+        this(seed, false);
+    }
+
+    /**
+     * @param interPod whether executors carry a preferred anti-affinity on the hostname and a zone
+     *                 spread among their application's executors ({@code matchLabelKeys:
+     *                 [spark-app-selector]}), as a job that wants its executors apart would
+     */
+    SparkPodJson(long seed, boolean interPod) {
         this.seed = seed;
+        this.interPod = interPod;
     }
 
     /** Pod number {@code index}, placed on {@code nodeName}. */
@@ -44,7 +55,7 @@ final class SparkPodJson {
                 index / 60 % 60, (index + 3) % 60);
         String containerId = String.format(Locale.ROOT, "containerd://%016x%016x%016x%016x", index * 0x9E3779B97F4A7C15L,
                 seed + index, index * 31L + 7, ~(long) index);
-        String template = driver ? DRIVER : EXECUTOR;
+        String template = driver ? DRIVER : interPod ? EXECUTOR_APART : EXECUTOR;
         return template
                 .replace("${NAME}", name)
                 .replace("${NAMESPACE}", namespace)
@@ -63,6 +74,16 @@ final class SparkPodJson {
                 .replace("${CONTAINER_ID}", containerId)
                 .replace("${SUBMISSION}", new UUID(seed + 1, app).toString());
     }
+
+    /** Executors spread over hosts and zones, apart from their application's other executors. */
+    private static final String INTER_POD = """
+                "affinity": {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                  {"weight": 50, "podAffinityTerm": {"labelSelector": {"matchLabels": {"spark-role": "executor"}},
+                   "matchLabelKeys": ["spark-app-selector"], "topologyKey": "kubernetes.io/hostname"}}]}},
+                "topologySpreadConstraints": [
+                  {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
+                   "labelSelector": {"matchLabels": {"spark-role": "executor"}}, "matchLabelKeys": ["spark-app-selector"]}],
+            """;
 
     private static final String COMMON_LABELS = """
                   "spark-app-selector": "${APP_ID}",
@@ -325,4 +346,6 @@ final class SparkPodJson {
             """ + STATUS + """
             }
             """).replace("CONTAINER_NAME", "spark-kubernetes-driver");
+
+    private static final String EXECUTOR_APART = EXECUTOR.replaceFirst("\"spec\": \\{", "\"spec\": {" + INTER_POD);
 }

@@ -55,6 +55,9 @@ import java.util.regex.Pattern;
  * Binds are serialized with one lock and the pod is written with its read resourceVersion, so two
  * concurrent binds of one pod give one success and one 409, and a concurrent writer cannot be lost.
  *
+ * <p><b>Namespaces</b> get the label {@code kubernetes.io/metadata.name} with their name, as the API
+ * server sets it.
+ *
  * <p><b>Pod defaults.</b> A created pod gets what the API server and its admission plugins would
  * fill in: {@code spec.schedulerName: default-scheduler}, {@code spec.priority} (0, or the value of
  * the named PriorityClass stored in the mock or of the two built-in system classes), container
@@ -96,6 +99,9 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern POD_BINDING = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/binding/?");
     private static final Pattern BINDINGS = Pattern.compile("/api/v1/namespaces/([^/]+)/bindings/?");
     private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/?");
+    private static final Pattern NAMESPACES = Pattern.compile("/api/v1/namespaces/?");
+    /** The label the API server puts on every namespace (1.22+), its value the namespace's name. */
+    static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
     private static final int MAX_WRITE_ATTEMPTS = 5;
     /** Values of the API server's built-in PriorityClasses. */
@@ -313,6 +319,25 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         }
         if (PODS.matcher(path).matches()) {
             return createPod(request);
+        }
+        if (NAMESPACES.matcher(path).matches()) {
+            return createNamespace(request);
+        }
+        return super.handleCreate(request);
+    }
+
+    /** As the API server: every namespace is labelled with its name, so selectors can name it. */
+    private MockResponse createNamespace(RecordedRequest request) {
+        try {
+            if (mapper.readTree(request.getUtf8Body()) instanceof ObjectNode namespace) {
+                String name = namespace.path("metadata").path("name").asText("");
+                if (!name.isEmpty()) {
+                    object(object(namespace, "metadata"), "labels").put(NAMESPACE_NAME_LABEL, name);
+                    return super.handleCreate(request(HttpMethod.POST, request.getPath(), namespace.toString()));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // the base handler produces its own error
         }
         return super.handleCreate(request);
     }

@@ -83,7 +83,7 @@ public final class OptionalResourceInformer implements AutoCloseable {
                                     Timing timing, UpsertRemoveHandler<GenericKubernetesResource> handler) {
         this.client = Objects.requireNonNull(client, "client");
         this.resource = Objects.requireNonNull(resource, "resource");
-        this.kind = resource.getKind() + " " + resource.getGroup() + "/" + resource.getVersion();
+        this.kind = resource.getKind() + " " + groupVersion(resource);
         this.whileOff = Objects.requireNonNull(whileOff, "whileOff");
         this.timing = Objects.requireNonNull(timing, "timing");
         // Every object reaches the handler through here (events, the sync hand-over, removal when the
@@ -214,7 +214,8 @@ public final class OptionalResourceInformer implements AutoCloseable {
 
     private void markAbsent(Throwable failure) {
         boolean forbidden = statusCode(failure) == HttpURLConnection.HTTP_FORBIDDEN;
-        String described = resource.getPlural() + "." + resource.getGroup() + "/" + resource.getVersion();
+        String described = resource.getGroup().isEmpty() ? resource.getPlural() + " " + resource.getVersion()
+                : resource.getPlural() + "." + resource.getGroup() + "/" + resource.getVersion();
         synchronized (this) {
             if (!absenceLogged) {
                 absenceLogged = true;
@@ -242,6 +243,11 @@ public final class OptionalResourceInformer implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // the prober is shutting down
         }
+    }
+
+    /** {@code group/version}, or the version alone for the core group ({@code v1}). */
+    private static String groupVersion(ResourceDefinitionContext resource) {
+        return resource.getGroup().isEmpty() ? resource.getVersion() : resource.getGroup() + "/" + resource.getVersion();
     }
 
     /** 404: the API is not served (CRD not installed); 403: the scheduler may not read it. */

@@ -11,11 +11,9 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.kubenexus.scheduler.core.model.ContainerResources;
 import io.kubenexus.scheduler.core.model.HostPort;
-import io.kubenexus.scheduler.core.model.InterPodConstraints;
 import io.kubenexus.scheduler.core.model.NodeAffinity;
 import io.kubenexus.scheduler.core.model.NodeSelectorOperator;
 import io.kubenexus.scheduler.core.model.NodeSelectorRequirement;
@@ -56,11 +54,12 @@ import java.util.Map;
  * beside the apps and hold their ports); ordinary init containers have exited before the apps
  * start.
  *
- * <p>Only hard constraints this scheduler cannot evaluate are listed in
- * {@link PodInfo#unsupportedConstraints()}: required inter-pod (anti-)affinity, DoNotSchedule
- * topology spread, persistent volume claims (their volume topology) and dynamic resource claims.
- * Preferred inter-pod affinity and ScheduleAnyway spreads are not listed: they only change scores,
- * so ignoring them still yields a valid placement.
+ * <p>Inter-pod affinity, anti-affinity and topology spread constraints become
+ * {@link PodInfo#interPod()}, validated as the API server validates them and with
+ * {@code matchLabelKeys}/{@code mismatchLabelKeys} merged into their selectors
+ * ({@link InterPodConstraintsTranslator}). Only hard constraints this scheduler cannot evaluate are
+ * listed in {@link PodInfo#unsupportedConstraints()}: persistent volume claims (their volume
+ * topology) and dynamic resource claims.
  *
  * <p>In-place resize (kube-scheduler 1.33+, component-helpers {@code resource.PodRequests}): an app
  * container or sidecar whose status reports {@code resources} is charged, per resource, the largest
@@ -92,9 +91,6 @@ public final class PodTranslator {
     static final String RESIZE_PENDING = "PodResizePending";
     static final String RESIZE_INFEASIBLE = "Infeasible";
 
-    public static final String INTER_POD_AFFINITY = "inter-pod affinity";
-    public static final String INTER_POD_ANTI_AFFINITY = "inter-pod anti-affinity";
-    public static final String TOPOLOGY_SPREAD = "topology spread constraints";
     public static final String PERSISTENT_VOLUME_CLAIMS = "persistent volume claims";
     public static final String RESOURCE_CLAIMS = "dynamic resource claims";
 
@@ -237,7 +233,7 @@ public final class PodTranslator {
                 spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty(),
                 CanonicalValues.intern(schedulingGroup(spec)),
                 shared.list(resources.containers()),
-                InterPodConstraints.NONE,
+                shared.of(InterPodConstraintsTranslator.read(spec, safeMap(meta.getLabels()))),
                 preemptionPolicy(spec),
                 declaredRunTime(spec),
                 status == null || status.getStartTime() == null ? null : timestamp(status.getStartTime()),
@@ -693,26 +689,6 @@ public final class PodTranslator {
 
     private static List<String> unsupportedConstraints(PodSpec spec) {
         List<String> unsupported = new ArrayList<>(0);
-        Affinity affinity = spec.getAffinity();
-        if (affinity != null) {
-            if (affinity.getPodAffinity() != null
-                    && notEmpty(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())) {
-                unsupported.add(INTER_POD_AFFINITY);
-            }
-            if (affinity.getPodAntiAffinity() != null
-                    && notEmpty(affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())) {
-                unsupported.add(INTER_POD_ANTI_AFFINITY);
-            }
-        }
-        if (spec.getTopologySpreadConstraints() != null) {
-            for (TopologySpreadConstraint constraint : spec.getTopologySpreadConstraints()) {
-                // whenUnsatisfiable is required by the API; treat a missing one as the hard default.
-                if (!"ScheduleAnyway".equals(constraint.getWhenUnsatisfiable())) {
-                    unsupported.add(TOPOLOGY_SPREAD);
-                    break;
-                }
-            }
-        }
         if (spec.getVolumes() != null) {
             for (Volume volume : spec.getVolumes()) {
                 if (volume.getPersistentVolumeClaim() != null || volume.getEphemeral() != null) {

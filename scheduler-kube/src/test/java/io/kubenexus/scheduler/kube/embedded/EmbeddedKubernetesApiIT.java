@@ -58,6 +58,15 @@ class EmbeddedKubernetesApiIT {
         return client.pods().inNamespace(NS).withName(name).get();
     }
 
+    @Test
+    void aCreatedNamespaceIsLabelledWithItsNameAsTheApiServerDoes() {
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("team-a").addToLabels("team", "a").endMetadata().build()).create();
+
+        assertThat(client.namespaces().withName("team-a").get().getMetadata().getLabels())
+                .isEqualTo(java.util.Map.of("team", "a", "kubernetes.io/metadata.name", "team-a"));
+    }
+
     private static Binding binding(String pod, String node) {
         return new BindingBuilder().withNewMetadata().withName(pod).withNamespace(NS).endMetadata()
                 .withNewTarget().withKind("Node").withName(node).endTarget().build();

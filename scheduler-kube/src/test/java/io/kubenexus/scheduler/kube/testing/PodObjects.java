@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EphemeralVolumeSource;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelector;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinity;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodResourceClaim;
@@ -29,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
@@ -340,6 +343,58 @@ public final class PodObjects {
         return this;
     }
 
+    /** Adds a required pod affinity term (e.g. from {@link #affinityTerm}). */
+    public PodObjects requiredPodAffinity(PodAffinityTerm term) {
+        podAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().add(term);
+        return this;
+    }
+
+    public PodObjects preferredPodAffinity(Integer weight, PodAffinityTerm term) {
+        podAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().add(new WeightedPodAffinityTerm(term, weight));
+        return this;
+    }
+
+    public PodObjects requiredPodAntiAffinity(PodAffinityTerm term) {
+        podAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().add(term);
+        return this;
+    }
+
+    public PodObjects preferredPodAntiAffinity(Integer weight, PodAffinityTerm term) {
+        podAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()
+                .add(new WeightedPodAffinityTerm(term, weight));
+        return this;
+    }
+
+    /** A null entry in the preferred anti-affinity terms, as the JSON {@code [null]} reads. */
+    public PodObjects withNullPreferredAntiAffinityTerm() {
+        podAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().add(null);
+        return this;
+    }
+
+    /** Adds a spread constraint as given (e.g. from {@link #spreadConstraint}). */
+    public PodObjects topologySpread(TopologySpreadConstraint constraint) {
+        spec.getTopologySpreadConstraints().add(constraint);
+        return this;
+    }
+
+    /** A pod affinity term over {@code topologyKey} selecting pods labelled {@code app=<app>}. */
+    public static PodAffinityTermBuilder affinityTerm(String topologyKey, String app) {
+        return new PodAffinityTermBuilder().withTopologyKey(topologyKey)
+                .withLabelSelector(new LabelSelectorBuilder().addToMatchLabels("app", app).build());
+    }
+
+    /** A spread constraint over {@code topologyKey} counting pods labelled {@code app=<app>}. */
+    public static TopologySpreadConstraintBuilder spreadConstraint(int maxSkew, String topologyKey,
+                                                                   String whenUnsatisfiable, String app) {
+        return new TopologySpreadConstraintBuilder().withMaxSkew(maxSkew).withTopologyKey(topologyKey)
+                .withWhenUnsatisfiable(whenUnsatisfiable)
+                .withLabelSelector(new LabelSelectorBuilder().addToMatchLabels("app", app).build());
+    }
+
+    public static LabelSelectorRequirement selectorExpr(String key, String operator, String... values) {
+        return new LabelSelectorRequirement(key, operator, new ArrayList<>(Arrays.asList(values)));
+    }
+
     public PodObjects topologySpread(String whenUnsatisfiable) {
         TopologySpreadConstraint constraint = new TopologySpreadConstraint();
         constraint.setMaxSkew(1);
@@ -507,6 +562,20 @@ public final class PodObjects {
             affinity().setNodeAffinity(new NodeAffinity());
         }
         return affinity().getNodeAffinity();
+    }
+
+    private PodAffinity podAffinity() {
+        if (affinity().getPodAffinity() == null) {
+            affinity().setPodAffinity(new PodAffinity());
+        }
+        return affinity().getPodAffinity();
+    }
+
+    private PodAntiAffinity podAntiAffinity() {
+        if (affinity().getPodAntiAffinity() == null) {
+            affinity().setPodAntiAffinity(new PodAntiAffinity());
+        }
+        return affinity().getPodAntiAffinity();
     }
 
     private static PodAffinityTerm podAffinityTerm() {

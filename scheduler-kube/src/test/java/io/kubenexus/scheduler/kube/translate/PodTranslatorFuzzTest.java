@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Whole pods with fuzzed fields (quantities in spec and status, node-affinity operators and values,
- * tolerations, ports, resize conditions): the translator ends in a pod or in an error naming the
+ * tolerations, ports, resize conditions, pod anti-affinity terms and spread constraints): the translator ends in a pod or in an error naming the
  * field, never in the catch-all "pod cannot be read" of an escaped exception; the accounting view
  * never throws and agrees with a valid translation.
  */
@@ -76,7 +76,9 @@ class PodTranslatorFuzzTest {
         // The generator reaches both outcomes and the fields it fuzzes.
         assertThat(validCount[0]).isBetween(200, 1_800);
         assertThat(errorKinds).anyMatch(e -> e.startsWith("node affinity")).anyMatch(e -> e.startsWith("toleration"))
-                .anyMatch(e -> e.contains("request")).anyMatch(e -> e.startsWith("status of container"));
+                .anyMatch(e -> e.contains("request")).anyMatch(e -> e.startsWith("status of container"))
+                .anyMatch(e -> e.startsWith("spec.affinity.podAntiAffinity"))
+                .anyMatch(e -> e.startsWith("spec.topologySpreadConstraints"));
     }
 
     private static Pod pod(Random random) {
@@ -111,6 +113,9 @@ class PodTranslatorFuzzTest {
         }
         if (random.nextBoolean()) {
             affinity(random, pod);
+        }
+        if (random.nextInt(3) == 0) {
+            interPod(random, pod);
         }
         List<Toleration> tolerations = new ArrayList<>();
         for (int i = 0; i < random.nextInt(3); i++) {
@@ -183,6 +188,45 @@ class PodTranslatorFuzzTest {
                 .withNewRequiredDuringSchedulingIgnoredDuringExecution().withNodeSelectorTerms(required)
                 .endRequiredDuringSchedulingIgnoredDuringExecution()
                 .withPreferredDuringSchedulingIgnoredDuringExecution(preferred).endNodeAffinity().build());
+    }
+
+    private static final List<String> SELECTOR_OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
+    private static final List<String> TOPOLOGY_KEYS = List.of("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+    private static final List<String> WHEN_UNSATISFIABLE = List.of("DoNotSchedule", "ScheduleAnyway");
+    private static final List<String> INCLUSION_POLICIES = List.of("Honor", "Ignore");
+
+    /** Pod (anti-)affinity terms and spread constraints, now and then with a field no API server accepts. */
+    private static void interPod(Random random, Pod pod) {
+        io.fabric8.kubernetes.api.model.Affinity affinity = pod.getSpec().getAffinity() == null
+                ? new io.fabric8.kubernetes.api.model.Affinity() : pod.getSpec().getAffinity();
+        affinity.setPodAntiAffinity(new io.fabric8.kubernetes.api.model.PodAntiAffinityBuilder()
+                .withRequiredDuringSchedulingIgnoredDuringExecution(podTerm(random))
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                .withWeight(random.nextInt(6) == 0 ? WEIGHTS.get(random.nextInt(WEIGHTS.size())) : 10)
+                .withPodAffinityTerm(podTerm(random)).endPreferredDuringSchedulingIgnoredDuringExecution().build());
+        pod.getSpec().setAffinity(affinity);
+        pod.getSpec().setTopologySpreadConstraints(new ArrayList<>(List.of(
+                new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder()
+                        .withMaxSkew(random.nextInt(8) == 0 ? random.nextInt(3) - 1 : 1)
+                        .withTopologyKey(field(random, TOPOLOGY_KEYS, 8))
+                        .withWhenUnsatisfiable(field(random, WHEN_UNSATISFIABLE, 8))
+                        .withNodeTaintsPolicy(random.nextBoolean() ? null : field(random, INCLUSION_POLICIES, 8))
+                        .withLabelSelector(selector(random)).build())));
+    }
+
+    private static io.fabric8.kubernetes.api.model.PodAffinityTerm podTerm(Random random) {
+        return new io.fabric8.kubernetes.api.model.PodAffinityTermBuilder()
+                .withTopologyKey(field(random, TOPOLOGY_KEYS, 8)).withLabelSelector(selector(random))
+                .withMatchLabelKeys(random.nextInt(4) == 0 ? List.of("pod-template-hash") : List.of()).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.LabelSelector selector(Random random) {
+        String operator = field(random, SELECTOR_OPERATORS, 8);
+        boolean needsValues = operator.equals("In") || operator.equals("NotIn");
+        List<String> values = needsValues == (random.nextInt(8) != 0) ? List.of("web") : List.of();
+        return new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("app", "web")
+                .addNewMatchExpression().withKey("tier").withOperator(operator).withValues(values).endMatchExpression()
+                .build();
     }
 
     private static NodeSelectorTerm term(Random random) {

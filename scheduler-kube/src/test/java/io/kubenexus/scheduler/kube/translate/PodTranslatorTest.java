@@ -388,13 +388,9 @@ class PodTranslatorTest {
     static Stream<Arguments> constraintCases() {
         return Stream.of(
                 arguments("plain pod", pod("p"), List.of()),
-                arguments("required pod affinity", pod("p").requiredPodAffinity(), List.of("inter-pod affinity")),
-                arguments("preferred pod affinity only scores", pod("p").preferredPodAffinity(), List.of()),
-                arguments("required pod anti-affinity", pod("p").requiredPodAntiAffinity(),
-                        List.of("inter-pod anti-affinity")),
-                arguments("hard topology spread", pod("p").topologySpread("DoNotSchedule"),
-                        List.of("topology spread constraints")),
-                arguments("soft topology spread only scores", pod("p").topologySpread("ScheduleAnyway"), List.of()),
+                arguments("inter-pod affinity, anti-affinity and spread are evaluated, not refused",
+                        pod("p").requiredPodAffinity().requiredPodAntiAffinity().topologySpread("DoNotSchedule")
+                                .topologySpread("ScheduleAnyway"), List.of()),
                 arguments("persistent volume claim", pod("p").pvc("data", "claim-1"),
                         List.of("persistent volume claims")),
                 arguments("generic ephemeral volume", pod("p").ephemeralVolume("scratch"),
@@ -404,11 +400,9 @@ class PodTranslatorTest {
                 arguments("dynamic resource claim", pod("p").resourceClaim("gpu-claim"),
                         List.of("dynamic resource claims")),
                 arguments("all of them, once each",
-                        pod("p").requiredPodAffinity().requiredPodAntiAffinity().topologySpread("ScheduleAnyway")
-                                .topologySpread("DoNotSchedule").topologySpread("DoNotSchedule")
+                        pod("p").requiredPodAffinity().requiredPodAntiAffinity().topologySpread("DoNotSchedule")
                                 .pvc("a", "c1").pvc("b", "c2").resourceClaim("r"),
-                        List.of("inter-pod affinity", "inter-pod anti-affinity", "topology spread constraints",
-                                "persistent volume claims", "dynamic resource claims")));
+                        List.of("persistent volume claims", "dynamic resource claims")));
     }
 
     @ParameterizedTest(name = "{0}")
