@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One preemption question: {@link PreemptionEngine#plan} for a pod of priority 1000 that fits on no
  * node of {@link BenchClusters#synthetic} (30 bound pods of priority 0 per node) until victims go:
- * it asks one core more than the most free cpu of any node. Every node large enough is a candidate;
+ * it asks one core more than the most free cpu of any node (at most the largest node's allocatable).
+ * Every node large enough is a candidate;
  * kube-scheduler's bound (10% of the nodes, at least 100, with victims) stops the search. Measured:
  * resolvability over all nodes, then per candidate the victims taken off, the filters on that node,
  * the reprieve, and the exact restore of the state. The state is the same after every invocation.
@@ -56,24 +57,30 @@ public class PreemptionBenchmark {
     @Setup
     public void setUp() {
         state = BenchClusters.synthetic(nodes, PODS_PER_NODE, 42);
+        ProfileFilters filters = new ProfileFilters(SchedulingProfile.defaults(SchedulerSettings.defaults()));
+        // Among the nodes a small web pod may use (the GPU nodes' taint keeps it off them).
+        java.util.BitSet usable = filters.feasible(BenchClusters.webPod("probe"), state, state.liveNodes());
         long mostFree = 0;
-        for (int n = state.liveNodes().nextSetBit(0); n >= 0; n = state.liveNodes().nextSetBit(n + 1)) {
+        long largest = 0;
+        for (int n = usable.nextSetBit(0); n >= 0; n = usable.nextSetBit(n + 1)) {
             mostFree = Math.max(mostFree, state.allocatable(ResourceColumns.CPU, n) - state.requested(ResourceColumns.CPU, n));
+            largest = Math.max(largest, state.allocatable(ResourceColumns.CPU, n));
         }
+        // More than any node has free, no more than the largest node has: only evictions make room.
+        long cpu = Math.min(mostFree + 1000, largest);
         PodInfo template = BenchClusters.webPod("urgent");
-        PodInfo sized = BenchPods.pod("urgent", Map.of(ResourceNames.CPU, mostFree + 1000, ResourceNames.MEMORY,
+        PodInfo sized = BenchPods.pod("urgent", Map.of(ResourceNames.CPU, cpu, ResourceNames.MEMORY,
                 template.requests().get(ResourceNames.MEMORY)), false, Map.of(), null);
         preemptor = new PodInfo(sized.key(), sized.uid(), sized.schedulerName(), null, PodPhase.PENDING, false, 1000,
                 Instant.EPOCH, template.labels(), Map.of(), sized.requests(), sized.nonZeroRequests(), List.of(),
                 template.nodeSelector(), null, List.of(), sized.qosClass(), List.of(), false, null, sized.containers());
-        engine = new PreemptionEngine(new ProfileFilters(SchedulingProfile.defaults(SchedulerSettings.defaults())),
-                VictimGroups.NONE);
+        engine = new PreemptionEngine(filters, VictimGroups.NONE);
         PreemptionOutcome check = engine.plan(List.of(preemptor), state);
         if (!(check instanceof PreemptionOutcome.Planned planned)) {
             throw new IllegalStateException("the benchmark pod must preempt somewhere: " + check);
         }
         System.out.printf("%n%d nodes, %d pods; preemptor asks %d mcpu; plan: %s, %d victim(s)%n", state.nodeCount(),
-                state.accountedPodCount(), mostFree + 1000, planned.plan().nominatedNodes().values(),
+                state.accountedPodCount(), cpu, planned.plan().nominatedNodes().values(),
                 planned.plan().victims().size());
     }
 
