@@ -23,6 +23,8 @@ import io.kubenexus.scheduler.kube.informers.ClusterInformers;
 import io.kubenexus.scheduler.kube.informers.NamespaceInformer;
 import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
+import io.kubenexus.scheduler.kube.preemption.DisruptionBudgetInformer;
+import io.kubenexus.scheduler.kube.preemption.KubernetesEvictor;
 import io.kubenexus.scheduler.kube.topology.NodeTopologyEvents;
 import io.kubenexus.scheduler.kube.topology.TopologyInformers;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
@@ -56,6 +58,7 @@ import java.util.function.UnaryOperator;
  * the integration tests.
  */
 public final class KubeScheduler implements AutoCloseable {
+    private static final Duration BUDGETS_SYNC_TIMEOUT = Duration.ofSeconds(5);
     private final KubernetesClient client;
     private final KubeSchedulerOptions options;
     private final ExecutorService bindPool;
@@ -64,6 +67,7 @@ public final class KubeScheduler implements AutoCloseable {
     private final KubernetesEventSink events;
     private final SchedulingLoop loop;
     private final ClusterInformers informers;
+    private final DisruptionBudgetInformer disruptionBudgets;
     private final ExecutorService podGroupStatusPool;
     private final PodGroupStatusUpdater podGroupStatus;
     private final KubernetesPodGroupConditions kubernetesPodGroupConditions;
@@ -111,6 +115,9 @@ public final class KubeScheduler implements AutoCloseable {
                 new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
                 binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), kubernetesPodGroupConditions,
                 metrics, clock);
+        // Evictions and nominations share the bind pool and its leadership gate.
+        loop.usePreemption(new KubernetesEvictor(client, bindPool, leadership), options.preemption());
+        this.disruptionBudgets = new DisruptionBudgetInformer(client, loop);
         this.informers = new ClusterInformers(client, loop,
                 new PodTranslator(options.scheduling().schedulerName()), new NodeTranslator());
         if (options.numa().enabled()) {
@@ -147,7 +154,13 @@ public final class KubeScheduler implements AutoCloseable {
         daemonThreads("kubenexus-access-check").newThread(new ApiAccessCheck(client)::run).start();
         loop.start();
         podGroupStatus.start();
-        CompletionStage<Void> optionalSources = groupSources.start().thenCombine(namespaces.start(), (a, b) -> null);
+        // Budgets sync before the first decision so preemption knows them, but within a bound: they
+        // only order preemption's preferences, and a cluster that refuses the list (RBAC) must not
+        // keep the scheduler from syncing.
+        CompletableFuture<Void> budgets = disruptionBudgets.start().toCompletableFuture()
+                .completeOnTimeout(null, BUDGETS_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletionStage<Void> optionalSources = groupSources.start().thenCombine(namespaces.start(), (a, b) -> (Void) null)
+                .thenCombine(budgets, (a, b) -> (Void) null);
         if (topologySources != null) {
             optionalSources = optionalSources.thenCombine(topologySources.start(), (a, b) -> null);
         }
@@ -231,6 +244,7 @@ public final class KubeScheduler implements AutoCloseable {
         podGroupStatus.close();
         kubernetesPodGroupConditions.close();
         podGroupStatusPool.shutdown();
+        disruptionBudgets.close();
         informers.close();
         loop.close();
         bindPool.shutdown();

@@ -136,7 +136,7 @@ class SchedulerConfigTest {
         return Stream.of(
                 invalid("top-level typo", "schedulerNam: x\n",
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging, interPodAffinity, "
+                                + "leaderElection, binding, events, gang, numa, preemption, http, extender, metrics, logging, interPodAffinity, "
                                 + "topologySpread)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
                         "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)"),
@@ -151,7 +151,7 @@ class SchedulerConfigTest {
                 invalid("numa typo", "numa: {zoneScore: pack}\n", "unknown key 'numa.zoneScore' (known: enabled, zoneScoring, weight)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging, interPodAffinity, "
+                                + "leaderElection, binding, events, gang, numa, preemption, http, extender, metrics, logging, interPodAffinity, "
                                 + "topologySpread)"),
                 invalid("http typo", "http: {listenPort: 9090}\n",
                         "unknown key 'http.listenPort' (known: port, bindAddress, extenderPrefix, tls, maxBodyBytes, clusterPage)"),
@@ -247,6 +247,12 @@ class SchedulerConfigTest {
                 invalid("NUMA weight too high", "numa: {weight: 101}\n", "numa.weight: must be 0..100, was 101"),
                 invalid("NUMA enabled not a boolean", "numa: {enabled: sometimes}\n",
                         "numa.enabled: expected true or false, was 'sometimes'"),
+                invalid("nomination timeout not a duration", "preemption: {nominationTimeout: soon}\n",
+                        "preemption.nominationTimeout: not a duration 'soon' (use e.g. 500ms, 1s, 2m)"),
+                invalid("nomination timeout zero", "preemption: {nominationTimeout: 0}\n",
+                        "preemption.nominationTimeout: must be a positive duration, was PT0S"),
+                invalid("preemption enabled not a boolean", "preemption: {enabled: maybe}\n",
+                        "preemption.enabled: expected true or false, was 'maybe'"),
                 invalid("http port out of range", "http: {port: 70000}\n",
                         "http.port: must be 0..65535 (0 = no HTTP server), was 70000"),
                 invalid("http port not a number", "http: {port: http}\n", "http.port: expected a whole number, was 'http'"),
@@ -383,7 +389,7 @@ class SchedulerConfigTest {
                 .containsEntry("metrics.maxNodePools", "20")
                 .containsEntry("logging.format", "text")
                 .containsEntry("logging.level", "{root: INFO, io.fabric8: WARN}")
-                .hasSize(40);
+                .hasSize(42);
     }
 
     @Test
