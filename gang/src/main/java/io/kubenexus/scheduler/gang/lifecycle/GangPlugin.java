@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     private final GangAttempts attempts;
     private final GangExtenderBinds extenderBinds;
     private final GangInsight insight;
+    private final GangVictims victims = new GangVictims(this);
     LoopHandle loop;
 
     /**
@@ -381,6 +383,12 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     }
 
     // ------------------------------------------------------------------ post-filter (evictions)
+
+    /** A victim's whole gang goes with it: its other members and the places held for them. */
+    @Override
+    public Collection<PodInfo> mustGoWith(PodInfo victim) {
+        return victims.mustGoWith(victim);
+    }
 
     /**
      * No victim may leave a gang partly bound below its min-available, nor be a driver holding
