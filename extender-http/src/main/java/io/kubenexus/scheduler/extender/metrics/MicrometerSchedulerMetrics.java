@@ -51,6 +51,8 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private static final String RESERVED_CAPACITY = "kubenexus.reserved.capacity";
     private static final String RESERVATIONS_EXPIRED = "kubenexus.reservations.expired";
     private static final String EXECUTORS_PLACED = "kubenexus.executors.placed";
+    private static final String STARVATION_HELD_ROOM = "kubenexus.starvation.held.room";
+    private static final String BACKFILLS = "kubenexus.starvation.backfills";
 
     // kube-scheduler's names (pkg/scheduler/metrics/metrics.go); Micrometer adds _total and _seconds.
     private static final String KS_ATTEMPTS = "scheduler.schedule.attempts";
@@ -91,6 +93,8 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private final Map<String, AtomicLong> reservedCapacity = new ConcurrentHashMap<>();
     private final AtomicLong gangsWaiting = new AtomicLong();
     private final Counter reservationsExpired;
+    private final Map<String, AtomicLong> starvationHeldRoom = new ConcurrentHashMap<>();
+    private final Counter backfills;
     private final Map<String, Counter> executorsPlaced = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> incomingPods = new ConcurrentHashMap<>();
     private final Timer[] sliDurations = new Timer[SLI_ATTEMPTS_CAP + 1];
@@ -137,6 +141,11 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         // The two resources every reservation holds; others appear when a reservation first holds them.
         reservedCapacity.put(ResourceNames.CPU, reservedGauge(ResourceNames.CPU));
         reservedCapacity.put(ResourceNames.MEMORY, reservedGauge(ResourceNames.MEMORY));
+        starvationHeldRoom.put(ResourceNames.CPU, heldRoomGauge(ResourceNames.CPU));
+        starvationHeldRoom.put(ResourceNames.MEMORY, heldRoomGauge(ResourceNames.MEMORY));
+        backfills = Counter.builder(BACKFILLS)
+                .description("Pods placed in room held for a starving gang, ending before the gang could start")
+                .register(registry);
         reservationsExpired = Counter.builder(RESERVATIONS_EXPIRED)
                 .description("Executor reservations released unused after their TTL").register(registry);
         for (String place : EXECUTOR_PLACES) {
@@ -212,6 +221,27 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
             gauge = reservedCapacity.computeIfAbsent(resource, this::reservedGauge);
         }
         gauge.set(amount);
+    }
+
+    /** As {@link #reservedCapacity}: a resource gets a series only once some of it is held. */
+    @Override
+    public void starvationHeldRoom(String resource, long amount) {
+        if (resource == null) {
+            return;
+        }
+        AtomicLong gauge = starvationHeldRoom.get(resource);
+        if (gauge == null) {
+            if (amount == 0) {
+                return;
+            }
+            gauge = starvationHeldRoom.computeIfAbsent(resource, this::heldRoomGauge);
+        }
+        gauge.set(amount);
+    }
+
+    @Override
+    public void backfilled() {
+        backfills.increment();
     }
 
     @Override
@@ -320,6 +350,14 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         AtomicLong value = new AtomicLong();
         Gauge.builder(RESERVED_CAPACITY, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
                 .description("Capacity held by executor reservations (cpu in cores, memory in bytes)")
+                .tag("resource", resource).register(registry);
+        return value;
+    }
+
+    private AtomicLong heldRoomGauge(String resource) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(STARVATION_HELD_ROOM, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
+                .description("Capacity held for gangs waiting past their starvation time (cpu in cores, memory in bytes)")
                 .tag("resource", resource).register(registry);
         return value;
     }
