@@ -64,10 +64,12 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     final GangMembers members;
     final ExecutorPlaces places;
     final ExecutorSizing sizing = new ExecutorSizing();
+    final SchedulerMetrics metrics;
     private final GangAttempts attempts;
     private final GangExtenderBinds extenderBinds;
     private final GangInsight insight;
     private final GangVictims victims = new GangVictims(this);
+    final RoomForGangs room;
     LoopHandle loop;
 
     /**
@@ -79,11 +81,13 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         this.groups = Objects.requireNonNull(groups, "groups");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.members = new GangMembers(clock, metrics);
         this.places = new ExecutorPlaces(metrics);
         this.attempts = new GangAttempts(this);
         this.extenderBinds = new GangExtenderBinds(this);
         this.insight = new GangInsight(this);
+        this.room = new RoomForGangs(this);
     }
 
     /**
@@ -222,9 +226,11 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         if (previous != null && previous.role() == GroupRole.DRIVER) {
             release(previous.groupId());
         }
-        if (previous != null && members.pending(previous.groupId()).isEmpty()
-                && members.bound(previous.groupId()).isEmpty()) {
-            places.forgetOrdinals(previous.groupId()); // the group is gone: nothing to rebuild for it
+        if (previous != null && members.pending(previous.groupId()).isEmpty()) {
+            room.groupGone(previous.groupId()); // nothing waits: no room is held for it
+            if (members.bound(previous.groupId()).isEmpty()) {
+                places.forgetOrdinals(previous.groupId()); // the group is gone: nothing to rebuild for it
+            }
         }
     }
 
@@ -247,7 +253,7 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
 
     @Override
     public boolean attempt(QueuedPod entry) {
-        return attempts.attempt(entry);
+        return attempts.attempt(entry) || room.backfill(entry);
     }
 
     @Override
@@ -258,18 +264,21 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     @Override
     public void tick(Instant now) {
         attempts.tick(now);
+        room.tick(now);
         extenderBinds.expireHolds(now);
     }
 
     @Override
     public Instant nextWakeUp() {
-        return ExecutorPlaces.earliest(places.nextExpiry(), extenderBinds.nextDeadline());
+        return ExecutorPlaces.earliest(ExecutorPlaces.earliest(places.nextExpiry(), extenderBinds.nextDeadline()),
+                room.nextWakeUp());
     }
 
     @Override
     public void leadershipLost() {
         extenderBinds.leadershipLost();
         places.releaseAll(loop.state());
+        room.leadershipLost();
         attempts.leadershipLost();
     }
 
@@ -330,7 +339,10 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     @Override
     public List<PodInfo> placeholdersUsableBy(PodInfo pod) {
         GroupMembership membership = groups.membership(pod);
-        if (membership == null || !membership.isValid() || membership.role() != GroupRole.EXECUTOR) {
+        if (membership == null || !membership.isValid()) {
+            return room.usableBy(pod); // backfill into a starving gang's room, when it cannot delay it
+        }
+        if (membership.role() != GroupRole.EXECUTOR) {
             return List.of();
         }
         List<PodInfo> own = new ArrayList<>();
@@ -444,6 +456,7 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         sizing.sizes(out);
         attempts.sizes(out);
         extenderBinds.sizes(out);
+        room.sizes(out);
     }
 
     // ------------------------------------------------------------------ shared by the helpers
