@@ -52,6 +52,15 @@ public record StarvationSettings(Duration after, NavigableMap<Integer, Duration>
         return wait.isZero() ? null : wait;
     }
 
+    /** The shortest wait after which some gang starves (zero when none ever does). */
+    public Duration shortest() {
+        Duration shortest = Duration.ZERO;
+        for (Duration wait : afterByPriority.values()) {
+            shortest = !wait.isZero() && (shortest.isZero() || wait.compareTo(shortest) < 0) ? wait : shortest;
+        }
+        return !after.isZero() && (shortest.isZero() || after.compareTo(shortest) < 0) ? after : shortest;
+    }
+
     /** Whether some gang may starve. */
     public boolean enabled() {
         return !after.isZero() || afterByPriority.values().stream().anyMatch(d -> !d.isZero());

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.gang.lifecycle;
 
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.core.state.ResourceColumns;
 import java.time.Instant;
@@ -12,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The earliest a starving gang could start, from the declared run times ({@code activeDeadlineSeconds})
- * of the pods occupying the room its members still lack: for each member without held room, the node
- * where the fewest, earliest-ending pods must end before it fits, and the end of the last of those; the
- * gang's start is the latest over its members. Unknown (null) when some member would need a pod to end
- * that declares no run time (or a stand-in: held room never ends by itself) on every node.
+ * When a member of a starving gang could have its room, from the declared run times
+ * ({@code activeDeadlineSeconds}) of the pods occupying what it still lacks: on a node, the
+ * earliest-ending pods there must end until it fits, and the end of the last of those; without a node
+ * of its own yet, the earliest over the nodes. Unknown (null) when the room would need a pod to end
+ * that declares no run time (or a stand-in: held room never ends by itself). The gang starts when
+ * its last member could.
  *
  * <p>The estimate counts resources only, and each member on its own: both can only make it earlier
  * than the truth, which makes backfill stricter, never looser. Pure; O(nodes x pods per node) per member.
@@ -25,37 +27,32 @@ final class GangStartEstimate {
     private GangStartEstimate() {
     }
 
-    /** When all of {@code members} could have room, at the earliest; null when unknown. */
-    static Instant earliestStart(List<PodInfo> members, ClusterState state, Instant now) {
-        Instant latest = now;
+    /** When {@code member} could have room on some node, at the earliest; null when unknown. */
+    static Instant earliest(PodInfo member, ClusterState state, Instant now) {
+        Instant earliest = null;
         BitSet nodes = state.liveNodes();
-        for (PodInfo member : members) {
-            Instant memberStart = null;
-            for (int node = nodes.nextSetBit(0); node >= 0; node = nodes.nextSetBit(node + 1)) {
-                Instant fits = whenFits(member, node, state, now);
-                if (fits != null && (memberStart == null || fits.isBefore(memberStart))) {
-                    memberStart = fits;
-                }
-            }
-            if (memberStart == null) {
-                return null;
-            }
-            if (memberStart.isAfter(latest)) {
-                latest = memberStart;
+        for (int node = nodes.nextSetBit(0); node >= 0; node = nodes.nextSetBit(node + 1)) {
+            Instant fits = whenFits(member, null, node, state, now);
+            if (fits != null && (earliest == null || fits.isBefore(earliest))) {
+                earliest = fits;
             }
         }
-        return latest;
+        return earliest;
     }
 
-    /** When {@code member} fits on {@code node} as the pods there end, earliest first; null when never known. */
-    static Instant whenFits(PodInfo member, int node, ClusterState state, Instant now) {
+    /**
+     * When {@code member} fits on {@code node} as the pods there end, earliest first; null when never
+     * known. {@code held} is room already held for it there (by a stand-in of its own), or null.
+     */
+    static Instant whenFits(PodInfo member, ResourceList held, int node, ClusterState state, Instant now) {
         ResourceColumns columns = state.columns();
         Map<String, Long> amounts = member.requests().amounts();
         int[] cols = new int[amounts.size() + 1];
         long[] shortfall = new long[cols.length];
         int n = 0;
         cols[n] = ResourceColumns.PODS;
-        shortfall[n++] = 1 - (state.allocatable(ResourceColumns.PODS, node) - state.requested(ResourceColumns.PODS, node));
+        shortfall[n++] = held != null ? 0
+                : 1 - (state.allocatable(ResourceColumns.PODS, node) - state.requested(ResourceColumns.PODS, node));
         for (Map.Entry<String, Long> request : amounts.entrySet()) {
             if (request.getValue() <= 0) {
                 continue;
@@ -65,7 +62,8 @@ final class GangStartEstimate {
                 return null; // the node can never give it this much
             }
             cols[n] = column;
-            shortfall[n++] = request.getValue() - (state.allocatable(column, node) - state.requested(column, node));
+            long stillNeeded = request.getValue() - (held == null ? 0 : held.get(request.getKey()));
+            shortfall[n++] = stillNeeded - (state.allocatable(column, node) - state.requested(column, node));
         }
         if (covered(shortfall, n)) {
             return now;

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.gang.lifecycle;
 
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import io.kubenexus.scheduler.core.state.ResourceColumns;
@@ -25,11 +26,22 @@ final class HeldRoom {
     enum Why { PREEMPTION, STARVATION }
 
     /**
-     * @param standIn the assumed stand-in (its node set)
+     * @param standIn the assumed stand-in (its node set): the room held so far for the member, which
+     *                a starving gang's hold grows to the member's requests as room frees there
      * @param member  the member (or a driver's executor stand-in) it holds room for
+     * @param need    the member's requests: the stand-in never holds more
      * @param since   when the group's hold for this reason began (a preemption's hold expires)
      */
-    record Held(String groupId, Why why, PodKey member, PodInfo standIn, Instant since) {
+    record Held(String groupId, Why why, PodKey member, ResourceList need, PodInfo standIn, Instant since) {
+        /** Whether all the room the member needs is held. */
+        boolean complete() {
+            for (Map.Entry<String, Long> request : need.amounts().entrySet()) {
+                if (standIn.requests().get(request.getKey()) < request.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private final SchedulerMetrics metrics;
@@ -44,19 +56,37 @@ final class HeldRoom {
      * so the state counts it as reserved), to be placed on {@code nodeName} (null: not placed yet).
      */
     static PodInfo standIn(PodInfo member, String nodeName) {
+        return standIn(member, nodeName, member.requests());
+    }
+
+    /** As {@link #standIn(PodInfo, String)}, holding {@code held} (at most the member's requests). */
+    static PodInfo standIn(PodInfo member, String nodeName, ResourceList held) {
+        return build(new PodKey(member.key().namespace(), member.key().name() + " (room held)"), member, nodeName, held);
+    }
+
+    /** The same stand-in holding {@code held} instead (a hold that shrinks or grows on its node). */
+    static PodInfo reshaped(PodInfo standIn, ResourceList held) {
+        return build(standIn.key(), standIn, standIn.nodeName(), held);
+    }
+
+    private static PodInfo build(PodKey key, PodInfo member, String nodeName, ResourceList held) {
         Map<String, String> annotations = new HashMap<>(member.annotations());
         annotations.put(PodInfo.STAND_IN_ANNOTATION, "true");
-        return new PodInfo(new PodKey(member.key().namespace(), member.key().name() + " (room held)"), "",
+        return new PodInfo(key, "",
                 member.schedulerName(), nodeName, member.phase(), false, member.priority(), member.createdAt(),
-                Map.of(), Map.copyOf(annotations), member.requests(), member.nonZeroRequests(), member.hostPorts(),
+                Map.of(), Map.copyOf(annotations), held, held, member.hostPorts(),
                 member.nodeSelector(), member.nodeAffinity(), member.tolerations(), member.qosClass(), List.of(),
                 false, null, member.containers(), member.interPod(), member.preemptionPolicy(), null, null, null);
     }
 
     /** Holds room for {@code member} with {@code standIn} (node set), assuming it in the state. */
-    void hold(String groupId, Why why, PodKey member, PodInfo standIn, Instant since, ClusterState state) {
-        state.assume(standIn);
-        byGroup.computeIfAbsent(groupId, g -> new ArrayList<>()).add(new Held(groupId, why, member, standIn, since));
+    void hold(String groupId, Why why, PodInfo member, PodInfo standIn, Instant since, ClusterState state) {
+        hold(new Held(groupId, why, member.key(), member.requests(), standIn, since), state);
+    }
+
+    void hold(Held held, ClusterState state) {
+        state.assume(held.standIn());
+        byGroup.computeIfAbsent(held.groupId(), g -> new ArrayList<>()).add(held);
     }
 
     List<Held> of(String groupId) {
@@ -69,13 +99,23 @@ final class HeldRoom {
         return held == null || held.isEmpty() ? null : held.get(0).why();
     }
 
-    boolean holdsFor(String groupId, PodKey member) {
+    /** What is held for {@code member}, or null. */
+    Held heldFor(String groupId, PodKey member) {
         for (Held held : byGroup.getOrDefault(groupId, List.of())) {
             if (held.member().equals(member)) {
-                return true;
+                return held;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** Members whose room is held whole. */
+    int complete(String groupId) {
+        int complete = 0;
+        for (Held held : byGroup.getOrDefault(groupId, List.of())) {
+            complete += held.complete() ? 1 : 0;
+        }
+        return complete;
     }
 
     Set<String> groupIds() {
@@ -108,7 +148,7 @@ final class HeldRoom {
     void restore(List<Held> lifted, ClusterState state) {
         for (Held held : lifted) {
             if (state.nodeIndex(held.standIn().nodeName()) >= 0) {
-                hold(held.groupId(), held.why(), held.member(), held.standIn(), held.since(), state);
+                hold(held, state);
             }
         }
     }

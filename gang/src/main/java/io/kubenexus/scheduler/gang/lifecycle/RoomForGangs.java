@@ -9,6 +9,7 @@ import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.preemption.PreemptionPlan;
 import io.kubenexus.scheduler.core.queue.QueuedPod;
 import io.kubenexus.scheduler.core.state.ClusterState;
+import io.kubenexus.scheduler.core.state.ResourceColumns;
 import io.kubenexus.scheduler.gang.GangPlanner;
 import io.kubenexus.scheduler.gang.group.ExecutorTemplate;
 import io.kubenexus.scheduler.gang.group.GroupMembership;
@@ -38,10 +39,13 @@ import java.util.function.Supplier;
  */
 final class RoomForGangs {
     private static final Duration GROWTH_INTERVAL = Duration.ofSeconds(1);
+    /** Nodes tried for a starving member's other constraints before giving up until the next growth. */
+    private static final int TARGET_TRIES = 16;
 
     private final GangPlugin gang;
     final HeldRoom held;
     private Instant nextGrowth = Instant.MIN;
+    private long grownAtGeneration = -1;
     private long backfills;
 
     RoomForGangs(GangPlugin gang) {
@@ -96,7 +100,7 @@ final class RoomForGangs {
         for (PodInfo preemptor : preemptors) {
             String node = made.nominatedNodes().get(preemptor.key());
             if (node != null && state.nodeIndex(node) >= 0) {
-                held.hold(groupId, Why.PREEMPTION, preemptor.key(), HeldRoom.standIn(preemptor, node), now, state);
+                held.hold(groupId, Why.PREEMPTION, preemptor, HeldRoom.standIn(preemptor, node), now, state);
             }
         }
         held.publish(state);
@@ -116,18 +120,27 @@ final class RoomForGangs {
 
     // ------------------------------------------------------------------ time
 
+    /**
+     * Holds grow on every change of the cluster state (room freed is held before the next pod is
+     * tried, so a stream of small pods cannot take it first) and at least every second.
+     */
     void tick(Instant now) {
         expirePreemptionHolds(now);
-        if (now.isBefore(nextGrowth)) {
+        long generation = loop().state().generation();
+        if (now.isBefore(nextGrowth) && generation == grownAtGeneration) {
             return;
         }
         nextGrowth = now.plus(GROWTH_INTERVAL);
         releaseWhatNoLongerStarves(now);
         if (gang.settings.starvation().enabled() && loop().leading()) {
+            Duration shortest = gang.settings.starvation().shortest();
             for (Map.Entry<String, Instant> waiting : List.copyOf(gang.members.waiting().entrySet())) {
-                grow(waiting.getKey(), waiting.getValue(), now);
+                if (!now.isBefore(waiting.getValue().plus(shortest))) {
+                    grow(waiting.getKey(), waiting.getValue(), now);
+                }
             }
         }
+        grownAtGeneration = loop().state().generation();
     }
 
     /** Room made by a preemption whose victims never left (stuck terminating): released after the reservation TTL. */
@@ -174,21 +187,35 @@ final class RoomForGangs {
         ClusterState state = loop().state();
         int grew = 0;
         for (PodInfo member : needed) {
-            if (held.holdsFor(groupId, member.key())) {
+            Held current = held.heldFor(groupId, member.key());
+            if (current != null && current.complete()) {
                 continue;
             }
-            PodInfo standIn = HeldRoom.standIn(member, null);
-            loop().countAttempts(1);
-            if (loop().algorithm().schedule(standIn, state) instanceof Decision.Placed placed) {
-                held.hold(groupId, Why.STARVATION, member.key(), standIn.withNodeName(placed.nodeName()), now, state);
-                grew++;
+            String target = current != null ? current.standIn().nodeName() : target(member, now);
+            int node = target == null ? -1 : state.nodeIndex(target);
+            if (node < 0) {
+                if (current != null) {
+                    held.drop(current, state); // its node is gone: a new one is chosen next time
+                }
+                continue;
             }
+            ResourceList sofar = current == null ? null : current.standIn().requests();
+            ResourceList more = collect(member.requests(), sofar, node, state);
+            if (more == null || more.equals(sofar) || more.amounts().isEmpty()) {
+                continue; // nothing to hold there yet: a hold is never empty, so it never pins a node
+            }
+            if (current != null) {
+                held.drop(current, state);
+            }
+            held.hold(new Held(groupId, Why.STARVATION, member.key(), member.requests(),
+                    HeldRoom.standIn(member, target, more), current == null ? now : current.since()), state);
+            grew++;
         }
         if (grew == 0) {
             return;
         }
         held.publish(state);
-        int holding = held.of(groupId).size();
+        int holding = held.complete(groupId);
         if (holding >= needed.size()) {
             retry(groupId); // all the room is there: the gang is placed now, not after its backoff
         } else if (loop().leading()) {
@@ -196,10 +223,81 @@ final class RoomForGangs {
             if (first != null) {
                 loop().events().warning(first, "StarvationRoomHeld", "gang " + groupId + ": waiting since "
                         + GangPlugin.duration(Duration.between(since, now)) + " (starves after "
-                        + GangPlugin.duration(after) + "): room held for " + holding + " of " + needed.size()
-                        + " member(s) as it frees up (" + heldAmounts(groupId) + ")");
+                        + GangPlugin.duration(after) + "): holding " + heldAmounts(groupId) + " on "
+                        + heldNodes(groupId) + " as it frees up; room complete for " + holding + " of " + needed.size()
+                        + " member(s)");
             }
         }
+    }
+
+    /**
+     * The node where a starving member's room is collected: among the nodes that could ever hold it
+     * and that its other constraints allow, the one where it could fit earliest (by the declared run
+     * times there), then the one with most of its room free. Null when none.
+     */
+    private String target(PodInfo member, Instant now) {
+        ClusterState state = loop().state();
+        List<Object[]> candidates = new ArrayList<>();
+        BitSet nodes = state.liveNodes();
+        for (int node = nodes.nextSetBit(0); node >= 0; node = nodes.nextSetBit(node + 1)) {
+            double freeShare = freeShare(member.requests(), node, state);
+            if (freeShare >= 0) {
+                candidates.add(new Object[] {node, GangStartEstimate.whenFits(member, null, node, state, now), freeShare});
+            }
+        }
+        candidates.sort(java.util.Comparator
+                .comparing((Object[] c) -> (Instant) c[1], java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+                .thenComparing(c -> -(double) c[2]));
+        // The other filters (selectors, taints, affinity) judged with no resources asked: a few tries at most.
+        PodInfo shape = HeldRoom.standIn(member, null, ResourceList.EMPTY);
+        for (int i = 0; i < Math.min(TARGET_TRIES, candidates.size()); i++) {
+            BitSet onlyThere = new BitSet();
+            onlyThere.set((int) candidates.get(i)[0]);
+            loop().countAttempts(1);
+            if (loop().algorithm().schedule(shape, state, onlyThere) instanceof Decision.Placed placed) {
+                return placed.nodeName();
+            }
+        }
+        return null;
+    }
+
+    /** The mean share of {@code need} free on the node (0..1), or -1 when the node can never hold it. */
+    private static double freeShare(ResourceList need, int node, ClusterState state) {
+        double share = 0;
+        int counted = 0;
+        for (Map.Entry<String, Long> request : need.amounts().entrySet()) {
+            if (request.getValue() <= 0) {
+                continue;
+            }
+            int column = state.columns().columnOf(request.getKey());
+            if (column < 0 || state.allocatable(column, node) < request.getValue()) {
+                return -1;
+            }
+            long free = Math.max(0, state.allocatable(column, node) - state.requested(column, node));
+            share += Math.min(1.0, (double) free / request.getValue());
+            counted++;
+        }
+        return counted == 0 ? 1 : share / counted;
+    }
+
+    /**
+     * The room to hold for a member on a node: what is held so far ({@code sofar}, null for a new hold)
+     * plus what is free there, never more than its requests; null when a new hold finds no pod slot.
+     */
+    static ResourceList collect(ResourceList need, ResourceList sofar, int node, ClusterState state) {
+        if (sofar == null && state.allocatable(ResourceColumns.PODS, node) - state.requested(ResourceColumns.PODS, node) < 1) {
+            return null;
+        }
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, Long> request : need.amounts().entrySet()) {
+            int column = state.columns().columnOf(request.getKey());
+            long free = column < 0 ? 0 : Math.max(0, state.allocatable(column, node) - state.requested(column, node));
+            long amount = Math.min(request.getValue(), (sofar == null ? 0 : sofar.get(request.getKey())) + free);
+            if (amount > 0) {
+                out.put(request.getKey(), amount);
+            }
+        }
+        return ResourceList.of(out);
     }
 
     /**
@@ -331,13 +429,22 @@ final class RoomForGangs {
 
     /** The earliest the gang could start: when the room it still lacks frees up (null: unknown). */
     Instant gangStart(String groupId, Instant now) {
-        List<PodInfo> lacking = new ArrayList<>();
+        ClusterState state = loop().state();
+        Instant latest = now;
         for (PodInfo member : needed(groupId)) {
-            if (!held.holdsFor(groupId, member.key())) {
-                lacking.add(member);
+            Held h = held.heldFor(groupId, member.key());
+            if (h != null && h.complete()) {
+                continue;
             }
+            int node = h == null ? -1 : state.nodeIndex(h.standIn().nodeName());
+            Instant fits = node >= 0 ? GangStartEstimate.whenFits(member, h.standIn().requests(), node, state, now)
+                    : GangStartEstimate.earliest(member, state, now);
+            if (fits == null) {
+                return null;
+            }
+            latest = fits.isAfter(latest) ? fits : latest;
         }
-        return GangStartEstimate.earliestStart(lacking, loop().state(), now);
+        return latest;
     }
 
     /**
@@ -388,16 +495,21 @@ final class RoomForGangs {
         }
         state.assume(pod.withNodeName(placed.nodeName()));
         int node = state.nodeIndex(placed.nodeName());
-        BitSet onlyThere = new BitSet();
-        onlyThere.set(node);
         Set<String> groupsUsed = new TreeSet<>();
         for (Held h : lifted) {
             if (!h.standIn().nodeName().equals(placed.nodeName())) {
                 held.restore(List.of(h), state);
-            } else if (loop.algorithm().schedule(h.standIn().withNodeName(null), state, onlyThere) instanceof Decision.Placed) {
-                held.restore(List.of(h), state); // still room for it beside the backfilled pod
-            } else {
-                groupsUsed.add(h.groupId()); // lent to the pod, held again when it frees
+                continue;
+            }
+            // Held again as far as there is room beside the backfilled pod; the rest is lent to it
+            // and collected again when it frees.
+            ResourceList kept = shrink(h.standIn().requests(), node, state);
+            if (kept != null) {
+                held.hold(new Held(h.groupId(), h.why(), h.member(), h.need(),
+                        HeldRoom.reshaped(h.standIn(), kept), h.since()), state);
+            }
+            if (kept == null || !kept.equals(h.standIn().requests())) {
+                groupsUsed.add(h.groupId());
             }
         }
         held.publish(state);
@@ -413,6 +525,23 @@ final class RoomForGangs {
                     + ") ends before they could start");
         }
         return true;
+    }
+
+    /** What of {@code heldBefore} still fits on the node now, or null when no pod slot is left. */
+    private static ResourceList shrink(ResourceList heldBefore, int node, ClusterState state) {
+        if (state.allocatable(ResourceColumns.PODS, node) - state.requested(ResourceColumns.PODS, node) < 1) {
+            return null;
+        }
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, Long> amount : heldBefore.amounts().entrySet()) {
+            int column = state.columns().columnOf(amount.getKey());
+            long free = column < 0 ? 0 : Math.max(0, state.allocatable(column, node) - state.requested(column, node));
+            long kept = Math.min(amount.getValue(), free);
+            if (kept > 0) {
+                out.put(amount.getKey(), kept);
+            }
+        }
+        return ResourceList.of(out);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -440,6 +569,12 @@ final class RoomForGangs {
             h.standIn().requests().amounts().forEach((name, amount) -> amounts.merge(name, amount, Long::sum));
         }
         return ResourceList.of(amounts).toString();
+    }
+
+    private Set<String> heldNodes(String groupId) {
+        Set<String> nodes = new TreeSet<>();
+        held.of(groupId).forEach(h -> nodes.add(h.standIn().nodeName()));
+        return nodes;
     }
 
     long backfills() {
