@@ -18,6 +18,15 @@ public interface PostFilterPlugin extends LifecyclePlugin {
     }
 
     /**
+     * Why the last {@link #postFilter} for {@code pod} made no room (e.g. "not eligible due to
+     * preemptionPolicy=Never"), for the FailedScheduling message after "preemption: "; null when it
+     * has nothing to say. Read once, right after postFilter returned null.
+     */
+    default String whyNoRoom(PodInfo pod) {
+        return null;
+    }
+
+    /**
      * The accounted pods that must go when {@code victim} is evicted, beside it: the rest of its gang
      * (members and the places held for them), so no preemption leaves a gang partial. Empty, the
      * default, for a pod that belongs to nothing.

@@ -1,19 +1,16 @@
 package io.kubenexus.scheduler.core.loop;
 
-import io.kubenexus.scheduler.core.framework.PostFilterPlugin;
 import io.kubenexus.scheduler.core.framework.PodContext;
 import io.kubenexus.scheduler.core.model.PodInfo;
-import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.query.NodeFilterResult;
 import io.kubenexus.scheduler.core.query.NodeScores;
 import io.kubenexus.scheduler.core.state.ClusterState;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -106,97 +103,21 @@ final class ExtenderDecisions {
         return (int) Math.min(NodeScores.MAX_SCORE, scaled);
     }
 
-    /** See {@link SchedulingLoop#acceptVictims}. */
-    Map<String, List<PodKey>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
+    /**
+     * See {@link SchedulingLoop#acceptVictims}: each proposed node answered with the victims our own
+     * engine chooses there (the fewest, least important, whole gangs included), or dropped when our
+     * rules refuse it. kube-scheduler evicts what we answer.
+     */
+    Map<String, List<PodInfo>> acceptVictims(PodInfo pod, Collection<String> nodes) {
         return withOwnPlacesFree(pod, () -> {
-            Map<String, List<PodKey>> accepted = new LinkedHashMap<>();
-            victimsByNode.forEach((node, victims) -> {
-                if (liveIndex(node) >= 0 && mayEvict(victims) && fitsWithout(pod, node, victims)) {
-                    accepted.put(node, List.copyOf(victims));
+            Map<String, List<PodInfo>> accepted = new LinkedHashMap<>();
+            for (String node : nodes) {
+                if (liveIndex(node) >= 0) {
+                    loop.preemptionEngine().victimsOn(pod, node, loop.state).ifPresent(victims -> accepted.put(node, victims));
                 }
-            });
+            }
             return accepted;
         });
-    }
-
-    /**
-     * {@link #acceptVictims} for victims named by UID, as kube-scheduler's MetaVictims name them: each
-     * is looked up among the pods charged to its node. A node with a victim the state does not have
-     * there is dropped, since whether its eviction would help cannot be told.
-     */
-    Map<String, List<String>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
-        Map<String, List<PodKey>> byKey = new LinkedHashMap<>();
-        uidsByNode.forEach((node, uids) -> {
-            List<PodKey> keys = new ArrayList<>(uids.size());
-            for (String uid : uids) {
-                PodKey key = podWithUid(node, uid);
-                if (key == null) {
-                    return;
-                }
-                keys.add(key);
-            }
-            byKey.put(node, keys);
-        });
-        Map<String, List<String>> accepted = new LinkedHashMap<>();
-        acceptVictims(pod, byKey).keySet().forEach(node -> accepted.put(node, List.copyOf(uidsByNode.get(node))));
-        return accepted;
-    }
-
-    private PodKey podWithUid(String node, String uid) {
-        for (PodKey key : loop.state.podsOnNode(node)) {
-            PodInfo charged = loop.state.accountedPod(key);
-            if (charged != null && uid.equals(charged.uid())) {
-                return key;
-            }
-        }
-        return null;
-    }
-
-    /** Whether every {@link PostFilterPlugin} allows evicting all of {@code victims} (e.g. no gang left partial). */
-    private boolean mayEvict(List<PodKey> victims) {
-        List<PodInfo> pods = new ArrayList<>(victims.size());
-        for (PodKey key : victims) {
-            PodInfo victim = loop.state.accountedPod(key);
-            if (victim != null) {
-                pods.add(victim);
-            }
-        }
-        for (PostFilterPlugin plugin : loop.plugins.postFilter) {
-            if (!plugin.mayEvict(pods)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the pod passes the filters on {@code node} with the victims gone (put back after). */
-    private boolean fitsWithout(PodInfo pod, String node, List<PodKey> victims) {
-        ClusterState state = loop.state;
-        List<PodInfo> removed = new ArrayList<>();
-        Set<PodKey> wereAssumed = new java.util.HashSet<>();
-        try {
-            for (PodKey key : victims) {
-                PodInfo victim = state.accountedPod(key);
-                if (victim != null) {
-                    if (state.isAssumed(key)) {
-                        wereAssumed.add(key);
-                    }
-                    removed.add(victim);
-                    state.removePod(key);
-                }
-            }
-            BitSet only = new BitSet();
-            only.set(liveIndex(node));
-            return verdicts.judge(state.podContext(pod), state, only).feasible().get(liveIndex(node));
-        } finally {
-            for (PodInfo victim : removed) {
-                if (wereAssumed.contains(victim.key())) {
-                    state.assume(victim);
-                } else {
-                    state.upsertPod(victim);
-                }
-            }
-        }
     }
 
     /**

@@ -64,4 +64,14 @@ final class LastUnschedulableMessages implements EventSink {
     public void bindFailed(PodInfo pod, String nodeName, String message) {
         sink.bindFailed(pod, nodeName, message);
     }
+
+    @Override
+    public void preempted(PodInfo victim, PodInfo preemptor, String nodeName) {
+        sink.preempted(victim, preemptor, nodeName);
+    }
+
+    @Override
+    public void preempting(PodInfo preemptor, String nodeName, java.util.List<PodInfo> victims) {
+        sink.preempting(preemptor, nodeName, victims);
+    }
 }

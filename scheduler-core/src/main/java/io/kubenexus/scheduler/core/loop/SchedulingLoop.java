@@ -21,7 +21,16 @@ import io.kubenexus.scheduler.core.ports.BindOutcome;
 import io.kubenexus.scheduler.core.ports.BindResult;
 import io.kubenexus.scheduler.core.ports.Binder;
 import io.kubenexus.scheduler.core.ports.EventSink;
+import io.kubenexus.scheduler.core.ports.Evictor;
 import io.kubenexus.scheduler.core.ports.SchedulerMetrics;
+import io.kubenexus.scheduler.core.config.PreemptionSettings;
+import io.kubenexus.scheduler.core.preemption.DefaultPreemption;
+import io.kubenexus.scheduler.core.preemption.DisruptionBudgets;
+import io.kubenexus.scheduler.core.preemption.NominatedPods;
+import io.kubenexus.scheduler.core.preemption.PreemptionCoordinator;
+import io.kubenexus.scheduler.core.preemption.PreemptionEngine;
+import io.kubenexus.scheduler.core.preemption.PreemptionPlan;
+import io.kubenexus.scheduler.core.preemption.VictimGroups;
 import io.kubenexus.scheduler.core.query.ClusterOverview;
 import io.kubenexus.scheduler.core.query.ExtenderBindResult;
 import io.kubenexus.scheduler.core.query.GroupSummary;
@@ -42,6 +51,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,6 +101,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     private final ExtenderDecisions extenderDecisions;
     private final ExternalBinds externalBinds;
     private final PendingExplainer explainer;
+    private final PreemptionCoordinator preemption;
     private final SchedulerMetrics metrics;
     final Clock clock;
     final ClusterState state = new ClusterState();
@@ -156,8 +167,16 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         this.queue = new SchedulingQueue(clock, settings.podInitialBackoff(), settings.podMaxBackoff(),
                 settings.podMaxInUnschedulablePods(), metrics);
         this.algorithm = new SchedulingAlgorithm(profile, settings.percentageOfNodesToScore());
-        this.plugins = new Plugins(lifecyclePlugins);
         NodeVerdicts verdicts = new NodeVerdicts(profile);
+        // Preemption for single pods comes last, after the plugins that keep groups whole have spoken;
+        // it acts once usePreemption gives it an evictor.
+        VictimGroups victimGroups = new PostFilterVictimGroups();
+        this.preemption = new PreemptionCoordinator(new PreemptionEngine(new ProfileFilters(profile, verdicts), victimGroups),
+                victimGroups, new NominatedPods());
+        List<LifecyclePlugin> all = new ArrayList<>(lifecyclePlugins);
+        all.add(new DefaultPreemption(preemption));
+        this.plugins = new Plugins(all);
+        state.addExtension(new DisruptionBudgets());
         this.extenderDecisions = new ExtenderDecisions(this, verdicts);
         this.externalBinds = new ExternalBinds(this);
         this.explainer = new PendingExplainer(this, verdicts);
@@ -225,6 +244,17 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             throw new IllegalStateException("state extensions must be added before the loop starts");
         }
         state.addExtension(extension);
+    }
+
+    /**
+     * Turns preemption on (or off, per {@code preemptionSettings}) with {@code evictor} for its API
+     * writes. Without this call the loop never evicts. Call before {@link #start()}.
+     */
+    public void usePreemption(Evictor evictor, PreemptionSettings preemptionSettings) {
+        if (thread != null) {
+            throw new IllegalStateException("preemption must be configured before the loop starts");
+        }
+        preemption.configure(evictor, preemptionSettings);
     }
 
     /** Every object the caches held at sync time has been posted before this call. */
@@ -523,11 +553,14 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
      */
     private void scheduleOne(QueuedPod entry) {
         attemptUnderWay = true;
+        // Room nominated for pods at least as important is not this attempt's to take.
+        List<PodKey> held = preemption.nominated().holdFor(entry.pod(), state);
         try {
             dispatch(entry);
         } catch (RuntimeException e) {
             containFailedAttempt(entry, e);
         } finally {
+            preemption.nominated().unhold(held, state);
             attemptUnderWay = false;
             attemptEntries.clear();
             attemptAssumed.clear();
@@ -613,13 +646,22 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
                 helpful.addAll(unschedulable.helpfulEvents());
             }
             String message = unschedulable.message();
+            List<String> noRoom = new ArrayList<>(1);
             for (PostFilterPlugin plugin : plugins.postFilter) {
                 String nominated = plugin.postFilter(pod, unschedulable);
                 if (nominated != null) {
                     // Room is being made there (victims evicted): the pod is tried again when they go.
                     message = message + "; nominated node " + nominated + " (" + plugin.name() + ")";
+                    noRoom.clear();
                     break;
                 }
+                String why = plugin.whyNoRoom(pod);
+                if (why != null) {
+                    noRoom.add(why);
+                }
+            }
+            if (!noRoom.isEmpty()) {
+                message = message + " preemption: " + String.join("; ", noRoom) + ".";
             }
             markUnschedulable(entry, helpful, message, System.nanoTime() - start);
         }
@@ -923,25 +965,27 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     }
 
     /**
-     * The extender's preempt: keeps each proposed node (with the same victims) where removing the
-     * victims lets the pod pass the filters and every {@link PostFilterPlugin} allows the eviction
-     * (none leaves a gang partial). The state is unchanged after.
+     * The extender's preempt: each proposed node is answered with the victims our own engine chooses
+     * there (the fewest and least important, whole gangs included, budgets weighed), which may differ
+     * from the proposed ones; a node where our rules allow no victims (they would not be of lower
+     * priority, or no eviction makes the pod fit) is dropped. The state is unchanged after.
      */
     public CompletableFuture<Map<String, List<PodKey>>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
-        Map<String, List<PodKey>> victims = new LinkedHashMap<>();
-        victimsByNode.forEach((node, keys) -> victims.put(node, List.copyOf(keys)));
-        return ask(() -> extenderDecisions.acceptVictims(pod, victims));
+        List<String> nodes = List.copyOf(victimsByNode.keySet());
+        return ask(() -> victimsBy(extenderDecisions.acceptVictims(pod, nodes), PodInfo::key));
     }
 
-    /**
-     * {@link #acceptVictims} with victims named by UID (kube-scheduler's MetaVictims), looked up among
-     * the pods charged to each node; a node with a victim not charged there is dropped.
-     */
+    /** {@link #acceptVictims} with victims named by UID, as kube-scheduler's MetaVictims name them. */
     @Override
     public CompletableFuture<Map<String, List<String>>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
-        Map<String, List<String>> victims = new LinkedHashMap<>();
-        uidsByNode.forEach((node, uids) -> victims.put(node, List.copyOf(uids)));
-        return ask(() -> extenderDecisions.acceptVictimUids(pod, victims));
+        List<String> nodes = List.copyOf(uidsByNode.keySet());
+        return ask(() -> victimsBy(extenderDecisions.acceptVictims(pod, nodes), PodInfo::uid));
+    }
+
+    private static <T> Map<String, List<T>> victimsBy(Map<String, List<PodInfo>> victims, java.util.function.Function<PodInfo, T> id) {
+        Map<String, List<T>> out = new LinkedHashMap<>();
+        victims.forEach((node, pods) -> out.put(node, pods.stream().map(id).toList()));
+        return out;
     }
 
     /** Why the pod is where it is; empty when the loop knows nothing of it. Assumes nothing. */
@@ -1213,6 +1257,38 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         public void sendExternalBind(PodInfo pod, String nodeName, CompletableFuture<ExtenderBindResult> answer,
                                      Runnable onFailure) {
             externalBinds.send(pod, nodeName, answer, onFailure);
+        }
+
+        @Override
+        public Optional<PreemptionPlan> preemptFor(List<PodInfo> preemptors, String why) {
+            return preemption.preemptFor(preemptors, why);
+        }
+    }
+
+    /** The engine for the extender's preempt verb, which answers with its own victims. */
+    PreemptionEngine preemptionEngine() {
+        return preemption.engine();
+    }
+
+    /** What goes with a victim and whether victims may go, as the {@link PostFilterPlugin}s say. */
+    private final class PostFilterVictimGroups implements VictimGroups {
+        @Override
+        public Collection<PodInfo> mustGoWith(PodInfo victim) {
+            List<PodInfo> out = new ArrayList<>();
+            for (PostFilterPlugin plugin : plugins.postFilter) {
+                out.addAll(plugin.mustGoWith(victim));
+            }
+            return out;
+        }
+
+        @Override
+        public boolean mayEvict(List<PodInfo> victims) {
+            for (PostFilterPlugin plugin : plugins.postFilter) {
+                if (!plugin.mayEvict(victims)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

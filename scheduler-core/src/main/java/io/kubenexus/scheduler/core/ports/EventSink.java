@@ -40,6 +40,21 @@ public interface EventSink {
     /** Binding failed in a way that will be retried. */
     void bindFailed(PodInfo pod, String nodeName, String message);
 
+    /**
+     * {@code victim} is evicted to make room for {@code preemptor} on {@code nodeName}
+     * ({@code Preempted} event on the victim: "Preempted by ns/name on node X"). Sinks that tell
+     * nobody keep the default.
+     */
+    default void preempted(PodInfo victim, PodInfo preemptor, String nodeName) {
+    }
+
+    /**
+     * {@code preemptor} evicts {@code victims} pods on {@code nodeName} and is nominated there
+     * ({@code Preempting} and {@code Nominated} events on the preemptor).
+     */
+    default void preempting(PodInfo preemptor, String nodeName, java.util.List<PodInfo> victims) {
+    }
+
     /** An EventSink that tells nobody (tests, standby replicas). */
     EventSink NONE = new EventSink() {
         @Override

@@ -62,6 +62,26 @@ public interface SchedulerMetrics {
     default void podScheduled(int attempts, long sinceFirstQueuedNanos) {
     }
 
+    /**
+     * One preemption attempt for a pod or a group ended with {@code result}: "nominated" (victims are
+     * evicted and the room is nominated), "waiting" (earlier victims are still terminating),
+     * "no-victims" (no set of victims makes room) or "not-eligible" (preemptionPolicy Never, or
+     * preemption disabled).
+     */
+    default void preemptionAttempt(String result) {
+    }
+
+    /**
+     * {@code count} victims were evicted by one preemption, of {@code kind} "pod" (a pod on its own)
+     * or "gang" (a whole gang, counted once however many pods it has).
+     */
+    default void preemptionVictims(String kind, int count) {
+    }
+
+    /** Pods whose nominated room is held for them now (gauge). */
+    default void nominatedPods(int count) {
+    }
+
     SchedulerMetrics NONE = new SchedulerMetrics() {
         @Override
         public void attempt(String result, long durationNanos) {

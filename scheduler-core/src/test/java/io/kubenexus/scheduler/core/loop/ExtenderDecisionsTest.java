@@ -262,28 +262,33 @@ class ExtenderDecisionsTest {
     }
 
     @Test
-    void victimsAreAcceptedOnlyWhereRemovingThemLetsThePodFitAndTheStateIsRestored() {
+    void eachProposedNodeIsAnsweredWithOurOwnVictimsAndTheStateIsRestored() {
         loop.onCachesSynced();
         loop.onNodeUpserted(node("a").cpu(4).build());
         loop.onNodeUpserted(node("b").cpu(4).build());
+        loop.onNodeUpserted(node("c").cpu(4).build());
         loop.onPodUpserted(pod("big-a").schedulerName("default-scheduler").cpu(3).boundTo("a").build());
         loop.onPodUpserted(pod("small-b").schedulerName("default-scheduler").cpu(1).boundTo("b").build());
         loop.onPodUpserted(pod("other-b").schedulerName("default-scheduler").cpu(2.5).boundTo("b").build());
+        loop.onPodUpserted(pod("boss-c").schedulerName("default-scheduler").cpu(3).priority(1000).boundTo("c").build());
         loop.runUntilIdle();
         List<String> before = LoopFingerprint.of(loop);
 
-        Map<String, List<PodKey>> accepted = answer(loop.acceptVictims(pod("p").cpu(2).build(), Map.of(
+        Map<String, List<PodKey>> accepted = answer(loop.acceptVictims(pod("p").cpu(2).priority(10).build(), Map.of(
                 "a", List.of(new PodKey("default", "big-a")),
                 "b", List.of(new PodKey("default", "small-b")),
+                "c", List.of(new PodKey("default", "boss-c")),
                 "ghost", List.of())));
 
-        assertThat(accepted).containsOnlyKeys("a");
+        assertThat(accepted).as("c's pod outranks the preemptor; ghost is no node").containsOnlyKeys("a", "b");
         assertThat(accepted.get("a")).containsExactly(new PodKey("default", "big-a"));
+        assertThat(accepted.get("b")).as("small-b alone frees too little: our victim is other-b")
+                .containsExactly(new PodKey("default", "other-b"));
         assertThat(LoopFingerprint.of(loop)).as("victims charged again").isEqualTo(before);
     }
 
     @Test
-    void victimsNamedByUidAreLookedUpOnTheirNodeAndAnUnknownOneDropsItsNode() {
+    void victimsAreAnsweredByUidAsMetaVictimsNameThem() {
         loop.onCachesSynced();
         loop.onNodeUpserted(node("a").cpu(4).build());
         loop.onNodeUpserted(node("b").cpu(4).build());
@@ -291,12 +296,26 @@ class ExtenderDecisionsTest {
         loop.onPodUpserted(pod("big-b").uid("uid-big-b").schedulerName("default-scheduler").cpu(3).boundTo("b").build());
         loop.runUntilIdle();
 
-        Map<String, List<String>> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).build(), Map.of(
+        Map<String, List<String>> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).priority(10).build(), Map.of(
                 "a", List.of("uid-big-a"),
                 "b", List.of("uid-big-a"))));
 
-        assertThat(accepted).as("big-a does not run on b: b's victims cannot be judged").containsOnlyKeys("a");
+        assertThat(accepted).containsOnlyKeys("a", "b");
         assertThat(accepted.get("a")).containsExactly("uid-big-a");
+        assertThat(accepted.get("b")).as("the victim on b is b's own pod, whatever was proposed").containsExactly("uid-big-b");
+    }
+
+    @Test
+    void aPreemptorThatMayNotPreemptGetsNoNode() {
+        loop.onCachesSynced();
+        loop.onNodeUpserted(node("a").cpu(4).build());
+        loop.onPodUpserted(pod("big-a").uid("uid-big-a").schedulerName("default-scheduler").cpu(3).boundTo("a").build());
+        loop.runUntilIdle();
+
+        Map<String, List<String>> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).priority(10)
+                .preemptionPolicy(io.kubenexus.scheduler.core.model.PreemptionPolicy.NEVER).build(), Map.of("a", List.of("uid-big-a"))));
+
+        assertThat(accepted).isEmpty();
     }
 
     @Test

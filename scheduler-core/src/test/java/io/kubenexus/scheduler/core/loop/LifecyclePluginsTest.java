@@ -152,7 +152,7 @@ class LifecyclePluginsTest {
         loop.runUntilIdle();
         assertThat(events.linesAbout("big")).last().asString().endsWith("; nominated node a (Nominating)");
 
-        CompletableFuture<java.util.Map<String, List<PodKey>>> accepted = loop.acceptVictims(pod("big").cpu(2).build(),
+        CompletableFuture<java.util.Map<String, List<PodKey>>> accepted = loop.acceptVictims(pod("big").cpu(2).priority(10).build(),
                 java.util.Map.of("a", List.of(new PodKey("default", "keep"))));
         loop.runUntilIdle();
         assertThat(accepted.get()).as("the plugin refuses that victim").isEmpty();

@@ -39,6 +39,17 @@ public final class RecordingEventSink implements EventSink {
         lines.add("BindFailed " + pod.key().name() + ": " + message);
     }
 
+    @Override
+    public void preempted(PodInfo victim, PodInfo preemptor, String nodeName) {
+        lines.add("Preempted " + victim.key().name() + ": by " + preemptor.key() + " on node " + nodeName);
+    }
+
+    @Override
+    public void preempting(PodInfo preemptor, String nodeName, List<PodInfo> victims) {
+        lines.add("Preempting " + preemptor.key().name() + ": " + victims.stream().map(v -> v.key().name()).sorted().toList()
+                + " on node " + nodeName);
+    }
+
     public List<String> lines() {
         return List.copyOf(lines);
     }
