@@ -60,6 +60,6 @@ public final class Wiring {
                         election.onLostLease())
                 : LeaderElectionSettings.disabled();
         return new KubeSchedulerOptions(config.settings(), config.gang(), leaderElection, config.binding().parallelism(),
-                config.events().aggregationInterval(), election.identity(), config.numa());
+                config.events().aggregationInterval(), election.identity(), config.numa(), config.preemption());
     }
 }

@@ -81,6 +81,7 @@ class HelmChartTest {
               events: {aggregationInterval: 30s}
               gang: {reservationTtl: 5m}
               numa: {enabled: true, zoneScoring: spread, weight: 3}
+              preemption: {enabled: true, nominationTimeout: 3m}
               http:
                 port: 9090
                 bindAddress: 0.0.0.0

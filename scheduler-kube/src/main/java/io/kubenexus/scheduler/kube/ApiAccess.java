@@ -52,10 +52,22 @@ public record ApiAccess(String apiGroup, String resource, List<String> verbs, St
 
     /** Every API access the scheduler's code makes; nothing more. */
     public static final List<ApiAccess> REQUIRED = List.of(
-            new ApiAccess("", "pods", List.of("get", "list", "watch"),
+            new ApiAccess("", "pods", List.of("get", "list", "watch", "delete"),
                     "informers keep every pod (ours to schedule, all others to count on their nodes); the PodScheduled"
-                            + " writer reads a pod before patching its conditions; a bind answered 409 is read back",
-                    "nothing is scheduled: the pod informer cannot sync", ""),
+                            + " writer reads a pod before patching its conditions; a bind answered 409 is read back;"
+                            + " preemption deletes a victim (with its grace period) whose eviction a"
+                            + " PodDisruptionBudget refused",
+                    "nothing is scheduled: the pod informer cannot sync (without delete: a victim a budget protects"
+                            + " stays, and its preemptor waits)",
+                    "delete: only when preemption evicts a pod a PodDisruptionBudget protects"),
+            new ApiAccess("", "pods/eviction", List.of("create"),
+                    "preemption evicts its victims through the Eviction API (policy/v1 Eviction on pods/eviction)",
+                    "preemption cannot evict: pods that fit only by preempting stay pending",
+                    "only when a pod of higher priority fits nowhere and preemption.enabled (the default)"),
+            new ApiAccess("policy", "poddisruptionbudgets", List.of("list", "watch"),
+                    "preemption prefers victims whose PodDisruptionBudget allows the disruption",
+                    "preemption does not know the budgets and may choose protected victims where others would do",
+                    ""),
             new ApiAccess("", "nodes", List.of("list", "watch"),
                     "the node informer (capacity, labels, taints, NUMA topology annotations)",
                     "nothing is scheduled: the node informer cannot sync", ""),
@@ -63,7 +75,8 @@ public record ApiAccess(String apiGroup, String resource, List<String> verbs, St
                     "KubernetesBinder binds through POST pods/{name}/binding, as kube-scheduler's DefaultBinder",
                     "no pod is ever bound", ""),
             new ApiAccess("", "pods/status", List.of("patch"),
-                    "PodScheduled=False/Unschedulable on pods that fit nowhere (JSON patch of the status subresource)",
+                    "PodScheduled=False/Unschedulable on pods that fit nowhere (JSON patch of the status subresource);"
+                            + " status.nominatedNodeName of a preemptor (JSON merge patch)",
                     "pending pods show no Unschedulable condition: kubectl describe and the cluster autoscaler"
                             + " do not see why they wait", ""),
             new ApiAccess("", "events", List.of("create", "get", "patch"),

@@ -22,6 +22,8 @@ import io.kubenexus.scheduler.kube.groups.SparkApplicationTranslator;
 import io.kubenexus.scheduler.kube.informers.ClusterInformers;
 import io.kubenexus.scheduler.kube.leader.Leadership;
 import io.kubenexus.scheduler.kube.leader.LeaseLeadership;
+import io.kubenexus.scheduler.kube.preemption.DisruptionBudgetInformer;
+import io.kubenexus.scheduler.kube.preemption.KubernetesEvictor;
 import io.kubenexus.scheduler.kube.topology.NodeTopologyEvents;
 import io.kubenexus.scheduler.kube.topology.TopologyInformers;
 import io.kubenexus.scheduler.kube.translate.NodeTranslator;
@@ -62,6 +64,7 @@ public final class KubeScheduler implements AutoCloseable {
     private final KubernetesEventSink events;
     private final SchedulingLoop loop;
     private final ClusterInformers informers;
+    private final DisruptionBudgetInformer disruptionBudgets;
     private final ExecutorService podGroupStatusPool;
     private final PodGroupStatusUpdater podGroupStatus;
     private final KubernetesPodGroupConditions kubernetesPodGroupConditions;
@@ -108,6 +111,9 @@ public final class KubeScheduler implements AutoCloseable {
                 new GangLabels(), GangPlanner.packing(options.scheduling(), profiles), options.gang(),
                 binderDecorator.apply(new KubernetesBinder(client, bindPool, leadership)), kubernetesPodGroupConditions,
                 metrics, clock);
+        // Evictions and nominations share the bind pool and its leadership gate.
+        loop.usePreemption(new KubernetesEvictor(client, bindPool, leadership), options.preemption());
+        this.disruptionBudgets = new DisruptionBudgetInformer(client, loop);
         this.informers = new ClusterInformers(client, loop,
                 new PodTranslator(options.scheduling().schedulerName()), new NodeTranslator());
         if (options.numa().enabled()) {
@@ -143,6 +149,9 @@ public final class KubeScheduler implements AutoCloseable {
         daemonThreads("kubenexus-access-check").newThread(new ApiAccessCheck(client)::run).start();
         loop.start();
         podGroupStatus.start();
+        // Not waited for: budgets only order preemption's preferences, and a cluster that refuses the
+        // list (RBAC) must not keep the scheduler from syncing.
+        disruptionBudgets.start();
         CompletionStage<Void> optionalSources = topologySources == null ? groupSources.start()
                 : groupSources.start().thenCombine(topologySources.start(), (a, b) -> null);
         CompletionStage<Void> synced = optionalSources.thenCompose(ignored -> {
@@ -219,6 +228,7 @@ public final class KubeScheduler implements AutoCloseable {
         podGroupStatus.close();
         kubernetesPodGroupConditions.close();
         podGroupStatusPool.shutdown();
+        disruptionBudgets.close();
         informers.close();
         loop.close();
         bindPool.shutdown();

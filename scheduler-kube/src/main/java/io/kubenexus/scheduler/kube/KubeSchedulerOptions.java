@@ -3,6 +3,7 @@ package io.kubenexus.scheduler.kube;
 import io.kubenexus.scheduler.numa.NumaSettings;
 
 import io.kubenexus.scheduler.gang.group.GangSettings;
+import io.kubenexus.scheduler.core.config.PreemptionSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.kube.leader.LeaderElectionSettings;
 import java.time.Duration;
@@ -10,13 +11,15 @@ import java.util.Objects;
 
 /**
  * Everything a replica needs beyond the Kubernetes client: scheduling behaviour, leader election,
- * how many bind calls may run at once, and how often repeated events are folded into one write.
+ * how many bind calls may run at once, how often repeated events are folded into one write, NUMA
+ * placement and preemption.
  */
 public record KubeSchedulerOptions(SchedulerSettings scheduling, GangSettings gang, LeaderElectionSettings leaderElection,
                                    int bindParallelism, Duration eventAggregationInterval, String identity,
-                                   NumaSettings numa) {
+                                   NumaSettings numa, PreemptionSettings preemption) {
     public KubeSchedulerOptions {
         numa = numa == null ? NumaSettings.defaults() : numa;
+        preemption = preemption == null ? PreemptionSettings.defaults() : preemption;
         Objects.requireNonNull(scheduling, "scheduling");
         Objects.requireNonNull(gang, "gang");
         Objects.requireNonNull(leaderElection, "leaderElection");
@@ -32,21 +35,26 @@ public record KubeSchedulerOptions(SchedulerSettings scheduling, GangSettings ga
     /** Defaults for a single replica without leader election (tests, demo). */
     public static KubeSchedulerOptions singleReplica(SchedulerSettings scheduling) {
         return new KubeSchedulerOptions(scheduling, GangSettings.defaults(), LeaderElectionSettings.disabled(), 16,
-                Duration.ofSeconds(30), "kubenexus-scheduler", NumaSettings.defaults());
+                Duration.ofSeconds(30), "kubenexus-scheduler", NumaSettings.defaults(), PreemptionSettings.defaults());
     }
 
     public KubeSchedulerOptions withLeaderElection(LeaderElectionSettings election) {
         return new KubeSchedulerOptions(scheduling, gang, election, bindParallelism, eventAggregationInterval,
-                election.enabled() ? election.identity() : identity, numa);
+                election.enabled() ? election.identity() : identity, numa, preemption);
     }
 
     public KubeSchedulerOptions withGang(GangSettings settings) {
         return new KubeSchedulerOptions(scheduling, settings, leaderElection, bindParallelism, eventAggregationInterval,
-                identity, numa);
+                identity, numa, preemption);
     }
 
     public KubeSchedulerOptions withNuma(NumaSettings settings) {
         return new KubeSchedulerOptions(scheduling, gang, leaderElection, bindParallelism, eventAggregationInterval,
-                identity, settings);
+                identity, settings, preemption);
+    }
+
+    public KubeSchedulerOptions withPreemption(PreemptionSettings settings) {
+        return new KubeSchedulerOptions(scheduling, gang, leaderElection, bindParallelism, eventAggregationInterval,
+                identity, numa, settings);
     }
 }

@@ -155,7 +155,7 @@ class ApiAccessIT {
                 "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
         KubeSchedulerOptions options = new KubeSchedulerOptions(settings,
                 KubeSchedulerOptions.singleReplica(settings).gang(), election, 4, Duration.ofMillis(200), "replica-a",
-                NumaSettings.defaults());
+                NumaSettings.defaults(), null);
         KubeScheduler started = new KubeScheduler(recorded, options, Clock.systemUTC());
         started.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
         return started;

@@ -18,6 +18,7 @@ record ConfigDocument(
         Events events,
         Gang gang,
         Numa numa,
+        Preemption preemption,
         Http http,
         Extender extender,
         Metrics metrics,
@@ -51,6 +52,9 @@ record ConfigDocument(
     }
 
     record Numa(Boolean enabled, String zoneScoring, Integer weight) {
+    }
+
+    record Preemption(Boolean enabled, String nominationTimeout) {
     }
 
     record Http(Integer port, String bindAddress, String extenderPrefix, Tls tls, Long maxBodyBytes, Boolean clusterPage) {

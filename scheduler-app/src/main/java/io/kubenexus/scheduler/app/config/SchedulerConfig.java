@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubenexus.scheduler.gang.group.GangSettings;
 import io.kubenexus.scheduler.gang.group.StarvationSettings;
 import io.kubenexus.scheduler.numa.NumaSettings;
+import io.kubenexus.scheduler.core.config.PreemptionSettings;
 import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.config.ScoringStrategy;
@@ -53,6 +54,7 @@ import java.util.stream.Collectors;
  * @param events         how Kubernetes Events are emitted
  * @param gang           gang scheduling (executor reservations)
  * @param numa           NUMA/GPU topology placement
+ * @param preemption     whether and how pods that fit nowhere evict lower-priority pods
  * @param http           the HTTP server (metrics, health, debug, extender verbs)
  * @param extender       serving as kube-scheduler's extender
  * @param metrics        how capacity metrics are broken down
@@ -65,6 +67,7 @@ public record SchedulerConfig(
         EventsConfig events,
         GangSettings gang,
         NumaSettings numa,
+        PreemptionSettings preemption,
         HttpConfig http,
         ExtenderConfig extender,
         MetricsConfig metrics,
@@ -79,7 +82,7 @@ public record SchedulerConfig(
 
     private static final String LEAST_ALLOCATED = "LeastAllocated";
     private static final String MOST_ALLOCATED = "MostAllocated";
-    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    private static final ConfigDocument EMPTY = new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SchedulerConfig {
         Objects.requireNonNull(settings, "settings");
@@ -88,6 +91,7 @@ public record SchedulerConfig(
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(gang, "gang");
         Objects.requireNonNull(numa, "numa");
+        Objects.requireNonNull(preemption, "preemption");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(extender, "extender");
         Objects.requireNonNull(metrics, "metrics");
@@ -144,8 +148,8 @@ public record SchedulerConfig(
     /** The same configuration for another scheduler name (the {@code --scheduler-name} option). */
     public SchedulerConfig withSchedulerName(String name, String source) {
         try {
-            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang, numa, http,
-                    extender, metrics, logging);
+            return new SchedulerConfig(settings.withSchedulerName(name), leaderElection, binding, events, gang, numa,
+                    preemption, http, extender, metrics, logging);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, e.getMessage(), e);
         }
@@ -182,6 +186,8 @@ public record SchedulerConfig(
         out.put("numa.enabled", Boolean.toString(numa.enabled()));
         out.put("numa.zoneScoring", numa.zoneScoring().apiName());
         out.put("numa.weight", Integer.toString(numa.weight()));
+        out.put("preemption.enabled", Boolean.toString(preemption.enabled()));
+        out.put("preemption.nominationTimeout", GoDuration.format(preemption.nominationTimeout()));
         out.put("http.port", Integer.toString(http.port()));
         out.put("http.bindAddress", http.bindAddress());
         out.put("http.extenderPrefix", http.extenderPrefix());
@@ -276,8 +282,13 @@ public record SchedulerConfig(
                     doc.extender() == null ? null : doc.extender().bindHoldLimit(), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT));
             LoggingConfig logging = doc.logging() == null ? LoggingConfig.defaults()
                     : LoggingConfig.of(doc.logging().format(), doc.logging().level());
-            return new SchedulerConfig(settings, leaderElection, binding, events, gang, numa(doc.numa()), http(doc.http()),
-                    extender, metrics(doc.metrics()), logging);
+            PreemptionSettings preemption = new PreemptionSettings(
+                    doc.preemption() == null || doc.preemption().enabled() == null
+                            ? PreemptionSettings.defaults().enabled() : doc.preemption().enabled(),
+                    duration("preemption.nominationTimeout", doc.preemption() == null ? null
+                            : doc.preemption().nominationTimeout(), PreemptionSettings.DEFAULT_NOMINATION_TIMEOUT));
+            return new SchedulerConfig(settings, leaderElection, binding, events, gang, numa(doc.numa()), preemption,
+                    http(doc.http()), extender, metrics(doc.metrics()), logging);
         } catch (IllegalArgumentException e) {
             // SchedulerSettings and the records here name the key in their messages; keep them as they are.
             throw new ConfigException(source, e.getMessage(), e);

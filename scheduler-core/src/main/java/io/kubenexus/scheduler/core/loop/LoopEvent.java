@@ -29,6 +29,7 @@ sealed interface LoopEvent {
     record BindCompleted(PodInfo pod, String nodeName, BindResult result, long startedNanos) implements LoopEvent {
     }
 
+    /** {@code event} null: nobody waits for this update. */
     record StateUpdate(ClusterEventType event, Consumer<ClusterState> update) implements LoopEvent {
     }
 

@@ -236,6 +236,15 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     }
 
     /**
+     * Applies {@code update} to the cluster state on the loop thread, in order with the other events,
+     * retrying nobody: for what no waiting pod depends on (e.g. a PodDisruptionBudget, which only
+     * orders preemption's choices).
+     */
+    public void onStateUpdate(Consumer<ClusterState> update) {
+        inbox.add(new LoopEvent.StateUpdate(null, Objects.requireNonNull(update, "update")));
+    }
+
+    /**
      * Registers a module's per-node data with this loop's cluster state (see
      * {@link ClusterState#addExtension}). Call before {@link #start()}.
      */
@@ -414,7 +423,9 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
                 // A module's bug must not stop scheduling for everyone else.
                 LOG.log(Level.ERROR, "state update for " + e.event() + " failed", ex);
             }
-            queue.onClusterEvent(e.event());
+            if (e.event() != null) {
+                queue.onClusterEvent(e.event());
+            }
         } else if (event instanceof LoopEvent.CachesSynced) {
             synced = true;
             LOG.log(Level.INFO, "caches synced: {0} nodes, {1} pods accounted, {2} pending",

@@ -53,6 +53,9 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
 
     static final String REASON_SCHEDULED = "Scheduled";
     static final String REASON_FAILED = "FailedScheduling";
+    static final String REASON_PREEMPTED = "Preempted";
+    static final String REASON_PREEMPTING = "Preempting";
+    static final String REASON_NOMINATED = "Nominated";
     static final String CONDITION_UNSCHEDULABLE = "Unschedulable";
     static final String CONDITION_SCHEDULER_ERROR = "SchedulerError";
 
@@ -141,6 +144,32 @@ public final class KubernetesEventSink implements EventSink, AutoCloseable {
             return;
         }
         record(pod, "Warning", REASON_FAILED, "Binding", "Binding rejected: " + message);
+    }
+
+    /** kube-scheduler's wording: "Preempted by ns/name on node X" on the victim. */
+    @Override
+    public void preempted(PodInfo victim, PodInfo preemptor, String nodeName) {
+        if (closed) {
+            return;
+        }
+        record(victim, "Normal", REASON_PREEMPTED, "Preempting", "Preempted by " + preemptor.key().namespace() + "/"
+                + preemptor.key().name() + " on node " + nodeName);
+    }
+
+    /** On the preemptor: which pods go for it ({@code Preempting}) and where it is nominated ({@code Nominated}). */
+    @Override
+    public void preempting(PodInfo preemptor, String nodeName, java.util.List<PodInfo> victims) {
+        if (closed) {
+            return;
+        }
+        StringBuilder names = new StringBuilder();
+        for (PodInfo victim : victims) {
+            names.append(names.isEmpty() ? "" : ", ").append(victim.key());
+        }
+        record(preemptor, "Normal", REASON_PREEMPTING, "Preempting", "Preempting " + victims.size()
+                + " pod(s) on node " + nodeName + (victims.isEmpty() ? "" : ": " + names));
+        record(preemptor, "Normal", REASON_NOMINATED, "Scheduling", "Nominated to node " + nodeName
+                + " once the preempted pods have gone");
     }
 
     /** Sends the pending count updates now (the periodic flush calls this). Never throws. */

@@ -164,6 +164,16 @@ public final class KubernetesPodGroupConditions implements EventSink {
         delegate.bindFailed(pod, nodeName, message);
     }
 
+    @Override
+    public void preempted(PodInfo victim, PodInfo preemptor, String nodeName) {
+        delegate.preempted(victim, preemptor, nodeName);
+    }
+
+    @Override
+    public void preempting(PodInfo preemptor, String nodeName, java.util.List<PodInfo> victims) {
+        delegate.preempting(preemptor, nodeName, victims);
+    }
+
     private void want(PodInfo pod, Wanted condition) {
         if (pod.schedulingGroup() == null) {
             return;

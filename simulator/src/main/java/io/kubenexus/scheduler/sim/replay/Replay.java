@@ -76,7 +76,9 @@ public final class Replay {
         this.plan = plan;
         this.ledger = new Ledger(cluster);
         this.binder = new InstantBinder(ledger);
-        this.loop = SimulatedScheduler.loop(policy, binder, log, log, clock);
+        VirtualEvictor evictor = new VirtualEvictor(ledger);
+        this.loop = SimulatedScheduler.loop(policy, binder, evictor, log, log, clock);
+        evictor.attach(loop);
         this.settleWindow = policy.settings().podMaxBackoff().multipliedBy(2);
         binder.attach(loop);
     }
