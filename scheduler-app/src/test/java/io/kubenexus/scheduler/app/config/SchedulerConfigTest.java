@@ -136,7 +136,7 @@ class SchedulerConfigTest {
         return Stream.of(
                 invalid("top-level typo", "schedulerNam: x\n",
                         "unknown key 'schedulerNam' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging)"),
+                                + "leaderElection, binding, events, gang, numa, preemption, http, extender, metrics, logging)"),
                 invalid("scoring typo", "scoring:\n  strategi: MostAllocated\n",
                         "unknown key 'scoring.strategi' (known: strategy, resourceWeights, pluginWeights, gpuFragmentation)"),
                 invalid("backoff typo", "backoff: {intial: 1s}\n",
@@ -150,7 +150,7 @@ class SchedulerConfigTest {
                 invalid("numa typo", "numa: {zoneScore: pack}\n", "unknown key 'numa.zoneScore' (known: enabled, zoneScoring, weight)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
-                                + "leaderElection, binding, events, gang, numa, http, extender, metrics, logging)"),
+                                + "leaderElection, binding, events, gang, numa, preemption, http, extender, metrics, logging)"),
                 invalid("http typo", "http: {listenPort: 9090}\n",
                         "unknown key 'http.listenPort' (known: port, bindAddress, extenderPrefix, tls, maxBodyBytes, clusterPage)"),
                 invalid("tls typo", "http: {tls: {cert: a.pem}}\n", "unknown key 'http.tls.cert' (known: certFile, keyFile)"),
@@ -368,7 +368,7 @@ class SchedulerConfigTest {
                 .containsEntry("logging.format", "text")
                 .containsEntry("logging.level", "{root: INFO, io.fabric8: WARN}")
                 .containsEntry("gang.starvation.after", "0s")
-                .hasSize(39);
+                .hasSize(41);
     }
 
     @Test
