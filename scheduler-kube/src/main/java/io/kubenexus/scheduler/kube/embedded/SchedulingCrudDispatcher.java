@@ -95,6 +95,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingCrudDispatcher.class);
     private static final Pattern POD_BINDING = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/binding/?");
     private static final Pattern BINDINGS = Pattern.compile("/api/v1/namespaces/([^/]+)/bindings/?");
+    private static final Pattern POD_EVICTION = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction/?");
     private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/?");
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
     private static final int MAX_WRITE_ATTEMPTS = 5;
@@ -311,6 +312,10 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         if (bindings.matches()) {
             return bind(bindings.group(1), null, request.getUtf8Body());
         }
+        Matcher eviction = POD_EVICTION.matcher(path);
+        if (eviction.matches()) {
+            return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
+        }
         if (PODS.matcher(path).matches()) {
             return createPod(request);
         }
@@ -325,6 +330,52 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
                             + "\"platform\":\"linux/amd64\"}");
         }
         return super.handleGet(path);
+    }
+
+    // ---------------------------------------------------------------- eviction
+
+    /**
+     * POST {@code pods/{name}/eviction} (policy/v1 Eviction) as the API server's EvictionREST with no
+     * PodDisruptionBudget in the way: the pod is deleted at once (the mock has no kubelet to wait for),
+     * 404 when it is gone, 409 when the Eviction's UID precondition names another pod. The CRUD mock
+     * would only store the Eviction as an object of its own.
+     */
+    private MockResponse evict(String namespace, String podName, String body) {
+        String uidPrecondition;
+        try {
+            uidPrecondition = mapper.readTree(body == null ? "{}" : body).path("deleteOptions").path("preconditions")
+                    .path("uid").asText("");
+        } catch (JsonProcessingException e) {
+            return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "invalid Eviction: " + e.getOriginalMessage(),
+                    podName, "pods/eviction");
+        }
+        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + podName;
+        synchronized (bindLock) {
+            MockResponse current = super.handleGet(podPath);
+            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + podName + "\" not found",
+                        podName, "pods");
+            }
+            if (!uidPrecondition.isEmpty()) {
+                String uid;
+                try {
+                    uid = mapper.readTree(current.getBody().readUtf8()).path("metadata").path("uid").asText("");
+                } catch (JsonProcessingException e) {
+                    return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError", "stored pod unreadable",
+                            podName, "pods");
+                }
+                if (!uidPrecondition.equals(uid)) {
+                    return conflict(podName, "pods", "Precondition failed: UID in precondition: " + uidPrecondition
+                            + ", UID in object meta: " + uid);
+                }
+            }
+            MockResponse deleted = super.handleDelete(podPath);
+            if (deleted.code() >= 300) {
+                return deleted;
+            }
+        }
+        return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}");
     }
 
     // ---------------------------------------------------------------- binding
