@@ -56,6 +56,7 @@ import java.util.function.UnaryOperator;
  * the integration tests.
  */
 public final class KubeScheduler implements AutoCloseable {
+    private static final Duration BUDGETS_SYNC_TIMEOUT = Duration.ofSeconds(5);
     private final KubernetesClient client;
     private final KubeSchedulerOptions options;
     private final ExecutorService bindPool;
@@ -149,11 +150,14 @@ public final class KubeScheduler implements AutoCloseable {
         daemonThreads("kubenexus-access-check").newThread(new ApiAccessCheck(client)::run).start();
         loop.start();
         podGroupStatus.start();
-        // Not waited for: budgets only order preemption's preferences, and a cluster that refuses the
-        // list (RBAC) must not keep the scheduler from syncing.
-        disruptionBudgets.start();
-        CompletionStage<Void> optionalSources = topologySources == null ? groupSources.start()
-                : groupSources.start().thenCombine(topologySources.start(), (a, b) -> null);
+        // Budgets sync before the first decision so preemption knows them, but within a bound: they
+        // only order preemption's preferences, and a cluster that refuses the list (RBAC) must not
+        // keep the scheduler from syncing.
+        CompletableFuture<Void> budgets = disruptionBudgets.start().toCompletableFuture()
+                .completeOnTimeout(null, BUDGETS_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletionStage<Void> optionalSources = (topologySources == null ? groupSources.start()
+                : groupSources.start().thenCombine(topologySources.start(), (a, b) -> (Void) null))
+                .thenCombine(budgets, (a, b) -> null);
         CompletionStage<Void> synced = optionalSources.thenCompose(ignored -> {
             synchronized (lifecycle) {
                 return closed ? CompletableFuture.<Void>completedFuture(null) : informers.start();

@@ -14,6 +14,7 @@ import io.kubenexus.scheduler.kube.translate.PodTranslator;
 import io.kubenexus.scheduler.kube.translate.Translation;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,7 +98,7 @@ public final class LoopExtenderBackend implements ExtenderBackend {
     }
 
     @Override
-    public CompletionStage<Map<String, List<String>>> preempt(Pod pod, Map<String, List<String>> victimUidsByNode) {
+    public CompletionStage<Map<String, NodeVictims>> preempt(Pod pod, Map<String, List<String>> victimUidsByNode) {
         Translation<PodInfo> translation = translate(pod);
         if (translation instanceof Translation.Invalid<PodInfo>) {
             return CompletableFuture.completedFuture(Map.of());

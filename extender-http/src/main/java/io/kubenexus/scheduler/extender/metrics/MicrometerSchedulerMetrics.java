@@ -53,6 +53,9 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private static final String EXECUTORS_PLACED = "kubenexus.executors.placed";
     private static final String STARVATION_HELD_ROOM = "kubenexus.starvation.held.room";
     private static final String BACKFILLS = "kubenexus.starvation.backfills";
+    private static final String PREEMPTION_ATTEMPTS = "kubenexus.preemption.attempts";
+    private static final String PREEMPTION_VICTIMS = "kubenexus.preemption.victims";
+    private static final String NOMINATED_PODS = "kubenexus.nominated.pods";
 
     // kube-scheduler's names (pkg/scheduler/metrics/metrics.go); Micrometer adds _total and _seconds.
     private static final String KS_ATTEMPTS = "scheduler.schedule.attempts";
@@ -70,6 +73,8 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private static final String GATED = "gated";
     private static final List<String> GANG_RESULTS = List.of("placed", "abandoned", "timeout");
     private static final List<String> EXECUTOR_PLACES = List.of("reserved", "elsewhere");
+    private static final List<String> PREEMPTION_RESULTS = List.of("nominated", "waiting", "no_victims", "not_eligible");
+    private static final List<String> VICTIM_KINDS = List.of("pod", "gang");
 
     // One cycle is sub-millisecond to a few ms at thousands of nodes; seconds mean trouble.
     private static final Duration[] ATTEMPT_BUCKETS = seconds(
@@ -98,6 +103,10 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private final Map<String, Counter> executorsPlaced = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> incomingPods = new ConcurrentHashMap<>();
     private final Timer[] sliDurations = new Timer[SLI_ATTEMPTS_CAP + 1];
+    private final Map<String, Counter> preemptionAttempts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> preemptionVictims = new ConcurrentHashMap<>();
+    private final AtomicLong nominatedPods = new AtomicLong();
+    private final Counter ksPreemptionAttempts;
 
     /** A counter and a timer under the same label value. */
     private record CountedTimer(Counter count, Timer duration) {
@@ -155,8 +164,18 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         }
         Gauge.builder(KS_PENDING_PODS, () -> 0).description("Number of pending pods, by the queue type")
                 .tag("queue", GATED).register(registry);
-        Counter.builder(KS_PREEMPTION_ATTEMPTS).description("Total preemption attempts in the cluster till now")
-                .register(registry);
+        ksPreemptionAttempts = Counter.builder(KS_PREEMPTION_ATTEMPTS)
+                .description("Total preemption attempts in the cluster till now").register(registry);
+        for (String result : PREEMPTION_RESULTS) {
+            preemptionAttempts.put(result, preemptionAttemptCounter(result));
+        }
+        for (String kind : VICTIM_KINDS) {
+            preemptionVictims.put(kind, Counter.builder(PREEMPTION_VICTIMS)
+                    .description("Victims evicted by preemption: pods on their own, and whole gangs (each counted once)")
+                    .tag("kind", kind).register(registry));
+        }
+        Gauge.builder(NOMINATED_PODS, nominatedPods, AtomicLong::get)
+                .description("Pods whose room made by preemption is held for them").register(registry);
         // The admissions every pod goes through, so that the family is there (at 0) before the first pod.
         incomingCounter(QueueingEvents.POD_ADD, "active");
         incomingCounter(QueueingEvents.SCHEDULE_ATTEMPT_FAILURE, "unschedulable");
@@ -257,6 +276,34 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         if (counter != null) {
             counter.increment();
         }
+    }
+
+    @Override
+    public void preemptionAttempt(String result) {
+        ksPreemptionAttempts.increment();
+        Counter counter = preemptionAttempts.get(result);
+        if (counter == null) {
+            counter = preemptionAttempts.computeIfAbsent(OTHER, this::preemptionAttemptCounter);
+        }
+        counter.increment();
+    }
+
+    @Override
+    public void preemptionVictims(String kind, int count) {
+        Counter counter = preemptionVictims.get(kind);
+        if (counter != null && count > 0) {
+            counter.increment(count);
+        }
+    }
+
+    @Override
+    public void nominatedPods(int count) {
+        nominatedPods.set(count);
+    }
+
+    private Counter preemptionAttemptCounter(String result) {
+        return Counter.builder(PREEMPTION_ATTEMPTS).description("Preemption attempts for pods and gangs, by result")
+                .tag("result", result).register(registry);
     }
 
     /** An event or queue outside the closed sets is counted under {@code "other"}. */

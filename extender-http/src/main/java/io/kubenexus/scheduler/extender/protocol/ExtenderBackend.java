@@ -1,6 +1,7 @@
 package io.kubenexus.scheduler.extender.protocol;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -51,10 +52,11 @@ public interface ExtenderBackend {
     CompletionStage<BindVerdict> bind(String namespace, String name, String uid, String node);
 
     /**
-     * Which of the proposed preemptions this scheduler accepts. {@code victimUidsByNode} maps each
-     * candidate node to the UIDs of the pods kube-scheduler would evict there. The answer maps
-     * accepted nodes to victim UIDs, each a node and UIDs taken from the argument (the same or fewer
-     * victims); nodes left out are rejected.
+     * Which of the proposed preemptions this scheduler accepts, and with which victims.
+     * {@code victimUidsByNode} maps each candidate node to the UIDs of the pods kube-scheduler would
+     * evict there. The answer maps accepted nodes (taken from the argument) to the victims this
+     * scheduler chooses there, pods on that node, with their budget violations; they may differ from
+     * the proposed ones (kube-scheduler evicts what the extender answers). Nodes left out are rejected.
      */
-    CompletionStage<Map<String, List<String>>> preempt(Pod pod, Map<String, List<String>> victimUidsByNode);
+    CompletionStage<Map<String, NodeVictims>> preempt(Pod pod, Map<String, List<String>> victimUidsByNode);
 }

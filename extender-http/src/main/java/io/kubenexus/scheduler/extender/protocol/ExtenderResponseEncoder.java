@@ -1,12 +1,9 @@
 package io.kubenexus.scheduler.extender.protocol;
 
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -117,39 +114,30 @@ public final class ExtenderResponseEncoder {
     }
 
     /**
-     * {@code ExtenderPreemptionResult}: the accepted nodes with the victims the backend kept and the
-     * request's {@code NumPDBViolations} for that node.
+     * {@code ExtenderPreemptionResult}: the accepted nodes (each one kube-scheduler proposed) with the
+     * victims the backend chose there and their budget violations.
      */
-    public Buffer preemptionResult(PreemptionArgs request, Map<String, List<String>> accepted) {
-        TreeMap<String, List<String>> sorted = new TreeMap<>();
-        accepted.forEach((node, uids) -> {
-            MetaVictims proposed = request.victimsByNode().get(node);
-            if (proposed == null) {
+    public Buffer preemptionResult(PreemptionArgs request, Map<String, NodeVictims> accepted) {
+        TreeMap<String, NodeVictims> sorted = new TreeMap<>();
+        accepted.forEach((node, victims) -> {
+            if (!request.victimsByNode().containsKey(node)) {
                 throw new IllegalStateException("backend accepted preemption on node " + node
                         + ", which was not a candidate");
             }
-            Set<String> allowed = new HashSet<>(proposed.podUids());
-            for (String uid : uids) {
-                if (!allowed.contains(uid)) {
-                    throw new IllegalStateException("backend kept victim " + uid + " on node " + node
-                            + ", which was not proposed there");
-                }
-            }
-            sorted.put(node, new ArrayList<>(uids));
+            sorted.put(node, victims);
         });
         Buffer out = Buffer.buffer(64 + 64 * sorted.size());
         GoJsonWriter json = new GoJsonWriter(out);
         json.raw("{\"NodeNameToMetaVictims\":{");
         boolean firstNode = true;
-        for (Map.Entry<String, List<String>> entry : sorted.entrySet()) {
+        for (Map.Entry<String, NodeVictims> entry : sorted.entrySet()) {
             json.raw(firstNode ? "" : ",").string(entry.getKey()).raw(":{\"Pods\":[");
             boolean firstPod = true;
-            for (String uid : entry.getValue()) {
+            for (String uid : entry.getValue().podUids()) {
                 json.raw(firstPod ? "{\"UID\":" : ",{\"UID\":").string(uid).raw("}");
                 firstPod = false;
             }
-            json.raw("],\"NumPDBViolations\":")
-                    .number(request.victimsByNode().get(entry.getKey()).numPdbViolations()).raw("}");
+            json.raw("],\"NumPDBViolations\":").number(entry.getValue().pdbViolations()).raw("}");
             firstNode = false;
         }
         return out.appendString("}}");

@@ -98,7 +98,7 @@ public final class FakeQueries implements SchedulerQueries {
     }
 
     @Override
-    public CompletableFuture<Map<String, List<String>>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
+    public CompletableFuture<Map<String, io.kubenexus.scheduler.core.query.NodeVictims>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
         throw new UnsupportedOperationException("the debug pages never preempt");
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -182,8 +183,9 @@ class ExtenderRoutesTest {
     }
 
     @Test
-    void preemptWithMetaVictimsKeepsTheAcceptedVictimsAndTheirPdbViolations() {
-        backend.preempt = (pod, victims) -> CompletableFuture.completedFuture(Map.of("gpu-b1", List.of("uid-low-2")));
+    void preemptWithMetaVictimsAnswersTheBackendsVictimsAndPdbViolations() {
+        backend.preempt = (pod, victims) -> CompletableFuture.completedFuture(
+                Map.of("gpu-b1", new NodeVictims(List.of("uid-low-2"), 1)));
 
         HttpResponse<String> response = server.post("/extender/preempt", resource("preempt-metavictims-request.json"));
 
@@ -201,7 +203,7 @@ class ExtenderRoutesTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"NodeNameToMetaVictims\":{"
                 + "\"gpu-a1\":{\"Pods\":[{\"UID\":\"uid-low-3\"}],\"NumPDBViolations\":0},"
-                + "\"gpu-b1\":{\"Pods\":[{\"UID\":\"uid-low-1\"},{\"UID\":\"uid-low-2\"}],\"NumPDBViolations\":1}}}");
+                + "\"gpu-b1\":{\"Pods\":[{\"UID\":\"uid-low-1\"},{\"UID\":\"uid-low-2\"}],\"NumPDBViolations\":0}}}");
     }
 
     @Test
@@ -238,13 +240,14 @@ class ExtenderRoutesTest {
     }
 
     @Test
-    void outOfRangeScoresAndUnproposedVictimsAre500s() {
+    void outOfRangeScoresAndUnproposedNodesAre500s() {
         backend.prioritize = (pod, nodes) -> CompletableFuture.completedFuture(Map.of("gpu-a1", 11));
-        backend.preempt = (pod, victims) -> CompletableFuture.completedFuture(Map.of("gpu-a1", List.of("uid-low-1")));
+        backend.preempt = (pod, victims) -> CompletableFuture.completedFuture(
+                Map.of("gpu-z9", new NodeVictims(List.of("uid-low-1"), 0)));
 
         assertJsonError(server.post("/extender/prioritize", resource("filter-nodenames-request.json")), 500, "outside 0..10");
         assertJsonError(server.post("/extender/preempt", resource("preempt-metavictims-request.json")), 500,
-                "victim uid-low-1 on node gpu-a1, which was not proposed");
+                "preemption on node gpu-z9, which was not a candidate");
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.extender.protocol;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.LinkedHashMap;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +28,13 @@ final class FakeBackend implements ExtenderBackend {
     };
     volatile BiFunction<BindingArgs, Void, CompletionStage<BindVerdict>> bind =
             (args, unused) -> CompletableFuture.completedFuture(BindVerdict.bound());
-    volatile BiFunction<Pod, Map<String, List<String>>, CompletionStage<Map<String, List<String>>>> preempt =
-            (pod, victims) -> CompletableFuture.completedFuture(victims);
+    /** By default every proposed node with its proposed victims and no budget violation. */
+    volatile BiFunction<Pod, Map<String, List<String>>, CompletionStage<Map<String, NodeVictims>>> preempt =
+            (pod, victims) -> {
+                Map<String, NodeVictims> out = new java.util.LinkedHashMap<>();
+                victims.forEach((node, uids) -> out.put(node, new NodeVictims(uids, 0)));
+                return CompletableFuture.completedFuture(out);
+            };
 
     @Override
     public CompletionStage<FilterVerdicts> filter(Pod pod, List<String> nodeNames) {
@@ -50,7 +56,7 @@ final class FakeBackend implements ExtenderBackend {
     }
 
     @Override
-    public CompletionStage<Map<String, List<String>>> preempt(Pod pod, Map<String, List<String>> victimUidsByNode) {
+    public CompletionStage<Map<String, NodeVictims>> preempt(Pod pod, Map<String, List<String>> victimUidsByNode) {
         calls.add(new Call("preempt", pod, victimUidsByNode));
         return preempt.apply(pod, victimUidsByNode);
     }

@@ -2,6 +2,7 @@ package io.kubenexus.scheduler.core.loop;
 
 import io.kubenexus.scheduler.core.framework.PodContext;
 import io.kubenexus.scheduler.core.model.PodInfo;
+import io.kubenexus.scheduler.core.preemption.VictimsOnNode;
 import io.kubenexus.scheduler.core.query.NodeFilterResult;
 import io.kubenexus.scheduler.core.query.NodeScores;
 import io.kubenexus.scheduler.core.state.ClusterState;
@@ -106,14 +107,18 @@ final class ExtenderDecisions {
     /**
      * See {@link SchedulingLoop#acceptVictims}: each proposed node answered with the victims our own
      * engine chooses there (the fewest, least important, whole gangs included), or dropped when our
-     * rules refuse it. kube-scheduler evicts what we answer.
+     * rules refuse it. kube-scheduler evicts what we answer, and only pods on the node it names: a node
+     * whose victims include gang members elsewhere is dropped too (evicting only part would leave the
+     * gang partial).
      */
-    Map<String, List<PodInfo>> acceptVictims(PodInfo pod, Collection<String> nodes) {
+    Map<String, VictimsOnNode> acceptVictims(PodInfo pod, Collection<String> nodes) {
         return withOwnPlacesFree(pod, () -> {
-            Map<String, List<PodInfo>> accepted = new LinkedHashMap<>();
+            Map<String, VictimsOnNode> accepted = new LinkedHashMap<>();
             for (String node : nodes) {
                 if (liveIndex(node) >= 0) {
-                    loop.preemptionEngine().victimsOn(pod, node, loop.state).ifPresent(victims -> accepted.put(node, victims));
+                    loop.preemptionEngine().victimsOn(pod, node, loop.state)
+                            .filter(victims -> victims.allOn(node))
+                            .ifPresent(victims -> accepted.put(node, victims));
                 }
             }
             return accepted;

@@ -35,6 +35,7 @@ import io.kubenexus.scheduler.core.query.ClusterOverview;
 import io.kubenexus.scheduler.core.query.ExtenderBindResult;
 import io.kubenexus.scheduler.core.query.GroupSummary;
 import io.kubenexus.scheduler.core.query.NodeFilterResult;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import io.kubenexus.scheduler.core.query.NodeScores;
 import io.kubenexus.scheduler.core.query.OverviewRequest;
 import io.kubenexus.scheduler.core.query.PodExplanation;
@@ -983,20 +984,27 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
      */
     public CompletableFuture<Map<String, List<PodKey>>> acceptVictims(PodInfo pod, Map<String, List<PodKey>> victimsByNode) {
         List<String> nodes = List.copyOf(victimsByNode.keySet());
-        return ask(() -> victimsBy(extenderDecisions.acceptVictims(pod, nodes), PodInfo::key));
+        return ask(() -> {
+            Map<String, List<PodKey>> out = new LinkedHashMap<>();
+            extenderDecisions.acceptVictims(pod, nodes).forEach((node, victims) ->
+                    out.put(node, victims.victims().stream().map(PodInfo::key).toList()));
+            return out;
+        });
     }
 
-    /** {@link #acceptVictims} with victims named by UID, as kube-scheduler's MetaVictims name them. */
+    /**
+     * {@link #acceptVictims} with victims named by UID, as kube-scheduler's MetaVictims name them,
+     * with our count of budget violations.
+     */
     @Override
-    public CompletableFuture<Map<String, List<String>>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
+    public CompletableFuture<Map<String, NodeVictims>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode) {
         List<String> nodes = List.copyOf(uidsByNode.keySet());
-        return ask(() -> victimsBy(extenderDecisions.acceptVictims(pod, nodes), PodInfo::uid));
-    }
-
-    private static <T> Map<String, List<T>> victimsBy(Map<String, List<PodInfo>> victims, java.util.function.Function<PodInfo, T> id) {
-        Map<String, List<T>> out = new LinkedHashMap<>();
-        victims.forEach((node, pods) -> out.put(node, pods.stream().map(id).toList()));
-        return out;
+        return ask(() -> {
+            Map<String, NodeVictims> out = new LinkedHashMap<>();
+            extenderDecisions.acceptVictims(pod, nodes).forEach((node, victims) -> out.put(node,
+                    new NodeVictims(victims.victims().stream().map(PodInfo::uid).toList(), victims.budgetViolations())));
+            return out;
+        });
     }
 
     /** Why the pod is where it is; empty when the loop knows nothing of it. Assumes nothing. */

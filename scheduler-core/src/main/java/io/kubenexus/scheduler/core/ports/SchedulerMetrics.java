@@ -65,7 +65,7 @@ public interface SchedulerMetrics {
     /**
      * One preemption attempt for a pod or a group ended with {@code result}: "nominated" (victims are
      * evicted and the room is nominated), "waiting" (earlier victims are still terminating),
-     * "no-victims" (no set of victims makes room) or "not-eligible" (preemptionPolicy Never, or
+     * "no_victims" (no set of victims makes room) or "not_eligible" (preemptionPolicy Never, or
      * preemption disabled).
      */
     default void preemptionAttempt(String result) {

@@ -86,7 +86,7 @@ public final class PreemptionCoordinator {
         } else if (outcome instanceof PreemptionOutcome.Waiting) {
             loop.metrics().preemptionAttempt("waiting");
         } else {
-            loop.metrics().preemptionAttempt(((PreemptionOutcome.Refused) outcome).notEligible() ? "not-eligible" : "no-victims");
+            loop.metrics().preemptionAttempt(((PreemptionOutcome.Refused) outcome).notEligible() ? "not_eligible" : "no_victims");
         }
         return outcome;
     }

@@ -145,7 +145,7 @@ public final class PreemptionEngine {
      * The victims the engine would choose for {@code preemptor} on {@code nodeName} alone (the
      * extender's preempt verb), whole groups included; empty when our rules refuse the node.
      */
-    public Optional<List<PodInfo>> victimsOn(PodInfo preemptor, String nodeName, ClusterState state) {
+    public Optional<VictimsOnNode> victimsOn(PodInfo preemptor, String nodeName, ClusterState state) {
         int node = nodeName == null ? -1 : state.nodeIndex(nodeName);
         if (preemptor.preemptionPolicy() == PreemptionPolicy.NEVER || node < 0 || !state.liveNodes().get(node)) {
             return Optional.empty();
@@ -156,7 +156,8 @@ public final class PreemptionEngine {
                 return Optional.empty();
             }
             NodeCandidate candidate = victimsOnNode(preemptor, node, state, edits, Set.of(preemptor.key()));
-            return candidate == null ? Optional.empty() : Optional.of(candidate.realPods());
+            return candidate == null ? Optional.empty()
+                    : Optional.of(new VictimsOnNode(candidate.realPods(), candidate.budgetViolations()));
         } finally {
             edits.rollbackTo(0);
         }

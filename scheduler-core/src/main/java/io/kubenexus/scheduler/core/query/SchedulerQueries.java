@@ -27,8 +27,12 @@ public interface SchedulerQueries {
      */
     CompletableFuture<ExtenderBindResult> bindFor(PodInfo pod, String nodeName, Duration holdLimit);
 
-    /** The proposed preemptions this scheduler accepts, victims named by UID. */
-    CompletableFuture<Map<String, List<String>>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode);
+    /**
+     * The extender's preempt: for each proposed node, the victims this scheduler's preemption would
+     * choose there (by UID, with their budget violations), or the node left out when our rules allow
+     * no preemption there. The proposed victims are not binding: ours are answered.
+     */
+    CompletableFuture<Map<String, NodeVictims>> acceptVictimUids(PodInfo pod, Map<String, List<String>> uidsByNode);
 
     /** Why the pod is where it is; empty when the loop knows nothing of it. */
     CompletableFuture<Optional<PodExplanation>> explain(PodKey key);

@@ -9,6 +9,7 @@ import io.kubenexus.scheduler.core.config.SchedulerSettings;
 import io.kubenexus.scheduler.core.model.NodeSelectorOperator;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
+import io.kubenexus.scheduler.core.query.NodeVictims;
 import io.kubenexus.scheduler.core.model.TaintEffect;
 import io.kubenexus.scheduler.core.model.Toleration;
 import io.kubenexus.scheduler.core.plugins.NodeAffinity;
@@ -296,13 +297,14 @@ class ExtenderDecisionsTest {
         loop.onPodUpserted(pod("big-b").uid("uid-big-b").schedulerName("default-scheduler").cpu(3).boundTo("b").build());
         loop.runUntilIdle();
 
-        Map<String, List<String>> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).priority(10).build(), Map.of(
+        Map<String, NodeVictims> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).priority(10).build(), Map.of(
                 "a", List.of("uid-big-a"),
                 "b", List.of("uid-big-a"))));
 
         assertThat(accepted).containsOnlyKeys("a", "b");
-        assertThat(accepted.get("a")).containsExactly("uid-big-a");
-        assertThat(accepted.get("b")).as("the victim on b is b's own pod, whatever was proposed").containsExactly("uid-big-b");
+        assertThat(accepted.get("a")).isEqualTo(new NodeVictims(List.of("uid-big-a"), 0));
+        assertThat(accepted.get("b").podUids()).as("the victim on b is b's own pod, whatever was proposed")
+                .containsExactly("uid-big-b");
     }
 
     @Test
@@ -312,7 +314,7 @@ class ExtenderDecisionsTest {
         loop.onPodUpserted(pod("big-a").uid("uid-big-a").schedulerName("default-scheduler").cpu(3).boundTo("a").build());
         loop.runUntilIdle();
 
-        Map<String, List<String>> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).priority(10)
+        Map<String, NodeVictims> accepted = answer(loop.acceptVictimUids(pod("p").cpu(2).priority(10)
                 .preemptionPolicy(io.kubenexus.scheduler.core.model.PreemptionPolicy.NEVER).build(), Map.of("a", List.of("uid-big-a"))));
 
         assertThat(accepted).isEmpty();

@@ -318,10 +318,11 @@ class PreemptionEngineTest {
         PreemptionEngine engine = cluster.engine();
         PodInfo high = preemptor(2, 100).build();
 
-        Optional<List<PodInfo>> onA = engine.victimsOn(high, "a", cluster.state);
-        Optional<List<PodInfo>> onB = engine.victimsOn(high, "b", cluster.state);
+        Optional<VictimsOnNode> onA = engine.victimsOn(high, "a", cluster.state);
+        Optional<VictimsOnNode> onB = engine.victimsOn(high, "b", cluster.state);
 
-        assertThat(onA).hasValueSatisfying(v -> assertThat(v).extracting(p -> p.key().name()).containsExactlyInAnyOrder("p1", "p2"));
+        assertThat(onA).hasValueSatisfying(v -> assertThat(v.victims()).extracting(p -> p.key().name())
+                .containsExactlyInAnyOrder("p1", "p2"));
         assertThat(onB).isEmpty();
         assertThat(engine.victimsOn(high, "nowhere", cluster.state)).isEmpty();
     }

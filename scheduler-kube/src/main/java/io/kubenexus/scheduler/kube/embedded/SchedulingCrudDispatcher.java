@@ -15,6 +15,11 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetList;
+import io.kubenexus.scheduler.core.preemption.DisruptionBudget;
+import io.kubenexus.scheduler.kube.preemption.DisruptionBudgetTranslator;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.QosClass;
 import io.kubenexus.scheduler.kube.translate.PodTranslator;
@@ -64,6 +69,15 @@ import java.util.regex.Pattern;
  * base handler assigns metadata.uid, creationTimestamp and resourceVersion. {@code GET /version} answers
  * a version document instead of the mock's list of stored objects.
  *
+ * <p><b>Eviction.</b> POST {@code /api/v1/namespaces/{ns}/pods/{name}/eviction} (a policy/v1 Eviction)
+ * behaves like the API server's EvictionREST: 404 when the pod does not exist, 409 when the
+ * Eviction's UID precondition does not match, 429 {@code TooManyRequests} ("Cannot evict pod as it
+ * would violate the pod's disruption budget.") when a PodDisruptionBudget of the pod's namespace
+ * selects it and allows no disruption (its {@code status.disruptionsAllowed}, or computed from the
+ * spec over the running pods it selects when it has no status), else the pod is deleted and the
+ * answer is 201. Unlike a real cluster the pod goes at once (no kubelet honours a grace period), and
+ * the budget's {@code disruptionsAllowed} is not decremented (no disruption controller recomputes it).
+ *
  * <p><b>kubectl.</b> Discovery documents, Tables for {@code kubectl get}, field selectors on lists and
  * merge patches as the API server applies them ({@link ApiServerViews}).
  *
@@ -95,8 +109,9 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingCrudDispatcher.class);
     private static final Pattern POD_BINDING = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/binding/?");
     private static final Pattern BINDINGS = Pattern.compile("/api/v1/namespaces/([^/]+)/bindings/?");
-    private static final Pattern POD_EVICTION = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction/?");
     private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/?");
+    private static final Pattern POD_EVICTION = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction/?");
+    private static final int TOO_MANY_REQUESTS = 429;
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
     private static final int MAX_WRITE_ATTEMPTS = 5;
     /** Values of the API server's built-in PriorityClasses. */
@@ -122,6 +137,7 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
     private final ServedApiGroups servedApis = new ServedApiGroups(mapper);
     private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
     private final PodTranslator podTranslator = new PodTranslator();
+    private final DisruptionBudgetTranslator budgetTranslator = new DisruptionBudgetTranslator();
     private final ApiServerViews views;
     /** Serializes binds: read, check nodeName and write must not interleave for one pod. */
     private final Object bindLock = new Object();
@@ -312,12 +328,12 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         if (bindings.matches()) {
             return bind(bindings.group(1), null, request.getUtf8Body());
         }
+        if (PODS.matcher(path).matches()) {
+            return createPod(request);
+        }
         Matcher eviction = POD_EVICTION.matcher(path);
         if (eviction.matches()) {
             return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
-        }
-        if (PODS.matcher(path).matches()) {
-            return createPod(request);
         }
         return super.handleCreate(request);
     }
@@ -330,52 +346,6 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
                             + "\"platform\":\"linux/amd64\"}");
         }
         return super.handleGet(path);
-    }
-
-    // ---------------------------------------------------------------- eviction
-
-    /**
-     * POST {@code pods/{name}/eviction} (policy/v1 Eviction) as the API server's EvictionREST with no
-     * PodDisruptionBudget in the way: the pod is deleted at once (the mock has no kubelet to wait for),
-     * 404 when it is gone, 409 when the Eviction's UID precondition names another pod. The CRUD mock
-     * would only store the Eviction as an object of its own.
-     */
-    private MockResponse evict(String namespace, String podName, String body) {
-        String uidPrecondition;
-        try {
-            uidPrecondition = mapper.readTree(body == null ? "{}" : body).path("deleteOptions").path("preconditions")
-                    .path("uid").asText("");
-        } catch (JsonProcessingException e) {
-            return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "invalid Eviction: " + e.getOriginalMessage(),
-                    podName, "pods/eviction");
-        }
-        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + podName;
-        synchronized (bindLock) {
-            MockResponse current = super.handleGet(podPath);
-            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND) {
-                return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + podName + "\" not found",
-                        podName, "pods");
-            }
-            if (!uidPrecondition.isEmpty()) {
-                String uid;
-                try {
-                    uid = mapper.readTree(current.getBody().readUtf8()).path("metadata").path("uid").asText("");
-                } catch (JsonProcessingException e) {
-                    return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError", "stored pod unreadable",
-                            podName, "pods");
-                }
-                if (!uidPrecondition.equals(uid)) {
-                    return conflict(podName, "pods", "Precondition failed: UID in precondition: " + uidPrecondition
-                            + ", UID in object meta: " + uid);
-                }
-            }
-            MockResponse deleted = super.handleDelete(podPath);
-            if (deleted.code() >= 300) {
-                return deleted;
-            }
-        }
-        return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(
-                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}");
     }
 
     // ---------------------------------------------------------------- binding
@@ -486,6 +456,80 @@ public class SchedulingCrudDispatcher extends KubernetesCrudDispatcher {
         }
         scheduled.put("lastTransitionTime", now);
         conditions.add(scheduled);
+    }
+
+    // ---------------------------------------------------------------- eviction
+
+    private MockResponse evict(String namespace, String podName, String body) {
+        String uidPrecondition;
+        try {
+            uidPrecondition = mapper.readTree(body).path("deleteOptions").path("preconditions").path("uid").asText("");
+        } catch (JsonProcessingException e) {
+            return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "invalid Eviction: " + e.getOriginalMessage(),
+                    podName, "pods/eviction");
+        }
+        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + podName;
+        synchronized (bindLock) {
+            MockResponse current = super.handleGet(podPath);
+            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + podName + "\" not found",
+                        podName, "pods");
+            }
+            Pod pod = serialization.unmarshal(current.getBody().readUtf8(), Pod.class);
+            if (!uidPrecondition.isEmpty() && !uidPrecondition.equals(pod.getMetadata().getUid())) {
+                return conflict(podName, "pods", "Precondition failed: UID in precondition: " + uidPrecondition
+                        + ", UID in object meta: " + pod.getMetadata().getUid());
+            }
+            String refusal = disruptionRefusal(namespace, pod);
+            if (refusal != null) {
+                return status(TOO_MANY_REQUESTS, "TooManyRequests", refusal, podName, "pods/eviction");
+            }
+            super.handleDelete(podPath);
+        }
+        return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(serialization.asJson(
+                new StatusBuilder().withApiVersion("v1").withKind("Status").withNewMetadata().endMetadata()
+                        .withStatus("Success").build()));
+    }
+
+    /** Why a budget refuses to let {@code pod} go, or null. */
+    private String disruptionRefusal(String namespace, Pod pod) {
+        MockResponse listed = super.handleGet("/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets");
+        if (listed.code() != HttpURLConnection.HTTP_OK) {
+            return null;
+        }
+        PodDisruptionBudgetList budgets = serialization.unmarshal(listed.getBody().readUtf8(), PodDisruptionBudgetList.class);
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        for (PodDisruptionBudget pdb : budgets.getItems()) {
+            DisruptionBudget budget;
+            try {
+                budget = budgetTranslator.translate(pdb);
+            } catch (RuntimeException e) {
+                continue; // the API server would not have stored it
+            }
+            if (budget.covers(namespace, labels) && budget.disruptionsAllowed(healthyCovered(namespace, budget)) <= 0) {
+                return "Cannot evict pod as it would violate the pod's disruption budget.";
+            }
+        }
+        return null;
+    }
+
+    private int healthyCovered(String namespace, DisruptionBudget budget) {
+        if (budget.allowedByStatus() != null) {
+            return 0;
+        }
+        MockResponse listed = super.handleGet("/api/v1/namespaces/" + namespace + "/pods");
+        if (listed.code() != HttpURLConnection.HTTP_OK) {
+            return 0;
+        }
+        int healthy = 0;
+        for (Pod pod : serialization.unmarshal(listed.getBody().readUtf8(), PodList.class).getItems()) {
+            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+            if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
+                    && pod.getMetadata().getDeletionTimestamp() == null && budget.covers(namespace, labels)) {
+                healthy++;
+            }
+        }
+        return healthy;
     }
 
     // ---------------------------------------------------------------- pod defaults
