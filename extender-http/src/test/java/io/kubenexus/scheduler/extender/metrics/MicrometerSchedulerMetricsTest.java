@@ -45,7 +45,10 @@ class MicrometerSchedulerMetricsTest {
                 "kubenexus_reservations_expired_total",
                 "kubenexus_executors_placed_total",
                 "kubenexus_starvation_held_room",
-                "kubenexus_starvation_backfills_total");
+                "kubenexus_starvation_backfills_total",
+                "kubenexus_preemption_attempts_total",
+                "kubenexus_preemption_victims_total",
+                "kubenexus_nominated_pods");
     }
 
     @Test
