@@ -154,7 +154,9 @@ public record DemoSummary(
      * reserved_capacity_left, pods_bound_more_than_once, elapsed_millis, bind_rate_per_second,
      * pending_reasons}, then, when the run audited NUMA placements, {@code numa_pods_bound,
      * numa_pods_pending, numa_aligned, numa_misaligned, topology_affinity_errors, numa_by_shape}, then,
-     * with {@code --chaos}, {@code chaos: {seed, rates, faults_injected: {kind: n, ...}, faults_total}};
+     * with {@code --chaos}, {@code chaos: {seed, rates, faults_injected: {kind: n, ...}, faults_total}}; with
+     * the priority mix, {@code preemption: {urgent_pods, urgent_pods_bound, attempts, victim_pods,
+     * victim_gangs, pods_evicted, partial_gangs}};
      * the rate is rounded to 0.01 and the reasons and shapes are sorted.
      */
     public String toJson() {
@@ -229,6 +231,7 @@ public record DemoSummary(
             mix.put("attempts", preemption.attempts());
             mix.put("victim_pods", preemption.victimPods());
             mix.put("victim_gangs", preemption.victimGangs());
+            mix.put("pods_evicted", preemption.podsEvicted());
             mix.put("partial_gangs", preemption.partialGangs());
             json.put("preemption", mix);
         }
@@ -306,6 +309,7 @@ public record DemoSummary(
             row(out, "  preemption attempts", Long.toString(preemption.attempts()));
             row(out, "  victims: pods alone", Long.toString(preemption.victimPods()));
             row(out, "  victims: whole gangs", Long.toString(preemption.victimGangs()));
+            row(out, "  pods evicted", Integer.toString(preemption.podsEvicted()));
             row(out, "  partial gangs", Integer.toString(preemption.partialGangs()));
         }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
@@ -345,17 +349,18 @@ public record DemoSummary(
     /**
      * The priority mix: urgent pods (of the demo's urgent PriorityClass) and how many were bound,
      * preemption's attempts and victims as its metrics counted them (a pod on its own, or a whole gang
-     * counted once), and plain gangs left partial at the end (some members bound, fewer than
-     * min-available); must be 0.
+     * counted once), the pods evicted (gone from the API; nothing else deletes pods in the demo), and
+     * gangs left partial at the end (some members bound, fewer than min-available); must be 0.
      */
     public record Preemption(boolean enabled, int urgentPods, int urgentBound, long attempts, long victimPods,
-                             long victimGangs, int partialGangs) {
-        public static final Preemption NONE = new Preemption(false, 0, 0, 0, 0, 0, 0);
+                             long victimGangs, int podsEvicted, int partialGangs) {
+        public static final Preemption NONE = new Preemption(false, 0, 0, 0, 0, 0, 0, 0);
 
         public Preemption {
             requireNotNegative("urgentPods", urgentPods);
             requireNotNegative("urgentBound", urgentBound);
             requireNotNegative("partialGangs", partialGangs);
+            requireNotNegative("podsEvicted", podsEvicted);
             if (attempts < 0 || victimPods < 0 || victimGangs < 0) {
                 throw new IllegalArgumentException("preemption counts must not be negative");
             }

@@ -287,11 +287,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 long elapsed = Duration.between(started, finished).toMillis();
                 long leftReservedNode = executorsPlacedElsewhere(first)
                         + (replica != first ? executorsPlacedElsewhere(replica) : 0);
-                DemoSummary.Preemption preemption = mix == null || !mix.active() ? DemoSummary.Preemption.NONE
-                        : mix.audit(client, replica.registry());
-                if (preemption.partialGangs() > 0) {
-                    progress.printf("demo: PARTIAL GANGS after preemption: %d%n", preemption.partialGangs());
-                }
+                int podsCreated = creation.plainPods().get() + spark.podsCreated();
+                DemoSummary.Preemption preemption = kubeScheduler != null ? DemoSummary.Preemption.NONE
+                        : PriorityMix.audit(client, namespace, replica.registry(),
+                                Math.max(0, podsCreated - audit.bound() - audit.pending()), gangs.partial());
                 DemoSummary.SparkGangs sparkGangs = new DemoSummary.SparkGangs(gangs.apps(), gangs.completed(),
                         gangs.waiting(), gangs.partial(), reservations, leftReservedNode);
                 DemoSummary summary = new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),

@@ -10,7 +10,6 @@ import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,36 +89,24 @@ final class PriorityMix {
     }
 
     /**
-     * What the API and the scheduler's metrics show at the end: urgent pods bound, preemption's
-     * attempts and victims, and gangs left partial (some members bound, fewer than min-available;
-     * Spark applications are {@link SparkGangAudit}'s).
+     * What the API and the scheduler's metrics show at the end of any run the scheduler placed itself
+     * (the workload's own high-priority pods preempt too; urgent pods are the mix's): urgent pods bound, preemption's
+     * attempts and victims, pods gone from the API ({@code podsEvicted}: nothing else deletes pods in
+     * the demo) and the gangs left partial as {@link SparkGangAudit} counts them (plain and Spark).
      */
-    DemoSummary.Preemption audit(KubernetesClient client, MeterRegistry registry) {
-        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+    static DemoSummary.Preemption audit(KubernetesClient client, String namespace, MeterRegistry registry,
+                                        int podsEvicted, int partialGangs) {
         int urgent = 0;
         int urgentBound = 0;
-        Map<String, int[]> boundPerGang = new HashMap<>();
-        for (Pod pod : pods) {
-            boolean bound = pod.getSpec().getNodeName() != null;
+        for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             if (pod.getSpec().getPriority() != null && pod.getSpec().getPriority() >= DemoPriorities.URGENT_VALUE) {
                 urgent++;
-                urgentBound += bound ? 1 : 0;
+                urgentBound += pod.getSpec().getNodeName() != null ? 1 : 0;
             }
-            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-            String gang = labels.get(GangLabels.NAME);
-            String min = labels.get(GangLabels.MIN_AVAILABLE);
-            if (gang != null && min != null && !labels.containsKey(GangLabels.SPARK_ROLE) && min.matches("\\d+")) {
-                int[] counts = boundPerGang.computeIfAbsent(gang, g -> new int[] {0, Integer.parseInt(min)});
-                counts[0] += bound ? 1 : 0;
-            }
-        }
-        int partial = 0;
-        for (int[] counts : boundPerGang.values()) {
-            partial += counts[0] > 0 && counts[0] < counts[1] ? 1 : 0;
         }
         return new DemoSummary.Preemption(true, urgent, urgentBound, count(registry, "kubenexus.preemption.attempts",
                 "result", null), count(registry, "kubenexus.preemption.victims", "kind", "pod"),
-                count(registry, "kubenexus.preemption.victims", "kind", "gang"), partial);
+                count(registry, "kubenexus.preemption.victims", "kind", "gang"), podsEvicted, partialGangs);
     }
 
     /** A counter's total over the tag's values ({@code value} null), or for one value. */
