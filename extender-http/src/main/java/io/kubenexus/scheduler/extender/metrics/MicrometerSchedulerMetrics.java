@@ -229,15 +229,21 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
      */
     @Override
     public void reservedCapacity(String resource, long amount) {
+        setPerResource(reservedCapacity, resource, amount, this::reservedGauge);
+    }
+
+    /** Sets a per-resource gauge, registering its series the first time some amount is set. */
+    private static void setPerResource(Map<String, AtomicLong> gauges, String resource, long amount,
+                                       java.util.function.Function<String, AtomicLong> register) {
         if (resource == null) {
             return;
         }
-        AtomicLong gauge = reservedCapacity.get(resource);
+        AtomicLong gauge = gauges.get(resource);
         if (gauge == null) {
             if (amount == 0) {
                 return;
             }
-            gauge = reservedCapacity.computeIfAbsent(resource, this::reservedGauge);
+            gauge = gauges.computeIfAbsent(resource, register);
         }
         gauge.set(amount);
     }
@@ -245,17 +251,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     /** As {@link #reservedCapacity}: a resource gets a series only once some of it is held. */
     @Override
     public void starvationHeldRoom(String resource, long amount) {
-        if (resource == null) {
-            return;
-        }
-        AtomicLong gauge = starvationHeldRoom.get(resource);
-        if (gauge == null) {
-            if (amount == 0) {
-                return;
-            }
-            gauge = starvationHeldRoom.computeIfAbsent(resource, this::heldRoomGauge);
-        }
-        gauge.set(amount);
+        setPerResource(starvationHeldRoom, resource, amount, this::heldRoomGauge);
     }
 
     @Override
