@@ -338,11 +338,10 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
 
     @Override
     public List<PodInfo> placeholdersUsableBy(PodInfo pod) {
+        // Not a starving gang's room for backfill: the extender's bind (assumeIfFits) would not free it,
+        // so its filter would promise what its bind refuses. The loop backfills on its own attempts.
         GroupMembership membership = groups.membership(pod);
-        if (membership == null || !membership.isValid()) {
-            return room.usableBy(pod); // backfill into a starving gang's room, when it cannot delay it
-        }
-        if (membership.role() != GroupRole.EXECUTOR) {
+        if (membership == null || !membership.isValid() || membership.role() != GroupRole.EXECUTOR) {
             return List.of();
         }
         List<PodInfo> own = new ArrayList<>();

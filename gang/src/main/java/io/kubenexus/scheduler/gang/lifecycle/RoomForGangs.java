@@ -401,8 +401,9 @@ final class RoomForGangs {
     // ------------------------------------------------------------------ backfill
 
     /**
-     * The starving gangs' stand-ins {@code pod} may use: only for a pod of no gang whose declared run
-     * time ends before the gang could start anyway; never for a pod that declares none.
+     * The starving gangs' stand-ins {@code pod} may use (for the loop's own attempts): only for a pod
+     * of no gang whose declared run time ends before the gang could start anyway; never for a pod that
+     * declares none.
      */
     List<PodInfo> usableBy(PodInfo pod) {
         if (pod.declaredRunTime() == null || !held.any(Why.STARVATION)) {
