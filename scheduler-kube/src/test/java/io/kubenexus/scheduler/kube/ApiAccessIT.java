@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -40,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * The declared {@link ApiAccess#REQUIRED} list against what the scheduler really does: a real
  * {@link KubeScheduler} with leader election and NUMA on runs against the embedded API with a
  * request recorder on its client, through plain pods, an unschedulable pod, a scheduler-plugins
- * gang, a SparkApplication with its driver and a NodeResourceTopology. Every request is mapped to
+ * gang, a SparkApplication with its driver, a NodeResourceTopology and a preemption whose victim a
+ * PodDisruptionBudget protects. Every request is mapped to
  * the (group, resource, verb) RBAC would check, and each must be declared; every declared verb must
  * have been used, unless its entry says on which path alone it is reached.
  */
@@ -112,6 +115,30 @@ class ApiAccessIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(List.of("plain", "train-0", "train-1", "pi-driver", "numa",
                 "pair-0", "pair-1"))
                 .as("bound").allMatch(name -> nodeOf(name) != null));
+        // Preemption: a pod of high priority that fits only where a budget-protected pod runs evicts it
+        // (refused, 429) and deletes it instead; its nomination is written to its status.
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-2")
+                .addToLabels("kubernetes.io/hostname", "node-2").addToLabels("pool", "small").endMetadata()
+                .withNewStatus().addToAllocatable(Map.of("cpu", new Quantity("2"), "memory", new Quantity("8Gi"),
+                        "pods", new Quantity("110"))).endStatus().build()).create();
+        client.policy().v1().podDisruptionBudget().inNamespace(NS).resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("guarded").withNamespace(NS).endMetadata()
+                .withNewSpec().withMinAvailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", "guarded").endSelector().endSpec().build()).create();
+        client.pods().inNamespace(NS).resource(new PodBuilder()
+                .withNewMetadata().withName("guarded").withNamespace(NS).addToLabels("app", "guarded").endMetadata()
+                .withNewSpec().withSchedulerName("default-scheduler").withNodeName("node-2").withPriority(0)
+                .addNewContainer().withName("main").withImage("app")
+                .withNewResources().addToRequests("cpu", new Quantity("2")).endResources().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").endStatus().build()).create();
+        client.pods().inNamespace(NS).resource(new PodBuilder()
+                .withNewMetadata().withName("urgent").withNamespace(NS).endMetadata()
+                .withNewSpec().withSchedulerName(SchedulerSettings.DEFAULT_SCHEDULER_NAME).withPriority(1000)
+                .addToNodeSelector("pool", "small")
+                .addNewContainer().withName("main").withImage("app")
+                .withNewResources().addToRequests("cpu", new Quantity("2")).endResources().endContainer().endSpec()
+                .build()).create();
+        await().atMost(WAIT).until(() -> "node-2".equals(nodeOf("urgent")));
         // Repeated FailedScheduling (patched events), PodGroup status and Lease renewals come with time.
         await().atMost(WAIT).untilAsserted(() -> assertThat(requests).containsAll(List.of(
                 new RbacRequest("", "events", "patch", ""),

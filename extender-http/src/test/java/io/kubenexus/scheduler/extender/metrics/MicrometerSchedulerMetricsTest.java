@@ -68,6 +68,29 @@ class MicrometerSchedulerMetricsTest {
     }
 
     @Test
+    void countsPreemptionsByResultAndVictimsByKindAlongsideKubeSchedulersCounter() {
+        ScrapedMetrics before = scrape();
+        assertThat(before.labelValues("kubenexus_preemption_attempts_total", "result"))
+                .containsExactlyInAnyOrder("nominated", "waiting", "no_victims", "not_eligible");
+        assertThat(before.labelValues("kubenexus_preemption_victims_total", "kind")).containsExactlyInAnyOrder("pod", "gang");
+
+        metrics.preemptionAttempt("nominated");
+        metrics.preemptionAttempt("no_victims");
+        metrics.preemptionAttempt("nominated");
+        metrics.preemptionVictims("pod", 2);
+        metrics.preemptionVictims("gang", 1);
+        metrics.nominatedPods(3);
+        ScrapedMetrics s = scrape();
+
+        assertThat(s.get("kubenexus_preemption_attempts_total{result=\"nominated\"}")).isEqualTo(2.0);
+        assertThat(s.get("kubenexus_preemption_attempts_total{result=\"no_victims\"}")).isEqualTo(1.0);
+        assertThat(s.get("scheduler_preemption_attempts_total")).isEqualTo(3.0);
+        assertThat(s.get("kubenexus_preemption_victims_total{kind=\"pod\"}")).isEqualTo(2.0);
+        assertThat(s.get("kubenexus_preemption_victims_total{kind=\"gang\"}")).isEqualTo(1.0);
+        assertThat(s.get("kubenexus_nominated_pods")).isEqualTo(3.0);
+    }
+
+    @Test
     void countsExecutorsPlacedInTheirReservedPlaceOrElsewhere() {
         metrics.executorPlaced("reserved");
         metrics.executorPlaced("reserved");

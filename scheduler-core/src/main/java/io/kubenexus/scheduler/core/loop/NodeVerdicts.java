@@ -88,9 +88,21 @@ final class NodeVerdicts {
 
     /** Judges every node of {@code candidates} (live node indices) for {@code context}'s pod. */
     Outcome judge(PodContext context, ClusterState state, BitSet candidates) {
+        return judge(context, state, candidates, true);
+    }
+
+    /**
+     * {@link #judge} with the filters only, for a question within a cycle whose pre-filters have run
+     * (preemption): pre-filters run once per cycle.
+     */
+    Outcome judgeFilters(PodContext context, ClusterState state, BitSet candidates) {
+        return judge(context, state, candidates, false);
+    }
+
+    private Outcome judge(PodContext context, ClusterState state, BitSet candidates, boolean preFilters) {
         BitSet feasible = (BitSet) candidates.clone();
         Verdict[] rejected = new Verdict[Math.max(0, candidates.length())];
-        for (PreFilterPlugin preFilter : profile.preFilters()) {
+        for (PreFilterPlugin preFilter : preFilters ? profile.preFilters() : List.<PreFilterPlugin>of()) {
             Status status = preFilter.preFilter(context, state);
             if (!status.isSuccess()) {
                 Verdict verdict = new Verdict(preFilter.name(), List.of(status.reason()),

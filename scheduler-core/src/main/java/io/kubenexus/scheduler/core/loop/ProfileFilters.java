@@ -11,9 +11,10 @@ import io.kubenexus.scheduler.core.state.ClusterState;
 import java.util.BitSet;
 
 /**
- * A profile's pre-filters and filters as preemption asks them: feasibility in bulk exactly as a
- * decision filters, and resolvability per rejected node as the extender's filter reports it
- * ({@link NodeVerdicts}). Uses the profile's plugins, so only on the loop thread that owns them.
+ * A profile's pre-filters and filters as preemption asks them: the pre-filters on their own (once per
+ * question), feasibility in bulk exactly as a decision filters, and resolvability per rejected node
+ * as the extender's filter reports it ({@link NodeVerdicts}). Uses the profile's plugins, so only on
+ * the loop thread that owns them.
  */
 public final class ProfileFilters implements PreemptionFilters {
     private final SchedulingProfile profile;
@@ -30,16 +31,21 @@ public final class ProfileFilters implements PreemptionFilters {
     }
 
     @Override
+    public boolean passesPreFilters(PodInfo pod, ClusterState state) {
+        PodContext context = state.podContext(pod);
+        for (PreFilterPlugin preFilter : profile.preFilters()) {
+            if (!preFilter.preFilter(context, state).isSuccess()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public BitSet feasible(PodInfo pod, ClusterState state, BitSet candidates) {
         PodContext context = state.podContext(pod);
         BitSet feasible = (BitSet) candidates.clone();
         feasible.and(state.liveNodes());
-        for (PreFilterPlugin preFilter : profile.preFilters()) {
-            if (!preFilter.preFilter(context, state).isSuccess()) {
-                feasible.clear();
-                return feasible;
-            }
-        }
         diagnosis.reset();
         for (FilterPlugin filter : profile.filters()) {
             if (feasible.isEmpty()) {
@@ -52,7 +58,7 @@ public final class ProfileFilters implements PreemptionFilters {
 
     @Override
     public BitSet resolvableByEviction(PodInfo pod, ClusterState state) {
-        NodeVerdicts.Outcome outcome = verdicts.judge(state.podContext(pod), state, state.liveNodes());
+        NodeVerdicts.Outcome outcome = verdicts.judgeFilters(state.podContext(pod), state, state.liveNodes());
         BitSet resolvable = new BitSet();
         NodeVerdicts.Verdict[] byNode = outcome.byNode();
         for (int node = 0; node < byNode.length; node++) {

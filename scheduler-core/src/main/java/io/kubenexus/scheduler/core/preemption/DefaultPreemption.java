@@ -49,7 +49,13 @@ public final class DefaultPreemption implements PostFilterPlugin, PodEventsPlugi
         if (outcome instanceof PreemptionOutcome.Planned planned) {
             return planned.plan().nominatedNodes().get(pod.key());
         }
-        noRoom.put(pod.key(), outcome.describe());
+        // Said in the message when it changes what the user should expect: the pod will not preempt,
+        // or it waits for victims already leaving. "No victims" adds nothing to the filters' reasons
+        // (and is counted in the metrics).
+        if (outcome instanceof PreemptionOutcome.Waiting
+                || outcome instanceof PreemptionOutcome.Refused refused && refused.notEligible()) {
+            noRoom.put(pod.key(), outcome.describe());
+        }
         return null;
     }
 

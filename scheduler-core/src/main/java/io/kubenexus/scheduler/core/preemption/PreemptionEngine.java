@@ -42,6 +42,8 @@ import java.util.Set;
 public final class PreemptionEngine {
     /** kube-scheduler adds MaxInt32 + 1 to each priority so that sums of negative priorities still rank. */
     private static final long PRIORITY_OFFSET = (long) Integer.MAX_VALUE + 1;
+    static final int MIN_CANDIDATES = 100;
+    static final int MIN_CANDIDATES_PERCENT = 10;
 
     private final PreemptionFilters filters;
     private final VictimGroups groups;
@@ -118,7 +120,8 @@ public final class PreemptionEngine {
 
     /**
      * Plans room for {@code preemptors} (one pod, or members of a group placed together, larger
-     * first is the caller's choice of order). The state is as it was when this returns.
+     * first is the caller's choice of order), within the cycle that found no place for them: their
+     * pre-filters have passed and are not run again. The state is as it was when this returns.
      */
     public PreemptionOutcome plan(List<PodInfo> preemptors, ClusterState state) {
         if (preemptors.isEmpty()) {
@@ -143,7 +146,8 @@ public final class PreemptionEngine {
 
     /**
      * The victims the engine would choose for {@code preemptor} on {@code nodeName} alone (the
-     * extender's preempt verb), whole groups included; empty when our rules refuse the node.
+     * extender's preempt verb, a cycle of its own: the pre-filters run once here), whole groups
+     * included; empty when our rules refuse the node.
      */
     public Optional<VictimsOnNode> victimsOn(PodInfo preemptor, String nodeName, ClusterState state) {
         int node = nodeName == null ? -1 : state.nodeIndex(nodeName);
@@ -152,7 +156,7 @@ public final class PreemptionEngine {
         }
         StateEdits edits = new StateEdits(state);
         try {
-            if (!filters.resolvableByEviction(preemptor, state).get(node)) {
+            if (!filters.passesPreFilters(preemptor, state) || !filters.resolvableByEviction(preemptor, state).get(node)) {
                 return Optional.empty();
             }
             NodeCandidate candidate = victimsOnNode(preemptor, node, state, edits, Set.of(preemptor.key()));
@@ -180,10 +184,15 @@ public final class PreemptionEngine {
             }
             NodeCandidate best = null;
             BitSet candidates = filters.resolvableByEviction(preemptor, state);
-            for (int node = candidates.nextSetBit(0); node >= 0; node = candidates.nextSetBit(node + 1)) {
+            int wanted = candidatesWanted(state.nodeCount());
+            int found = 0;
+            for (int node = candidates.nextSetBit(0); node >= 0 && found < wanted; node = candidates.nextSetBit(node + 1)) {
                 NodeCandidate candidate = victimsOnNode(preemptor, node, state, edits, preemptorKeys);
-                if (candidate != null && (best == null || BETTER_FIRST.compare(candidate, best) < 0)) {
-                    best = candidate;
+                if (candidate != null) {
+                    found++;
+                    if (best == null || BETTER_FIRST.compare(candidate, best) < 0) {
+                        best = candidate;
+                    }
                 }
             }
             if (best == null) {
@@ -199,6 +208,16 @@ public final class PreemptionEngine {
             place(preemptor, best.node(), state, edits, nominated, chosenNodes);
         }
         return new PreemptionOutcome.Planned(new PreemptionPlan(nominated, victims, violations));
+    }
+
+    /**
+     * How many nodes with victims are compared before choosing, as kube-scheduler's DefaultPreemption
+     * does (minCandidateNodesPercentage 10, minCandidateNodesAbsolute 100): a large cluster is not
+     * searched to the end for a marginally better node. Nodes are tried in index order (kube-scheduler
+     * starts at a random offset; ours stays deterministic).
+     */
+    static int candidatesWanted(int nodeCount) {
+        return Math.max(MIN_CANDIDATES, nodeCount * MIN_CANDIDATES_PERCENT / 100);
     }
 
     private static void place(PodInfo preemptor, int node, ClusterState state, StateEdits edits,

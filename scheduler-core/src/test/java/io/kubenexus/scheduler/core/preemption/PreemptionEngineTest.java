@@ -5,6 +5,10 @@ import static io.kubenexus.scheduler.core.testing.PodFixture.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubenexus.scheduler.core.config.SchedulerSettings;
+import io.kubenexus.scheduler.core.framework.PodContext;
+import io.kubenexus.scheduler.core.framework.PreFilterPlugin;
+import io.kubenexus.scheduler.core.framework.Status;
+import io.kubenexus.scheduler.core.state.ClusterSnapshot;
 import io.kubenexus.scheduler.core.loop.ProfileFilters;
 import io.kubenexus.scheduler.core.model.LabelSelector;
 import io.kubenexus.scheduler.core.model.PodInfo;
@@ -325,6 +329,54 @@ class PreemptionEngineTest {
                 .containsExactlyInAnyOrder("p1", "p2"));
         assertThat(onB).isEmpty();
         assertThat(engine.victimsOn(high, "nowhere", cluster.state)).isEmpty();
+    }
+
+    /** Counts its calls: pre-filters may record what they see (the GPU workload window), so they run once per cycle. */
+    static final class CountingPreFilter implements PreFilterPlugin {
+        int calls;
+
+        @Override
+        public String name() {
+            return "Counting";
+        }
+
+        @Override
+        public Status preFilter(PodContext pod, ClusterSnapshot snapshot) {
+            calls++;
+            return pod.pod().key().name().startsWith("refused") ? Status.unresolvable(name(), "refused") : Status.SUCCESS;
+        }
+    }
+
+    @Test
+    void preFiltersRunNeverWithinTheCycleThatFailedAndOnceForAnExtenderQuestion() {
+        Cluster cluster = new Cluster().node("a", 2).node("b", 2).running("a1", "a", 2, 1).running("b1", "b", 2, 2);
+        CountingPreFilter counting = new CountingPreFilter();
+        SchedulingProfile defaults = SchedulingProfile.defaults(SETTINGS);
+        SchedulingProfile profile = new SchedulingProfile(List.of(counting), defaults.filters(), defaults.scores());
+        PreemptionEngine engine = new PreemptionEngine(new ProfileFilters(profile), cluster.groups());
+
+        assertThat(engine.plan(List.of(preemptor(2, 100).build()), cluster.state)).isInstanceOf(PreemptionOutcome.Planned.class);
+        assertThat(counting.calls).as("the failed decision ran them already").isZero();
+
+        assertThat(engine.victimsOn(preemptor(2, 100).build(), "a", cluster.state)).isPresent();
+        assertThat(counting.calls).isEqualTo(1);
+        assertThat(engine.victimsOn(pod("refused").cpu(2).priority(100).build(), "a", cluster.state)).isEmpty();
+    }
+
+    @Test
+    void aLargeClusterIsSearchedForAsManyCandidatesAsKubeSchedulerWants() {
+        assertThat(PreemptionEngine.candidatesWanted(50)).isEqualTo(100);
+        assertThat(PreemptionEngine.candidatesWanted(5000)).isEqualTo(500);
+        // 150 full nodes: the best (priority 1) is node 149, beyond the first 100 candidates.
+        Cluster cluster = new Cluster();
+        for (int n = 0; n < 150; n++) {
+            cluster.node("n" + String.format("%03d", n), 1).running("p" + n, "n" + String.format("%03d", n), 1, n == 149 ? 1 : 5);
+        }
+
+        PreemptionPlan plan = ((PreemptionOutcome.Planned) cluster.engine().plan(List.of(preemptor(1, 100).build()),
+                cluster.state)).plan();
+
+        assertThat(plan.victims()).extracting(v -> v.priority()).containsExactly(5);
     }
 
     @Test
