@@ -261,7 +261,10 @@ final class RoomForGangs {
         return null;
     }
 
-    /** The mean share of {@code need} free on the node (0..1), or -1 when the node can never hold it. */
+    /**
+     * The mean share of {@code need} free on the node (0..1), or -1 when the node can never hold it: not
+     * even with every pod gone but the stand-ins (held room and places, another member's included).
+     */
     private static double freeShare(ResourceList need, int node, ClusterState state) {
         double share = 0;
         int counted = 0;
@@ -270,7 +273,7 @@ final class RoomForGangs {
                 continue;
             }
             int column = state.columns().columnOf(request.getKey());
-            if (column < 0 || state.allocatable(column, node) < request.getValue()) {
+            if (column < 0 || state.allocatable(column, node) - state.reserved(column, node) < request.getValue()) {
                 return -1;
             }
             long free = Math.max(0, state.allocatable(column, node) - state.requested(column, node));
