@@ -26,7 +26,7 @@ public final class QueueingEvents {
     public static final String FORCE_ACTIVATE = "ForceActivate";
     /** A pod waited {@code podMaxInUnschedulablePods} in the unschedulable pool and was retried. */
     public static final String UNSCHEDULABLE_TIMEOUT = "UnschedulableTimeout";
-    /** A cluster event kube-scheduler has no label for (e.g. a NUMA topology change). */
+    /** A cluster event kube-scheduler has no label for (a NUMA topology change, a namespace's labels). */
     public static final String OTHER = "other";
 
     private static final Map<ClusterEventType, String> CLUSTER_EVENTS = new EnumMap<>(ClusterEventType.class);
@@ -40,12 +40,13 @@ public final class QueueingEvents {
         CLUSTER_EVENTS.put(ClusterEventType.NODE_SCHEDULABILITY_CHANGED, "NodeUpdateNodeTaint");
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_REMOVED, "AssignedPodDelete");
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_STARTED, "AssignedPodUpdate");
+        CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_ADDED, "AssignedPodAdd");
     }
 
     /** Every label this scheduler reports, {@link #OTHER} included. */
     public static final List<String> ALL = List.of(POD_ADD, POD_UPDATE, SCHEDULE_ATTEMPT_FAILURE, BACKOFF_COMPLETE,
             FORCE_ACTIVATE, UNSCHEDULABLE_TIMEOUT, "NodeAdd", "NodeUpdateNodeAllocatable", "NodeUpdateNodeLabel",
-            "NodeUpdateNodeTaint", "AssignedPodDelete", "AssignedPodUpdate", OTHER);
+            "NodeUpdateNodeTaint", "AssignedPodAdd", "AssignedPodDelete", "AssignedPodUpdate", OTHER);
 
     private QueueingEvents() {
     }

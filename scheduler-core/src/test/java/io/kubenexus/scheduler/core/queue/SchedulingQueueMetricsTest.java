@@ -94,6 +94,7 @@ class SchedulingQueueMetricsTest {
                 other.add(event);
             }
         }
-        assertThat(other).containsExactly(ClusterEventType.NODE_TOPOLOGY_CHANGED);
+        assertThat(other).containsExactlyInAnyOrder(ClusterEventType.NODE_TOPOLOGY_CHANGED,
+                ClusterEventType.NAMESPACE_LABELS_CHANGED);
     }
 }
