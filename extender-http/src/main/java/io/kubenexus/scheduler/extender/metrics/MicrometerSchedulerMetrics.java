@@ -390,18 +390,20 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     }
 
     private AtomicLong reservedGauge(String resource) {
-        AtomicLong value = new AtomicLong();
-        Gauge.builder(RESERVED_CAPACITY, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
-                .description("Capacity held by executor reservations (cpu in cores, memory in bytes)")
-                .tag("resource", resource).register(registry);
-        return value;
+        return resourceGauge(RESERVED_CAPACITY, "Capacity held by executor reservations (cpu in cores, memory in bytes)",
+                resource);
     }
 
     private AtomicLong heldRoomGauge(String resource) {
+        return resourceGauge(STARVATION_HELD_ROOM,
+                "Capacity held for gangs waiting past their starvation time (cpu in cores, memory in bytes)", resource);
+    }
+
+    /** A gauge of {@code resource} kept in the scheduler's units and published in base units. */
+    private AtomicLong resourceGauge(String name, String description, String resource) {
         AtomicLong value = new AtomicLong();
-        Gauge.builder(STARVATION_HELD_ROOM, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
-                .description("Capacity held for gangs waiting past their starvation time (cpu in cores, memory in bytes)")
-                .tag("resource", resource).register(registry);
+        Gauge.builder(name, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
+                .description(description).tag("resource", resource).register(registry);
         return value;
     }
 
