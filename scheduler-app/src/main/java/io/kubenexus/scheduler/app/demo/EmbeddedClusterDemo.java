@@ -18,6 +18,7 @@ import io.kubenexus.scheduler.sim.synthetic.SyntheticCluster;
 import io.kubenexus.scheduler.sim.synthetic.SyntheticNode;
 import io.kubenexus.scheduler.sim.synthetic.WorkloadGenerator;
 import io.kubenexus.scheduler.kube.KubeScheduler;
+import io.kubenexus.scheduler.core.config.PreemptionSettings;
 import io.kubenexus.scheduler.kube.KubeSchedulerOptions;
 import io.kubenexus.scheduler.kube.embedded.BindLedger;
 import io.kubenexus.scheduler.kube.embedded.EmbeddedKubernetesApi;
@@ -159,8 +160,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
             // With --failover, two replicas compete for the Lease; the first is cut off the API mid-run.
             Failover failover = options.failover() ? new Failover(api, settings, clock) : null;
             SchedulerReplica first = failover != null ? failover.first()
-                    : SchedulerReplica.create(api.newClientUnderFaults(), KubeSchedulerOptions.singleReplica(settings),
-                            clock, METRICS);
+                    : SchedulerReplica.create(api.newClientUnderFaults(), demoOptions(settings), clock, METRICS);
             SchedulerReplica replica = first;
             KubeScheduler scheduler = first.scheduler();
             SparkOperatorSimulator spark = new SparkOperatorSimulator(client, namespace, workloadScheduler, progress);
@@ -361,6 +361,15 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * The NUMA pods (each gang as one submission) spread evenly through {@code order}, so they compete
      * with the rest for the GPU nodes from the start.
      */
+    /**
+     * The replica's options in the demo. Preemption stays off until the summary accounts for evicted
+     * pods (its invariant is bound + pending = created) and the workload's priority mix is meant to
+     * preempt (issue 15's demo).
+     */
+    static KubeSchedulerOptions demoOptions(SchedulerSettings settings) {
+        return KubeSchedulerOptions.singleReplica(settings).withPreemption(PreemptionSettings.disabled());
+    }
+
     static List<Submission> withNuma(List<Submission> order, List<NumaWorkload.NumaPod> numaPods) {
         List<Submission> units = new ArrayList<>();
         for (int i = 0; i < numaPods.size(); ) {

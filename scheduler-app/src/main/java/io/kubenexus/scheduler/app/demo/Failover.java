@@ -126,7 +126,7 @@ final class Failover implements AutoCloseable {
     }
 
     private KubeSchedulerOptions options(String identity) {
-        return KubeSchedulerOptions.singleReplica(settings).withLeaderElection(new LeaderElectionSettings(true,
+        return EmbeddedClusterDemo.demoOptions(settings).withLeaderElection(new LeaderElectionSettings(true,
                 LEASE_NAMESPACE, "kubenexus-scheduler", identity, LEASE, RENEW, RETRY));
     }
 

@@ -247,18 +247,21 @@ public final class PreemptionEngine {
             lowest = Math.min(lowest, preemptor.priority());
         }
         Set<String> nodesFreeing = new LinkedHashSet<>();
-        int leaving = 0;
+        List<PodInfo> leavingPods = new ArrayList<>();
         BitSet candidates = filters.resolvableByEviction(preemptors.get(0), state);
         for (int node = candidates.nextSetBit(0); node >= 0; node = candidates.nextSetBit(node + 1)) {
             String name = state.node(node).name();
-            for (PodInfo pod : accountedOn(name, state)) {
-                if (pod.terminating() && !pod.isStandIn() && pod.priority() < lowest) {
-                    edits.takeOff(pod);
+            // Every pod of every candidate is looked at: no copy, no sort, only the terminating are kept.
+            for (PodKey key : state.podsOnNode(name)) {
+                PodInfo pod = state.accountedPod(key);
+                if (pod != null && pod.terminating() && !pod.isStandIn() && pod.priority() < lowest) {
+                    leavingPods.add(pod);
                     nodesFreeing.add(name);
-                    leaving++;
                 }
             }
         }
+        int leaving = leavingPods.size();
+        leavingPods.forEach(edits::takeOff);
         if (leaving == 0) {
             return null;
         }

@@ -257,6 +257,10 @@ public final class ApiDiscovery {
             if ("pods".equals(resource.plural()) && group.isEmpty()) {
                 list.addObject().put("name", "pods/binding").put("singularName", "").put("namespaced", true)
                         .put("kind", "Binding").putArray("verbs").add("create");
+                // As kube-apiserver serves it: group and version of the Eviction body it takes.
+                list.addObject().put("name", "pods/eviction").put("singularName", "").put("namespaced", true)
+                        .put("group", "policy").put("version", "v1").put("kind", "Eviction")
+                        .putArray("verbs").add("create");
             }
         }
         if (group.isEmpty()) {
