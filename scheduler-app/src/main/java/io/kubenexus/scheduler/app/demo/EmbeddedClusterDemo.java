@@ -340,6 +340,15 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         return text.toString().trim();
     }
 
+    /**
+     * The replica's options in the demo: preemption on, as in {@code run}; the priority mix
+     * ({@link PriorityMix}) preempts, and the summary counts the evicted pods (bound + pending +
+     * evicted = created).
+     */
+    static KubeSchedulerOptions demoOptions(SchedulerSettings settings) {
+        return KubeSchedulerOptions.singleReplica(settings).withPreemption(PreemptionSettings.defaults());
+    }
+
     /** One thing to create: a plain pod, or a Spark application (SparkApplication and driver). */
     sealed interface Submission {
         record PlainPod(PodSpecTemplate template) implements Submission {
@@ -361,15 +370,6 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * The NUMA pods (each gang as one submission) spread evenly through {@code order}, so they compete
      * with the rest for the GPU nodes from the start.
      */
-    /**
-     * The replica's options in the demo. Preemption stays off until the summary accounts for evicted
-     * pods (its invariant is bound + pending = created) and the workload's priority mix is meant to
-     * preempt (issue 15's demo).
-     */
-    static KubeSchedulerOptions demoOptions(SchedulerSettings settings) {
-        return KubeSchedulerOptions.singleReplica(settings).withPreemption(PreemptionSettings.disabled());
-    }
-
     static List<Submission> withNuma(List<Submission> order, List<NumaWorkload.NumaPod> numaPods) {
         List<Submission> units = new ArrayList<>();
         for (int i = 0; i < numaPods.size(); ) {
