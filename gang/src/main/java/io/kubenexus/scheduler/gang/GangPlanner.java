@@ -39,7 +39,7 @@ import java.util.TreeMap;
  */
 public final class GangPlanner implements GroupPlanner {
     /** Largest first: big members are the hardest to place, so they choose first. */
-    static final Comparator<PodInfo> LARGEST_FIRST = Comparator
+    public static final Comparator<PodInfo> LARGEST_FIRST = Comparator
             .comparingLong((PodInfo p) -> -p.requests().get(ResourceNames.NVIDIA_GPU))
             .thenComparingLong(p -> -p.requests().get(ResourceNames.CPU))
             .thenComparingLong(p -> -p.requests().get(ResourceNames.MEMORY))

@@ -37,6 +37,8 @@ import java.util.TreeMap;
  *                                   when they were not checked
  * @param extender                   what the simulated kube-scheduler asked of the extender ({@code --extender});
  *                                   {@link Extender#NONE} without
+ * @param preemption                 the priority mix: urgent work placed by preemption, whole gangs evicted,
+ *                                   no gang left partial; {@link Preemption#NONE} when the run had none
  */
 public record DemoSummary(
         int nodes,
@@ -56,7 +58,8 @@ public record DemoSummary(
         Chaos chaos,
         Failover failover,
         Http http,
-        Extender extender) {
+        Extender extender,
+        Preemption preemption) {
 
     public DemoSummary {
         requireNotNegative("nodes", nodes);
@@ -81,6 +84,18 @@ public record DemoSummary(
         failover = failover == null ? Failover.NONE : failover;
         http = http == null ? Http.NONE : http;
         extender = extender == null ? Extender.NONE : extender;
+        preemption = preemption == null ? Preemption.NONE : preemption;
+    }
+
+    /** A summary of a run without a priority mix. */
+    public DemoSummary(int nodes, int podsCreated, int podsBound, int podsPending, int podsExpectedUnschedulable,
+                       int capacityViolations, int podsPendingThatFit, int cacheMismatches, SparkGangs spark,
+                       long elapsedMillis, double bindRatePerSecond, Map<String, Integer> pendingReasons,
+                       NumaPlacements numa, int podsBoundMoreThanOnce, Chaos chaos, Failover failover, Http http,
+                       Extender extender) {
+        this(nodes, podsCreated, podsBound, podsPending, podsExpectedUnschedulable, capacityViolations,
+                podsPendingThatFit, cacheMismatches, spark, elapsedMillis, bindRatePerSecond, pendingReasons, numa,
+                podsBoundMoreThanOnce, chaos, failover, http, extender, Preemption.NONE);
     }
 
     /** A summary of a run where the scheduler placed its own pods (no {@code --extender}). */
@@ -139,7 +154,9 @@ public record DemoSummary(
      * reserved_capacity_left, pods_bound_more_than_once, elapsed_millis, bind_rate_per_second,
      * pending_reasons}, then, when the run audited NUMA placements, {@code numa_pods_bound,
      * numa_pods_pending, numa_aligned, numa_misaligned, topology_affinity_errors, numa_by_shape}, then,
-     * with {@code --chaos}, {@code chaos: {seed, rates, faults_injected: {kind: n, ...}, faults_total}};
+     * with {@code --chaos}, {@code chaos: {seed, rates, faults_injected: {kind: n, ...}, faults_total}}; with
+     * the priority mix, {@code preemption: {urgent_pods, urgent_pods_bound, attempts, victim_pods,
+     * victim_gangs, pods_evicted, partial_gangs}};
      * the rate is rounded to 0.01 and the reasons and shapes are sorted.
      */
     public String toJson() {
@@ -206,6 +223,17 @@ public record DemoSummary(
             calls.put("bind_errors", extender.bindErrors());
             calls.put("extender_failures", extender.failures());
             json.put("extender", calls);
+        }
+        if (preemption.enabled()) {
+            Map<String, Object> mix = new LinkedHashMap<>();
+            mix.put("urgent_pods", preemption.urgentPods());
+            mix.put("urgent_pods_bound", preemption.urgentBound());
+            mix.put("attempts", preemption.attempts());
+            mix.put("victim_pods", preemption.victimPods());
+            mix.put("victim_gangs", preemption.victimGangs());
+            mix.put("pods_evicted", preemption.podsEvicted());
+            mix.put("partial_gangs", preemption.partialGangs());
+            json.put("preemption", mix);
         }
         if (failover.enabled()) {
             Map<String, Object> takeover = new LinkedHashMap<>();
@@ -276,6 +304,14 @@ public record DemoSummary(
             row(out, "  bind errors (refused)", Long.toString(extender.bindErrors()));
             row(out, "  non-200 answers", Long.toString(extender.failures()));
         }
+        if (preemption.enabled()) {
+            row(out, "urgent pods bound", preemption.urgentBound() + "/" + preemption.urgentPods());
+            row(out, "  preemption attempts", Long.toString(preemption.attempts()));
+            row(out, "  victims: pods alone", Long.toString(preemption.victimPods()));
+            row(out, "  victims: whole gangs", Long.toString(preemption.victimGangs()));
+            row(out, "  pods evicted", Integer.toString(preemption.podsEvicted()));
+            row(out, "  partial gangs", Integer.toString(preemption.partialGangs()));
+        }
         row(out, "elapsed", String.format(Locale.ROOT, "%.2f s", elapsedMillis / 1000.0));
         row(out, "bind rate", String.format(Locale.ROOT, "%.1f pods/s", bindRatePerSecond));
         if (!pendingReasons.isEmpty()) {
@@ -296,7 +332,8 @@ public record DemoSummary(
     public boolean failed() {
         return capacityViolations > 0 || podsPendingThatFit > 0 || cacheMismatches > 0 || spark.partial() > 0
                 || numa.misaligned() > 0 || numa.topologyAffinityErrors() > 0 || podsBoundMoreThanOnce > 0
-                || spark.reservationsLeft() > 0 || spark.executorsLeftReservedNode() > 0 || http.failed(chaos.enabled()) || extender.failures() > 0;
+                || spark.reservationsLeft() > 0 || spark.executorsLeftReservedNode() > 0 || http.failed(chaos.enabled()) || extender.failures() > 0
+                || preemption.partialGangs() > 0;
     }
 
     /**
@@ -309,6 +346,27 @@ public record DemoSummary(
      * @param podsExplained     pending pods asked about at {@code /debug/explain}
      * @param explainMismatches of those, the ones whose answer did not give their PodScheduled condition's message
      */
+    /**
+     * The priority mix: urgent pods (of the demo's urgent PriorityClass) and how many were bound,
+     * preemption's attempts and victims as its metrics counted them (a pod on its own, or a whole gang
+     * counted once), the pods evicted (gone from the API; nothing else deletes pods in the demo), and
+     * gangs left partial at the end (some members bound, fewer than min-available); must be 0.
+     */
+    public record Preemption(boolean enabled, int urgentPods, int urgentBound, long attempts, long victimPods,
+                             long victimGangs, int podsEvicted, int partialGangs) {
+        public static final Preemption NONE = new Preemption(false, 0, 0, 0, 0, 0, 0, 0);
+
+        public Preemption {
+            requireNotNegative("urgentPods", urgentPods);
+            requireNotNegative("urgentBound", urgentBound);
+            requireNotNegative("partialGangs", partialGangs);
+            requireNotNegative("podsEvicted", podsEvicted);
+            if (attempts < 0 || victimPods < 0 || victimGangs < 0) {
+                throw new IllegalArgumentException("preemption counts must not be negative");
+            }
+        }
+    }
+
     public record Http(boolean checked, String url, int readyStatus, boolean leader, boolean metricsServed,
                        int podsExplained, int explainMismatches) {
         public static final Http NONE = new Http(false, "", 0, false, false, 0, 0);

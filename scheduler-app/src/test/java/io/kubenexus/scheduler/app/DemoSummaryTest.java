@@ -83,6 +83,26 @@ class DemoSummaryTest {
     }
 
     @Test
+    void thePriorityMixShowsUrgentPodsPreemptionCountsAndFailsOnAPartialGang() {
+        DemoSummary.Preemption mix = new DemoSummary.Preemption(true, 12, 12, 296, 7, 4, 20, 0);
+        DemoSummary summary = new DemoSummary(50, 672, 579, 73, 17, 0, 0, 0, null, 17840, 32.5, Map.of(),
+                null, 0, null, null, null, null, mix);
+
+        assertThat(summary.toJson()).contains("\"preemption\":{\"urgent_pods\":12,\"urgent_pods_bound\":12,"
+                + "\"attempts\":296,\"victim_pods\":7,\"victim_gangs\":4,\"pods_evicted\":20,\"partial_gangs\":0}");
+        assertThat(summary.toHumanReadable()).contains(String.format("  %-24s %14s%n", "urgent pods bound", "12/12"))
+                .contains(String.format("  %-24s %14s%n", "  victims: whole gangs", "4"))
+                .contains(String.format("  %-24s %14s%n", "  partial gangs", "0"));
+        assertThat(summary.failed()).isFalse();
+        assertThat(new DemoSummary(50, 672, 579, 73, 17, 0, 0, 0, null, 17840, 32.5, Map.of(), null, 0, null, null,
+                null, null, new DemoSummary.Preemption(true, 12, 8, 296, 7, 4, 20, 1)).failed())
+                .as("a gang left partial").isTrue();
+        assertThat(new DemoSummary(1, 2, 1, 1, 0, 0, 0, 0, null, 10, 100, Map.of()).toJson()).doesNotContain("preemption");
+        assertThatThrownBy(() -> new DemoSummary.Preemption(true, 1, 1, -1, 0, 0, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void sparkRowsAppearOnlyWhenApplicationsRan() {
         DemoSummary withSpark = new DemoSummary(50, 620, 600, 20, 2, 0, 0, 0, new DemoSummary.SparkGangs(20, 16, 4, 0, 0),
                 2500, 240, Map.of());

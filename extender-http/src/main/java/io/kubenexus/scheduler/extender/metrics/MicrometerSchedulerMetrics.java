@@ -51,6 +51,8 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private static final String RESERVED_CAPACITY = "kubenexus.reserved.capacity";
     private static final String RESERVATIONS_EXPIRED = "kubenexus.reservations.expired";
     private static final String EXECUTORS_PLACED = "kubenexus.executors.placed";
+    private static final String STARVATION_HELD_ROOM = "kubenexus.starvation.held.room";
+    private static final String BACKFILLS = "kubenexus.starvation.backfills";
     private static final String PREEMPTION_ATTEMPTS = "kubenexus.preemption.attempts";
     private static final String PREEMPTION_VICTIMS = "kubenexus.preemption.victims";
     private static final String NOMINATED_PODS = "kubenexus.nominated.pods";
@@ -96,6 +98,8 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private final Map<String, AtomicLong> reservedCapacity = new ConcurrentHashMap<>();
     private final AtomicLong gangsWaiting = new AtomicLong();
     private final Counter reservationsExpired;
+    private final Map<String, AtomicLong> starvationHeldRoom = new ConcurrentHashMap<>();
+    private final Counter backfills;
     private final Map<String, Counter> executorsPlaced = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> incomingPods = new ConcurrentHashMap<>();
     private final Timer[] sliDurations = new Timer[SLI_ATTEMPTS_CAP + 1];
@@ -146,6 +150,11 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         // The two resources every reservation holds; others appear when a reservation first holds them.
         reservedCapacity.put(ResourceNames.CPU, reservedGauge(ResourceNames.CPU));
         reservedCapacity.put(ResourceNames.MEMORY, reservedGauge(ResourceNames.MEMORY));
+        starvationHeldRoom.put(ResourceNames.CPU, heldRoomGauge(ResourceNames.CPU));
+        starvationHeldRoom.put(ResourceNames.MEMORY, heldRoomGauge(ResourceNames.MEMORY));
+        backfills = Counter.builder(BACKFILLS)
+                .description("Pods placed in room held for a starving gang, ending before the gang could start")
+                .register(registry);
         reservationsExpired = Counter.builder(RESERVATIONS_EXPIRED)
                 .description("Executor reservations released unused after their TTL").register(registry);
         for (String place : EXECUTOR_PLACES) {
@@ -220,17 +229,34 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
      */
     @Override
     public void reservedCapacity(String resource, long amount) {
+        setPerResource(reservedCapacity, resource, amount, this::reservedGauge);
+    }
+
+    /** Sets a per-resource gauge, registering its series the first time some amount is set. */
+    private static void setPerResource(Map<String, AtomicLong> gauges, String resource, long amount,
+                                       java.util.function.Function<String, AtomicLong> register) {
         if (resource == null) {
             return;
         }
-        AtomicLong gauge = reservedCapacity.get(resource);
+        AtomicLong gauge = gauges.get(resource);
         if (gauge == null) {
             if (amount == 0) {
                 return;
             }
-            gauge = reservedCapacity.computeIfAbsent(resource, this::reservedGauge);
+            gauge = gauges.computeIfAbsent(resource, register);
         }
         gauge.set(amount);
+    }
+
+    /** As {@link #reservedCapacity}: a resource gets a series only once some of it is held. */
+    @Override
+    public void starvationHeldRoom(String resource, long amount) {
+        setPerResource(starvationHeldRoom, resource, amount, this::heldRoomGauge);
+    }
+
+    @Override
+    public void backfilled() {
+        backfills.increment();
     }
 
     @Override
@@ -364,10 +390,20 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     }
 
     private AtomicLong reservedGauge(String resource) {
+        return resourceGauge(RESERVED_CAPACITY, "Capacity held by executor reservations (cpu in cores, memory in bytes)",
+                resource);
+    }
+
+    private AtomicLong heldRoomGauge(String resource) {
+        return resourceGauge(STARVATION_HELD_ROOM,
+                "Capacity held for gangs waiting past their starvation time (cpu in cores, memory in bytes)", resource);
+    }
+
+    /** A gauge of {@code resource} kept in the scheduler's units and published in base units. */
+    private AtomicLong resourceGauge(String name, String description, String resource) {
         AtomicLong value = new AtomicLong();
-        Gauge.builder(RESERVED_CAPACITY, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
-                .description("Capacity held by executor reservations (cpu in cores, memory in bytes)")
-                .tag("resource", resource).register(registry);
+        Gauge.builder(name, value, held -> ClusterCapacityMetrics.inBaseUnits(resource, held.get()))
+                .description(description).tag("resource", resource).register(registry);
         return value;
     }
 

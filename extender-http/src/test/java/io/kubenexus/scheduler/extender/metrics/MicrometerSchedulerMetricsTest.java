@@ -44,9 +44,27 @@ class MicrometerSchedulerMetricsTest {
                 "kubenexus_reserved_capacity",
                 "kubenexus_reservations_expired_total",
                 "kubenexus_executors_placed_total",
+                "kubenexus_starvation_held_room",
+                "kubenexus_starvation_backfills_total",
                 "kubenexus_preemption_attempts_total",
                 "kubenexus_preemption_victims_total",
                 "kubenexus_nominated_pods");
+    }
+
+    @Test
+    void starvationHeldRoomIsPublishedInBaseUnitsAndBackfillsCounted() {
+        metrics.starvationHeldRoom("cpu", 12_000);
+        metrics.starvationHeldRoom("nvidia.com/gpu", 0); // never held: no series
+        metrics.backfilled();
+        metrics.backfilled();
+
+        ScrapedMetrics s = scrape();
+        assertThat(s.get("kubenexus_starvation_held_room{resource=\"cpu\"}")).isEqualTo(12.0);
+        assertThat(s.labelValues("kubenexus_starvation_held_room", "resource")).containsExactlyInAnyOrder("cpu", "memory");
+        assertThat(s.get("kubenexus_starvation_backfills_total")).isEqualTo(2.0);
+
+        metrics.starvationHeldRoom("cpu", 0);
+        assertThat(scrape().get("kubenexus_starvation_held_room{resource=\"cpu\"}")).isZero();
     }
 
     @Test

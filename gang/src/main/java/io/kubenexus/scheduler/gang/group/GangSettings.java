@@ -10,8 +10,9 @@ import java.time.Duration;
  * @param objectWait     how long a member waits for the PodGroup object it names, and a driver
  *                       spark-operator created for its SparkApplication, before it is placed without
  *                       them (they come through other watches and may be seen late; default 30 s)
+ * @param starvation     when a waiting gang gets room held for it (default off)
  */
-public record GangSettings(Duration reservationTtl, Duration objectWait) {
+public record GangSettings(Duration reservationTtl, Duration objectWait, StarvationSettings starvation) {
     public static final Duration DEFAULT_OBJECT_WAIT = Duration.ofSeconds(30);
 
     public GangSettings {
@@ -21,10 +22,21 @@ public record GangSettings(Duration reservationTtl, Duration objectWait) {
         if (objectWait == null || objectWait.isNegative()) {
             throw new IllegalArgumentException("gang objectWait: must not be negative, was " + objectWait);
         }
+        if (starvation == null) {
+            starvation = StarvationSettings.off();
+        }
+    }
+
+    public GangSettings(Duration reservationTtl, Duration objectWait) {
+        this(reservationTtl, objectWait, StarvationSettings.off());
     }
 
     public GangSettings(Duration reservationTtl) {
         this(reservationTtl, DEFAULT_OBJECT_WAIT);
+    }
+
+    public GangSettings withStarvation(StarvationSettings value) {
+        return new GangSettings(reservationTtl, objectWait, value);
     }
 
     public static GangSettings defaults() {

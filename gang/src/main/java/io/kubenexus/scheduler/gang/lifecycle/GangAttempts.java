@@ -197,10 +197,14 @@ final class GangAttempts {
         // Every pending member is in the attempt (the queue holds them all), so the group's running sum
         // is their demand: an impossible gang is told in O(resources), whatever its size.
         Set<PodKey> pending = gang.members.pending(groupId);
-        GroupPlan plan = pods.size() == pending.size() && pending.contains(popped.pod().key())
+        boolean allPending = pods.size() == pending.size() && pending.contains(popped.pod().key());
+        // Only a gang with every member present asks for room (preemption); one missing members only waits.
+        List<PodInfo> preemptors = pods.size() + bound >= minMembers
+                ? RoomForGangs.largestFirst(pods, minMembers - bound) : List.of();
+        GroupPlan plan = gang.room.plan(groupId, preemptors, () -> allPending
                 ? gang.planner.plan(groupId, minMembers, pods, bound, gang.members.pendingDemand(groupId), loop.state(),
                         loop.algorithm())
-                : gang.planner.plan(groupId, minMembers, pods, bound, loop.state(), loop.algorithm());
+                : gang.planner.plan(groupId, minMembers, pods, bound, loop.state(), loop.algorithm()));
         long elapsed = System.nanoTime() - start;
         if (plan instanceof GroupPlan.Placed placed) {
             for (QueuedPod entry : entries) {
@@ -273,7 +277,8 @@ final class GangAttempts {
         members.add(driver);
         members.addAll(standIns);
         members.forEach(m -> loop.mayAssume(m.key()));
-        GroupPlan plan = gang.planner.plan(groupId, members.size(), members, 0, loop.state(), loop.algorithm());
+        GroupPlan plan = gang.room.plan(groupId, members,
+                () -> gang.planner.plan(groupId, members.size(), members, 0, loop.state(), loop.algorithm()));
         long elapsed = System.nanoTime() - start;
         if (plan instanceof GroupPlan.Placed placed) {
             Instant expiry = loop.clock().instant().plus(gang.settings.reservationTtl());

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -63,9 +64,12 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     final GangMembers members;
     final ExecutorPlaces places;
     final ExecutorSizing sizing = new ExecutorSizing();
+    final SchedulerMetrics metrics;
     private final GangAttempts attempts;
     private final GangExtenderBinds extenderBinds;
     private final GangInsight insight;
+    private final GangVictims victims = new GangVictims(this);
+    final RoomForGangs room;
     LoopHandle loop;
 
     /**
@@ -77,11 +81,13 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         this.groups = Objects.requireNonNull(groups, "groups");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.members = new GangMembers(clock, metrics);
         this.places = new ExecutorPlaces(metrics);
         this.attempts = new GangAttempts(this);
         this.extenderBinds = new GangExtenderBinds(this);
         this.insight = new GangInsight(this);
+        this.room = new RoomForGangs(this);
     }
 
     /**
@@ -220,9 +226,11 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         if (previous != null && previous.role() == GroupRole.DRIVER) {
             release(previous.groupId());
         }
-        if (previous != null && members.pending(previous.groupId()).isEmpty()
-                && members.bound(previous.groupId()).isEmpty()) {
-            places.forgetOrdinals(previous.groupId()); // the group is gone: nothing to rebuild for it
+        if (previous != null && members.pending(previous.groupId()).isEmpty()) {
+            room.groupGone(previous.groupId()); // nothing waits: no room is held for it
+            if (members.bound(previous.groupId()).isEmpty()) {
+                places.forgetOrdinals(previous.groupId()); // the group is gone: nothing to rebuild for it
+            }
         }
     }
 
@@ -245,7 +253,7 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
 
     @Override
     public boolean attempt(QueuedPod entry) {
-        return attempts.attempt(entry);
+        return attempts.attempt(entry) || room.backfill(entry);
     }
 
     @Override
@@ -256,18 +264,21 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
     @Override
     public void tick(Instant now) {
         attempts.tick(now);
+        room.tick(now);
         extenderBinds.expireHolds(now);
     }
 
     @Override
     public Instant nextWakeUp() {
-        return ExecutorPlaces.earliest(places.nextExpiry(), extenderBinds.nextDeadline());
+        return ExecutorPlaces.earliest(ExecutorPlaces.earliest(places.nextExpiry(), extenderBinds.nextDeadline()),
+                room.nextWakeUp());
     }
 
     @Override
     public void leadershipLost() {
         extenderBinds.leadershipLost();
         places.releaseAll(loop.state());
+        room.leadershipLost();
         attempts.leadershipLost();
     }
 
@@ -327,6 +338,8 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
 
     @Override
     public List<PodInfo> placeholdersUsableBy(PodInfo pod) {
+        // Not a starving gang's room for backfill: the extender's bind (assumeIfFits) would not free it,
+        // so its filter would promise what its bind refuses. The loop backfills on its own attempts.
         GroupMembership membership = groups.membership(pod);
         if (membership == null || !membership.isValid() || membership.role() != GroupRole.EXECUTOR) {
             return List.of();
@@ -382,6 +395,12 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
 
     // ------------------------------------------------------------------ post-filter (evictions)
 
+    /** A victim's whole gang goes with it: its other members and the places held for them. */
+    @Override
+    public Collection<PodInfo> mustGoWith(PodInfo victim) {
+        return victims.mustGoWith(victim);
+    }
+
     /**
      * No victim may leave a gang partly bound below its min-available, nor be a driver holding
      * places for its executors.
@@ -436,6 +455,7 @@ public final class GangPlugin implements PreEnqueuePlugin, GroupAttemptPlugin, R
         sizing.sizes(out);
         attempts.sizes(out);
         extenderBinds.sizes(out);
+        room.sizes(out);
     }
 
     // ------------------------------------------------------------------ shared by the helpers

@@ -56,7 +56,11 @@ record ConfigDocument(
     record Events(String aggregationInterval) {
     }
 
-    record Gang(String reservationTtl) {
+    record Gang(String reservationTtl, Starvation starvation) {
+    }
+
+    /** {@code gang.starvation}: waits per priority as Go durations, keyed by the lowest priority they apply to. */
+    record Starvation(String after, Map<String, String> afterByPriority) {
     }
 
     record Numa(Boolean enabled, String zoneScoring, Integer weight) {

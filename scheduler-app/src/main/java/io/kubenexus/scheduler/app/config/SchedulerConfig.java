@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubenexus.scheduler.gang.group.GangSettings;
+import io.kubenexus.scheduler.gang.group.StarvationSettings;
 import io.kubenexus.scheduler.numa.NumaSettings;
 import io.kubenexus.scheduler.core.config.PreemptionSettings;
 import io.kubenexus.scheduler.core.config.GpuFragmentationSettings;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -186,6 +188,9 @@ public record SchedulerConfig(
         out.put("binding.parallelism", Integer.toString(binding.parallelism()));
         out.put("events.aggregationInterval", GoDuration.format(events.aggregationInterval()));
         out.put("gang.reservationTtl", GoDuration.format(gang.reservationTtl()));
+        out.put("gang.starvation.after", GoDuration.format(gang.starvation().after()));
+        out.put("gang.starvation.afterByPriority", gang.starvation().afterByPriority().entrySet().stream()
+                .map(e -> e.getKey() + ": " + GoDuration.format(e.getValue())).collect(Collectors.joining(", ", "{", "}")));
         out.put("numa.enabled", Boolean.toString(numa.enabled()));
         out.put("numa.zoneScoring", numa.zoneScoring().apiName());
         out.put("numa.weight", Integer.toString(numa.weight()));
@@ -280,7 +285,8 @@ public record SchedulerConfig(
             EventsConfig events = new EventsConfig(duration("events.aggregationInterval",
                     doc.events() == null ? null : doc.events().aggregationInterval(), EventsConfig.DEFAULT_AGGREGATION_INTERVAL));
             GangSettings gang = new GangSettings(duration("gang.reservationTtl",
-                    doc.gang() == null ? null : doc.gang().reservationTtl(), GangSettings.defaults().reservationTtl()));
+                    doc.gang() == null ? null : doc.gang().reservationTtl(), GangSettings.defaults().reservationTtl()))
+                    .withStarvation(starvation(doc.gang() == null ? null : doc.gang().starvation()));
             ExtenderConfig extender = new ExtenderConfig(duration("extender.bindHoldLimit",
                     doc.extender() == null ? null : doc.extender().bindHoldLimit(), ExtenderConfig.DEFAULT_BIND_HOLD_LIMIT));
             LoggingConfig logging = doc.logging() == null ? LoggingConfig.defaults()
@@ -296,6 +302,27 @@ public record SchedulerConfig(
             // SchedulerSettings and the records here name the key in their messages; keep them as they are.
             throw new ConfigException(source, e.getMessage(), e);
         }
+    }
+
+    private static StarvationSettings starvation(ConfigDocument.Starvation starvation) {
+        if (starvation == null) {
+            return StarvationSettings.off();
+        }
+        TreeMap<Integer, Duration> byPriority = new TreeMap<>();
+        if (starvation.afterByPriority() != null) {
+            for (Map.Entry<String, String> entry : starvation.afterByPriority().entrySet()) {
+                int priority;
+                try {
+                    priority = Integer.parseInt(entry.getKey().trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("gang.starvation.afterByPriority: '" + entry.getKey()
+                            + "' is not a priority (a whole number, as in a PriorityClass's value)", e);
+                }
+                byPriority.put(priority, duration("gang.starvation.afterByPriority." + entry.getKey(), entry.getValue(),
+                        null));
+            }
+        }
+        return new StarvationSettings(duration("gang.starvation.after", starvation.after(), Duration.ZERO), byPriority);
     }
 
     private static NumaSettings numa(ConfigDocument.Numa numa) {

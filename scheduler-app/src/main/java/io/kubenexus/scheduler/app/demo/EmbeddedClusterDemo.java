@@ -123,6 +123,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 .generate(options.pods() / NUMA_POD_SHARE, options.pods() == 0 ? 0 : Math.max(1, options.pods() / NUMA_GANG_SHARE));
         // In extender mode the pods are kube-scheduler's, and placed through our extender verbs.
         String workloadScheduler = options.extender() ? SimulatedKubeScheduler.DEFAULT_SCHEDULER : settings.schedulerName();
+        // The priority mix (issue 15) where the loop schedules: kube-scheduler preempts for its own pods.
+        PriorityMix mix = options.extender() || options.failover() || nodes.isEmpty() ? null
+                : new PriorityMix(nodes.size(), namespace, workloadScheduler);
+        List<io.fabric8.kubernetes.api.model.Pod> batchPods = mix == null ? List.of() : mix.batchPods();
         int expectedUnschedulable = PlacementAudit.unschedulableOnEmptyCluster(pods, apps, numaPods, synthetic, settings,
                 workloadScheduler);
         Map<String, NodeTopology> topologies = new LinkedHashMap<>();
@@ -189,12 +193,16 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 }
                 kubelets.start(KubeletLoop.DEFAULT_REPORT_INTERVAL);
                 started = clock.instant();
-                int expectedBinds = pods.size() + apps.size() + numaPods.size();
+                int expectedBinds = pods.size() + apps.size() + numaPods.size() + batchPods.size();
                 if (failover != null) {
                     failover.killLeaderAfter(api.binds(), expectedBinds / 3, progress);
                 }
-                Creation creation = create(client, withNuma(interleave(pods, apps), numaPods), spark,
-                        workloadScheduler, progress);
+                List<Submission> order = new ArrayList<>();
+                if (!batchPods.isEmpty()) {
+                    order.add(new Submission.Pods(batchPods)); // batch jobs running before the stream begins
+                }
+                order.addAll(withNuma(interleave(pods, apps), numaPods));
+                Creation creation = create(client, order, spark, workloadScheduler, progress);
                 if (failover != null) {
                     // From here the standby is the scheduler: its books are the ones the audit reads.
                     failover.awaitTakeover(options.timeout(), progress);
@@ -208,8 +216,11 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                                 pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(), started,
                                 progress)
                         : awaitSettled(scheduler, api.binds(), faults.active() || failover != null, spark, kubelets,
-                                creation, pods.size() + apps.size() + numaPods.size(), !apps.isEmpty(), options.timeout(),
-                                started, progress);
+                                creation, expectedBinds, !apps.isEmpty(), options.timeout(), started, progress);
+                if (mix != null && mix.active() && kubeScheduler == null) {
+                    finished = urgentWork(mix, client, scheduler, api.binds(), faults.active(), spark, kubelets, creation,
+                            expectedBinds, !apps.isEmpty(), options.timeout(), progress);
+                }
                 // Nothing more is created, admitted, placed or reported from here: the audit sees a still API.
                 spark.close();
                 kubelets.close();
@@ -276,6 +287,10 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                 long elapsed = Duration.between(started, finished).toMillis();
                 long leftReservedNode = executorsPlacedElsewhere(first)
                         + (replica != first ? executorsPlacedElsewhere(replica) : 0);
+                int podsCreated = creation.plainPods().get() + spark.podsCreated();
+                DemoSummary.Preemption preemption = kubeScheduler != null ? DemoSummary.Preemption.NONE
+                        : PriorityMix.audit(client, namespace, replica.registry(),
+                                Math.max(0, podsCreated - audit.bound() - audit.pending()), gangs.partial());
                 DemoSummary.SparkGangs sparkGangs = new DemoSummary.SparkGangs(gangs.apps(), gangs.completed(),
                         gangs.waiting(), gangs.partial(), reservations, leftReservedNode);
                 DemoSummary summary = new DemoSummary(nodes.size(), creation.plainPods().get() + spark.podsCreated(), audit.bound(),
@@ -285,7 +300,7 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                         failover == null ? DemoSummary.Failover.NONE : failover.summary(), http,
                         kubeScheduler == null ? DemoSummary.Extender.NONE : new DemoSummary.Extender(true,
                                 kubeScheduler.filterCalls(), kubeScheduler.prioritizeCalls(), kubeScheduler.bindCalls(),
-                                kubeScheduler.bindErrors(), kubeScheduler.extenderFailures()));
+                                kubeScheduler.bindErrors(), kubeScheduler.extenderFailures()), preemption);
                 settled.settled(summary, replica.url());
                 return summary;
             } finally {
@@ -325,12 +340,25 @@ public final class EmbeddedClusterDemo implements DemoRunner {
         return text.toString().trim();
     }
 
+    /**
+     * The replica's options in the demo: preemption on, as in {@code run}; the priority mix
+     * ({@link PriorityMix}) preempts, and the summary counts the evicted pods (bound + pending +
+     * evicted = created).
+     */
+    static KubeSchedulerOptions demoOptions(SchedulerSettings settings) {
+        return KubeSchedulerOptions.singleReplica(settings).withPreemption(PreemptionSettings.defaults());
+    }
+
     /** One thing to create: a plain pod, or a Spark application (SparkApplication and driver). */
     sealed interface Submission {
         record PlainPod(PodSpecTemplate template) implements Submission {
         }
 
         record Application(SparkApp app) implements Submission {
+        }
+
+        /** Pods made elsewhere (the priority mix's gangs), created one after another. */
+        record Pods(List<io.fabric8.kubernetes.api.model.Pod> pods) implements Submission {
         }
 
         /** A NUMA pod, or a gang's members created one after another as a job controller does. */
@@ -342,15 +370,6 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * The NUMA pods (each gang as one submission) spread evenly through {@code order}, so they compete
      * with the rest for the GPU nodes from the start.
      */
-    /**
-     * The replica's options in the demo. Preemption stays off until the summary accounts for evicted
-     * pods (its invariant is bound + pending = created) and the workload's priority mix is meant to
-     * preempt (issue 15's demo).
-     */
-    static KubeSchedulerOptions demoOptions(SchedulerSettings settings) {
-        return KubeSchedulerOptions.singleReplica(settings).withPreemption(PreemptionSettings.disabled());
-    }
-
     static List<Submission> withNuma(List<Submission> order, List<NumaWorkload.NumaPod> numaPods) {
         List<Submission> units = new ArrayList<>();
         for (int i = 0; i < numaPods.size(); ) {
@@ -414,6 +433,11 @@ public final class EmbeddedClusterDemo implements DemoRunner {
                         } else if (submission instanceof Submission.Application application) {
                             spark.submit(application.app());
                             creation.apps().incrementAndGet();
+                        } else if (submission instanceof Submission.Pods made) {
+                            for (io.fabric8.kubernetes.api.model.Pod pod : made.pods()) {
+                                client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+                                creation.plainPods().incrementAndGet();
+                            }
                         } else if (submission instanceof Submission.NumaPods numa) {
                             for (NumaWorkload.NumaPod pod : numa.pods()) {
                                 client.pods().inNamespace(pod.namespace())
@@ -463,6 +487,32 @@ public final class EmbeddedClusterDemo implements DemoRunner {
      * (a bind result, a retry or a driver's next look may be on its way). Reservations that outlive
      * every executor's creation by {@link #RESERVATION_PATIENCE} are reported, not waited for.
      */
+    /**
+     * The priority mix's second act: once the cluster has settled full, urgent gangs and an urgent
+     * Spark application arrive, and the scheduler must make room by preemption; waits until it has
+     * settled again. Returns the last bind.
+     */
+    private Instant urgentWork(PriorityMix mix, KubernetesClient client, KubeScheduler scheduler, BindLedger binds,
+                               boolean countAppliedBinds, SparkOperatorSimulator spark, KubeletLoop kubelets,
+                               Creation creation, int submittedBefore, boolean sparkStarted, Duration timeout,
+                               PrintStream progress) throws InterruptedException {
+        List<io.fabric8.kubernetes.api.model.Pod> urgent = mix.urgentPods();
+        progress.printf("demo: priority mix: %d urgent gang(s) of %d and urgent Spark application %s arrive on the "
+                + "full cluster%n", urgent.size() / PriorityMix.GANG_SIZE, PriorityMix.GANG_SIZE, PriorityMix.URGENT_SPARK);
+        if (!sparkStarted) {
+            spark.start(SparkOperatorSimulator.DEFAULT_POLL_INTERVAL);
+        }
+        Instant started = clock.instant();
+        for (io.fabric8.kubernetes.api.model.Pod pod : urgent) {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            creation.plainPods().incrementAndGet();
+        }
+        spark.submit(mix.urgentSparkApp());
+        creation.apps().incrementAndGet();
+        return awaitSettled(scheduler, binds, countAppliedBinds, spark, kubelets, creation,
+                submittedBefore + urgent.size() + 1, true, timeout, started, progress);
+    }
+
     private Instant awaitSettled(KubeScheduler scheduler, BindLedger binds, boolean countAppliedBinds,
                                  SparkOperatorSimulator spark, KubeletLoop kubelets,
                                  Creation creation,

@@ -18,9 +18,18 @@ import java.util.Objects;
  * @param executors            {@code spec.executor.instances}
  * @param executorNodeSelector {@code spec.executor.nodeSelector} (the GPU pool for GPU applications)
  * @param executorTolerations  {@code spec.executor.tolerations}
+ * @param priorityClassName    {@code spec.driver.priorityClassName} and {@code spec.executor.priorityClassName},
+ *                             or null (the demo's classes: {@link DemoPriorities})
  */
 record SparkApp(String name, String namespace, String appId, Kind kind, Size driver, Size executor, int executors,
-                Map<String, String> executorNodeSelector, List<Toleration> executorTolerations) {
+                Map<String, String> executorNodeSelector, List<Toleration> executorTolerations,
+                String priorityClassName) {
+
+    /** An application of no priority class (priority 0). */
+    SparkApp(String name, String namespace, String appId, Kind kind, Size driver, Size executor, int executors,
+             Map<String, String> executorNodeSelector, List<Toleration> executorTolerations) {
+        this(name, namespace, appId, kind, driver, executor, executors, executorNodeSelector, executorTolerations, null);
+    }
 
     /** Size ranges of {@link SparkWorkload}. */
     enum Kind {

@@ -159,6 +159,9 @@ final class SparkApplicationPods {
                 .withAnnotations(annotations.isEmpty() ? null : annotations).withOwnerReferences(owner).endMetadata()
                 .withNewSpec()
                 .withSchedulerName(text(role.get("schedulerName")))
+                // The API server's Priority admission resolves the class to spec.priority.
+                .withPriorityClassName(text(role.get("priorityClassName")))
+                .withPriority(DemoPriorities.value(text(role.get("priorityClassName"))))
                 .withRestartPolicy("Never")
                 .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
                 .withTolerations(convert(role.get("tolerations"), Toleration[].class))

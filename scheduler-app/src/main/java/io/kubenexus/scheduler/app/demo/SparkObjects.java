@@ -65,6 +65,10 @@ final class SparkObjects {
             executor.put("coreLimit", Integer.toString(app.executor().cores()));
             executor.put("annotations", Map.of(NumaRequest.POLICY_ANNOTATION, "single-numa"));
         }
+        if (app.priorityClassName() != null) {
+            driver.put("priorityClassName", app.priorityClassName());
+            executor.put("priorityClassName", app.priorityClassName());
+        }
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("type", "Scala");
         spec.put("mode", "cluster");

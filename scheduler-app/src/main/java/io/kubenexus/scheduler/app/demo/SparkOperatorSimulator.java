@@ -212,12 +212,16 @@ final class SparkOperatorSimulator implements AutoCloseable {
             event.run();
         }
         var drivers = namespace == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(namespace);
+        java.util.Set<Launch> seen = new java.util.HashSet<>();
         for (Pod driver : drivers.withLabel(GangLabels.SPARK_ROLE, SparkObjects.DRIVER).list().getItems()) {
             Map<String, String> labels = driver.getMetadata().getLabels();
             // Filtered here too: label selectors are not trusted on every API this may talk to.
             Launch launch = labels == null || !SparkObjects.DRIVER.equals(labels.get(GangLabels.SPARK_ROLE)) ? null
                     : launches.get(driver.getMetadata().getNamespace() + "/"
                             + labels.getOrDefault(GangLabels.OPERATOR_APP_NAME, ""));
+            if (launch != null) {
+                seen.add(launch);
+            }
             if (launch == null || launch.plan == null || !running(driver) || launch.ended) {
                 continue;
             }
@@ -232,6 +236,13 @@ final class SparkOperatorSimulator implements AutoCloseable {
             if (lifecycle.appDuration() != null && !clock.instant().isBefore(launch.runningSince
                     .plus(lifecycle.appDuration()))) {
                 end(launch, driver);
+            }
+        }
+        // A running driver that is gone (evicted by a preemption, deleted) ends its application, as the
+        // operator marks it failed: it creates no more executors.
+        for (Launch launch : launches.values()) {
+            if (launch.bound && !launch.ended && !seen.contains(launch)) {
+                launch.ended = true;
             }
         }
         looks.incrementAndGet();

@@ -147,7 +147,7 @@ class SchedulerConfigTest {
                                 + "leaseDuration, renewDeadline, retryPeriod, onLostLease)"),
                 invalid("binding typo", "binding: {paralelism: 4}\n", "unknown key 'binding.paralelism' (known: parallelism)"),
                 invalid("events typo", "events: {interval: 30s}\n", "unknown key 'events.interval' (known: aggregationInterval)"),
-                invalid("gang typo", "gang: {reservationTTL: 5m}\n", "unknown key 'gang.reservationTTL' (known: reservationTtl)"),
+                invalid("gang typo", "gang: {reservationTTL: 5m}\n", "unknown key 'gang.reservationTTL' (known: reservationTtl, starvation)"),
                 invalid("numa typo", "numa: {zoneScore: pack}\n", "unknown key 'numa.zoneScore' (known: enabled, zoneScoring, weight)"),
                 invalid("snake case is not accepted", "scheduler_name: x\n",
                         "unknown key 'scheduler_name' (known: schedulerName, scoring, percentageOfNodesToScore, backoff, "
@@ -389,7 +389,8 @@ class SchedulerConfigTest {
                 .containsEntry("metrics.maxNodePools", "20")
                 .containsEntry("logging.format", "text")
                 .containsEntry("logging.level", "{root: INFO, io.fabric8: WARN}")
-                .hasSize(42);
+                .containsEntry("gang.starvation.after", "0s")
+                .hasSize(44);
     }
 
     @Test
@@ -400,6 +401,26 @@ class SchedulerConfigTest {
                 .hasMessageContaining("gang.reservationTtl");
         assertThatThrownBy(() -> SchedulerConfig.parse("gang: {reservationTtl: soon}\n", SOURCE, ENV))
                 .hasMessageContaining("gang.reservationTtl");
+    }
+
+    @Test
+    void starvationProtectionIsConfigurablePerPriorityAndValidatedNamingTheKey() {
+        SchedulerConfig config = SchedulerConfig.parse(
+                "gang: {starvation: {after: 30m, afterByPriority: {\"100000\": 2m, \"-5\": 0s}}}\n", SOURCE, ENV);
+        assertThat(config.gang().starvation().starvesAfter(100000)).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(config.gang().starvation().starvesAfter(0)).as("0s from -5 up: never").isNull();
+        assertThat(config.gang().starvation().starvesAfter(-5)).isNull();
+        assertThat(config.gang().starvation().starvesAfter(-10)).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(config.describe()).containsEntry("gang.starvation.afterByPriority", "{-5: 0s, 100000: 2m}");
+        assertThat(SchedulerConfig.defaults(ENV).gang().starvation().enabled()).as("off by default").isFalse();
+
+        assertThatThrownBy(() -> SchedulerConfig.parse("gang: {starvation: {after: -1m}}\n", SOURCE, ENV))
+                .hasMessageContaining("gang.starvation.after");
+        assertThatThrownBy(() -> SchedulerConfig.parse("gang: {starvation: {afterByPriority: {high: 2m}}}\n", SOURCE, ENV))
+                .hasMessage(SOURCE + ": gang.starvation.afterByPriority: 'high' is not a priority (a whole number, as in a "
+                        + "PriorityClass's value)");
+        assertThatThrownBy(() -> SchedulerConfig.parse("gang: {starvation: {afterByPriority: {\"1000\": soon}}}\n", SOURCE,
+                ENV)).hasMessageContaining("gang.starvation.afterByPriority.1000");
     }
 
     @Test

@@ -35,7 +35,17 @@ class EmbeddedClusterDemoIT {
         String log = progress.toString(StandardCharsets.UTF_8) + System.lineSeparator() + summary.toHumanReadable();
         // Every pod and application was submitted; executors come on top, created by bound drivers.
         assertThat(summary.podsCreated()).as(log).isGreaterThanOrEqualTo(PODS + SPARK_APPS);
-        assertThat(summary.podsBound() + summary.podsPending()).as(log).isEqualTo(summary.podsCreated());
+        // The priority mix: urgent gangs and an urgent Spark application made room by preemption, evicting
+        // whole gangs only (victims are gone from the API).
+        DemoSummary.Preemption preemption = summary.preemption();
+        assertThat(preemption.enabled()).as(log).isTrue();
+        assertThat(preemption.urgentBound()).as(log).isEqualTo(preemption.urgentPods()).isPositive();
+        assertThat(preemption.attempts()).as(log).isPositive();
+        assertThat(preemption.podsEvicted()).as(log).isGreaterThanOrEqualTo((int) (preemption.victimPods()
+                + preemption.victimGangs())).isPositive();
+        assertThat(preemption.partialGangs()).as(log).isZero();
+        assertThat(summary.podsBound() + summary.podsPending() + preemption.podsEvicted()).as(log)
+                .isEqualTo(summary.podsCreated());
         assertThat(summary.capacityViolations()).as(log).isZero();
         assertThat(summary.podsPendingThatFit()).as(log).isZero();
         assertThat(summary.cacheMismatches()).as(log).isZero();
@@ -46,10 +56,11 @@ class EmbeddedClusterDemoIT {
         assertThat(summary.pendingReasons()).as(log).doesNotContainKey("not yet reported");
 
         DemoSummary.SparkGangs spark = summary.spark();
-        assertThat(spark.apps()).as(log).isEqualTo(SPARK_APPS);
+        assertThat(spark.apps()).as(log).as("with the urgent one").isEqualTo(SPARK_APPS + 1);
         assertThat(spark.partial()).as(log).isZero();
         assertThat(spark.completed()).as(log).isPositive();
-        assertThat(spark.completed() + spark.waiting()).as(log).isEqualTo(SPARK_APPS);
+        // Applications whose driver was evicted (with its executors) are neither.
+        assertThat(spark.completed() + spark.waiting()).as(log).isLessThanOrEqualTo(SPARK_APPS + 1);
         assertThat(spark.reservationsLeft()).as(log).isZero();
 
         // NUMA: pods that required alignment got it from the kubelets' true zones, and no kubelet failed a pod.
@@ -178,7 +189,9 @@ class EmbeddedClusterDemoIT {
     private static void assertInvariants(DemoSummary summary, String log) {
         assertThat(summary.chaos().enabled()).as(log).isTrue();
         assertThat(summary.chaos().total()).as(log).isPositive();
-        assertThat(summary.podsBound() + summary.podsPending()).as(log).isEqualTo(summary.podsCreated());
+        // Preemption's victims are gone from the API; no gang is left partial (below).
+        assertThat(summary.podsBound() + summary.podsPending() + summary.preemption().podsEvicted()).as(log)
+                .isEqualTo(summary.podsCreated());
         assertThat(summary.podsBoundMoreThanOnce()).as(log).isZero();
         assertThat(summary.capacityViolations()).as(log).isZero();
         assertThat(summary.podsPendingThatFit()).as(log).isZero();

@@ -95,4 +95,17 @@ public interface SchedulerMetrics {
         public void queueSize(String queue, int size) {
         }
     };
+
+    // ---------------------------------------------------------------- starvation protection (gangs)
+
+    /**
+     * Capacity held cluster-wide for gangs that waited past their starvation time, per resource in
+     * the scheduler's units (gauge; every resource column is reported).
+     */
+    default void starvationHeldRoom(String resource, long amount) {
+    }
+
+    /** A pod was placed in room held for a starving gang, its declared run time ending before the gang could start. */
+    default void backfilled() {
+    }
 }

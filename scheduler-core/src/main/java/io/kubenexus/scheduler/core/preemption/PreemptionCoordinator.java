@@ -112,7 +112,8 @@ public final class PreemptionCoordinator {
         for (PodInfo preemptor : preemptors) {
             String node = plan.nominatedNodes().get(preemptor.key());
             List<PodInfo> victims = victimsByPreemptor.getOrDefault(preemptor, List.of());
-            if (loop.leading()) {
+            // A stand-in (a Spark executor not created yet) is no API object: nothing to tell or patch.
+            if (loop.leading() && !preemptor.isStandIn()) {
                 loop.events().preempting(preemptor, node, victims);
             }
             for (PodInfo victim : victims) {
@@ -130,7 +131,9 @@ public final class PreemptionCoordinator {
                 }
                 loop.metrics().nominatedPods(nominated.size());
             }
-            evictor.nominate(preemptor, node);
+            if (!preemptor.isStandIn()) {
+                evictor.nominate(preemptor, node);
+            }
         }
         LOG.log(Level.INFO, "preempting {0} pod(s) for {1} ({2}); nominated {3}", plan.victims().size(),
                 preemptors.get(0).key() + (preemptors.size() > 1 ? " and " + (preemptors.size() - 1) + " more" : ""),
