@@ -1,5 +1,6 @@
 package io.kubenexus.scheduler.gang.lifecycle;
 
+import io.kubenexus.scheduler.core.model.InterPodConstraints;
 import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.model.ResourceList;
@@ -52,8 +53,9 @@ final class HeldRoom {
     }
 
     /**
-     * A stand-in for {@code member} (same shape and node constraints, no labels, marked as a stand-in
-     * so the state counts it as reserved), to be placed on {@code nodeName} (null: not placed yet).
+     * A stand-in for {@code member} (same shape and node constraints, no labels and no inter-pod terms
+     * as the executor places have none, marked as a stand-in so the state counts it as reserved), to be
+     * placed on {@code nodeName} (null: not placed yet).
      */
     static PodInfo standIn(PodInfo member, String nodeName) {
         return standIn(member, nodeName, member.requests());
@@ -61,22 +63,33 @@ final class HeldRoom {
 
     /** As {@link #standIn(PodInfo, String)}, holding {@code held} (at most the member's requests). */
     static PodInfo standIn(PodInfo member, String nodeName, ResourceList held) {
-        return build(new PodKey(member.key().namespace(), member.key().name() + " (room held)"), member, nodeName, held);
+        return build(new PodKey(member.key().namespace(), member.key().name() + " (room held)"), member, nodeName, held,
+                false);
+    }
+
+    /**
+     * The member asking for nothing, for asking where its other constraints let it go: with its labels
+     * and inter-pod terms, so a pod with affinity to its own kind may go where the member may.
+     */
+    static PodInfo probe(PodInfo member) {
+        return build(new PodKey(member.key().namespace(), member.key().name() + " (room held)"), member, null,
+                ResourceList.EMPTY, true);
     }
 
     /** The same stand-in holding {@code held} instead (a hold that shrinks or grows on its node). */
     static PodInfo reshaped(PodInfo standIn, ResourceList held) {
-        return build(standIn.key(), standIn, standIn.nodeName(), held);
+        return build(standIn.key(), standIn, standIn.nodeName(), held, false);
     }
 
-    private static PodInfo build(PodKey key, PodInfo member, String nodeName, ResourceList held) {
+    private static PodInfo build(PodKey key, PodInfo member, String nodeName, ResourceList held, boolean asMember) {
         Map<String, String> annotations = new HashMap<>(member.annotations());
         annotations.put(PodInfo.STAND_IN_ANNOTATION, "true");
         return new PodInfo(key, "",
                 member.schedulerName(), nodeName, member.phase(), false, member.priority(), member.createdAt(),
-                Map.of(), Map.copyOf(annotations), held, held, member.hostPorts(),
+                asMember ? member.labels() : Map.of(), Map.copyOf(annotations), held, held, member.hostPorts(),
                 member.nodeSelector(), member.nodeAffinity(), member.tolerations(), member.qosClass(), List.of(),
-                false, null, member.containers(), member.interPod(), member.preemptionPolicy(), null, null, null);
+                false, null, member.containers(), asMember ? member.interPod() : InterPodConstraints.NONE,
+                member.preemptionPolicy(), null, null, asMember ? member.controllerUid() : null);
     }
 
     /** Holds room for {@code member} with {@code standIn} (node set), assuming it in the state. */

@@ -249,7 +249,7 @@ final class RoomForGangs {
                 .comparing((Object[] c) -> (Instant) c[1], java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
                 .thenComparing(c -> -(double) c[2]));
         // The other filters (selectors, taints, affinity) judged with no resources asked: a few tries at most.
-        PodInfo shape = HeldRoom.standIn(member, null, ResourceList.EMPTY);
+        PodInfo shape = HeldRoom.probe(member);
         for (int i = 0; i < Math.min(TARGET_TRIES, candidates.size()); i++) {
             BitSet onlyThere = new BitSet();
             onlyThere.set((int) candidates.get(i)[0]);

@@ -11,6 +11,11 @@ public enum ClusterEventType {
     NODE_TAINTS_CHANGED,
     /** spec.unschedulable changed (a node was cordoned or uncordoned). */
     NODE_SCHEDULABILITY_CHANGED,
+    /**
+     * A node was deleted: a topology domain may be gone with it, lowering the least count a spread
+     * constraint measures skew against.
+     */
+    NODE_REMOVED,
     /** An assigned pod was deleted or finished, so its node has capacity and ports free again. */
     ASSIGNED_POD_REMOVED,
     /** An assigned pod started running: the kubelet has admitted it (and allocated its NUMA zones). */

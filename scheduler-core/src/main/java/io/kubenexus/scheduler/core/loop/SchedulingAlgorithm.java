@@ -11,6 +11,7 @@ import io.kubenexus.scheduler.core.model.PodInfo;
 import io.kubenexus.scheduler.core.plugins.SchedulingProfile;
 import io.kubenexus.scheduler.core.plugins.WeightedScorePlugin;
 import io.kubenexus.scheduler.core.state.ClusterState;
+import io.kubenexus.scheduler.core.topology.PodTopologyCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -141,6 +142,12 @@ public final class SchedulingAlgorithm {
         return decisions;
     }
 
+    /** Whether any selector of another pod's term would select both pods or neither. */
+    private static boolean selectedAlike(PodInfo first, PodInfo copy) {
+        return first.labels().equals(copy.labels()) && first.key().namespace().equals(copy.key().namespace())
+                && java.util.Objects.equals(first.controllerUid(), copy.controllerUid());
+    }
+
     private boolean filtersJudgeEachNodeAlone(PodContext context, ClusterState state) {
         for (FilterPlugin filter : filtersAskedPerPod) {
             if (!filter.judgesEachNodeAlone(context, state)) {
@@ -175,8 +182,16 @@ public final class SchedulingAlgorithm {
         int alive = count;
         int taken = bestPosition;
         boolean shrinkingChangesScores = false;
+        PodInfo first = copies.get(start - 1);
+        PodTopologyCounts interPod = state.extension(PodTopologyCounts.class);
         for (int m = start; m < copies.size(); m++) {
             PodInfo copy = copies.get(m);
+            if (interPod != null && (interPod.anyRequiredAntiAffinity() || interPod.anyScoringTerms())
+                    && !selectedAlike(first, copy)) {
+                // Existing pods' terms select pods by labels, namespace and controller, which copies
+                // may differ in (executors have their own ids): this one gets a decision of its own.
+                return m;
+            }
             PodContext context = state.podContext(copy);
             if (m == start) {
                 shrinkingChangesScores = normalizesOverFeasibleNodes(context, state);

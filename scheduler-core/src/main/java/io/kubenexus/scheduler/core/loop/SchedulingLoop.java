@@ -414,7 +414,9 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
         } else if (event instanceof LoopEvent.NodeUpserted e) {
             applyNode(e.node());
         } else if (event instanceof LoopEvent.NodeRemoved e) {
-            state.removeNode(e.name());
+            if (state.removeNode(e.name())) {
+                queue.onClusterEvent(ClusterEventType.NODE_REMOVED);
+            }
         } else if (event instanceof LoopEvent.PodInvalid e) {
             applyInvalid(e.pod(), e.message());
         } else if (event instanceof LoopEvent.StateUpdate e) {

@@ -214,6 +214,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
                 && !counts.anyScoringTerms()) {
             return 0;
         }
+        if (!constraints.preferredAffinity().isEmpty() || !constraints.preferredAntiAffinity().isEmpty()) {
+            // Its own preferred terms may select its copies (executors keeping apart per host): once
+            // one is placed the scores are no longer alike, so the copies after it need every node scored.
+            return SCORE_EACH_NODE;
+        }
         // Nothing accumulated (no pod matched any term): every node scores alike, 0 after normalizing.
         return topologyScore(pod, snapshot, counts) ? SCORE_EACH_NODE : 0;
     }

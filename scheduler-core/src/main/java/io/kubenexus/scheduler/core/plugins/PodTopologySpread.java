@@ -41,7 +41,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
     private static final Set<ClusterEventType> EVENTS = Set.of(ClusterEventType.ASSIGNED_POD_ADDED,
             ClusterEventType.ASSIGNED_POD_REMOVED, ClusterEventType.NODE_ADDED, ClusterEventType.NODE_LABELS_CHANGED,
-            ClusterEventType.NODE_TAINTS_CHANGED);
+            ClusterEventType.NODE_TAINTS_CHANGED, ClusterEventType.NODE_REMOVED);
 
     /** One constraint as applied to one pod: what it counts and whether the pod counts itself. */
     private record Applied(TopologySpreadConstraint constraint, PodMatcher matcher, boolean selfMatch) {
@@ -325,6 +325,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             return;
         }
         for (TopologySpreadConstraint constraint : own) {
+            if (constraint.selector() != null && constraint.selector().isEmpty()) {
+                // kube-scheduler counts no pod for an empty selector ({}), yet the pod matches it: the
+                // skew is always 1 and the constraint never rejects a node.
+                (constraint.doNotSchedule() ? hard : soft).add(new Applied(constraint, null, true));
+                continue;
+            }
             PodMatcher matcher = PodMatcher.forSpread(PodSelection.inNamespace(namespace, constraint.selector()));
             boolean self = matcher != null && matcher.matches(info, snapshot::namespaceLabels);
             (constraint.doNotSchedule() ? hard : soft).add(new Applied(constraint, matcher, self));

@@ -41,11 +41,12 @@ public final class QueueingEvents {
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_REMOVED, "AssignedPodDelete");
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_STARTED, "AssignedPodUpdate");
         CLUSTER_EVENTS.put(ClusterEventType.ASSIGNED_POD_ADDED, "AssignedPodAdd");
+        CLUSTER_EVENTS.put(ClusterEventType.NODE_REMOVED, "NodeDelete");
     }
 
     /** Every label this scheduler reports, {@link #OTHER} included. */
     public static final List<String> ALL = List.of(POD_ADD, POD_UPDATE, SCHEDULE_ATTEMPT_FAILURE, BACKOFF_COMPLETE,
-            FORCE_ACTIVATE, UNSCHEDULABLE_TIMEOUT, "NodeAdd", "NodeUpdateNodeAllocatable", "NodeUpdateNodeLabel",
+            FORCE_ACTIVATE, UNSCHEDULABLE_TIMEOUT, "NodeAdd", "NodeDelete", "NodeUpdateNodeAllocatable", "NodeUpdateNodeLabel",
             "NodeUpdateNodeTaint", "AssignedPodAdd", "AssignedPodDelete", "AssignedPodUpdate", OTHER);
 
     private QueueingEvents() {
