@@ -410,6 +410,8 @@ final class NodeZones {
         int islandGpus;
         long runningSequence;
         boolean reflected;
+        /** When it was made, among all charges: a node's list stays in this order (reports are attributed in it). */
+        long order;
         /**
          * The pod's charged slots, how the kubelet aligns each and the amount it pins (0 for shared-pool
          * CPU and listed-only amounts), shared with its {@code PodDemand}: what a report must hold to count it.

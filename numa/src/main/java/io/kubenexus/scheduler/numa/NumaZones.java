@@ -50,6 +50,11 @@ public final class NumaZones implements StateExtension, ZoneUsageSource {
     /** When each pod was first seen Running (a sequence number, not a time: ordering is what matters). */
     private final Map<PodKey, Long> runningSince = new HashMap<>();
     private long sequence;
+    private long chargeOrder;
+    /** Whether a what-if question is open (see {@link StateExtension#whatIfBegan}). */
+    private boolean inWhatIf;
+    /** Charges the open what-if question took off, to give back as they were when it puts the pods back. */
+    private final Map<PodKey, NodeZones.Charge> takenOffInWhatIf = new HashMap<>();
 
     private record Published(NodeTopology topology, GpuInterconnect interconnect, TopologySource source) {
     }
@@ -168,8 +173,38 @@ public final class NumaZones implements StateExtension, ZoneUsageSource {
         }
     }
 
+    /**
+     * A preemption question takes victims off and puts them back, newest first; choosing their zones
+     * again would follow the order they came back in, not the kubelet's, and could swap two pods'
+     * zones, after which the room freed by evicting one is counted in the other's zone. So while a
+     * question is open, a pod put back gets its old charge, unchanged, and the bookkeeping of which
+     * pods run where is left as it was.
+     */
+    @Override
+    public void whatIfBegan() {
+        inWhatIf = true;
+    }
+
+    @Override
+    public void whatIfEnded() {
+        inWhatIf = false;
+        // A question undoes all it did; a pod it took off and never put back is gone for good.
+        for (NodeZones.Charge charge : takenOffInWhatIf.values()) {
+            forget(charge.node, charge.key);
+        }
+        takenOffInWhatIf.clear();
+    }
+
     @Override
     public void podCharged(int index, PodInfo pod, boolean assumed) {
+        if (inWhatIf) {
+            NodeZones.Charge before = takenOffInWhatIf.get(pod.key());
+            if (before != null && before.node == index && node(index) != null) {
+                takenOffInWhatIf.remove(pod.key());
+                add(node(index), before); // as it was, in its place among the node's charges
+                return;
+            }
+        }
         if (!mayConcernZones(pod)) {
             return;
         }
@@ -177,10 +212,12 @@ public final class NumaZones implements StateExtension, ZoneUsageSource {
         if (!demand.isRelevant()) {
             return;
         }
-        if (pod.phase() == PodPhase.RUNNING) {
+        if (pod.phase() == PodPhase.RUNNING && !inWhatIf) {
             runningSince.putIfAbsent(pod.key(), ++sequence);
         }
-        alignedPodsByNode.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(pod.key(), pod);
+        if (!inWhatIf) {
+            alignedPodsByNode.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(pod.key(), pod);
+        }
         NodeZones node = index < byIndex.length ? byIndex[index] : null;
         if (node != null) {
             charge(node, index, demand);
@@ -189,15 +226,26 @@ public final class NumaZones implements StateExtension, ZoneUsageSource {
 
     @Override
     public void podUncharged(int index, PodInfo pod) {
-        Map<PodKey, PodInfo> onNode = alignedPodsByNode.get(index);
-        if (onNode != null && onNode.remove(pod.key()) != null && onNode.isEmpty()) {
-            alignedPodsByNode.remove(index);
-        }
-        runningSince.remove(pod.key());
         NodeZones.Charge charge = charges.remove(pod.key());
+        if (inWhatIf) {
+            if (charge != null && alignedPodsByNode.getOrDefault(index, Map.of()).containsKey(pod.key())) {
+                takenOffInWhatIf.put(pod.key(), charge);
+            }
+        } else {
+            forget(index, pod.key());
+        }
         if (charge != null && byIndex[charge.node] != null) {
             uncharge(byIndex[charge.node], charge);
         }
+    }
+
+    /** The pod no longer runs on the node at {@code index}. */
+    private void forget(int index, PodKey pod) {
+        Map<PodKey, PodInfo> onNode = alignedPodsByNode.get(index);
+        if (onNode != null && onNode.remove(pod) != null && onNode.isEmpty()) {
+            alignedPodsByNode.remove(index);
+        }
+        runningSince.remove(pod);
     }
 
     @Override
@@ -531,26 +579,38 @@ public final class NumaZones implements StateExtension, ZoneUsageSource {
         NodeZones.Charge charge = new NodeZones.Charge(demand.pod.key(), index, mask, amounts, isolated, island,
                 island >= 0 ? (int) gpus : 0, demand.slots, demand.kubeletKind, demand.kubeletAmounts);
         charge.runningSequence = runningSince.getOrDefault(demand.pod.key(), 0L);
-        for (int i = 0; i < amounts.length; i++) {
-            node.charged[i] += amounts[i];
-            node.known[i] += amounts[i];
+        charge.order = ++chargeOrder;
+        add(node, charge);
+    }
+
+    /** Counts a charge on its node, the inverse of {@link #uncharge}; the node's charges stay in charge order. */
+    private void add(NodeZones node, NodeZones.Charge charge) {
+        for (int i = 0; i < charge.amounts.length; i++) {
+            if (!charge.reflected) {
+                node.charged[i] += charge.amounts[i];
+            }
+            node.known[i] += charge.amounts[i];
         }
         if (charge.runningSequence == 0) {
             node.admitting++;
         }
-        for (int z = 0; z < zones; z++) {
-            if ((mask & (1 << z)) != 0) {
+        for (int z = 0; z < node.zoneCount; z++) {
+            if ((charge.mask & (1 << z)) != 0) {
                 node.alignedPods[z]++;
-                if (isolated) {
+                if (charge.isolated) {
                     node.isolatedPods[z]++;
                 }
             }
         }
-        if (island >= 0) {
-            node.islandUsed[island] += (int) gpus;
+        if (charge.island >= 0) {
+            node.islandUsed[charge.island] += charge.islandGpus;
         }
         charges.put(charge.key, charge);
-        node.charges.add(charge);
+        int at = node.charges.size();
+        while (at > 0 && node.charges.get(at - 1).order > charge.order) {
+            at--;
+        }
+        node.charges.add(at, charge);
         node.refreshFree();
     }
 

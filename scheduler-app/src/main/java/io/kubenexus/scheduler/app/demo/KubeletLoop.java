@@ -195,12 +195,17 @@ final class KubeletLoop implements AutoCloseable {
     }
 
     /**
-     * One pass over the pods, in the order given (a kubelet admits in the order it sees binds): admits those newly bound to a node with topology and writes their
-     * status; gives back the zones of pods that ended or are gone.
+     * One pass over the pods, in the order given (a kubelet admits in the order it sees binds): first
+     * gives back the zones of pods that ended or are gone, then admits those newly bound to a node with
+     * topology and writes their status. Releases come first because a real kubelet has stopped a pod
+     * before its deletion is final in the API (it confirms the delete itself, after the grace period),
+     * so no pod bound after a deletion was seen can find the deleted pod's zones still held; the
+     * embedded API deletes an evicted pod at once, and this pass may see the deletion and the bind that
+     * followed it together.
      */
     void syncOnce(Collection<Pod> pods) {
         Set<PodKey> seen = new HashSet<>();
-        boolean anyNew = false;
+        List<Pod> newlyBound = new ArrayList<>();
         for (Pod pod : pods) {
             PodKey key = keyOf(pod);
             seen.add(key);
@@ -208,7 +213,7 @@ final class KubeletLoop implements AutoCloseable {
             String uid = Objects.toString(pod.getMetadata().getUid(), "");
             String known = handled.get(key);
             if (known != null && !known.equals(uid)) {
-                kubelet.release(key);
+                release(key);
                 handled.remove(key);
                 known = null;
             }
@@ -221,8 +226,7 @@ final class KubeletLoop implements AutoCloseable {
             if (node == null || isTerminal(pod) || !kubelet.hasTopology(node) && !runsEveryPod) {
                 continue;
             }
-            anyNew = true;
-            admit(key, uid, node, pod);
+            newlyBound.add(pod);
         }
         for (PodKey gone : new ArrayList<>(handled.keySet())) {
             if (!seen.contains(gone)) {
@@ -230,7 +234,10 @@ final class KubeletLoop implements AutoCloseable {
                 handled.remove(gone);
             }
         }
-        caughtUp = !anyNew;
+        for (Pod pod : newlyBound) {
+            admit(keyOf(pod), Objects.toString(pod.getMetadata().getUid(), ""), pod.getSpec().getNodeName(), pod);
+        }
+        caughtUp = newlyBound.isEmpty();
     }
 
     private void admit(PodKey key, String uid, String node, Pod pod) {

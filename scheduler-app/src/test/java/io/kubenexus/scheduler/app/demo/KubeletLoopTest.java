@@ -110,6 +110,23 @@ class KubeletLoopTest {
     }
 
     @Test
+    void aPodBoundAfterAnEvictionInTheSamePassFindsTheEvictedPodsZoneFree() {
+        bind(gpuPod("numa-train-000", 4));
+        bind(gpuPod("numa-train-001", 4));
+        loop.syncOnce(pods());
+        assertThat(pod("numa-train-001").getStatus().getPhase()).isEqualTo("Running");
+
+        // The embedded API deletes an evicted pod at once; a real kubelet had stopped it before its
+        // deletion was final, so the preemptor bound after it must find its zone free.
+        client.pods().inNamespace(NAMESPACE).withName("numa-train-000").delete();
+        bind(gpuPod("numa-train-002", 4));
+        loop.syncOnce(pods());
+
+        assertThat(pod("numa-train-002").getStatus().getPhase()).isEqualTo("Running");
+        assertThat(loop.rejected()).isZero();
+    }
+
+    @Test
     void podsOnNodesWithoutTopologyAreLeftAlone() {
         Pod pod = gpuPod("plain-0", 1);
         pod.getSpec().setNodeName("gpu-node-0000");

@@ -574,7 +574,7 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     private void scheduleOne(QueuedPod entry) {
         attemptUnderWay = true;
         // Room nominated for pods at least as important is not this attempt's to take.
-        List<PodKey> held = preemption.nominated().holdFor(entry.pod(), state);
+        List<PodKey> held = preemption.nominated().holdFor(entry.pod(), holdingPriority(entry.pod()), state);
         try {
             dispatch(entry);
         } catch (RuntimeException e) {
@@ -586,6 +586,21 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
             attemptAssumed.clear();
             attemptBinding.clear();
         }
+    }
+
+    /**
+     * The priority an attempt yields nominated room at: the pod's own, or, when higher, that of the
+     * places reserved for it (a Spark executor's, reserved in its driver's attempt at the driver's
+     * priority). A nomination the driver outranked did not keep the driver from reserving room beside
+     * it; yielding to it now would refuse the executor its own place, and the places of its siblings
+     * would be counted as used up: a partial gang (issue 15).
+     */
+    private int holdingPriority(PodInfo pod) {
+        int priority = pod.priority();
+        for (PodInfo place : plugins.placeholdersUsableBy(pod)) {
+            priority = Math.max(priority, place.priority());
+        }
+        return priority;
     }
 
     private void containFailedAttempt(QueuedPod entry, RuntimeException failure) {

@@ -90,6 +90,16 @@ public final class NominatedPods {
      * yet. Returns the hold keys to pass to {@link #unhold}.
      */
     public List<PodKey> holdFor(PodInfo decider, ClusterState state) {
+        return holdFor(decider, decider.priority(), state);
+    }
+
+    /**
+     * As {@link #holdFor(PodInfo, ClusterState)}, yielding only to nominations of at least
+     * {@code priority}: for a pod about to take room reserved for it at a higher priority than its own
+     * (a Spark executor's place, reserved with its driver), which a nomination the reservation
+     * outranked must not refuse it.
+     */
+    public List<PodKey> holdFor(PodInfo decider, int priority, ClusterState state) {
         if (byPod.isEmpty()) {
             return List.of();
         }
@@ -97,7 +107,7 @@ public final class NominatedPods {
         for (Nomination n : byPod.values()) {
             PodInfo pod = n.pod();
             int node = state.nodeIndex(n.nodeName());
-            if (pod.key().equals(decider.key()) || pod.priority() < decider.priority()
+            if (pod.key().equals(decider.key()) || pod.priority() < priority
                     || node < 0 || !state.liveNodes().get(node) || state.accountedPod(pod.key()) != null) {
                 continue;
             }

@@ -132,15 +132,12 @@ public final class PreemptionEngine {
                 return new PreemptionOutcome.Refused("not eligible due to preemptionPolicy=Never", true);
             }
         }
-        StateEdits edits = new StateEdits(state);
-        try {
+        try (StateEdits edits = new StateEdits(state)) {
             String waitingFor = roomBeingFreed(preemptors, state, edits);
             if (waitingFor != null) {
                 return new PreemptionOutcome.Waiting(waitingFor);
             }
             return choose(preemptors, state, edits);
-        } finally {
-            edits.rollbackTo(0);
         }
     }
 
@@ -154,16 +151,13 @@ public final class PreemptionEngine {
         if (preemptor.preemptionPolicy() == PreemptionPolicy.NEVER || node < 0 || !state.liveNodes().get(node)) {
             return Optional.empty();
         }
-        StateEdits edits = new StateEdits(state);
-        try {
+        try (StateEdits edits = new StateEdits(state)) {
             if (!filters.passesPreFilters(preemptor, state) || !filters.resolvableByEviction(preemptor, state).get(node)) {
                 return Optional.empty();
             }
             NodeCandidate candidate = victimsOnNode(preemptor, node, state, edits, Set.of(preemptor.key()));
             return candidate == null ? Optional.empty()
                     : Optional.of(new VictimsOnNode(candidate.realPods(), candidate.budgetViolations()));
-        } finally {
-            edits.rollbackTo(0);
         }
     }
 

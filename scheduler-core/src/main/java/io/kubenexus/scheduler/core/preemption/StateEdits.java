@@ -12,9 +12,10 @@ import java.util.Map;
  * The what-if edits a preemption question makes to the live {@link ClusterState} (pods taken off,
  * preemptors placed), each logged with its inverse so the state is restored exactly, bound pods as
  * bound and assumed ones as assumed. The loop stays the single writer: edits are made and undone on
- * its thread within one question.
+ * its thread within one question, which is opened as a what-if on the state (so its extensions give
+ * pods put back exactly what they held) and closed by {@link #close}.
  */
-final class StateEdits {
+final class StateEdits implements AutoCloseable {
     private final ClusterState state;
     private final Deque<Runnable> undo = new ArrayDeque<>();
     /** Whether each pod taken off was assumed (not yet seen bound), to put it back the same way. */
@@ -22,6 +23,7 @@ final class StateEdits {
 
     StateEdits(ClusterState state) {
         this.state = state;
+        state.beginWhatIf();
     }
 
     /** Takes an accounted pod off its node; does nothing for a pod not accounted. */
@@ -70,6 +72,16 @@ final class StateEdits {
     void rollbackTo(int mark) {
         while (undo.size() > mark) {
             undo.pop().run();
+        }
+    }
+
+    /** Undoes every edit and closes the what-if question. */
+    @Override
+    public void close() {
+        try {
+            rollbackTo(0);
+        } finally {
+            state.endWhatIf();
         }
     }
 

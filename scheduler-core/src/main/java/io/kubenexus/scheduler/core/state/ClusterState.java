@@ -97,6 +97,8 @@ public final class ClusterState implements ClusterSnapshot {
 
     // Modules' per-node data kept in step with this state (e.g. NUMA zones).
     private StateExtension[] extensions = new StateExtension[0];
+    /** How many what-if questions are open (the extensions hear of the outermost only). */
+    private int whatIfDepth;
 
     /**
      * An empty state with the core's own extension registered: the pod counts per node and topology
@@ -491,6 +493,30 @@ public final class ClusterState implements ClusterSnapshot {
         }
         removePod(pod.key());
         account(pod, true);
+    }
+
+    /**
+     * Opens a what-if question: the edits until the matching {@link #endWhatIf} are hypothetical
+     * and undone, newest first, before it ends (see {@link StateExtension#whatIfBegan}).
+     */
+    public void beginWhatIf() {
+        if (whatIfDepth++ == 0) {
+            for (StateExtension extension : extensions) {
+                extension.whatIfBegan();
+            }
+        }
+    }
+
+    /** Closes the question {@link #beginWhatIf} opened, once its edits are undone. */
+    public void endWhatIf() {
+        if (whatIfDepth == 0) {
+            throw new IllegalStateException("no what-if question is open");
+        }
+        if (--whatIfDepth == 0) {
+            for (StateExtension extension : extensions) {
+                extension.whatIfEnded();
+            }
+        }
     }
 
     /** Undoes {@link #assume} after a failed bind. Does nothing if the pod is not assumed. */

@@ -42,6 +42,21 @@ public interface StateExtension {
     }
 
     /**
+     * A what-if question starts: until {@link #whatIfEnded}, every charge and uncharge is a
+     * hypothetical edit (a preemption victim taken off, a preemptor placed) that the question undoes
+     * before it ends, newest first. An extension that chooses something for a charge (NUMA zones)
+     * must give a pod put back exactly what it held, not choose again: the state around it is the
+     * same, but what it chose from may not have been (a report since, an order of charges since).
+     * Not nested: the state calls this once for the outermost question.
+     */
+    default void whatIfBegan() {
+    }
+
+    /** The what-if question started by {@link #whatIfBegan} ended; every edit it made is undone. */
+    default void whatIfEnded() {
+    }
+
+    /**
      * What this extension chose for a charged pod beyond its node, for events and the debug view
      * (e.g. "NUMA zone 1, NVLink island nvl1"), or null when it chose nothing.
      */

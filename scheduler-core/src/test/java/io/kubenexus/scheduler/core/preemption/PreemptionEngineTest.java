@@ -228,6 +228,53 @@ class PreemptionEngineTest {
         }
     }
 
+    /** Records, per charge callback, whether a what-if question was open. */
+    static final class WhatIfLog implements io.kubenexus.scheduler.core.state.StateExtension {
+        final List<String> events = new ArrayList<>();
+        boolean open;
+
+        @Override
+        public void whatIfBegan() {
+            assertThat(open).as("what-if questions are not nested for extensions").isFalse();
+            open = true;
+            events.add("began");
+        }
+
+        @Override
+        public void whatIfEnded() {
+            open = false;
+            events.add("ended");
+        }
+
+        @Override
+        public void podCharged(int index, PodInfo pod, boolean assumed) {
+            events.add(open ? "what-if" : "real");
+        }
+
+        @Override
+        public void podUncharged(int index, PodInfo pod) {
+            events.add(open ? "what-if" : "real");
+        }
+    }
+
+    @Test
+    void everyEditOfAQuestionIsInsideOneWhatIfThatEnds() {
+        Cluster cluster = new Cluster().node("a", 2).running("low", "a", 2, 1);
+        WhatIfLog log = new WhatIfLog();
+        cluster.state.addExtension(log);
+        log.events.clear();
+
+        cluster.engine().plan(List.of(preemptor(2, 100).build()), cluster.state);
+        cluster.engine().victimsOn(preemptor(2, 100).build(), "a", cluster.state);
+
+        assertThat(log.events).isNotEmpty().doesNotContain("real");
+        assertThat(String.join(" ", log.events)).startsWith("began what-if").endsWith("what-if ended")
+                .containsOnlyOnce("ended began");
+        assertThat(log.open).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(cluster.state::endWhatIf)
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void aStandInGoesWithItsGroup() {
         Cluster cluster = new Cluster().node("a", 2).node("b", 2)
