@@ -86,4 +86,40 @@ class ExecutorPlacesUnderNominationsTest {
         assertThat(binder.bindings()).as("the driver's executors take the places held for them")
                 .containsKeys("etl-exec-1", "etl-exec-2");
     }
+
+    @Test
+    void executorsTakeTheirPlacesWhileAHigherNominationWaitsForItsVictimsOnTheirNode() {
+        // Driver and executors share one priority (the demo's Spark applications); their places are
+        // reserved on n0 before "urgent" preempts "low" there. While "low" is still terminating,
+        // urgent's hold over-commits n0: an executor yielding to it could not take its own place, and
+        // freeing both places for the first executor counted its sibling's as used up (a partial gang).
+        loop.onNodeUpserted(node("n0").cpu(9).memoryGi(64).build());
+        loop.onPodUpserted(pod("keeper").cpu(4).priority(100_000).boundTo("n1").build());
+        gang.onExecutorTemplate("spark", "etl", new ExecutorTemplate(ResourceList.of(Map.of("cpu", 1000L)), 2, Map.of(),
+                List.of(), "test"));
+        loop.onPodUpserted(spark("etl-driver", "driver", 10).build());
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).containsEntry("etl-driver", "n0");
+        loop.onPodUpserted(spark("etl-driver", "driver", 10).boundTo("n0").build());
+        loop.onPodUpserted(pod("low").cpu(4).priority(0).boundTo("n0").build());
+        loop.onPodUpserted(pod("urgent").cpu(4).priority(500).build());
+        loop.runUntilIdle();
+        assertThat(evictor.nominations()).containsExactly("urgent -> n0");
+        assertThat(evictor.evictions()).hasSize(1);
+
+        for (int id = 1; id <= 2; id++) {
+            loop.onPodUpserted(spark("etl-exec-" + id, "executor", 10)
+                    .label(GangLabels.SPARK_EXEC_ID, Integer.toString(id)).build());
+        }
+        loop.runUntilIdle();
+        assertThat(binder.bindings()).as("each executor on its own place at once, low still terminating")
+                .containsEntry("etl-exec-1", "n0").containsEntry("etl-exec-2", "n0");
+        loop.onPodRemoved(new PodKey("default", "low"));
+        loop.runUntilIdle();
+        clock.advance(Duration.ofSeconds(30));
+        loop.runUntilIdle();
+
+        assertThat(binder.bindings()).as("both executors on their places, then urgent in the room of low")
+                .containsEntry("etl-exec-1", "n0").containsEntry("etl-exec-2", "n0").containsEntry("urgent", "n0");
+    }
 }

@@ -589,18 +589,17 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     }
 
     /**
-     * The priority an attempt yields nominated room at: the pod's own, or, when higher, that of the
-     * places reserved for it (a Spark executor's, reserved in its driver's attempt at the driver's
-     * priority). A nomination the driver outranked did not keep the driver from reserving room beside
-     * it; yielding to it now would refuse the executor its own place, and the places of its siblings
-     * would be counted as used up: a partial gang (issue 15).
+     * The priority an attempt yields nominated room at: the pod's own, or none at all when places are
+     * reserved for it (a Spark executor's, reserved in its driver's attempt). Yielding then would refuse
+     * the executor its own place, and the places of its siblings would be counted as used up: a
+     * partial gang (issue 15).
      */
     private int holdingPriority(PodInfo pod) {
-        int priority = pod.priority();
-        for (PodInfo place : plugins.placeholdersUsableBy(pod)) {
-            priority = Math.max(priority, place.priority());
-        }
-        return priority;
+        // A pod with room reserved for it (a Spark executor's place) takes capacity already charged,
+        // which the nominated room was computed beside: no nomination can refuse it its own place. While
+        // a nominated pod's victims are still terminating its hold over-commits the node, and yielding
+        // to it then refused executors their exact places (seen in the demo as a partial gang).
+        return plugins.placeholdersUsableBy(pod).isEmpty() ? pod.priority() : Integer.MAX_VALUE;
     }
 
     private void containFailedAttempt(QueuedPod entry, RuntimeException failure) {
