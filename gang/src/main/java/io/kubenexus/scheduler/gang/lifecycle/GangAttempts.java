@@ -9,7 +9,6 @@ import io.kubenexus.scheduler.gang.group.GroupRole;
 import io.kubenexus.scheduler.core.framework.LoopHandle;
 import io.kubenexus.scheduler.core.loop.Decision;
 import io.kubenexus.scheduler.core.model.PodInfo;
-import io.kubenexus.scheduler.core.model.ResourceList;
 import io.kubenexus.scheduler.core.model.PodKey;
 import io.kubenexus.scheduler.core.queue.QueuedPod;
 import io.kubenexus.scheduler.core.state.ClusterState;
@@ -389,10 +388,9 @@ final class GangAttempts {
         for (Map.Entry<String, List<Reservation>> onNode : byNode.entrySet()) {
             List<Reservation> places = onNode.getValue();
             int node = state.nodeIndex(onNode.getKey());
-            if (places.size() < 2 || node < 0 || anyHoldsAlone(places, executor)) {
-                // One place alone was tried already; a place as large as the executor that refused it
-                // did so for another reason than its size, which pooling its siblings cannot cure, and
-                // pooling would count them as used up: a partial gang (issue 15).
+            if (places.size() < 2 || node < 0) {
+                // One place alone was tried already. Places as large as the executor are pooled too: a
+                // NUMA-aligned executor may need a zone its sibling's place also sits in.
                 continue;
             }
             places.forEach(r -> state.forget(r.placeholder().key()));
@@ -432,24 +430,6 @@ final class GangAttempts {
             gang.members.move(groupId, executor.key(), true, null);
             loop.bind(executor, placed.nodeName(), 0);
             return true;
-        }
-        return false;
-    }
-
-    /** Whether some place on its own asks at least what the executor asks, of every resource. */
-    private static boolean anyHoldsAlone(List<Reservation> places, PodInfo executor) {
-        for (Reservation place : places) {
-            ResourceList held = place.placeholder().requests();
-            boolean covers = true;
-            for (Map.Entry<String, Long> need : executor.requests().amounts().entrySet()) {
-                if (held.get(need.getKey()) < need.getValue()) {
-                    covers = false;
-                    break;
-                }
-            }
-            if (covers) {
-                return true;
-            }
         }
         return false;
     }
