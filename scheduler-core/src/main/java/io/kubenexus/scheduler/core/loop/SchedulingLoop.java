@@ -574,7 +574,9 @@ public final class SchedulingLoop implements SchedulerQueries, AutoCloseable {
     private void scheduleOne(QueuedPod entry) {
         attemptUnderWay = true;
         // Room nominated for pods at least as important is not this attempt's to take.
-        List<PodKey> held = preemption.nominated().holdFor(entry.pod(), holdingPriority(entry.pod()), state);
+        // Without nominations (the usual case) the attempt pays nothing for them.
+        List<PodKey> held = preemption.nominated().size() == 0 ? List.of()
+                : preemption.nominated().holdFor(entry.pod(), holdingPriority(entry.pod()), state);
         try {
             dispatch(entry);
         } catch (RuntimeException e) {
